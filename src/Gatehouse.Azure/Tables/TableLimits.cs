@@ -1,0 +1,126 @@
+namespace Gatehouse.Azure.Tables;
+
+/// <summary>
+/// The Table service's documented limits, checked before a request is sent so that bad input
+/// fails at once with the rule it broke instead of as an opaque 400 (or not at all on Azurite).
+/// https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model
+/// </summary>
+public static class TableLimits
+{
+    public const int MaxKeyLength = 1024;
+    public const int MaxPropertyNameLength = 255;
+    public const int MaxCustomProperties = 252;
+    public const int MaxStringLength = 32 * 1024;
+    public const int MaxBinaryLength = 64 * 1024;
+    public const int MaxEntityBytes = 1024 * 1024;
+    public const int MaxTransactionActions = 100;
+    public const int MaxTransactionBytes = 4 * 1024 * 1024;
+
+    private static readonly HashSet<string> s_systemProperties = new(StringComparer.Ordinal)
+    {
+        "PartitionKey", "RowKey", "Timestamp",
+    };
+
+    /// <summary>3–63 characters, alphanumeric, starting with a letter, and not the reserved name "tables".</summary>
+    public static string CheckTableName(string tableName)
+    {
+        ArgumentNullException.ThrowIfNull(tableName);
+        if (tableName.Length is < 3 or > 63 || !char.IsAsciiLetter(tableName[0]) || !tableName.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException(
+                $"Table name '{tableName}' is invalid: 3-63 ASCII letters and digits, starting with a letter.", nameof(tableName));
+        }
+        if (string.Equals(tableName, "tables", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("Table name 'tables' is reserved by the service.", nameof(tableName));
+        }
+        return tableName;
+    }
+
+    /// <summary>Up to 1 KiB of characters other than '/', '\', '#', '?' and control characters.</summary>
+    public static string CheckKey(string key, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(key, paramName);
+        if (key.Length > MaxKeyLength)
+        {
+            throw new ArgumentException($"{paramName} is {key.Length} characters; the limit is {MaxKeyLength}.", paramName);
+        }
+        foreach (var c in key)
+        {
+            if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+            {
+                var shown = char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString();
+                throw new ArgumentException($"{paramName} contains '{shown}', which the Table service does not allow in keys.", paramName);
+            }
+        }
+        return key;
+    }
+
+    /// <summary>Property names follow the C# identifier rules the service documents, up to 255 characters.</summary>
+    public static string CheckPropertyName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (s_systemProperties.Contains(name))
+        {
+            throw new ArgumentException($"'{name}' is a system property: set it through TableEntity.{name}.", nameof(name));
+        }
+        if (name.Length is 0 or > MaxPropertyNameLength
+            || !(char.IsAsciiLetter(name[0]) || name[0] == '_')
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException(
+                $"Property name '{name}' is invalid: 1-{MaxPropertyNameLength} ASCII letters, digits or '_', not starting with a digit.", nameof(name));
+        }
+        return name;
+    }
+
+    /// <summary>
+    /// Checks keys, property count, value types and sizes, and the entity's total size by the
+    /// service's own formula. Returns that size in bytes.
+    /// </summary>
+    public static int CheckEntity(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        CheckKey(entity.PartitionKey, nameof(entity.PartitionKey));
+        CheckKey(entity.RowKey, nameof(entity.RowKey));
+        if (entity.Count > MaxCustomProperties)
+        {
+            throw new ArgumentException(
+                $"The entity has {entity.Count} properties; the limit is {MaxCustomProperties} besides PartitionKey, RowKey and Timestamp.", nameof(entity));
+        }
+
+        var size = 4 + ((entity.PartitionKey.Length + entity.RowKey.Length) * 2);
+        foreach (var (name, value) in entity)
+        {
+            size += 8 + (name.Length * 2) + ValueSize(name, value);
+        }
+        if (size > MaxEntityBytes)
+        {
+            throw new ArgumentException(
+                $"The entity ({entity.PartitionKey}, {entity.RowKey}) is {size:N0} bytes; the limit is {MaxEntityBytes:N0}.", nameof(entity));
+        }
+        return size;
+    }
+
+    private static int ValueSize(string name, object? value) => value switch
+    {
+        null => 0,
+        string s when s.Length > MaxStringLength => throw TooLarge(name, $"{s.Length:N0} characters", $"{MaxStringLength:N0} characters"),
+        string s => 4 + (s.Length * 2),
+        bool => 1,
+        int => 4,
+        long or double or DateTimeOffset or DateTime => 8,
+        Guid => 16,
+        byte[] b => BinarySize(name, b.Length),
+        BinaryData b => BinarySize(name, b.ToMemory().Length),
+        _ => throw new ArgumentException(
+            $"Property '{name}' is a {value.GetType().Name}; the Table service stores string, bool, int, long, double, DateTimeOffset, Guid and binary.", nameof(value)),
+    };
+
+    private static int BinarySize(string name, int length) => length > MaxBinaryLength
+        ? throw TooLarge(name, $"{length:N0} bytes", $"{MaxBinaryLength:N0} bytes")
+        : 4 + length;
+
+    private static ArgumentException TooLarge(string name, string actual, string limit) =>
+        new($"Property '{name}' is {actual}; the limit is {limit}.", "entity");
+}

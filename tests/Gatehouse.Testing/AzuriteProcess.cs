@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Gatehouse.Azure.Storage;
+
+namespace Gatehouse.Testing;
+
+/// <summary>
+/// A real Azurite, started from the repository's pinned npm dependency, in memory, on ports the
+/// operating system picks (so parallel test runs and checkouts never collide). Stopped on dispose.
+/// </summary>
+public sealed partial class AzuriteProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        Connection = StorageConnectionString.ForAzurite("127.0.0.1", blobPort, queuePort, tablePort);
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};" +
+            $"AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+            $"BlobEndpoint={Connection.BlobEndpoint};QueueEndpoint={Connection.QueueEndpoint};TableEndpoint={Connection.TableEndpoint};";
+    }
+
+    public StorageConnectionString Connection { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<AzuriteProcess> StartAsync(TimeSpan? timeout = null, int memoryLimitMegabytes = 512)
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {script}. Run 'npm ci' in {RepositoryRoot.Path} ('./dev.sh test' does it for you).");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Path,
+        };
+        foreach (var argument in new[]
+        {
+            script, "--inMemoryPersistence", "--extentMemoryLimit", memoryLimitMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--disableTelemetry", "--silent",
+            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", "0",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            output.Enqueue(line);
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                lock (ports)
+                {
+                    ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    if (ports.Count == 3)
+                    {
+                        ready.TrySetResult();
+                    }
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
+            $"Azurite exited with code {SafeExitCode(process)} before it listened:\n{string.Join('\n', output)}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await ready.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Stop(process);
+            throw new TimeoutException($"Azurite did not listen within the timeout:\n{string.Join('\n', output)}");
+        }
+        catch
+        {
+            Stop(process);
+            throw;
+        }
+
+        return new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"]);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop(_process);
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        process.Dispose();
+    }
+
+    private static string SafeExitCode(Process process)
+    {
+        try
+        {
+            return process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (InvalidOperationException)
+        {
+            return "?";
+        }
+    }
+
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^:]+:(?<port>\d+)")]
+    private static partial Regex ListeningLine();
+}

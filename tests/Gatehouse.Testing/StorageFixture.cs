@@ -1,0 +1,66 @@
+using Gatehouse.Azure.Blobs;
+using Gatehouse.Azure.Queues;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
+using Xunit;
+
+namespace Gatehouse.Testing;
+
+/// <summary>
+/// Storage for a test assembly: a private Azurite, or the account in <c>GATEHOUSE_TEST_STORAGE</c>
+/// (a connection string) so that the same suite can run against real Azure Storage.
+/// Tests take unique names from <see cref="UniqueName"/> so they never see each other's data.
+/// </summary>
+public sealed class StorageFixture : IAsyncLifetime
+{
+    public const string ConnectionStringVariable = "GATEHOUSE_TEST_STORAGE";
+
+    private AzuriteProcess? _azurite;
+    private int _counter;
+
+    public StorageConnectionString Connection { get; private set; } = null!;
+
+    /// <summary>The connection string to hand to a process under test.</summary>
+    public string ConnectionString { get; private set; } = null!;
+
+    /// <summary>True when tests run against Azurite rather than a real account.</summary>
+    public bool IsAzurite => _azurite is not null;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            Connection = StorageConnectionString.Parse(configured);
+            ConnectionString = configured;
+            return;
+        }
+        _azurite = await AzuriteProcess.StartAsync().ConfigureAwait(false);
+        Connection = _azurite.Connection;
+        ConnectionString = _azurite.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A name no other test in this run uses, valid as a table name (letters and digits) and,
+    /// lower-cased, as a container or queue name.
+    /// </summary>
+    public string UniqueName(string prefix) =>
+        $"{prefix}{Environment.ProcessId % 10000}x{Interlocked.Increment(ref _counter)}x{Random.Shared.Next(100000)}";
+
+    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
+        new(Connection.TableEndpoint, Connection.Credential, options ?? new TableClientOptions());
+
+    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
+        new(Connection.BlobEndpoint, Connection.Credential, options ?? new BlobClientOptions());
+
+    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
+        new(Connection.QueueEndpoint, Connection.Credential, options ?? new QueueClientOptions());
+}

@@ -12,12 +12,19 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, string scheme, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
-        Connection = StorageConnectionString.ForAzurite("127.0.0.1", blobPort, queuePort, tablePort);
+        var http = StorageConnectionString.ForAzurite("127.0.0.1", blobPort, queuePort, tablePort);
+        Uri WithScheme(Uri uri) => new UriBuilder(uri) { Scheme = scheme, Port = uri.Port }.Uri;
+        Connection = http with
+        {
+            BlobEndpoint = WithScheme(http.BlobEndpoint),
+            QueueEndpoint = WithScheme(http.QueueEndpoint),
+            TableEndpoint = WithScheme(http.TableEndpoint),
+        };
         ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};" +
+            $"DefaultEndpointsProtocol={scheme};AccountName={StorageConnectionString.DevelopmentAccountName};" +
             $"AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
             $"BlobEndpoint={Connection.BlobEndpoint};QueueEndpoint={Connection.QueueEndpoint};TableEndpoint={Connection.TableEndpoint};";
     }
@@ -26,7 +33,11 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteProcess> StartAsync(TimeSpan? timeout = null, int memoryLimitMegabytes = 512)
+    /// <summary>Starts Azurite and waits until all three services listen.</summary>
+    /// <param name="timeout">How long to wait for it to listen (60 s by default).</param>
+    /// <param name="memoryLimitMegabytes">The cap on its in-memory blob and queue data.</param>
+    /// <param name="extraArguments">More Azurite flags, such as <c>--oauth basic --cert ... --key ...</c> for HTTPS with bearer tokens.</param>
+    public static async Task<AzuriteProcess> StartAsync(TimeSpan? timeout = null, int memoryLimitMegabytes = 512, params string[] extraArguments)
     {
         var script = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -49,13 +60,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             "--blobHost", "127.0.0.1", "--blobPort", "0",
             "--queueHost", "127.0.0.1", "--queuePort", "0",
             "--tableHost", "127.0.0.1", "--tablePort", "0",
-        })
+        }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        var scheme = "http";
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
@@ -70,6 +82,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             {
                 lock (ports)
                 {
+                    scheme = match.Groups["scheme"].Value;
                     ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
                     if (ports.Count == 3)
                     {
@@ -102,7 +115,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw;
         }
 
-        return new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"]);
+        return new AzuriteProcess(process, scheme, ports["Blob"], ports["Queue"], ports["Table"]);
     }
 
     public ValueTask DisposeAsync()
@@ -140,6 +153,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^:]+:(?<port>\d+)")]
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at (?<scheme>https?)://[^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();
 }

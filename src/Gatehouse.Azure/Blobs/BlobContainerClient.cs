@@ -71,7 +71,7 @@ public class BlobContainerClient
                     var properties = blob.Element("Properties");
                     return new BlobItem(
                         blob.Text("Name")!,
-                        StorageXml.QuotedETag(properties?.Text("Etag")),
+                        StorageETag.Parse(properties?.Text("Etag")),
                         long.TryParse(properties?.Text("Content-Length"), out var length) ? length : 0,
                         properties?.Text("Content-Type"),
                         properties?.Date("Last-Modified"));

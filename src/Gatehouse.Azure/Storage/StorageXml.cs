@@ -22,12 +22,4 @@ internal static class StorageXml
         element.Text(name) is { Length: > 0 } text
             ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
             : null;
-
-    /// <summary>Listings give ETags bare, headers quoted: quote them so the two compare equal.</summary>
-    public static ETag QuotedETag(string? value) => value switch
-    {
-        null or "" => default,
-        ['"', ..] => new ETag(value),
-        _ => new ETag($"\"{value}\""),
-    };
 }

@@ -184,7 +184,7 @@ public class TableClient
         }
 
         IReadOnlyList<TableTransactionResult> results = parts
-            .Select(p => new TableTransactionResult(p.Status, p.Headers.TryGetValue("ETag", out var etag) ? new ETag(etag) : default))
+            .Select(p => new TableTransactionResult(p.Status, StorageETag.Parse(p.Headers.GetValueOrDefault("ETag"))))
             .ToList();
         return Response.FromValue(results, response);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
+using Gatehouse.Azure.Storage;
 
 namespace Gatehouse.Azure.Tables;
 
@@ -109,7 +109,7 @@ internal static class TableEntityJson
             {
                 if (name == "odata.etag")
                 {
-                    entity.ETag = new ETag(property.Value.GetString()!);
+                    entity.ETag = StorageETag.Parse(property.Value.GetString());
                 }
                 continue;
             }

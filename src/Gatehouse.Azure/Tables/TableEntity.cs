@@ -97,11 +97,11 @@ public sealed class TableEntity : IEnumerable<KeyValuePair<string, object?>>
 
     private T? Get<T>(string name)
         where T : struct => this[name] switch
-    {
-        null => null,
-        T value => value,
-        var other => throw WrongType(name, typeof(T), other),
-    };
+        {
+            null => null,
+            T value => value,
+            var other => throw WrongType(name, typeof(T), other),
+        };
 
     private static InvalidOperationException WrongType(string name, Type wanted, object actual) =>
         new($"Property '{name}' holds a {actual.GetType().Name}, not a {wanted.Name}.");

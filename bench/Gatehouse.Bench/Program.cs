@@ -1,0 +1,14 @@
+using Gatehouse.Bench;
+
+var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["storage"] = StorageClientOverhead.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Gatehouse.Bench <{string.Join('|', benchmarks.Keys)}> [options]");
+    return 2;
+}
+await run(args[1..]);
+return 0;

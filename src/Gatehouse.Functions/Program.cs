@@ -1,0 +1,3 @@
+using Gatehouse.Functions;
+
+GatehouseApp.Build(args).Run();

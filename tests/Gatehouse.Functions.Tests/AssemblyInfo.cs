@@ -1,0 +1,3 @@
+using Gatehouse.Testing;
+
+[assembly: AssemblyFixture(typeof(StorageFixture))]

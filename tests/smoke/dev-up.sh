@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# End-to-end check of './dev.sh up' as a user runs it: it comes up healthy on the asked port
+# with Azurite on ports of its own, and Ctrl-C (SIGINT to its process group) stops the app
+# and Azurite both.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+answers() { node -e "fetch('$1').then(r => process.exit(r.status === ${2:-200} ? 0 : 1), () => process.exit(1))" 2>/dev/null; }
+listening() { node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+
+port=$(free_port)
+log=$(mktemp)
+# Job control gives './dev.sh up' a process group of its own, as a terminal would, and keeps
+# SIGINT deliverable (a non-interactive shell starts background jobs with SIGINT ignored).
+set -m
+GATEHOUSE_PORT=$port ./dev.sh up --in-memory >"$log" 2>&1 &
+pid=$!
+set +m
+fail() { echo "dev-up smoke: $*" >&2; sed 's/^/  | /' "$log" >&2; kill -TERM -- -"$pid" 2>/dev/null || true; rm -f "$log"; exit 1; }
+
+deadline=$((SECONDS + 180))
+until answers "http://127.0.0.1:$port/healthz"; do
+  kill -0 "$pid" 2>/dev/null || fail "'./dev.sh up' exited before /healthz answered 200"
+  [ $SECONDS -lt $deadline ] || fail "/healthz did not answer 200 within 180 s"
+  sleep 0.5
+done
+grep -q "Gatehouse is up at http://127.0.0.1:$port" "$log" || fail "no 'up' banner"
+table_port=$(sed -n 's/.*table http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$log")
+[ -n "$table_port" ] && listening "$table_port" || fail "Azurite's table port is not listening"
+
+kill -INT -- -"$pid"
+deadline=$((SECONDS + 30))
+while kill -0 "$pid" 2>/dev/null; do
+  [ $SECONDS -lt $deadline ] || fail "'./dev.sh up' still running 30 s after Ctrl-C"
+  sleep 0.2
+done
+! answers "http://127.0.0.1:$port/healthz" || fail "the app still answers after Ctrl-C"
+! listening "$table_port" || fail "Azurite still listens after Ctrl-C"
+rm -f "$log"
+echo "dev-up smoke: up on :$port, healthy, and both processes stopped on Ctrl-C"

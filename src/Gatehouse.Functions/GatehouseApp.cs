@@ -1,5 +1,10 @@
 using System.Globalization;
+using Gatehouse.Azure.ControlPlanes;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Health;
+using Gatehouse.Functions.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Gatehouse.Functions;
@@ -22,8 +27,18 @@ public static class GatehouseApp
 
         // Resolved now, not on first request, so a misconfigured app fails at start with the reason.
         var storage = StorageConfiguration.Create(builder.Configuration);
+        var layout = new StorageLayout(builder.Configuration["Gatehouse:Storage:Prefix"] ?? "");
         builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton(layout);
+        builder.Services.AddSingleton(new AdminToken(builder.Configuration["Gatehouse:AdminToken"] ?? ""));
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+
+        builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout));
+        builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
+        builder.Services.AddSingleton<ControlPlaneService>();
+        builder.Services.AddSingleton<StorageReadiness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
 
         var app = builder.Build();
         app.Logger.LogInformation(
@@ -33,6 +48,12 @@ public static class GatehouseApp
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2"), management => management
+            .UseMiddleware<ApiErrorMiddleware>()
+            .UseMiddleware<AdminTokenMiddleware>()
+            .UseMiddleware<StorageReadinessMiddleware>());
+        app.MapControlPlanes();
         return app;
     }
 }

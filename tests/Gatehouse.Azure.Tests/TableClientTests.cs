@@ -263,6 +263,21 @@ public sealed class TableClientTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Entities_without_properties_can_be_written_in_a_transaction()
+    {
+        var table = await NewTableAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await table.SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.Add, new TableEntity("tx", "added")),
+            new(TableTransactionActionType.UpsertReplace, new TableEntity("tx", "marker")),
+            new(TableTransactionActionType.UpsertMerge, new TableEntity("tx", "merged")),
+        ], ct);
+        var rows = await table.QueryAsync(TableFilter.Create($"PartitionKey eq {"tx"}"), cancellationToken: ct).ToListAsync(ct);
+        Assert.Equal(["added", "marker", "merged"], rows.Select(r => r.RowKey));
+    }
+
+    [Fact]
     public async Task Failed_transaction_names_the_operation_and_writes_nothing()
     {
         var table = await NewTableAsync();

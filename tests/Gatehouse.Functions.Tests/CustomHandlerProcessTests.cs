@@ -20,6 +20,8 @@ public sealed class CustomHandlerProcessTests(StorageFixture storage)
         };
         start.Environment[GatehouseApp.CustomHandlerPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["GatehouseStorage"] = storage.ConnectionString;
+        start.Environment["Gatehouse__AdminToken"] = RunningApp.AdminToken;
+        start.Environment["Gatehouse__Storage__Prefix"] = storage.UniqueName("t");
         start.Environment.Remove("ASPNETCORE_URLS");
 
         using var process = Process.Start(start)!;
@@ -36,6 +38,13 @@ public sealed class CustomHandlerProcessTests(StorageFixture storage)
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", ct)).StatusCode);
             Assert.Contains(output, line => line.Contains("Gatehouse storage: tables", StringComparison.Ordinal));
             Assert.DoesNotContain(output, line => line.Contains(Gatehouse.Azure.Storage.StorageConnectionString.DevelopmentAccountKey, StringComparison.Ordinal));
+
+            // A refused and an accepted management request: the token is never written to the log.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v2/control-planes", ct)).StatusCode);
+            using var authorized = new HttpRequestMessage(HttpMethod.Get, "/v2/control-planes");
+            authorized.Headers.Authorization = new("Bearer", RunningApp.AdminToken);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(authorized, ct)).StatusCode);
+            Assert.DoesNotContain(output, line => line.Contains(RunningApp.AdminToken, StringComparison.Ordinal));
         }
         finally
         {

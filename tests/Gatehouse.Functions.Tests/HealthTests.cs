@@ -10,7 +10,7 @@ public sealed class HealthTests(StorageFixture storage)
     [Fact]
     public async Task Healthz_is_200_when_every_storage_service_answers()
     {
-        await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["GatehouseStorage"] = storage.ConnectionString });
+        await using var app = await RunningApp.StartAsync(storage);
 
         var response = await app.Client.GetAsync("/healthz", TestContext.Current.CancellationToken);
 
@@ -46,7 +46,7 @@ public sealed class HealthTests(StorageFixture storage)
     [Fact]
     public async Task The_root_answers_so_the_Functions_host_sees_the_handler_ready()
     {
-        await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["GatehouseStorage"] = storage.ConnectionString });
+        await using var app = await RunningApp.StartAsync(storage);
         var response = await app.Client.GetAsync("/", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -56,6 +56,22 @@ public sealed class HealthTests(StorageFixture storage)
     {
         var e = Assert.Throws<InvalidOperationException>(() => GatehouseApp.Build(["--urls", "http://127.0.0.1:0"]));
         Assert.Contains("GatehouseStorage", e.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("too-short")]
+    public void Without_a_strong_admin_token_the_app_refuses_to_start(string? token)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => GatehouseApp.Build(
+            ["--urls", "http://127.0.0.1:0"],
+            b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GatehouseStorage"] = storage.ConnectionString,
+                ["Gatehouse:AdminToken"] = token,
+            })));
+        Assert.Contains("Gatehouse__AdminToken", e.Message);
     }
 
     [Theory]

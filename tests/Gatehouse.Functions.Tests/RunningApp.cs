@@ -1,35 +1,71 @@
+using System.Net.Http.Headers;
+using Gatehouse.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gatehouse.Functions.Tests;
 
-/// <summary>The app on a real Kestrel on a free loopback port, in this process, with the settings given.</summary>
+/// <summary>
+/// The app on a real Kestrel on a free loopback port, in this process. Each instance gets its own
+/// table prefix, so tests sharing one Azurite never see each other's control planes.
+/// </summary>
 internal sealed class RunningApp : IAsyncDisposable
 {
+    public const string AdminToken = "test-admin-token-0123456789abcdef";
+
     private readonly WebApplication _app;
 
-    private RunningApp(WebApplication app, Uri address)
+    private RunningApp(WebApplication app, Uri address, string prefix)
     {
         _app = app;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Prefix = prefix;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>Sends the admin token.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<RunningApp> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>Sends no credentials.</summary>
+    public HttpClient Anonymous { get; }
+
+    public string Prefix { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static Task<RunningApp> StartAsync(StorageFixture storage, IDictionary<string, string?>? settings = null, string? prefix = null) =>
+        StartAsync(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["GatehouseStorage"] = storage.ConnectionString,
+        }, prefix ?? storage.UniqueName("t"));
+
+    public static async Task<RunningApp> StartAsync(IDictionary<string, string?> settings, string? prefix = null)
     {
+        prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
+        var all = new Dictionary<string, string?>
+        {
+            ["Gatehouse:AdminToken"] = AdminToken,
+            ["Gatehouse:Storage:Prefix"] = prefix,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
         var app = GatehouseApp.Build(
             ["--urls", "http://127.0.0.1:0", "--environment", "Development"],
-            builder => builder.Configuration.AddInMemoryCollection(settings));
+            builder => builder.Configuration.AddInMemoryCollection(all));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningApp(app, new Uri(address));
+        return new RunningApp(app, new Uri(address), prefix);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

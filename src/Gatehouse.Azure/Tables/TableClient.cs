@@ -74,7 +74,7 @@ public class TableClient
         TableLimits.CheckEntity(entity);
         using var message = CreateMessage(RequestMethod.Post, _tableUri);
         message.Request.Headers.Add(HttpHeader.Names.Prefer, "return-no-content");
-        message.Request.Content = RequestContent.Create(TableEntityJson.Serialize(entity, includeKeys: true));
+        message.Request.Content = RequestContent.Create(TableEntityJson.Serialize(entity));
         return await _pipeline.SendExpectingAsync(message, s_created, cancellationToken).ConfigureAwait(false);
     }
 
@@ -236,7 +236,7 @@ public class TableClient
         {
             message.Request.Headers.Add(HttpHeader.Names.IfMatch, etag.ToString("H"));
         }
-        message.Request.Content = RequestContent.Create(TableEntityJson.Serialize(entity, includeKeys: false));
+        message.Request.Content = RequestContent.Create(TableEntityJson.Serialize(entity));
         return await _pipeline.SendExpectingAsync(message, s_noContent, cancellationToken).ConfigureAwait(false);
     }
 

@@ -13,14 +13,15 @@ internal static class TableEntityJson
 {
     private const string TypeSuffix = "@odata.type";
 
-    public static void Write(Utf8JsonWriter writer, TableEntity entity, bool includeKeys)
+    /// <summary>
+    /// Writes the entity with its keys: the service accepts keys in update bodies too, and Azurite
+    /// fails a transaction whose upsert body has no properties at all.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, TableEntity entity)
     {
         writer.WriteStartObject();
-        if (includeKeys)
-        {
-            writer.WriteString("PartitionKey", entity.PartitionKey);
-            writer.WriteString("RowKey", entity.RowKey);
-        }
+        writer.WriteString("PartitionKey", entity.PartitionKey);
+        writer.WriteString("RowKey", entity.RowKey);
         foreach (var (name, value) in entity)
         {
             WriteProperty(writer, name, value);
@@ -28,12 +29,12 @@ internal static class TableEntityJson
         writer.WriteEndObject();
     }
 
-    public static byte[] Serialize(TableEntity entity, bool includeKeys)
+    public static byte[] Serialize(TableEntity entity)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, entity, includeKeys);
+            Write(writer, entity);
         }
         return buffer.WrittenSpan.ToArray();
     }

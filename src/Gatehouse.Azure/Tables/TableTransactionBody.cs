@@ -57,7 +57,7 @@ internal static partial class TableTransactionBody
             {
                 body.Append("Content-Type: application/json").Append(Crlf)
                     .Append(Crlf)
-                    .Append(Encoding.UTF8.GetString(TableEntityJson.Serialize(entity, includeKeys: method == "POST")));
+                    .Append(Encoding.UTF8.GetString(TableEntityJson.Serialize(entity)));
             }
             body.Append(Crlf);
         }

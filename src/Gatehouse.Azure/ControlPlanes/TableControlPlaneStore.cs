@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Azure;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
+using Gatehouse.Core.ControlPlanes;
+
+namespace Gatehouse.Azure.ControlPlanes;
+
+/// <summary>
+/// Control planes in one table partition: a row per control plane (<c>id:{id}</c>) and a row per
+/// name (<c>name:{name}</c>) written in the same transaction, so a name is taken exactly when a
+/// control plane holds it. Deleting writes a tombstone (<c>deleting:{id}</c>) in that transaction
+/// and clears the control plane's entity partition after; a crash in between is finished by
+/// <see cref="CompletePendingDeletionsAsync"/>.
+/// </summary>
+public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLayout layout) : IControlPlaneStore
+{
+    private const string Partition = "cp";
+    private const string IdPrefix = "id:";
+    private const string NamePrefix = "name:";
+    private const string DeletingPrefix = "deleting:";
+
+    private readonly TableClient _controlPlanes = tables.GetTableClient(layout.ControlPlanesTable);
+    private readonly TableClient _entities = tables.GetTableClient(layout.EntitiesTable);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _controlPlanes.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _entities.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ControlPlane?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var row = await _controlPlanes.GetEntityIfExistsAsync(Partition, IdPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row is { HasValue: true, Value: { } entity } ? ControlPlaneRow.Read(entity) : null;
+    }
+
+    public async Task<ControlPlane?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        var index = await _controlPlanes.GetEntityIfExistsAsync(Partition, NameKey(name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return index is { HasValue: true, Value: { } entity } && entity.GetGuid("Id") is { } id
+            ? await FindAsync(id, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<ControlPlane>> ListAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", IdPrefix);
+        var list = new List<ControlPlane>();
+        await foreach (var row in _controlPlanes.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ControlPlaneRow.Read(row));
+        }
+        return list;
+    }
+
+    public async Task<bool> TryAddAsync(ControlPlane controlPlane, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _controlPlanes.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, ControlPlaneRow.Write(controlPlane, Partition, IdPrefix + controlPlane.Id)),
+                new(TableTransactionActionType.Add, NameRow(controlPlane)),
+            ], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            return false;
+        }
+    }
+
+    public async Task<ReplaceOutcome> TryReplaceAsync(ControlPlane current, ControlPlane updated, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, ControlPlaneRow.Write(updated, Partition, IdPrefix + updated.Id), VersionOf(current)),
+        };
+        var renamed = !string.Equals(current.Name, updated.Name, StringComparison.Ordinal);
+        if (renamed)
+        {
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(Partition, NameKey(current.Name))));
+            actions.Add(new(TableTransactionActionType.Add, NameRow(updated)));
+        }
+        try
+        {
+            await _controlPlanes.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return ReplaceOutcome.Replaced;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            return ReplaceOutcome.Stale;
+        }
+        catch (TableTransactionFailedException e) when (renamed && e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            return ReplaceOutcome.NameTaken;
+        }
+    }
+
+    public async Task<bool> TryRemoveAsync(ControlPlane current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _controlPlanes.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Delete, new TableEntity(Partition, IdPrefix + current.Id), VersionOf(current)),
+                new(TableTransactionActionType.Delete, new TableEntity(Partition, NameKey(current.Name))),
+                new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, DeletingPrefix + current.Id)),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+        await PurgeAsync(current.Id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<int> CompletePendingDeletionsAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", DeletingPrefix);
+        var finished = 0;
+        await foreach (var tombstone in _controlPlanes.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await PurgeAsync(Guid.Parse(tombstone.RowKey[DeletingPrefix.Length..]), cancellationToken).ConfigureAwait(false);
+            finished++;
+        }
+        return finished;
+    }
+
+    /// <summary>Deletes every row of the control plane's entity partition, then its tombstone.</summary>
+    private async Task PurgeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var partition = id.ToString();
+        while (true)
+        {
+            var keys = new List<string>();
+            await foreach (var page in _entities.QueryAsync(
+                TableFilter.Create($"PartitionKey eq {partition}"), maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"],
+                cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+            {
+                keys.AddRange(page.Values.Select(e => e.RowKey));
+                if (keys.Count > 0)
+                {
+                    break;
+                }
+            }
+            if (keys.Count == 0)
+            {
+                break;
+            }
+            await _entities.SubmitTransactionAsync(
+                keys.Take(TableLimits.MaxTransactionActions).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))),
+                cancellationToken).ConfigureAwait(false);
+        }
+        await _controlPlanes.DeleteEntityAsync(Partition, DeletingPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TableEntity NameRow(ControlPlane controlPlane) =>
+        new(Partition, NameKey(controlPlane.Name)) { ["Id"] = controlPlane.Id };
+
+    private static string NameKey(string name) => NamePrefix + TableKey.Escape(name);
+
+    private static ETag VersionOf(ControlPlane controlPlane) =>
+        controlPlane.Version is { } version ? new ETag(version) : throw new ArgumentException("The control plane was not read from the store.", nameof(controlPlane));
+}
+
+/// <summary>How a control plane sits in a table row.</summary>
+internal static class ControlPlaneRow
+{
+    public static TableEntity Write(ControlPlane cp, string partitionKey, string rowKey) => new(partitionKey, rowKey)
+    {
+        ["Id"] = cp.Id,
+        ["Name"] = cp.Name,
+        ["Description"] = cp.Description,
+        ["Labels"] = JsonSerializer.Serialize(cp.Labels),
+        ["ClusterType"] = cp.ClusterType.ToWire(),
+        ["AuthType"] = cp.AuthType.ToWire(),
+        ["CloudGateway"] = cp.CloudGateway,
+        ["ProxyUrls"] = JsonSerializer.Serialize(cp.ProxyUrls),
+        ["IsDefault"] = cp.IsDefault,
+        ["CreatedAt"] = cp.CreatedAt,
+        ["UpdatedAt"] = cp.UpdatedAt,
+    };
+
+    public static ControlPlane Read(TableEntity row)
+    {
+        WireNames.TryParseClusterType(row.GetString("ClusterType") ?? "", out var clusterType);
+        WireNames.TryParseAuthType(row.GetString("AuthType") ?? "", out var authType);
+        return new ControlPlane
+        {
+            Id = row.GetGuid("Id") ?? throw new FormatException($"Control plane row {row.RowKey} has no Id."),
+            Name = row.GetString("Name") ?? "",
+            Description = row.GetString("Description") ?? "",
+            Labels = new SortedDictionary<string, string>(
+                JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString("Labels") ?? "{}") ?? [], StringComparer.Ordinal),
+            ClusterType = clusterType,
+            AuthType = authType,
+            CloudGateway = row.GetBoolean("CloudGateway") ?? false,
+            ProxyUrls = JsonSerializer.Deserialize<List<ProxyUrl>>(row.GetString("ProxyUrls") ?? "[]") ?? [],
+            IsDefault = row.GetBoolean("IsDefault") ?? false,
+            CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
+            UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+            Version = row.ETag.ToString(),
+        };
+    }
+}

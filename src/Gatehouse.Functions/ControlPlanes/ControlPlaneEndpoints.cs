@@ -1,0 +1,73 @@
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Http;
+
+namespace Gatehouse.Functions.ControlPlanes;
+
+/// <summary><c>/v2/control-planes</c>: list, create, get, update, delete.</summary>
+internal static class ControlPlaneEndpoints
+{
+    public static void MapControlPlanes(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v2/control-planes");
+
+        group.MapGet("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
+        {
+            var (query, errors) = ControlPlaneQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
+            if (query is null)
+            {
+                throw new RequestInvalidException("Request contains invalid query parameters.", errors);
+            }
+            var (page, total) = await service.ListAsync(query, ct);
+            var publicUrl = PublicUrl.Of(context);
+            return Results.Json(new
+            {
+                meta = new { page = new { number = query.PageNumber, size = query.PageSize, total } },
+                data = page.Select(cp => ControlPlaneJson.Write(cp, publicUrl)),
+            }, ApiJson.Options);
+        });
+
+        group.MapPost("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
+        {
+            var request = ControlPlaneJson.ReadCreate(await RequestBody.ReadObjectAsync(context.Request, ct));
+            var created = await service.CreateAsync(request, ct);
+            return Results.Json(ControlPlaneJson.Write(created, PublicUrl.Of(context)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+
+        group.MapGet("/{controlPlaneId}", async (string controlPlaneId, HttpContext context, ControlPlaneService service, CancellationToken ct) =>
+            Results.Json(ControlPlaneJson.Write(await service.GetAsync(ControlPlaneId.Parse(controlPlaneId), ct), PublicUrl.Of(context)), ApiJson.Options));
+
+        group.MapPatch("/{controlPlaneId}", async (string controlPlaneId, HttpContext context, ControlPlaneService service, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            var changes = ControlPlaneJson.ReadUpdate(await RequestBody.ReadObjectAsync(context.Request, ct));
+            return Results.Json(ControlPlaneJson.Write(await service.UpdateAsync(id, changes, ct), PublicUrl.Of(context)), ApiJson.Options);
+        });
+
+        group.MapDelete("/{controlPlaneId}", async (string controlPlaneId, ControlPlaneService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(ControlPlaneId.Parse(controlPlaneId), ct);
+            return Results.NoContent();
+        });
+    }
+}
+
+/// <summary>Control plane ids in paths are UUIDs; anything else is a 400 naming the parameter, not a 404.</summary>
+internal static class ControlPlaneId
+{
+    public static Guid Parse(string value) => Guid.TryParseExact(value, "D", out var id)
+        ? id
+        : throw new RequestInvalidException("Request contains invalid ID format.",
+            [new InvalidParameter("controlPlaneId", "must be a valid UUID", "is_uuid")]);
+}
+
+/// <summary>
+/// Where data planes reach this control plane: <c>Gatehouse:PublicUrl</c> when set (behind a
+/// proxy or on Azure), else the scheme and host of the request.
+/// </summary>
+internal static class PublicUrl
+{
+    public static string Of(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IConfiguration>()["Gatehouse:PublicUrl"]?.TrimEnd('/')
+        ?? $"{context.Request.Scheme}://{context.Request.Host}";
+}

@@ -1,0 +1,43 @@
+using Azure;
+using Gatehouse.Core.Validation;
+
+namespace Gatehouse.Functions.Http;
+
+/// <summary>
+/// Turns refusals into the error dialect of the endpoint family, and anything unexpected into a
+/// 500 that carries the trace id (and is logged with it) — never a stack trace to the client.
+/// </summary>
+internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var (status, detail, parameters) = Classify(e);
+            if (status >= 500)
+            {
+                logger.LogError(e, "{Method} {Path} failed with {Status} (trace {TraceId})",
+                    context.Request.Method, context.Request.Path, status, Problem.TraceId(context));
+            }
+            context.Response.Clear();
+            await Problem.WriteAsync(context, status, detail, parameters);
+        }
+    }
+
+    private static (int Status, string Detail, IReadOnlyList<InvalidParameter>? Parameters) Classify(Exception e) => e switch
+    {
+        RequestInvalidException invalid => (400, invalid.Message, invalid.InvalidParameters),
+        NotFoundException notFound => (404, notFound.Message, null),
+        ConflictException conflict => (409, conflict.Message, null),
+        PayloadTooLargeException tooLarge => (413, tooLarge.Message, null),
+        BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
+        RequestFailedException storage when storage.Status is 0 or 408 or 429 or >= 500 =>
+            (503, "Storage is unavailable; retry shortly.", null),
+        AggregateException { InnerException: RequestFailedException } => (503, "Storage is unavailable; retry shortly.", null),
+        _ => (500, "An unexpected error occurred; the trace id identifies it in the logs.", null),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Gatehouse.Core.Validation;
+
+namespace Gatehouse.Functions.Http;
+
+/// <summary>
+/// Reads a request body as one JSON object, refusing what is not: empty, too large, malformed,
+/// duplicated keys, or another JSON type. The refusal names what is wrong.
+/// </summary>
+internal static class RequestBody
+{
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > ApiJson.MaxBodyBytes)
+        {
+            throw new PayloadTooLargeException(ApiJson.MaxBodyBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > ApiJson.MaxBodyBytes)
+            {
+                throw new PayloadTooLargeException(ApiJson.MaxBodyBytes);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new RequestInvalidException("Request cannot be empty.", [new InvalidParameter("body", "cannot be empty", "required")]);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ApiJson.DocumentOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new RequestInvalidException("Invalid request format.",
+                    [new InvalidParameter("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}", "is_object")]);
+            }
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new RequestInvalidException("Invalid request format.",
+                [new InvalidParameter("body", $"request format is invalid: {e.Message}", "invalid")]);
+        }
+    }
+}
+
+/// <summary>The body is over <see cref="ApiJson.MaxBodyBytes"/>: 413.</summary>
+internal sealed class PayloadTooLargeException(int limit) : Exception($"The request body is larger than {limit:N0} bytes.");

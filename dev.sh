@@ -93,6 +93,15 @@ cmd_up() {
   export GatehouseStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=$endpoint:$blob_port/devstoreaccount1;QueueEndpoint=$endpoint:$queue_port/devstoreaccount1;TableEndpoint=$endpoint:$table_port/devstoreaccount1;"
   say "Azurite ($([ "$in_memory" = 1 ] && echo in memory || echo data in .data/azurite)): blob $endpoint:$blob_port, queue $endpoint:$queue_port, table $endpoint:$table_port"
 
+  # The management API needs a bearer token: keep the one given, else make one per checkout.
+  if [ -z "${Gatehouse__AdminToken:-}" ]; then
+    if [ ! -s .data/admin-token ]; then
+      (umask 077; node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' >.data/admin-token)
+    fi
+    Gatehouse__AdminToken=$(cat .data/admin-token)
+  fi
+  export Gatehouse__AdminToken
+
   export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
   local app_dir=src/Gatehouse.Functions/bin/Debug/net10.0
   dotnet "$app_dir/Gatehouse.Functions.dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/$app_dir" &
@@ -105,6 +114,8 @@ cmd_up() {
     sleep 0.3
   done
   say "Gatehouse is up at http://127.0.0.1:$port (health: /healthz). Ctrl-C stops it and Azurite."
+  say "Admin token (also in .data/admin-token): $Gatehouse__AdminToken"
+  say "Try: curl -H \"Authorization: Bearer \$(cat .data/admin-token)\" http://127.0.0.1:$port/v2/control-planes"
   wait "$app_pid"
 }
 

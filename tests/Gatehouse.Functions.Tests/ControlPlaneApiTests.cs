@@ -227,6 +227,34 @@ public sealed class ControlPlaneApiTests(StorageFixture storage) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task List_pages_filters_and_sorts_with_Konnect_meta()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 5; i++)
+        {
+            var parity = i % 2 == 0 ? "even" : "odd";
+            await CreateAsync($$$"""{"name":"listed-{{{i}}}","labels":{"parity":"{{{parity}}}"}}""");
+        }
+
+        var names = new List<string>();
+        for (var number = 1; number <= 3; number++)
+        {
+            var page = await (await Api.GetAsync($"/v2/control-planes?filter[name][contains]=listed-&sort=name&page[size]=2&page[number]={number}", ct))
+                .ExpectAsync(HttpStatusCode.OK);
+            var meta = page.GetProperty("meta").GetProperty("page");
+            Assert.Equal((number, 2, 5), (meta.GetProperty("number").GetInt32(), meta.GetProperty("size").GetInt32(), meta.GetProperty("total").GetInt32()));
+            names.AddRange(page.GetProperty("data").EnumerateArray().Select(cp => cp.GetProperty("name").GetString()!));
+        }
+        Assert.Equal(["listed-0", "listed-1", "listed-2", "listed-3", "listed-4"], names);
+
+        var odd = await (await Api.GetAsync("/v2/control-planes?labels=parity:odd&sort=created_at%20desc", ct)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["listed-3", "listed-1"], odd.GetProperty("data").EnumerateArray().Select(cp => cp.GetProperty("name").GetString()));
+
+        var parameters = await (await Api.GetAsync("/v2/control-planes?page[size]=1000", ct)).InvalidParametersAsync();
+        Assert.Contains(parameters, p => p is { Field: "page[size]", Rule: "max" });
+    }
+
+    [Fact]
     public async Task Delete_removes_the_control_plane_and_frees_its_name()
     {
         var id = (await CreateAsync("""{"name":"short-lived"}""")).GetProperty("id").GetString();

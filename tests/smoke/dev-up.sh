@@ -21,12 +21,19 @@ set +m
 fail() { echo "dev-up smoke: $*" >&2; sed 's/^/  | /' "$log" >&2; kill -TERM -- -"$pid" 2>/dev/null || true; rm -f "$log"; exit 1; }
 
 deadline=$((SECONDS + 180))
-until answers "http://127.0.0.1:$port/healthz"; do
-  kill -0 "$pid" 2>/dev/null || fail "'./dev.sh up' exited before /healthz answered 200"
-  [ $SECONDS -lt $deadline ] || fail "/healthz did not answer 200 within 180 s"
+until grep -q "Admin token" "$log"; do
+  kill -0 "$pid" 2>/dev/null || fail "'./dev.sh up' exited before it said it was up"
+  [ $SECONDS -lt $deadline ] || fail "'./dev.sh up' did not say it was up within 180 s"
   sleep 0.5
 done
-grep -q "Gatehouse is up at http://127.0.0.1:$port" "$log" || fail "no 'up' banner"
+grep -q "Gatehouse is up at http://127.0.0.1:$port" "$log" || fail "no 'up' banner for port $port"
+answers "http://127.0.0.1:$port/healthz" || fail "/healthz is not 200 once up"
+token=$(sed -n 's/.*Admin token (also in .data\/admin-token): \([A-Za-z0-9_-]*\).*/\1/p' "$log")
+[ -n "$token" ] || fail "no admin token printed"
+node -e "fetch('http://127.0.0.1:$port/v2/control-planes?filter[name][eq]=default',{headers:{authorization:'Bearer $token'}})
+  .then(r => r.json()).then(b => process.exit(b.data.length === 1 ? 0 : 1), () => process.exit(1))" \
+  || fail "the printed token does not list the default control plane"
+answers "http://127.0.0.1:$port/v2/control-planes" 401 || fail "the management API answers without a token"
 table_port=$(sed -n 's/.*table http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$log")
 [ -n "$table_port" ] && listening "$table_port" || fail "Azurite's table port is not listening"
 

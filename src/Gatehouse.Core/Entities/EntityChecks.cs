@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>Kong's entity checks (kong/db/schema/init.lua) with Kong's messages.</summary>
+public static class EntityChecks
+{
+    /// <summary>Not null, not "", not [] or {} — Kong's "non-empty".</summary>
+    public static bool IsSet(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonArray array => array.Count > 0,
+        JsonObject map => map.Count > 0,
+        _ => !(value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length == 0),
+    };
+
+    public static EntityCheck AtLeastOneOf(params string[] fields) => (entity, context) =>
+        fields.Any(f => IsSet(entity[f]))
+            ? []
+            : [FieldError.Entity($"{(context.IsUpdate ? "when updating, " : "")}at least one of these fields must be non-empty: {Quote(fields)}")];
+
+    public static EntityCheck MutuallyExclusive(params string[] fields) => (entity, _) =>
+        fields.Count(f => IsSet(entity[f])) > 1
+            ? [FieldError.Entity($"only one or none of these fields must be set: {Quote(fields)}")]
+            : [];
+
+    public static EntityCheck MutuallyRequired(params string[] fields) => (entity, _) =>
+        fields.Count(f => IsSet(entity[f])) is var n && n > 0 && n < fields.Length
+            ? [FieldError.Entity($"all or none of these fields must be set: {Quote(fields)}")]
+            : [];
+
+    public static EntityCheck Distinct(string first, string second) => (entity, _) =>
+        IsSet(entity[first]) && JsonNode.DeepEquals(entity[first], entity[second])
+            ? [FieldError.Entity($"values of these fields must be distinct: '{first}', '{second}'")]
+            : [];
+
+    /// <summary>When <paramref name="ifField"/> satisfies <paramref name="when"/>, <paramref name="thenField"/> must satisfy <paramref name="then"/>.</summary>
+    public static EntityCheck Conditional(string ifField, Func<JsonNode?, bool> when, string thenField, Func<JsonNode?, string?> then) => (entity, _) =>
+    {
+        if (!when(entity[ifField]) || then(entity[thenField]) is not { } message)
+        {
+            return [];
+        }
+        return [new FieldError(thenField, message), FieldError.Entity($"failed conditional validation given value of field '{ifField}'")];
+    };
+
+    public static Func<JsonNode?, bool> Is(params string[] values) => node =>
+        node?.GetValueKind() == JsonValueKind.String && values.Contains(node.GetValue<string>());
+
+    public static Func<JsonNode?, bool> IsNot(params string[] values) => node => !Is(values)(node);
+
+    public static Func<JsonNode?, string?> MustBeNull { get; } = node => node is null ? null : "value must be null";
+
+    public static Func<JsonNode?, string?> Required { get; } = node => IsSet(node) ? null : "required field missing";
+
+    public static Func<JsonNode?, string?> OneOfValues(params string[] values) => node =>
+        node is null || Is(values)(node) ? null : $"expected one of: {string.Join(", ", values)}";
+
+    public static string Quote(IEnumerable<string> fields) => string.Join(", ", fields.Select(f => $"'{f}'"));
+
+    /// <summary>The strings of a set or array field (absent or invalid elements skipped).</summary>
+    public static IReadOnlyList<string> Strings(JsonNode? node) =>
+        node is JsonArray array
+            ? [.. array.Where(n => n?.GetValueKind() == JsonValueKind.String).Select(n => n!.GetValue<string>())]
+            : [];
+}

@@ -1,0 +1,317 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+public enum WriteMode
+{
+    /// <summary>POST: a new entity; defaults fill what is missing.</summary>
+    Insert,
+
+    /// <summary>PUT: the whole entity; defaults fill what is missing, nothing of the old one is kept but its id.</summary>
+    Upsert,
+
+    /// <summary>PATCH: merged into the existing entity (records deeply, everything else replaced).</summary>
+    Update,
+}
+
+/// <summary>
+/// Kong's write pipeline for one entity, without storage: unknown fields, shorthands, ids and
+/// timestamps, defaults or the merge, field validation in Kong's order with Kong's messages,
+/// entity checks, then normalization. The result has every schema field, in schema order,
+/// with null for what is unset — what Kong's Admin API answers.
+/// </summary>
+public sealed class EntityProcessor(TimeProvider clock)
+{
+    public (JsonObject? Entity, IReadOnlyList<FieldError> Errors) Prepare(
+        EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null)
+    {
+        var errors = new List<FieldError>();
+        var body = (JsonObject)input.DeepClone();
+
+        // Shorthands first: they consume their own keys (a service's url) before unknown keys are sought.
+        if (schema.Shorthands is not null)
+        {
+            errors.AddRange(schema.Shorthands(body));
+        }
+        foreach (var (name, _) in body)
+        {
+            if (schema.Find(name) is null && extraInputs?.Contains(name) != true)
+            {
+                errors.Add(new FieldError(name, "unknown field"));
+            }
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var entity = new JsonObject();
+        foreach (var field in schema.Fields)
+        {
+            var given = body.TryGetPropertyValue(field.Name, out var value);
+            switch (field.Name)
+            {
+                case "id":
+                    entity["id"] = Id(mode, given ? value : null, existing, errors);
+                    continue;
+                case "created_at":
+                    entity["created_at"] = mode == WriteMode.Update
+                        ? existing?["created_at"]?.DeepClone() ?? now
+                        : given && value is not null && Validators.TryInteger(value, out var supplied) && supplied > 0 ? supplied : now;
+                    continue;
+                case "updated_at":
+                    entity["updated_at"] = now;
+                    continue;
+            }
+
+            if (mode == WriteMode.Update && existing is not null)
+            {
+                var old = existing[field.Name]?.DeepClone();
+                entity[field.Name] = given ? Merge(field, old, value?.DeepClone()) : old;
+            }
+            else
+            {
+                entity[field.Name] = given ? WithDefaults(field, value?.DeepClone()) : WithDefaults(field, field.Default?.DeepClone());
+            }
+        }
+
+        var output = new JsonObject();
+        foreach (var field in schema.Fields)
+        {
+            var value = entity[field.Name]?.DeepClone();
+            output[field.Name] = field.Auto ? value : Validate(field, value, field.Name, errors);
+        }
+
+        var context = new CheckContext(mode == WriteMode.Update);
+        foreach (var check in schema.Checks)
+        {
+            errors.AddRange(check(output, context));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        schema.Normalize?.Invoke(output);
+        return (output, errors);
+    }
+
+    private static JsonNode? Id(WriteMode mode, JsonNode? given, JsonObject? existing, List<FieldError> errors)
+    {
+        if (existing?["id"] is { } existingId)
+        {
+            if (given is not null && !(given.GetValueKind() == JsonValueKind.String
+                && string.Equals(given.GetValue<string>(), existingId.GetValue<string>(), StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(new FieldError("id", "cannot be changed"));
+            }
+            return existingId.DeepClone();
+        }
+        if (given is null)
+        {
+            return Guid.NewGuid().ToString();
+        }
+        if (given.GetValueKind() == JsonValueKind.String && Validators.IsUuid(given.GetValue<string>()))
+        {
+            return given.GetValue<string>().ToLowerInvariant();
+        }
+        errors.Add(new FieldError("id", "expected a valid UUID"));
+        return given.DeepClone();
+    }
+
+    /// <summary>Records merge deeply on PATCH; every other value is replaced.</summary>
+    private static JsonNode? Merge(Field field, JsonNode? old, JsonNode? patch)
+    {
+        if (field.Type == FieldType.Record && field.Fields is { } subfields && old is JsonObject oldRecord && patch is JsonObject patchRecord)
+        {
+            var merged = new JsonObject();
+            foreach (var sub in subfields)
+            {
+                var given = patchRecord.TryGetPropertyValue(sub.Name, out var value);
+                merged[sub.Name] = given ? Merge(sub, oldRecord[sub.Name]?.DeepClone(), value?.DeepClone()) : oldRecord[sub.Name]?.DeepClone();
+            }
+            foreach (var (name, value) in patchRecord)
+            {
+                if (!merged.ContainsKey(name))
+                {
+                    merged[name] = value?.DeepClone();
+                }
+            }
+            return merged;
+        }
+        return field.Type == FieldType.Record ? WithDefaults(field, patch) : patch;
+    }
+
+    /// <summary>A record given in part (or left out, with a record default) gets its nested defaults and nulls.</summary>
+    private static JsonNode? WithDefaults(Field field, JsonNode? value)
+    {
+        if (field.Type != FieldType.Record || field.Fields is not { } subfields)
+        {
+            return value;
+        }
+        if (value is null)
+        {
+            // Kong treats records as required: a missing record is built from its sub-defaults.
+            value = new JsonObject();
+        }
+        if (value is not JsonObject record)
+        {
+            return value;
+        }
+        foreach (var sub in subfields)
+        {
+            if (!record.ContainsKey(sub.Name))
+            {
+                record[sub.Name] = WithDefaults(sub, sub.Default?.DeepClone());
+            }
+            else if (sub.Type == FieldType.Record)
+            {
+                record[sub.Name] = WithDefaults(sub, record[sub.Name]);
+            }
+        }
+        return record;
+    }
+
+    /// <summary>Validates one value, returning it normalized (5.0 → 5, sets without repeats).</summary>
+    private static JsonNode? Validate(Field field, JsonNode? value, string path, List<FieldError> errors)
+    {
+        if (value is null)
+        {
+            if (field.Required || field.Type == FieldType.Record)
+            {
+                errors.Add(new FieldError(path, "required field missing"));
+            }
+            return null;
+        }
+
+        switch (field.Type)
+        {
+            case FieldType.String when value.GetValueKind() != JsonValueKind.String:
+                return Fail(errors, path, "expected a string", value);
+            case FieldType.String when value.GetValue<string>().Length == 0:
+                // Kong strings have len_min = 1 unless a schema says otherwise.
+                return Fail(errors, path, "length must be at least 1", value);
+            case FieldType.Integer:
+                if (!Validators.TryInteger(value, out var integer))
+                {
+                    return Fail(errors, path, "expected an integer", value);
+                }
+                value = JsonValue.Create(integer);
+                break;
+            case FieldType.Number when value.GetValueKind() != JsonValueKind.Number:
+                return Fail(errors, path, "expected a number", value);
+            case FieldType.Boolean when value.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False):
+                return Fail(errors, path, "expected a boolean", value);
+            case FieldType.Array or FieldType.Set:
+                if (value is not JsonArray array)
+                {
+                    return Fail(errors, path, field.Type == FieldType.Set ? "expected a set" : "expected an array", value);
+                }
+                value = ValidateElements(field, array, path, errors);
+                break;
+            case FieldType.Map:
+                if (value is not JsonObject map)
+                {
+                    return Fail(errors, path, "expected a map", value);
+                }
+                value = ValidateMap(field, map, path, errors);
+                break;
+            case FieldType.Record:
+                if (value is not JsonObject record)
+                {
+                    return Fail(errors, path, "expected a record", value);
+                }
+                return ValidateRecord(field, record, path, errors);
+            case FieldType.Foreign:
+                return ValidateForeign(value, path, errors);
+        }
+
+        foreach (var validator in field.Validators)
+        {
+            if (validator(value) is { } message)
+            {
+                errors.Add(new FieldError(path, message));
+                break;
+            }
+        }
+        return value;
+    }
+
+    private static JsonArray ValidateElements(Field field, JsonArray array, string path, List<FieldError> errors)
+    {
+        var element = (field.Elements ?? new Field("item", FieldType.String)) with { Required = true };
+        var result = new JsonArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var validated = Validate(element, array[i]?.DeepClone(), $"{path}[{i}]", errors);
+            // Sets keep the first of repeated values, as Kong does on write.
+            if (field.Type == FieldType.Set && !seen.Add(validated?.ToJsonString() ?? "null"))
+            {
+                continue;
+            }
+            result.Add(validated);
+        }
+        return result;
+    }
+
+    private static JsonObject ValidateMap(Field field, JsonObject map, string path, List<FieldError> errors)
+    {
+        var result = new JsonObject();
+        foreach (var (key, item) in map)
+        {
+            if (field.Keys is { } keys)
+            {
+                Validate(keys with { Required = true }, JsonValue.Create(key), $"{path}.{key}", errors);
+            }
+            var values = (field.Elements ?? new Field("value", FieldType.String)) with { Required = true };
+            result[key] = Validate(values, item?.DeepClone(), $"{path}.{key}", errors);
+        }
+        return result;
+    }
+
+    private static JsonObject ValidateRecord(Field field, JsonObject record, string path, List<FieldError> errors)
+    {
+        var result = new JsonObject();
+        var subfields = field.Fields ?? [];
+        foreach (var (name, _) in record)
+        {
+            if (subfields.All(f => f.Name != name))
+            {
+                errors.Add(new FieldError($"{path}.{name}", "unknown field"));
+            }
+        }
+        foreach (var sub in subfields)
+        {
+            result[sub.Name] = Validate(sub, record[sub.Name]?.DeepClone(), $"{path}.{sub.Name}", errors);
+        }
+        foreach (var check in field.RecordChecks ?? [])
+        {
+            errors.AddRange(check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
+        }
+        return result;
+    }
+
+    private static JsonNode ValidateForeign(JsonNode value, string path, List<FieldError> errors)
+    {
+        if (value is not JsonObject reference || !reference.TryGetPropertyValue("id", out var id) || id is null)
+        {
+            errors.Add(new FieldError($"{path}.id", "missing primary key"));
+            return value;
+        }
+        if (Validators.Uuid(id) is { } message)
+        {
+            errors.Add(new FieldError($"{path}.id", message));
+            return value;
+        }
+        if (reference.Count > 1)
+        {
+            errors.Add(new FieldError(path, "a reference holds only an id"));
+        }
+        return new JsonObject { ["id"] = id.GetValue<string>().ToLowerInvariant() };
+    }
+
+    private static JsonNode Fail(List<FieldError> errors, string path, string message, JsonNode value)
+    {
+        errors.Add(new FieldError(path, message));
+        return value;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>
+/// A Kong core entity type: its collection name on the Admin API, its fields in order, what it
+/// can be addressed by besides its id, what must be unique, and its cross-field checks.
+/// </summary>
+public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
+{
+    /// <summary>Kong's name for one of these in declarative config and messages (e.g. "service").</summary>
+    public required string Singular { get; init; }
+
+    /// <summary>The field a non-UUID path segment is looked up by (name, username, prefix...), if any.</summary>
+    public string? EndpointKey { get; init; }
+
+    /// <summary>Fields whose combination must be unique (Kong's cache_key), beyond single unique fields.</summary>
+    public IReadOnlyList<string>? CacheKey { get; init; }
+
+    public IReadOnlyList<EntityCheck> Checks { get; init; } = [];
+
+    /// <summary>Rewrites shorthand input (a service's url) into fields before validation.</summary>
+    public Func<JsonObject, IEnumerable<FieldError>>? Shorthands { get; init; }
+
+    /// <summary>Normalizes a valid entity (a target's default port) after validation.</summary>
+    public Action<JsonObject>? Normalize { get; init; }
+
+    /// <summary>May only be created under its parent's path (targets under upstreams).</summary>
+    public string? NestedOnlyUnder { get; init; }
+
+    public Field? Find(string name) => Fields.FirstOrDefault(f => f.Name == name);
+
+    public IEnumerable<Field> ForeignKeys => Fields.Where(f => f.Type == FieldType.Foreign);
+
+    public IEnumerable<Field> UniqueFields => Fields.Where(f => f.Unique);
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+public enum FieldType
+{
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Set,
+    Map,
+    Record,
+    Foreign,
+}
+
+/// <summary>What happens to children when the entity a foreign key points at is deleted (Kong's on_delete).</summary>
+public enum OnDelete
+{
+    /// <summary>The delete is refused while children exist.</summary>
+    Restrict,
+
+    /// <summary>The children are deleted with it.</summary>
+    Cascade,
+}
+
+/// <summary>Checks one value; returns Kong's message when it is wrong.</summary>
+public delegate string? Validator(JsonNode value);
+
+/// <summary>
+/// One field of a Kong entity schema, as Kong's Lua schemas declare them: type, required,
+/// default, the validators in Kong's order, and for containers the shape of what they hold.
+/// </summary>
+public sealed record Field(string Name, FieldType Type)
+{
+    public bool Required { get; init; }
+
+    /// <summary>Applied (deep-copied) when an insert or upsert leaves the field out.</summary>
+    public JsonNode? Default { get; init; }
+
+    public IReadOnlyList<Validator> Validators { get; init; } = [];
+
+    /// <summary>Array and set elements; map values.</summary>
+    public Field? Elements { get; init; }
+
+    /// <summary>Map keys.</summary>
+    public Field? Keys { get; init; }
+
+    /// <summary>Record sub-fields, in order.</summary>
+    public IReadOnlyList<Field>? Fields { get; init; }
+
+    /// <summary>Record entity checks, with the record as the entity.</summary>
+    public IReadOnlyList<EntityCheck>? RecordChecks { get; init; }
+
+    /// <summary>For foreign keys: the collection referenced.</summary>
+    public string? Reference { get; init; }
+
+    public OnDelete OnDelete { get; init; } = OnDelete.Restrict;
+
+    /// <summary>No two entities of a control plane may hold the same non-null value.</summary>
+    public bool Unique { get; init; }
+
+    /// <summary>Set by the system (id, timestamps): clients may supply them but they are not validated as input.</summary>
+    public bool Auto { get; init; }
+
+    public Field With(params Validator[] validators) => this with { Validators = [.. Validators, .. validators] };
+}

@@ -1,0 +1,15 @@
+namespace Gatehouse.Core.Entities;
+
+/// <summary>
+/// One validation failure: on a field (<see cref="Path"/> like <c>healthchecks.active.timeout</c>
+/// or <c>paths[1]</c>), or on the entity as a whole (<see cref="Path"/> null).
+/// </summary>
+public sealed record FieldError(string? Path, string Message)
+{
+    public static FieldError Entity(string message) => new(null, message);
+}
+
+/// <summary>Checks across fields (Kong's entity_checks). Sees the whole entity after defaults and merges.</summary>
+public delegate IEnumerable<FieldError> EntityCheck(System.Text.Json.Nodes.JsonObject entity, CheckContext context);
+
+public sealed record CheckContext(bool IsUpdate);

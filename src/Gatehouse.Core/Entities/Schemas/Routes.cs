@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using static Gatehouse.Core.Entities.EntityChecks;
+using static Gatehouse.Core.Entities.Typedefs;
+using static Gatehouse.Core.Entities.Validators;
+
+namespace Gatehouse.Core.Entities.Schemas;
+
+/// <summary>Kong's routes (kong/db/schema/entities/routes.lua and routes_subschemas.lua), traditional matchers.</summary>
+public static partial class Routes
+{
+    private static readonly string[] s_sniProtocols = ["grpcs", "https", "tls", "tls_passthrough", "wss"];
+    private static readonly string[][] s_protocolGroups =
+        [["http", "https"], ["tcp", "tls", "udp"], ["tls_passthrough"], ["grpc", "grpcs"], ["ws", "wss"]];
+
+    private static Field SourceOrDestination(string name) => new(name, FieldType.Set)
+    {
+        Elements = new Field(name, FieldType.Record)
+        {
+            Fields = [new Field("ip", FieldType.String).With(IpOrCidr), Port("port")],
+            RecordChecks = [AtLeastOneOf("ip", "port")],
+        },
+    };
+
+    public static EntitySchema Schema { get; } = new("routes",
+    [
+        Id, CreatedAt, UpdatedAt,
+        Utf8Name(),
+        new Field("protocols", FieldType.Set)
+        {
+            Required = true,
+            Default = new JsonArray("http", "https"),
+            Elements = Protocol("protocol"),
+        }.With(LengthMin(1)),
+        new Field("methods", FieldType.Set) { Elements = new Field("method", FieldType.String).With(Match(HttpMethod())) },
+        new Field("hosts", FieldType.Array) { Elements = new Field("host", FieldType.String).With(RouteHost) },
+        new Field("paths", FieldType.Array) { Elements = new Field("path", FieldType.String).With(value => RouterPaths.Check(value.GetValue<string>())) },
+        new Field("headers", FieldType.Map)
+        {
+            Keys = HeaderName("header").With(MatchNone(HostHeader(), "cannot contain 'host' header, which must be specified in the 'hosts' attribute")),
+            Elements = StringArray("values"),
+        },
+        new Field("https_redirect_status_code", FieldType.Integer) { Required = true, Default = 426 }.With(OneOfIntegers(426, 301, 302, 307, 308)),
+        new Field("regex_priority", FieldType.Integer) { Default = 0 },
+        Boolean("strip_path", true, required: true),
+        new Field("path_handling", FieldType.String) { Default = "v0" }.With(OneOf("v0", "v1")),
+        Boolean("preserve_host", false, required: true),
+        Boolean("request_buffering", true, required: true),
+        Boolean("response_buffering", true, required: true),
+        new Field("snis", FieldType.Set) { Elements = new Field("sni", FieldType.String).With(WildcardHost) },
+        SourceOrDestination("sources"),
+        SourceOrDestination("destinations"),
+        Tags,
+        Foreign("service", "services", OnDelete.Restrict),
+    ])
+    {
+        Singular = "route",
+        EndpointKey = "name",
+        Shorthands = GrpcStripPathDefault,
+        Checks = [ProtocolGroups, BySubschema, SnisNeedTls],
+    };
+
+    /// <summary>gRPC routes cannot strip the path, so their default is false, not true.</summary>
+    private static IEnumerable<FieldError> GrpcStripPathDefault(JsonObject body)
+    {
+        if (!body.ContainsKey("strip_path") && Strings(body["protocols"]).Any(p => p is "grpc" or "grpcs"))
+        {
+            body["strip_path"] = false;
+        }
+        return [];
+    }
+
+    private static IEnumerable<FieldError> ProtocolGroups(JsonObject route, CheckContext context)
+    {
+        var protocols = Strings(route["protocols"]);
+        var groups = s_protocolGroups.Where(g => g.Any(protocols.Contains)).ToList();
+        if (groups.Count > 1)
+        {
+            var listed = groups
+                .OrderBy(g => protocols.ToList().FindIndex(g.Contains))
+                .Select(g => "(" + string.Join(", ", g.Where(protocols.Contains).Select(p => $"'{p}'")) + ")");
+            yield return new FieldError("protocols", $"these sets are mutually exclusive: {string.Join(", ", listed)}");
+        }
+    }
+
+    private static IEnumerable<FieldError> BySubschema(JsonObject route, CheckContext context)
+    {
+        var protocols = Strings(route["protocols"]);
+        if (protocols.Count == 0)
+        {
+            yield break;
+        }
+
+        IEnumerable<FieldError> Forbid(string field, string when) =>
+            IsSet(route[field]) ? [new FieldError(field, $"cannot set '{field}' when 'protocols' is {when}")] : [];
+
+        IEnumerable<FieldError> Need(string[] fields, string when) =>
+            fields.Any(f => IsSet(route[f])) ? [] : [FieldError.Entity($"must set one of {Quote(fields)} when 'protocols' is {when}")];
+
+        var first = protocols[0];
+        IEnumerable<FieldError> errors = first switch
+        {
+            "http" or "https" => Forbid("sources", "'http' or 'https'")
+                .Concat(Forbid("destinations", "'http' or 'https'"))
+                .Concat(protocols.Contains("https")
+                    ? Need(["methods", "hosts", "headers", "paths", "snis"], "'https'")
+                    : Need(["methods", "hosts", "headers", "paths"], "'http'")),
+            "tcp" or "tls" or "udp" or "tls_passthrough" => new[] { "methods", "hosts", "paths", "headers" }
+                .SelectMany(f => Forbid(f, "'tcp', 'tls', 'tls_passthrough' or 'udp'"))
+                .Concat(protocols.All(p => p == "tls_passthrough")
+                    ? IsSet(route["snis"]) ? [] : [FieldError.Entity("must set snis when 'protocols' is 'tls_passthrough'")]
+                    : Need(["sources", "destinations", "snis"], "'tcp', 'tls' or 'udp'")),
+            "grpc" or "grpcs" => (route["strip_path"]?.GetValueKind() == JsonValueKind.True
+                    ? [new FieldError("strip_path", "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'")]
+                    : Enumerable.Empty<FieldError>())
+                .Concat(new[] { "methods", "sources", "destinations" }.SelectMany(f => Forbid(f, "'grpc' or 'grpcs'")))
+                .Concat(protocols.Contains("grpcs")
+                    ? Need(["hosts", "headers", "paths", "snis"], "'grpcs'")
+                    : Need(["hosts", "headers", "paths"], "'grpc'")),
+            "ws" or "wss" => new[] { "sources", "destinations", "methods" }.SelectMany(f => Forbid(f, "'ws' or 'wss'"))
+                .Concat(protocols.Contains("wss")
+                    ? Need(["hosts", "headers", "paths", "snis"], "'wss'")
+                    : Need(["hosts", "headers", "paths"], "'ws'")),
+            _ => [],
+        };
+        foreach (var error in errors)
+        {
+            yield return error;
+        }
+    }
+
+    private static IEnumerable<FieldError> SnisNeedTls(JsonObject route, CheckContext context)
+    {
+        var protocols = Strings(route["protocols"]);
+        if (protocols.Count > 0 && !protocols.Any(s_sniProtocols.Contains) && IsSet(route["snis"]))
+        {
+            yield return new FieldError("snis", "length must be 0");
+            yield return FieldError.Entity("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'");
+        }
+    }
+
+    /// <summary>A route host: at most one wildcard, as a whole leftmost or rightmost label; an optional port.</summary>
+    private static string? RouteHost(JsonNode value)
+    {
+        var host = value.GetValue<string>();
+        if (host.Count(c => c == '*') > 1)
+        {
+            return "invalid wildcard: must have at most one wildcard";
+        }
+        if (host.Contains('*', StringComparison.Ordinal) && !host.StartsWith("*.", StringComparison.Ordinal) && !host.EndsWith(".*", StringComparison.Ordinal))
+        {
+            return "invalid wildcard: must be placed at leftmost or rightmost label";
+        }
+        var concrete = host.Replace("*", "abc", StringComparison.Ordinal);
+        return HostNames.Parse(concrete) is null ? $"invalid hostname: {concrete}" : null;
+    }
+
+    [GeneratedRegex(@"^[A-Z]+\z")]
+    private static partial Regex HttpMethod();
+
+    [GeneratedRegex(@"^host\z", RegexOptions.IgnoreCase)]
+    private static partial Regex HostHeader();
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>Kong's generic field validators (kong/db/schema/init.lua), with Kong's messages.</summary>
+public static class Validators
+{
+    public static Validator OneOf(params string[] choices) => value =>
+        value.GetValueKind() == JsonValueKind.String && choices.Contains(value.GetValue<string>())
+            ? null
+            : $"expected one of: {string.Join(", ", choices)}";
+
+    public static Validator OneOfIntegers(params int[] choices) => value =>
+        TryInteger(value, out var n) && choices.Contains((int)n) ? null : $"expected one of: {string.Join(", ", choices)}";
+
+    public static Validator NotOneOf(params string[] choices) => value =>
+        value.GetValueKind() == JsonValueKind.String && choices.Contains(value.GetValue<string>())
+            ? $"must not be one of: {string.Join(", ", choices)}"
+            : null;
+
+    public static Validator Between(double minimum, double maximum) => value =>
+        AsDouble(value) is var n && n >= minimum && n <= maximum
+            ? null
+            : $"value should be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Kong counts string length in characters (bytes for ASCII); arrays by elements.</summary>
+    public static Validator LengthMin(int minimum) => value => Length(value) >= minimum ? null : $"length must be at least {minimum}";
+
+    public static Validator LengthMax(int maximum) => value => Length(value) <= maximum ? null : $"length must be at most {maximum}";
+
+    public static Validator Match(Regex pattern, Func<string, string>? message = null) => value =>
+        pattern.IsMatch(value.GetValue<string>()) ? null : message?.Invoke(value.GetValue<string>()) ?? $"invalid value: {value.GetValue<string>()}";
+
+    public static Validator MatchNone(Regex pattern, string message) => value =>
+        pattern.IsMatch(value.GetValue<string>()) ? message : null;
+
+    public static Validator StartsWith(string prefix) => value =>
+        value.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal) ? null : $"should start with: {prefix}";
+
+    public static Validator Uuid { get; } = value =>
+        value.GetValueKind() == JsonValueKind.String && IsUuid(value.GetValue<string>()) ? null : "expected a valid UUID";
+
+    public static bool IsUuid(string value) => value.Length == 36 && Guid.TryParseExact(value, "D", out _);
+
+    internal static bool TryInteger(JsonNode value, out long result)
+    {
+        result = 0;
+        if (value.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+        if (value.AsValue().TryGetValue<JsonElement>(out var element) ? element.TryGetInt64(out result) : value.AsValue().TryGetValue(out result))
+        {
+            return true;
+        }
+        // Kong accepts 5.0 as the integer 5: any finite number equal to its floor.
+        var d = AsDouble(value);
+        if (double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9.2e18)
+        {
+            result = (long)d;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A JSON number as a double, whether it came from parsed text or from a default built in code.</summary>
+    internal static double AsDouble(JsonNode value) => value.AsValue().TryGetValue<JsonElement>(out var element)
+        ? element.GetDouble()
+        : Convert.ToDouble(value.GetValue<object>(), CultureInfo.InvariantCulture);
+
+    private static int Length(JsonNode value) => value switch
+    {
+        JsonArray array => array.Count,
+        JsonObject map => map.Count,
+        _ => new StringInfo(value.GetValue<string>()).LengthInTextElements,
+    };
+}

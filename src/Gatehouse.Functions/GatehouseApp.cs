@@ -1,8 +1,11 @@
 using System.Globalization;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Entities;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Entities;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -37,6 +40,9 @@ public static class GatehouseApp
         builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout));
         builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
         builder.Services.AddSingleton<ControlPlaneService>();
+        builder.Services.AddSingleton<EntityProcessor>();
+        builder.Services.AddSingleton<IEntityStore>(sp => new TableEntityStore(storage.Tables, layout));
+        builder.Services.AddSingleton<EntityService>();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
 
@@ -54,6 +60,7 @@ public static class GatehouseApp
             .UseMiddleware<AdminTokenMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>());
         app.MapControlPlanes();
+        app.MapCoreEntities();
         return app;
     }
 }

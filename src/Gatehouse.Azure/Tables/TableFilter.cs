@@ -24,14 +24,18 @@ public static class TableFilter
     /// <summary>The rows whose key starts with <paramref name="prefix"/>: <c>ge prefix and lt next(prefix)</c>.</summary>
     public static string StartsWith(string property, string prefix)
     {
+        return $"{property} ge {Literal(prefix)} and {property} lt {Literal(UpperBound(prefix))}";
+    }
+
+    /// <summary>The least string above every string that starts with <paramref name="prefix"/>.</summary>
+    public static string UpperBound(string prefix)
+    {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         if (prefix[^1] == char.MaxValue)
         {
             throw new ArgumentException("A prefix ending in U+FFFF has no upper bound.", nameof(prefix));
         }
-        // Increment the last character: every string with the prefix sorts below the result.
-        var upper = prefix[..^1] + (char)(prefix[^1] + 1);
-        return $"{property} ge {Literal(prefix)} and {property} lt {Literal(upper)}";
+        return prefix[..^1] + (char)(prefix[^1] + 1);
     }
 
     public static string Literal(object? value) => value switch

@@ -1,4 +1,5 @@
 using Azure;
+using Gatehouse.Core.Entities;
 using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Functions.Http;
@@ -24,7 +25,19 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
                     context.Request.Method, context.Request.Path, status, Problem.TraceId(context));
             }
             context.Response.Clear();
-            await Problem.WriteAsync(context, status, detail, parameters);
+            if (e is EntityRejectedException rejection)
+            {
+                await KongErrors.WriteRejectionAsync(context, rejection);
+            }
+            else if (KongErrors.Applies(context))
+            {
+                var code = status switch { 400 => 3, 404 => 5, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
+                await KongErrors.WriteAsync(context, status, code, detail, parameters?.Select(p => new FieldError(p.Field, p.Reason)));
+            }
+            else
+            {
+                await Problem.WriteAsync(context, status, detail, parameters);
+            }
         }
     }
 

@@ -1,0 +1,240 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
+using Gatehouse.Core.Entities;
+
+namespace Gatehouse.Azure.Entities;
+
+/// <summary>
+/// Kong entities in Table storage, one partition per control plane, so that an entity, its index
+/// rows and the revision bump commit in one entity-group transaction:
+/// <list type="bullet">
+/// <item><c>rev</c>: the revision (the outbox of the recompose pipeline);</item>
+/// <item><c>e|{collection}|{id}</c>: the entity's JSON;</item>
+/// <item><c>u|{collection}|{field}|{value}</c>: a unique value, pointing at the id holding it;</item>
+/// <item><c>f|{parent collection}|{parent id}|{collection}|{id}</c>: a foreign key, for nested lists and delete rules.</item>
+/// </list>
+/// Every commit is conditional on the revision row's ETag, so concurrent writers to one control
+/// plane serialize: the loser sees <see cref="CommitOutcome.Stale"/> and retries on fresh reads.
+/// </summary>
+public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore
+{
+    private const string RevisionKey = "rev";
+
+    // A string property holds at most 32 Ki UTF-16 units; larger bodies span several.
+    private const int ChunkLength = 30_000;
+
+    private readonly TableClient _table = tables.GetTableClient(layout.EntitiesTable);
+
+    public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), RevisionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row is { HasValue: true, Value: { } revision }
+            ? new Revision(revision.GetInt64("Revision") ?? 0, revision.ETag.ToString())
+            : new Revision(0, null);
+    }
+
+    public async Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), EntityKey(schema.Name, id), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row is { HasValue: true, Value: { } entity } ? ReadBody(entity) : null;
+    }
+
+    public async Task<string?> FindUniqueAsync(Guid controlPlane, EntitySchema schema, string field, string value, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), UniqueKey(schema.Name, field, value), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row is { HasValue: true, Value: { } index } ? index.GetString("Id") : null;
+    }
+
+    public async Task<EntityPage> ListAsync(
+        Guid controlPlane, EntitySchema schema, string? after, int limit, Func<JsonObject, bool> filter, CancellationToken cancellationToken)
+    {
+        var prefix = $"e|{schema.Name}|";
+        var items = new List<JsonObject>();
+        await foreach (var row in QueryRange(controlPlane, prefix, after, cancellationToken).ConfigureAwait(false))
+        {
+            var entity = ReadBody(row);
+            if (!filter(entity))
+            {
+                continue;
+            }
+            if (items.Count == limit)
+            {
+                return new EntityPage(items, EntityIndexes.IdOf(items[^1]));
+            }
+            items.Add(entity);
+        }
+        return new EntityPage(items, null);
+    }
+
+    public async Task<EntityPage> ListChildrenAsync(
+        Guid controlPlane, EntitySchema parent, string parentId, EntitySchema child, string? after, int limit,
+        Func<JsonObject, bool> filter, CancellationToken cancellationToken)
+    {
+        var prefix = $"f|{parent.Name}|{parentId}|{child.Name}|";
+        var items = new List<JsonObject>();
+        await foreach (var row in QueryRange(controlPlane, prefix, after, cancellationToken).ConfigureAwait(false))
+        {
+            var entity = await GetAsync(controlPlane, child, row.RowKey[prefix.Length..], cancellationToken).ConfigureAwait(false);
+            if (entity is null || !filter(entity))
+            {
+                continue;
+            }
+            if (items.Count == limit)
+            {
+                return new EntityPage(items, EntityIndexes.IdOf(items[^1]));
+            }
+            items.Add(entity);
+        }
+        return new EntityPage(items, null);
+    }
+
+    public async Task<CommitResult> CommitAsync(Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
+    {
+        var partition = controlPlane.ToString();
+        var actions = new List<TableTransactionAction>();
+        var uniqueFieldOf = new Dictionary<int, string>();
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+
+        void Add(TableTransactionActionType type, TableEntity row, string? uniqueField = null)
+        {
+            if (!touched.Add(row.RowKey))
+            {
+                throw new InvalidOperationException($"A commit touches {row.RowKey} twice.");
+            }
+            if (uniqueField is not null)
+            {
+                uniqueFieldOf[actions.Count] = uniqueField;
+            }
+            actions.Add(new TableTransactionAction(type, row));
+        }
+
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case EntityChange.Put put:
+                    AddPut(partition, put, Add);
+                    break;
+                case EntityChange.Delete delete:
+                    AddDelete(partition, delete, Add);
+                    break;
+            }
+        }
+
+        var next = expected.Number + 1;
+        var revision = new TableEntity(partition, RevisionKey) { ["Revision"] = next, ["UpdatedAt"] = DateTimeOffset.UtcNow };
+        actions.Add(expected.Token is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, revision)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, revision, new ETag(expected.Token)));
+
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return new CommitResult(CommitOutcome.Committed, next);
+        }
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.Status == 412)
+        {
+            return new CommitResult(CommitOutcome.Stale);
+        }
+        catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists
+            && e.FailedTransactionActionIndex is { } index)
+        {
+            return uniqueFieldOf.TryGetValue(index, out var field)
+                ? new CommitResult(CommitOutcome.UniqueViolation, Field: field)
+                : new CommitResult(CommitOutcome.IdTaken);
+        }
+    }
+
+    private static void AddPut(string partition, EntityChange.Put put, Action<TableTransactionActionType, TableEntity, string?> add)
+    {
+        var (schema, entity, previous) = (put.Schema, put.Entity, put.Previous);
+        var id = EntityIndexes.IdOf(entity);
+        add(previous is null ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, WriteBody(partition, schema.Name, id, entity), null);
+
+        var oldUnique = previous is null ? [] : EntityIndexes.UniqueValues(schema, previous).Select(u => UniqueKey(schema.Name, u.Field, u.Value)).ToHashSet();
+        var newUnique = EntityIndexes.UniqueValues(schema, entity).ToList();
+        foreach (var key in oldUnique.Except(newUnique.Select(u => UniqueKey(schema.Name, u.Field, u.Value))))
+        {
+            add(TableTransactionActionType.Delete, new TableEntity(partition, key), null);
+        }
+        foreach (var (field, value) in newUnique.Where(u => !oldUnique.Contains(UniqueKey(schema.Name, u.Field, u.Value))))
+        {
+            add(TableTransactionActionType.Add, new TableEntity(partition, UniqueKey(schema.Name, field, value)) { ["Id"] = id }, field);
+        }
+
+        var oldRefs = previous is null ? [] : EntityIndexes.References(schema, previous).Select(r => ForeignKey(r.Field.Reference!, r.ParentId, schema.Name, id)).ToHashSet();
+        var newRefs = EntityIndexes.References(schema, entity).Select(r => ForeignKey(r.Field.Reference!, r.ParentId, schema.Name, id)).ToHashSet();
+        foreach (var key in oldRefs.Except(newRefs))
+        {
+            add(TableTransactionActionType.Delete, new TableEntity(partition, key), null);
+        }
+        foreach (var key in newRefs.Except(oldRefs))
+        {
+            add(TableTransactionActionType.UpsertReplace, new TableEntity(partition, key), null);
+        }
+    }
+
+    private static void AddDelete(string partition, EntityChange.Delete delete, Action<TableTransactionActionType, TableEntity, string?> add)
+    {
+        var (schema, entity) = (delete.Schema, delete.Entity);
+        var id = EntityIndexes.IdOf(entity);
+        add(TableTransactionActionType.Delete, new TableEntity(partition, EntityKey(schema.Name, id)), null);
+        foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+        {
+            add(TableTransactionActionType.Delete, new TableEntity(partition, UniqueKey(schema.Name, field, value)), null);
+        }
+        foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+        {
+            add(TableTransactionActionType.Delete, new TableEntity(partition, ForeignKey(field.Reference!, parentId, schema.Name, id)), null);
+        }
+    }
+
+    private IAsyncEnumerable<TableEntity> QueryRange(Guid controlPlane, string prefix, string? after, CancellationToken cancellationToken)
+    {
+        var lower = after is null
+            ? $"RowKey ge {TableFilter.Literal(prefix)}"
+            : $"RowKey gt {TableFilter.Literal(prefix + after)}";
+        var filter = $"{TableFilter.Create($"PartitionKey eq {controlPlane.ToString()}")} and {lower} and RowKey lt {TableFilter.Literal(TableFilter.UpperBound(prefix))}";
+        return _table.QueryAsync(filter, cancellationToken: cancellationToken);
+    }
+
+    private static TableEntity WriteBody(string partition, string collection, string id, JsonObject entity)
+    {
+        var row = new TableEntity(partition, EntityKey(collection, id));
+        var json = entity.ToJsonString();
+        for (int i = 0, chunk = 0; i < json.Length; i += ChunkLength, chunk++)
+        {
+            row[$"B{chunk}"] = json.Substring(i, Math.Min(ChunkLength, json.Length - i));
+        }
+        return row;
+    }
+
+    private static JsonObject ReadBody(TableEntity row)
+    {
+        var json = new StringBuilder();
+        for (var chunk = 0; row.GetString($"B{chunk}") is { } part; chunk++)
+        {
+            json.Append(part);
+        }
+        return JsonNode.Parse(json.ToString())!.AsObject();
+    }
+
+    private static string EntityKey(string collection, string id) => $"e|{collection}|{id}";
+
+    private static string ForeignKey(string parentCollection, string parentId, string collection, string id) =>
+        $"f|{parentCollection}|{parentId}|{collection}|{id}";
+
+    /// <summary>Values too long for a row key are indexed by their SHA-256, which is just as unique.</summary>
+    private static string UniqueKey(string collection, string field, string value)
+    {
+        var escaped = TableKey.Escape(value);
+        var key = $"u|{collection}|{field}|{escaped}";
+        return key.Length <= 900 ? key : $"u|{collection}|{field}|#{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}";
+    }
+}

@@ -1,0 +1,339 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Entities.Schemas;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>The entity a nested path is under: <c>/services/{key}/routes</c> scopes routes to that service.</summary>
+public sealed record ParentScope(EntitySchema Schema, string Key, Field Field);
+
+/// <summary>
+/// Kong's Admin API semantics for the core entities of one control plane: create, read, replace,
+/// update, delete and list, with Kong's constraints (unique values, foreign keys that must exist,
+/// restrict and cascade on delete). Every write reads the control plane's revision first and
+/// commits only if it has not moved, retrying on fresh reads, so concurrent writers never lose
+/// an update or create a duplicate.
+/// </summary>
+public sealed class EntityService(IEntityStore store, IControlPlaneStore controlPlanes, EntityProcessor processor)
+{
+    private const int MaxAttempts = 12;
+
+    // Rows per entity are 1 + unique values + foreign keys; 20 entities stay well under 100 rows.
+    private const int DeletesPerCommit = 20;
+
+    public async Task<JsonObject> CreateAsync(Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync<JsonObject>(async revision =>
+        {
+            var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
+            await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
+            var entity = Process(schema, input, WriteMode.Insert, null);
+            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            return (entity, [new EntityChange.Put(schema, entity, null)]);
+        }, controlPlane, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+    }
+
+    /// <summary>PUT: creates the entity at that id or name, or replaces the one there whole.</summary>
+    public async Task<JsonObject> UpsertAsync(
+        Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync<JsonObject>(async revision =>
+        {
+            var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
+            await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
+            var existing = await FindAsync(controlPlane, schema, key, scope: null, cancellationToken).ConfigureAwait(false);
+            if (Validators.IsUuid(key))
+            {
+                input["id"] = key.ToLowerInvariant();
+            }
+            else if (schema.EndpointKey is { } endpointKey)
+            {
+                // Kong: the name in the path wins over a name in the body.
+                input[endpointKey] = key;
+            }
+            if (existing is not null)
+            {
+                input["id"] = existing["id"]!.DeepClone();
+            }
+            var entity = Process(schema, input, WriteMode.Upsert, null);
+            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            return (entity, [new EntityChange.Put(schema, entity, existing)]);
+        }, controlPlane, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>PATCH: merges into the existing entity (404 if there is none) and validates the result.</summary>
+    public async Task<JsonObject> UpdateAsync(
+        Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync<JsonObject>(async revision =>
+        {
+            var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+            var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
+            var entity = Process(schema, input, WriteMode.Update, existing);
+            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            return (entity, [new EntityChange.Put(schema, entity, existing)]);
+        }, controlPlane, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes the entity and what Kong cascades to; refuses while restricting references remain.
+    /// Deleting what is not there succeeds, as in Kong. A cascade too large for one transaction
+    /// deletes the children in steps first, each step leaving no dangling reference.
+    /// </summary>
+    public async Task DeleteAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        if (scope is not null)
+        {
+            _ = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+        }
+        while (true)
+        {
+            var done = await RetryAsync<bool>(async revision =>
+            {
+                var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false);
+                if (entity is null)
+                {
+                    return (true, []);
+                }
+                await CheckNotRestrictedAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+                var cascade = await CascadeAsync(controlPlane, schema, entity, DeletesPerCommit + 1, cancellationToken).ConfigureAwait(false);
+                return cascade.Count <= DeletesPerCommit
+                    ? (true, [.. cascade, new EntityChange.Delete(schema, entity)])
+                    : (false, cascade.Take(DeletesPerCommit).ToList());
+            }, controlPlane, cancellationToken).ConfigureAwait(false);
+            if (done)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task<EntityPage> ListAsync(
+        Guid controlPlane, EntitySchema schema, EntityListQuery query, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        bool Filter(JsonObject entity) => query.Matches(entity, NameField(schema));
+        if (scope is null)
+        {
+            return await store.ListAsync(controlPlane, schema, query.After, query.Size, Filter, cancellationToken).ConfigureAwait(false);
+        }
+        var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+        return await store.ListChildrenAsync(controlPlane, scope.Schema, EntityIndexes.IdOf(parent), schema, query.After, query.Size, Filter, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static string? NameField(EntitySchema schema) => schema.Name == "plugins" ? "name" : schema.EndpointKey;
+
+    private JsonObject Process(EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing)
+    {
+        var (entity, errors) = processor.Prepare(schema, input, mode, existing);
+        return entity ?? throw new EntityRejectedException(Rejection.Invalid, Summary(errors), errors);
+    }
+
+    /// <summary>Runs one read-validate-commit round, again on fresh reads while others commit first.</summary>
+    private async Task<T> RetryAsync<T>(
+        Func<Revision, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, Guid controlPlane, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < MaxAttempts; i++)
+        {
+            var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            var (result, changes) = await attempt(revision).ConfigureAwait(false);
+            if (changes.Count == 0)
+            {
+                return result;
+            }
+            var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
+            switch (commit.Outcome)
+            {
+                case CommitOutcome.Committed:
+                    return result;
+                case CommitOutcome.IdTaken:
+                    throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
+                case CommitOutcome.UniqueViolation:
+                    // Our reads said the value was free, so someone took it in between: read again.
+                    continue;
+            }
+            // Backing off a little, with jitter, lets a crowd of writers through instead of colliding in step.
+            await Task.Delay(Random.Shared.Next(1, 5 * (i + 1)), cancellationToken).ConfigureAwait(false);
+        }
+        throw new EntityRejectedException(Rejection.Conflict, "the control plane is being changed too fast for this write to land; retry");
+    }
+
+    private async Task<ControlPlane> ExistingAsync(Guid controlPlane, CancellationToken cancellationToken) =>
+        await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false)
+        ?? throw new EntityRejectedException(Rejection.NotFound, $"control plane {controlPlane} not found");
+
+    private async Task WritableAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        if ((await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false)).IsGroup)
+        {
+            throw new EntityRejectedException(Rejection.ReadOnly,
+                "control plane groups are read-only: write entities to their member control planes");
+        }
+    }
+
+    private async Task<JsonObject?> FindAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        string? id = key;
+        if (!Validators.IsUuid(key))
+        {
+            id = schema.EndpointKey is { } endpointKey
+                ? await store.FindUniqueAsync(controlPlane, schema, endpointKey, key, cancellationToken).ConfigureAwait(false)
+                : throw new EntityRejectedException(Rejection.Invalid, "invalid primary key", [new FieldError("id", "expected a valid UUID")]);
+        }
+        var entity = id is null ? null : await store.GetAsync(controlPlane, schema, id.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        if (entity is not null && scope is not null)
+        {
+            var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+            if (entity[scope.Field.Name]?["id"]?.GetValue<string>() != EntityIndexes.IdOf(parent))
+            {
+                return null;
+            }
+        }
+        return entity;
+    }
+
+    private async Task<JsonObject> ResolveParentAsync(Guid controlPlane, ParentScope scope, CancellationToken cancellationToken) =>
+        await FindAsync(controlPlane, scope.Schema, scope.Key, null, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+
+    /// <summary>Nested writes point the foreign key at the parent in the path, whatever the body says.</summary>
+    private async Task ForceScopeAsync(Guid controlPlane, JsonObject input, ParentScope? scope, CancellationToken cancellationToken)
+    {
+        if (scope is not null)
+        {
+            var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+            input[scope.Field.Name] = new JsonObject { ["id"] = EntityIndexes.IdOf(parent) };
+        }
+    }
+
+    /// <summary>Kong lets a foreign key name its target by endpoint key (<c>{"name":"svc"}</c>); turn it into the id.</summary>
+    private async Task<JsonObject> ResolveReferencesAsync(Guid controlPlane, EntitySchema schema, JsonObject body, CancellationToken cancellationToken)
+    {
+        var input = (JsonObject)body.DeepClone();
+        foreach (var field in schema.ForeignKeys)
+        {
+            if (input[field.Name] is not JsonObject { Count: 1 } reference || reference.ContainsKey("id"))
+            {
+                continue;
+            }
+            var parent = KongSchemas.Find(field.Reference!)!;
+            var (keyField, keyValue) = (reference.First().Key, reference.First().Value);
+            if (keyField != parent.EndpointKey || keyValue?.GetValueKind() != JsonValueKind.String)
+            {
+                continue;
+            }
+            var id = await store.FindUniqueAsync(controlPlane, parent, keyField, keyValue.GetValue<string>(), cancellationToken).ConfigureAwait(false);
+            if (id is null)
+            {
+                var message = $"the foreign key cannot be resolved with '{{{keyField}=\"{keyValue.GetValue<string>()}\"}}' for an existing '{parent.Name}' entity";
+                throw new EntityRejectedException(Rejection.Reference, $"foreign key unresolved ({field.Name}.{keyField}: {message})",
+                    [new FieldError($"{field.Name}.{keyField}", message)]);
+            }
+            input[field.Name] = new JsonObject { ["id"] = id };
+        }
+        return input;
+    }
+
+    /// <summary>Every foreign key names an existing entity, and no unique value is held by another one.</summary>
+    private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+        {
+            var parent = KongSchemas.Find(field.Reference!)!;
+            if (await store.GetAsync(controlPlane, parent, parentId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                errors.Add(new FieldError(field.Name, $"the foreign key '{{id=\"{parentId}\"}}' does not reference an existing '{parent.Name}' entity."));
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new EntityRejectedException(Rejection.Reference, errors[0].Message, errors);
+        }
+
+        var id = EntityIndexes.IdOf(entity);
+        foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+        {
+            var holder = await store.FindUniqueAsync(controlPlane, schema, field, value, cancellationToken).ConfigureAwait(false);
+            if (holder is not null && holder != id)
+            {
+                var shown = field == EntityIndexes.CacheKey ? CacheKeyText(schema, entity) : $"{{{field}=\"{value}\"}}";
+                throw new EntityRejectedException(Rejection.Conflict, $"UNIQUE violation detected on '{shown}'",
+                    [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}'")]);
+            }
+        }
+    }
+
+    private async Task CheckNotRestrictedAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
+    {
+        foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Restrict))
+        {
+            var children = await store.ListChildrenAsync(controlPlane, schema, EntityIndexes.IdOf(entity), child, null, 1, _ => true, cancellationToken)
+                .ConfigureAwait(false);
+            if (children.Items.Count > 0)
+            {
+                throw new EntityRejectedException(Rejection.InUse,
+                    $"an existing '{child.Name}' entity references this '{schema.Name}' entity",
+                    [new FieldError("@referenced_by", child.Name)]);
+            }
+        }
+    }
+
+    /// <summary>The deletes Kong cascades to, depth first, up to <paramref name="limit"/> of them.</summary>
+    private async Task<List<EntityChange>> CascadeAsync(
+        Guid controlPlane, EntitySchema schema, JsonObject entity, int limit, CancellationToken cancellationToken)
+    {
+        var deletes = new List<EntityChange>();
+        foreach (var (child, _) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Cascade))
+        {
+            var page = await store.ListChildrenAsync(controlPlane, schema, EntityIndexes.IdOf(entity), child, null, limit, _ => true, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                deletes.AddRange(await CascadeAsync(controlPlane, child, item, limit, cancellationToken).ConfigureAwait(false));
+                deletes.Add(new EntityChange.Delete(child, item));
+                if (deletes.Count >= limit)
+                {
+                    return deletes;
+                }
+            }
+        }
+        return deletes;
+    }
+
+    /// <summary>Kong's rendering of a cache key: <c>{consumer=null,name="key-auth",service={id="…"}}</c>, keys sorted.</summary>
+    private static string CacheKeyText(EntitySchema schema, JsonObject entity)
+    {
+        var parts = schema.CacheKey!.Order(StringComparer.Ordinal).Select(name => entity[name] switch
+        {
+            null => $"{name}=null",
+            JsonObject reference => $"{name}={{id=\"{reference["id"]}\"}}",
+            var value => $"{name}={value.ToJsonString()}",
+        });
+        return "{" + string.Join(',', parts) + "}";
+    }
+
+    private static EntityRejectedException NotFound() => new(Rejection.NotFound, "Not found");
+
+    /// <summary>Kong's one-line summary: "schema violation (...)" or "N schema violations (...; ...)".</summary>
+    private static string Summary(IReadOnlyList<FieldError> errors)
+    {
+        var entries = errors.Where(e => e.Path is null).Select(e => e.Message)
+            .Concat(errors.Where(e => e.Path is not null).OrderBy(e => e.Path, StringComparer.Ordinal).Select(e => $"{e.Path}: {e.Message}"))
+            .ToList();
+        var text = new StringBuilder(entries.Count == 1 ? "schema violation (" : $"{entries.Count} schema violations (");
+        return text.AppendJoin("; ", entries).Append(')').ToString();
+    }
+}

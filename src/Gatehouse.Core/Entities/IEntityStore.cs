@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>
+/// The revision of a control plane's configuration: a number that goes up by one with every
+/// write, and the store's concurrency token for it. Writes commit only if it has not moved.
+/// </summary>
+public sealed record Revision(long Number, string? Token);
+
+/// <summary>One row to write or delete in a commit.</summary>
+public abstract record EntityChange(EntitySchema Schema)
+{
+    /// <summary>Creates or replaces the entity; <paramref name="Previous"/> is what it replaces, to retire stale index rows.</summary>
+    public sealed record Put(EntitySchema Schema, JsonObject Entity, JsonObject? Previous) : EntityChange(Schema);
+
+    public sealed record Delete(EntitySchema Schema, JsonObject Entity) : EntityChange(Schema);
+}
+
+public enum CommitOutcome
+{
+    Committed,
+
+    /// <summary>Someone else wrote first: read again and retry.</summary>
+    Stale,
+
+    /// <summary>A unique value (name, cache key...) is taken.</summary>
+    UniqueViolation,
+
+    /// <summary>An id is taken.</summary>
+    IdTaken,
+}
+
+public sealed record CommitResult(CommitOutcome Outcome, long Revision = 0, string? Field = null);
+
+/// <summary>A page of entities in id order; <see cref="Next"/> is the id to continue after, or null at the end.</summary>
+public sealed record EntityPage(IReadOnlyList<JsonObject> Items, string? Next);
+
+/// <summary>
+/// Where a control plane's Kong entities live, with the indexes Kong's constraints need. Every
+/// commit is one atomic write that also moves the revision forward, or nothing.
+/// </summary>
+public interface IEntityStore
+{
+    Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken);
+
+    Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken);
+
+    /// <summary>The id of the entity holding a unique value (a field, or the cache key as <c>cache_key</c>).</summary>
+    Task<string?> FindUniqueAsync(Guid controlPlane, EntitySchema schema, string field, string value, CancellationToken cancellationToken);
+
+    /// <summary>Entities of one collection after <paramref name="after"/>, scanning until <paramref name="limit"/> pass the filter.</summary>
+    Task<EntityPage> ListAsync(
+        Guid controlPlane, EntitySchema schema, string? after, int limit, Func<JsonObject, bool> filter, CancellationToken cancellationToken);
+
+    /// <summary>Entities of <paramref name="child"/> whose foreign key points at the given parent.</summary>
+    Task<EntityPage> ListChildrenAsync(
+        Guid controlPlane, EntitySchema parent, string parentId, EntitySchema child, string? after, int limit,
+        Func<JsonObject, bool> filter, CancellationToken cancellationToken);
+
+    Task<CommitResult> CommitAsync(Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken);
+}

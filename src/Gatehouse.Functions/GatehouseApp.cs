@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gatehouse.Azure.ControlPlanes;
-using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Entities;
+using Gatehouse.Azure.Storage;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Functions.ControlPlanes;

@@ -42,7 +42,9 @@ public sealed class EntityProcessor(TimeProvider clock)
             }
         }
 
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        JsonNode now = schema.TimestampsInMilliseconds
+            ? JsonValue.Create(Math.Round(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, 3))
+            : JsonValue.Create(clock.GetUtcNow().ToUnixTimeSeconds());
         var entity = new JsonObject();
         foreach (var field in schema.Fields)
         {
@@ -54,11 +56,11 @@ public sealed class EntityProcessor(TimeProvider clock)
                     continue;
                 case "created_at":
                     entity["created_at"] = mode == WriteMode.Update
-                        ? existing?["created_at"]?.DeepClone() ?? now
-                        : given && value is not null && Validators.TryInteger(value, out var supplied) && supplied > 0 ? supplied : now;
+                        ? existing?["created_at"]?.DeepClone() ?? now.DeepClone()
+                        : given && value is not null && value.GetValueKind() == JsonValueKind.Number && Validators.AsDouble(value) > 0 ? value.DeepClone() : now.DeepClone();
                     continue;
                 case "updated_at":
-                    entity["updated_at"] = now;
+                    entity["updated_at"] = now.DeepClone();
                     continue;
             }
 
@@ -69,7 +71,10 @@ public sealed class EntityProcessor(TimeProvider clock)
             }
             else
             {
-                entity[field.Name] = given ? WithDefaults(field, value?.DeepClone()) : WithDefaults(field, field.Default?.DeepClone());
+                // An explicit null stays null (Kong does not replace it with the default).
+                entity[field.Name] = given
+                    ? value is null ? null : WithDefaults(field, value.DeepClone())
+                    : WithDefaults(field, field.Default?.DeepClone());
             }
         }
 
@@ -149,6 +154,10 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         if (value is null)
         {
+            if (field.Optional)
+            {
+                return null;
+            }
             // Kong treats records as required: a missing record is built from its sub-defaults.
             value = new JsonObject();
         }
@@ -162,9 +171,10 @@ public sealed class EntityProcessor(TimeProvider clock)
             {
                 record[sub.Name] = WithDefaults(sub, sub.Default?.DeepClone());
             }
-            else if (sub.Type == FieldType.Record)
+            else if (sub.Type == FieldType.Record && record[sub.Name] is JsonObject nested)
             {
-                record[sub.Name] = WithDefaults(sub, record[sub.Name]);
+                // Fills in place: the nested record is already a child of this one.
+                WithDefaults(sub, nested);
             }
         }
         return record;
@@ -175,7 +185,7 @@ public sealed class EntityProcessor(TimeProvider clock)
     {
         if (value is null)
         {
-            if (field.Required || field.Type == FieldType.Record)
+            if (field.Required || (field.Type == FieldType.Record && !field.Optional))
             {
                 errors.Add(new FieldError(path, "required field missing"));
             }
@@ -219,7 +229,7 @@ public sealed class EntityProcessor(TimeProvider clock)
                 {
                     return Fail(errors, path, "expected a record", value);
                 }
-                return ValidateRecord(field, record, path, errors);
+                return field.FreeForm ? record : ValidateRecord(field, record, path, errors);
             case FieldType.Foreign:
                 return ValidateForeign(value, path, errors);
         }

@@ -28,6 +28,12 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>May only be created under its parent's path (targets under upstreams).</summary>
     public string? NestedOnlyUnder { get; init; }
 
+    /// <summary>Kept by Gatehouse for its own bookkeeping (memberships); not a collection of the Admin API.</summary>
+    public bool Internal { get; init; }
+
+    /// <summary>Kong keeps a target's timestamps as seconds with milliseconds.</summary>
+    public bool TimestampsInMilliseconds { get; init; }
+
     public Field? Find(string name) => Fields.FirstOrDefault(f => f.Name == name);
 
     public IEnumerable<Field> ForeignKeys => Fields.Where(f => f.Type == FieldType.Foreign);

@@ -36,6 +36,9 @@ public sealed record Field(string Name, FieldType Type)
 {
     public bool Required { get; init; }
 
+    /// <summary>Kong makes record fields required unless the schema says <c>required = false</c> (a key's pem).</summary>
+    public bool Optional { get; init; }
+
     /// <summary>Applied (deep-copied) when an insert or upsert leaves the field out.</summary>
     public JsonNode? Default { get; init; }
 
@@ -49,6 +52,9 @@ public sealed record Field(string Name, FieldType Type)
 
     /// <summary>Record sub-fields, in order.</summary>
     public IReadOnlyList<Field>? Fields { get; init; }
+
+    /// <summary>A record whose content is not Kong's to check here (a plugin's config): any JSON object is kept as given.</summary>
+    public bool FreeForm { get; init; }
 
     /// <summary>Record entity checks, with the record as the entity.</summary>
     public IReadOnlyList<EntityCheck>? RecordChecks { get; init; }

@@ -110,9 +110,9 @@ internal static class EntityRoute
         var segments = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         switch (segments.Length)
         {
-            case 1 or 2 when KongSchemas.Find(segments[0]) is { } schema:
+            case 1 or 2 when KongSchemas.FindPublic(segments[0]) is { } schema:
                 return (schema, segments.Length == 2 ? segments[1] : null, null);
-            case 3 or 4 when KongSchemas.Find(segments[0]) is { } parent && KongSchemas.Find(segments[2]) is { } child
+            case 3 or 4 when KongSchemas.FindPublic(segments[0]) is { } parent && KongSchemas.FindPublic(segments[2]) is { } child
                 && child.ForeignKeys.FirstOrDefault(f => f.Reference == parent.Name) is { } field:
                 return (child, segments.Length == 4 ? segments[3] : null, new ParentScope(parent, segments[1], field));
             default:

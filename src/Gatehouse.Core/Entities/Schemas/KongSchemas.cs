@@ -7,11 +7,26 @@ public static class KongSchemas
     [
         Services.Schema,
         Routes.Schema,
+        Consumers.Schema,
+        ConsumerGroups.Schema,
+        ConsumerGroups.Membership,
+        Plugins.Schema,
+        Upstreams.Schema,
+        Targets.Schema,
+        Certificates.Schema,
+        Snis.Schema,
+        CaCertificates.Schema,
+        Vaults.Schema,
+        KeySets.Schema,
+        Keys.Schema,
     ];
 
     private static readonly Dictionary<string, EntitySchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     public static EntitySchema? Find(string collection) => s_byName.GetValueOrDefault(collection);
+
+    /// <summary>A collection the Admin API serves (not Gatehouse's internal bookkeeping).</summary>
+    public static EntitySchema? FindPublic(string collection) => Find(collection) is { Internal: false } schema ? schema : null;
 
     /// <summary>The (schema, foreign key) pairs that point at <paramref name="parent"/>.</summary>
     public static IEnumerable<(EntitySchema Child, Field Field)> ReferencesTo(EntitySchema parent) =>

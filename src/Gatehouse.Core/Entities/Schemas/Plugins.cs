@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using static Gatehouse.Core.Entities.EntityChecks;
+using static Gatehouse.Core.Entities.Typedefs;
+using static Gatehouse.Core.Entities.Validators;
+
+namespace Gatehouse.Core.Entities.Schemas;
+
+/// <summary>
+/// Kong's plugins (kong/db/schema/entities/plugins.lua). Each plugin's own config schema is out
+/// of Gatehouse's scope: config must be a JSON object and is kept as given.
+/// </summary>
+public static partial class Plugins
+{
+    public static EntitySchema Schema { get; } = new("plugins",
+    [
+        Id, CreatedAt, UpdatedAt,
+        new Field("name", FieldType.String) { Required = true }.With(Match(PluginName(), v =>
+            $"invalid plugin name '{v}': expected lower-case letters, digits, '-' and '_'")),
+        Utf8Name("instance_name"),
+        Foreign("route", "routes", OnDelete.Cascade),
+        Foreign("service", "services", OnDelete.Cascade),
+        Foreign("consumer", "consumers", OnDelete.Cascade),
+        Foreign("consumer_group", "consumer_groups", OnDelete.Cascade),
+        new Field("config", FieldType.Record) { FreeForm = true, Default = new JsonObject() },
+        new Field("protocols", FieldType.Set)
+        {
+            Required = true,
+            Default = new JsonArray("grpc", "grpcs", "http", "https"),
+            Elements = Protocol("protocol"),
+        },
+        Boolean("enabled", true, required: true),
+        Tags,
+        new Field("ordering", FieldType.Record) { FreeForm = true, Optional = true },
+    ])
+    {
+        Singular = "plugin",
+        EndpointKey = "instance_name",
+        CacheKey = ["name", "route", "service", "consumer", "consumer_group"],
+        Checks = [MutuallyExclusive("consumer", "consumer_group")],
+    };
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
+    private static partial Regex PluginName();
+}

@@ -43,6 +43,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton<EntityProcessor>();
         builder.Services.AddSingleton<IEntityStore>(sp => new TableEntityStore(storage.Tables, layout));
         builder.Services.AddSingleton<EntityService>();
+        builder.Services.AddSingleton<ConsumerGroupMemberships>();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
 

@@ -291,7 +291,11 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         foreach (var sub in subfields)
         {
-            result[sub.Name] = Validate(sub, record[sub.Name]?.DeepClone(), $"{path}.{sub.Name}", errors);
+            var validated = Validate(sub, record[sub.Name]?.DeepClone(), $"{path}.{sub.Name}", errors);
+            if (validated is not null || !sub.OmitWhenNull)
+            {
+                result[sub.Name] = validated;
+            }
         }
         foreach (var check in field.RecordChecks ?? [])
         {

@@ -189,9 +189,14 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         string? id = key;
         if (!Validators.IsUuid(key))
         {
-            id = schema.EndpointKey is { } endpointKey
-                ? await store.FindUniqueAsync(controlPlane, schema, endpointKey, key, cancellationToken).ConfigureAwait(false)
-                : throw new EntityRejectedException(Rejection.Invalid, "invalid primary key", [new FieldError("id", "expected a valid UUID")]);
+            id = schema.EndpointKey switch
+            {
+                null => throw new EntityRejectedException(Rejection.Invalid, "invalid primary key", [new FieldError("id", "expected a valid UUID")]),
+                // A target is unique only within its upstream: look it up by the (upstream, target) cache key.
+                var endpointKey when scope is not null && schema.CacheKey?.Contains(endpointKey) == true && schema.CacheKey.Contains(scope.Field.Name) =>
+                    await FindByCacheKeyAsync(controlPlane, schema, endpointKey, key, scope, cancellationToken).ConfigureAwait(false),
+                var endpointKey => await store.FindUniqueAsync(controlPlane, schema, endpointKey, key, cancellationToken).ConfigureAwait(false),
+            };
         }
         var entity = id is null ? null : await store.GetAsync(controlPlane, schema, id.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         if (entity is not null && scope is not null)
@@ -203,6 +208,16 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             }
         }
         return entity;
+    }
+
+    private async Task<string?> FindByCacheKeyAsync(
+        Guid controlPlane, EntitySchema schema, string endpointKey, string key, ParentScope scope, CancellationToken cancellationToken)
+    {
+        var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+        var probe = new JsonObject { [endpointKey] = key, [scope.Field.Name] = new JsonObject { ["id"] = EntityIndexes.IdOf(parent) } };
+        schema.Normalize?.Invoke(probe);
+        var cacheKey = EntityIndexes.CacheKeyValue(schema.CacheKey!, probe);
+        return await store.FindUniqueAsync(controlPlane, schema, EntityIndexes.CacheKey, cacheKey, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonObject> ResolveParentAsync(Guid controlPlane, ParentScope scope, CancellationToken cancellationToken) =>

@@ -59,6 +59,12 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>Record entity checks, with the record as the entity.</summary>
     public IReadOnlyList<EntityCheck>? RecordChecks { get; init; }
 
+    /// <summary>
+    /// Left out of its record when unset instead of shown as null: where the Konnect spec types a
+    /// nested field as non-nullable (an upstream's active health check https_sni and headers).
+    /// </summary>
+    public bool OmitWhenNull { get; init; }
+
     /// <summary>For foreign keys: the collection referenced.</summary>
     public string? Reference { get; init; }
 

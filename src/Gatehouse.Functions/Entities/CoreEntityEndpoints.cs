@@ -18,10 +18,16 @@ internal static class CoreEntityEndpoints
         app.Map("/v2/control-planes/{controlPlaneId}/core-entities/{**path}", HandleAsync);
     }
 
-    private static async Task<IResult> HandleAsync(string controlPlaneId, string? path, HttpContext context, EntityService service, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(
+        string controlPlaneId, string? path, HttpContext context, EntityService service, ConsumerGroupMemberships memberships, CancellationToken ct)
     {
         var controlPlane = ControlPlaneId.Parse(controlPlaneId);
-        var route = EntityRoute.Parse(path);
+        var segments = EntityRoute.Segments(path);
+        if (await MembershipEndpoints.TryHandleAsync(controlPlane, segments, context, memberships, ct) is { } membership)
+        {
+            return membership;
+        }
+        var route = EntityRoute.Parse(segments);
         if (route is null)
         {
             return NotFound();
@@ -35,7 +41,7 @@ internal static class CoreEntityEndpoints
             {
                 var query = EntityListQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
                 var page = await service.ListAsync(controlPlane, schema, query, scope, ct);
-                return ListResult(context, page, query);
+                return ListResult(context, page);
             }
             if (HttpMethods.IsPost(method))
             {
@@ -72,7 +78,11 @@ internal static class CoreEntityEndpoints
     private static async Task<JsonObject> ReadAsync(HttpContext context, CancellationToken ct) =>
         JsonObject.Create(await RequestBody.ReadObjectAsync(context.Request, ct))!;
 
-    private static IResult ListResult(HttpContext context, EntityPage page, EntityListQuery query)
+    /// <summary>
+    /// Kong's list shape. On the last page <c>next</c> and <c>offset</c> are left out rather than
+    /// null: the Konnect spec types both as strings, and Kong's clients treat absent as the end.
+    /// </summary>
+    public static IResult ListResult(HttpContext context, EntityPage page)
     {
         string? offset = page.Next is null ? null : EntityListQuery.FormatOffset(page.Next);
         string? next = null;
@@ -88,9 +98,10 @@ internal static class CoreEntityEndpoints
                 next += $"&tags={Uri.EscapeDataString(tags.ToString())}";
             }
         }
-        var body = new JsonObject { ["data"] = new JsonArray([.. page.Items]), ["next"] = next };
+        var body = new JsonObject { ["data"] = new JsonArray([.. page.Items]) };
         if (offset is not null)
         {
+            body["next"] = next;
             body["offset"] = offset;
         }
         return Results.Json(body, ApiJson.Options);
@@ -105,9 +116,11 @@ internal static class CoreEntityEndpoints
 /// <summary>The entity type, key and parent a core-entities path names.</summary>
 internal static class EntityRoute
 {
-    public static (EntitySchema Schema, string? Key, ParentScope? Scope)? Parse(string? path)
+    public static string[] Segments(string? path) =>
+        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+
+    public static (EntitySchema Schema, string? Key, ParentScope? Scope)? Parse(string[] segments)
     {
-        var segments = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         switch (segments.Length)
         {
             case 1 or 2 when KongSchemas.FindPublic(segments[0]) is { } schema:

@@ -33,9 +33,9 @@ public static class Upstreams
                     Seconds("timeout", 1),
                     new Field("concurrency", FieldType.Integer) { Default = 10 }.With(Between(1, 2147483648)),
                     Path("http_path") with { Default = "/" },
-                    new Field("https_sni", FieldType.String).With(WildcardHost),
+                    new Field("https_sni", FieldType.String) { OmitWhenNull = true }.With(WildcardHost),
                     Boolean("https_verify_certificate", true, required: true),
-                    new Field("headers", FieldType.Map) { Keys = HeaderName("header"), Elements = StringArray("values") },
+                    new Field("headers", FieldType.Map) { Keys = HeaderName("header"), Elements = StringArray("values"), OmitWhenNull = true },
                     new Field("healthy", FieldType.Record) { Fields = [Seconds("interval", 0), Statuses(200, 302), Count("successes")] },
                     new Field("unhealthy", FieldType.Record)
                     {
@@ -164,7 +164,10 @@ public static class Targets
         Normalize = target =>
         {
             // Kong stores targets normalized, with the default port when none is given.
-            target["target"] = HostNames.Parse(target["target"]!.GetValue<string>())!.Format(DefaultPort);
+            if (HostNames.Parse(target["target"]!.GetValue<string>()) is { } host)
+            {
+                target["target"] = host.Format(DefaultPort);
+            }
         },
     };
 }

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Gatehouse.Testing;
+
+/// <summary>Certificates and keys made on the spot, as PEM, for entities that must hold real ones.</summary>
+public static class TestCertificates
+{
+    public sealed record Pair(string Certificate, string Key);
+
+    /// <summary>A self-signed server certificate and its private key (RSA 2048 or EC P-256).</summary>
+    public static Pair Server(string subject = "CN=api.example.com", bool elliptic = false)
+    {
+        using AsymmetricAlgorithm key = elliptic ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
+        var request = key is RSA rsa
+            ? new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest(subject, (ECDsa)key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        return new Pair(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>A self-signed CA certificate (basic constraints CA:true).</summary>
+    public static string CertificateAuthority(string subject = "CN=Gatehouse Test CA", DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var end = notAfter ?? DateTimeOffset.UtcNow.AddYears(1);
+        using var certificate = request.CreateSelfSigned(end.AddYears(-2), end);
+        return certificate.ExportCertificatePem();
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text.Json;
+using Gatehouse.Testing;
+
+namespace Gatehouse.Functions.Tests;
+
+/// <summary>What ties entities together: cascades, composite uniqueness, nested paths and memberships.</summary>
+public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLifetime
+{
+    private RunningApp _app = null!;
+    private string _base = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await RunningApp.StartAsync(storage);
+        var cp = await (await _app.Client.PostJsonAsync("/v2/control-planes", """{"name":"relations"}""")).ExpectAsync(HttpStatusCode.Created);
+        _base = $"/v2/control-planes/{cp.GetProperty("id").GetString()}/core-entities";
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<JsonElement> Post(string path, string json, HttpStatusCode expected = HttpStatusCode.Created) =>
+        await (await _app.Client.PostJsonAsync(_base + path, json)).ExpectAsync(expected);
+
+    private async Task<JsonElement> Get(string path, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await (await _app.Client.GetAsync(_base + path, Ct)).ExpectAsync(expected);
+
+    private async Task Delete(string path, HttpStatusCode expected = HttpStatusCode.NoContent) =>
+        await (await _app.Client.DeleteAsync(_base + path, Ct)).ExpectAsync(expected);
+
+    private static int Count(JsonElement list) => list.GetProperty("data").GetArrayLength();
+
+    [Fact]
+    public async Task Deleting_an_upstream_deletes_its_targets_even_when_there_are_many()
+    {
+        await Post("/upstreams", """{"name":"big.internal"}""");
+        await Post("/upstreams", """{"name":"neighbour.internal"}""");
+        await Post("/upstreams/neighbour.internal/targets", """{"target":"10.9.9.9"}""");
+        for (var i = 0; i < 45; i++)
+        {
+            await Post("/upstreams/big.internal/targets", $$"""{"target":"10.0.0.{{i}}:80"}""");
+        }
+        Assert.Equal(45, Count(await Get("/upstreams/big.internal/targets?size=1000")));
+
+        await Delete("/upstreams/big.internal");
+
+        await Get("/upstreams/big.internal", HttpStatusCode.NotFound);
+        Assert.Equal(1, Count(await Get("/targets")));
+    }
+
+    [Fact]
+    public async Task Targets_are_unique_per_upstream_and_addressable_by_target()
+    {
+        await Post("/upstreams", """{"name":"one.internal"}""");
+        await Post("/upstreams", """{"name":"two.internal"}""");
+        var target = await Post("/upstreams/one.internal/targets", """{"target":"10.0.0.1"}""");
+        Assert.Equal("10.0.0.1:8000", target.GetProperty("target").GetString());
+
+        await Post("/upstreams/one.internal/targets", """{"target":"10.0.0.1:8000"}""", HttpStatusCode.Conflict);
+        await Post("/upstreams/two.internal/targets", """{"target":"10.0.0.1"}""");
+
+        var byName = await Get("/upstreams/one.internal/targets/10.0.0.1:8000");
+        Assert.Equal(target.GetProperty("id").GetString(), byName.GetProperty("id").GetString());
+        await Get($"/upstreams/two.internal/targets/{target.GetProperty("id").GetString()}", HttpStatusCode.NotFound);
+
+        var refused = await (await _app.Client.PostJsonAsync(_base + "/targets", """{"target":"10.0.0.2"}""")).ExpectAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(12, refused.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Plugins_are_unique_per_name_and_scope_and_go_with_their_scope()
+    {
+        await Post("/services", """{"name":"scoped","host":"s.test"}""");
+        await Post("/routes", """{"name":"scoped-route","paths":["/s"],"service":{"name":"scoped"}}""");
+        await Post("/consumers", """{"username":"carol"}""");
+        await Post("/plugins", """{"name":"cors"}""");
+        await Post("/services/scoped/plugins", """{"name":"cors"}""");
+        await Post("/routes/scoped-route/plugins", """{"name":"cors"}""");
+        await Post("/consumers/carol/plugins", """{"name":"rate-limiting","config":{"minute":1}}""");
+
+        var duplicate = await Post("/plugins", """{"name":"cors"}""", HttpStatusCode.Conflict);
+        Assert.StartsWith("UNIQUE violation detected on '{consumer=null,consumer_group=null,name=\"cors\"", duplicate.GetProperty("message").GetString());
+        await Post("/services/scoped/plugins", """{"name":"cors"}""", HttpStatusCode.Conflict);
+        Assert.Equal(4, Count(await Get("/plugins")));
+        Assert.Equal(1, Count(await Get("/services/scoped/plugins")));
+
+        await Delete("/routes/scoped-route");
+        await Delete("/consumers/carol");
+        Assert.Equal(2, Count(await Get("/plugins")));
+        await Delete("/services/scoped");
+        Assert.Equal(["cors"], (await Get("/plugins")).GetProperty("data").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Plugin_scopes_must_exist()
+    {
+        var error = await Post("/plugins", $$$"""{"name":"cors","route":{"id":"{{{Guid.NewGuid()}}}"}}""", HttpStatusCode.BadRequest);
+        Assert.Contains("does not reference an existing 'routes' entity", error.GetProperty("message").GetString());
+        await Post("/consumer_groups/ghost/plugins", """{"name":"cors"}""", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Deleting_a_certificate_deletes_its_snis_and_sni_names_are_unique()
+    {
+        var pair = TestCertificates.Server();
+        var body = JsonSerializer.Serialize(new { cert = pair.Certificate, key = pair.Key });
+        var first = await Post("/certificates", body);
+        var second = await Post("/certificates", body);
+        await Post($"/certificates/{first.GetProperty("id").GetString()}/snis", """{"name":"*.example.com"}""");
+        await Post($"/certificates/{first.GetProperty("id").GetString()}/snis", """{"name":"api.example.org"}""");
+        await Post($"/certificates/{second.GetProperty("id").GetString()}/snis", """{"name":"*.example.com"}""", HttpStatusCode.Conflict);
+        Assert.Equal(2, Count(await Get($"/certificates/{first.GetProperty("id").GetString()}/snis")));
+
+        await Delete($"/certificates/{first.GetProperty("id").GetString()}");
+        Assert.Equal(0, Count(await Get("/snis")));
+        await Post($"/certificates/{second.GetProperty("id").GetString()}/snis", """{"name":"*.example.com"}""");
+    }
+
+    [Fact]
+    public async Task A_certificate_a_service_uses_cannot_be_deleted()
+    {
+        var pair = TestCertificates.Server();
+        var cert = await Post("/certificates", JsonSerializer.Serialize(new { cert = pair.Certificate, key = pair.Key }));
+        var id = cert.GetProperty("id").GetString();
+        await Post("/services", $$$"""{"name":"mtls","url":"https://m.test","client_certificate":{"id":"{{{id}}}"}}""");
+        var refused = await (await _app.Client.DeleteAsync($"{_base}/certificates/{id}", Ct)).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("an existing 'services' entity references this 'certificates' entity", refused.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Keys_are_unique_by_kid_within_a_set_and_go_with_it()
+    {
+        await Post("/key-sets", """{"name":"set-a"}""");
+        await Post("/key-sets", """{"name":"set-b"}""");
+        string Key(string kid) => JsonSerializer.Serialize(new { kid, jwk = JsonSerializer.Serialize(new { kid, kty = "oct", k = "c2VjcmV0" }) });
+        await Post("/key-sets/set-a/keys", Key("k1"));
+        await Post("/key-sets/set-a/keys", Key("k1"), HttpStatusCode.Conflict);
+        await Post("/key-sets/set-b/keys", Key("k1"));
+        await Post("/keys", Key("k1"));
+
+        await Delete("/key-sets/set-a");
+        Assert.Equal(2, Count(await Get("/keys")));
+    }
+
+    [Fact]
+    public async Task Vault_prefixes_are_unique_and_address_the_vault()
+    {
+        var vault = await Post("/vaults", """{"name":"env","prefix":"secrets"}""");
+        await Post("/vaults", """{"name":"aws","prefix":"secrets"}""", HttpStatusCode.Conflict);
+        Assert.Equal(vault.GetProperty("id").GetString(), (await Get("/vaults/secrets")).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Consumers_join_and_leave_groups_from_either_side()
+    {
+        await Post("/consumers", """{"username":"dave"}""");
+        await Post("/consumers", """{"username":"erin","custom_id":"e-1"}""");
+        await Post("/consumer_groups", """{"name":"gold"}""");
+        await Post("/consumer_groups", """{"name":"silver"}""");
+
+        var added = await Post("/consumer_groups/gold/consumers", """{"consumer":"dave"}""");
+        Assert.Equal("gold", added.GetProperty("consumer_group").GetProperty("name").GetString());
+        Assert.Equal("dave", added.GetProperty("consumers")[0].GetProperty("username").GetString());
+        var joined = await Post("/consumers/erin/consumer_groups", """{"group":"gold"}""");
+        Assert.Equal("gold", joined.GetProperty("consumer_groups")[0].GetProperty("name").GetString());
+        await Post("/consumers/erin/consumer_groups", """{"group":"silver"}""");
+
+        var again = await Post("/consumer_groups/gold/consumers", """{"consumer":"dave"}""", HttpStatusCode.Conflict);
+        Assert.Contains("already in group", again.GetProperty("message").GetString());
+        await Post("/consumer_groups/gold/consumers", """{"consumer":"nobody"}""", HttpStatusCode.NotFound);
+        await Post("/consumer_groups/gold/consumers", """{}""", HttpStatusCode.BadRequest);
+
+        Assert.Equal(["dave", "erin"], (await Get("/consumer_groups/gold/consumers")).GetProperty("data").EnumerateArray().Select(c => c.GetProperty("username").GetString()).Order());
+        Assert.Equal(["gold", "silver"], (await Get("/consumers/erin/consumer_groups")).GetProperty("data").EnumerateArray().Select(g => g.GetProperty("name").GetString()).Order());
+
+        await Delete("/consumer_groups/gold/consumers/dave");
+        await Delete("/consumer_groups/gold/consumers/dave", HttpStatusCode.NotFound);
+        await Delete("/consumers/erin/consumer_groups/silver");
+        Assert.Equal(["gold"], (await Get("/consumers/erin/consumer_groups")).GetProperty("data").EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+
+        // Deleting a consumer takes its memberships with it.
+        await Delete("/consumers/erin");
+        Assert.Equal(0, Count(await Get("/consumer_groups/gold/consumers")));
+        await Delete("/consumer_groups/gold/consumers", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Consumer_usernames_and_custom_ids_are_each_unique()
+    {
+        await Post("/consumers", """{"username":"frank","custom_id":"f-1"}""");
+        await Post("/consumers", """{"username":"frank"}""", HttpStatusCode.Conflict);
+        await Post("/consumers", """{"custom_id":"f-1"}""", HttpStatusCode.Conflict);
+        await Post("/consumers", """{"username":"grace","custom_id":"g-1"}""");
+        await (await _app.Client.PatchJsonAsync(_base + "/consumers/grace", """{"custom_id":"f-1"}""")).ExpectAsync(HttpStatusCode.Conflict);
+        // A rename frees the old name for others.
+        await (await _app.Client.PatchJsonAsync(_base + "/consumers/frank", """{"username":"francis"}""")).ExpectAsync(HttpStatusCode.OK);
+        await Post("/consumers", """{"username":"frank"}""");
+    }
+}

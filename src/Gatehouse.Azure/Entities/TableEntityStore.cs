@@ -27,6 +27,9 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     // A string property holds at most 32 Ki UTF-16 units; larger bodies span several.
     private const int ChunkLength = 30_000;
 
+    // Row keys hold at most 512 characters; longer unique values are hashed (see UniqueKey).
+    private const int MaxIndexedKeyLength = 400;
+
     private readonly TableClient _table = tables.GetTableClient(layout.EntitiesTable);
 
     public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
@@ -230,11 +233,15 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     private static string ForeignKey(string parentCollection, string parentId, string collection, string id) =>
         $"f|{parentCollection}|{parentId}|{collection}|{id}";
 
-    /// <summary>Values too long for a row key are indexed by their SHA-256, which is just as unique.</summary>
+    /// <summary>
+    /// Values too long for a row key are indexed by their SHA-256, which is just as unique. The
+    /// marker "%h:" cannot come out of <see cref="TableKey.Escape"/>, which follows '%' with hex.
+    /// </summary>
     private static string UniqueKey(string collection, string field, string value)
     {
-        var escaped = TableKey.Escape(value);
-        var key = $"u|{collection}|{field}|{escaped}";
-        return key.Length <= 900 ? key : $"u|{collection}|{field}|#{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}";
+        var key = $"u|{collection}|{field}|{TableKey.Escape(value)}";
+        return key.Length <= MaxIndexedKeyLength
+            ? key
+            : $"u|{collection}|{field}|%h:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}";
     }
 }

@@ -7,7 +7,8 @@ namespace Gatehouse.Azure.Tables;
 /// </summary>
 public static class TableLimits
 {
-    public const int MaxKeyLength = 1024;
+    /// <summary>1 KiB of UTF-16: 512 characters (Azurite enforces exactly this).</summary>
+    public const int MaxKeyLength = 512;
     public const int MaxPropertyNameLength = 255;
     public const int MaxCustomProperties = 252;
     public const int MaxStringLength = 32 * 1024;
@@ -37,7 +38,7 @@ public static class TableLimits
         return tableName;
     }
 
-    /// <summary>Up to 1 KiB of characters other than '/', '\', '#', '?' and control characters.</summary>
+    /// <summary>Up to 512 characters (1 KiB) other than '/', '\', '#', '?' and control characters.</summary>
     public static string CheckKey(string key, string paramName)
     {
         ArgumentNullException.ThrowIfNull(key, paramName);

@@ -57,6 +57,12 @@ public static class EntityChecks
     public static Func<JsonNode?, string?> OneOfValues(params string[] values) => node =>
         node is null || Is(values)(node) ? null : $"expected one of: {string.Join(", ", values)}";
 
+    /// <summary>
+    /// The string a field holds, or null when it holds none or something else: checks run even
+    /// when a field failed its type, so they must not assume it.
+    /// </summary>
+    public static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
     public static string Quote(IEnumerable<string> fields) => string.Join(", ", fields.Select(f => $"'{f}'"));
 
     /// <summary>The strings of a set or array field (absent or invalid elements skipped).</summary>

@@ -57,7 +57,7 @@ public sealed class EntityProcessor(TimeProvider clock)
                 case "created_at":
                     entity["created_at"] = mode == WriteMode.Update
                         ? existing?["created_at"]?.DeepClone() ?? now.DeepClone()
-                        : given && value is not null && value.GetValueKind() == JsonValueKind.Number && Validators.AsDouble(value) > 0 ? value.DeepClone() : now.DeepClone();
+                        : given && value is not null ? SuppliedTimestamp(value, schema.TimestampsInMilliseconds, errors) : now.DeepClone();
                     continue;
                 case "updated_at":
                     entity["updated_at"] = now.DeepClone();
@@ -120,6 +120,20 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         errors.Add(new FieldError("id", "expected a valid UUID"));
         return given.DeepClone();
+    }
+
+    /// <summary>A client may supply created_at (decK does, to keep it across syncs): a positive timestamp, whole seconds unless the schema keeps milliseconds.</summary>
+    private static JsonNode SuppliedTimestamp(JsonNode value, bool milliseconds, List<FieldError> errors)
+    {
+        var valid = milliseconds
+            ? value.GetValueKind() == JsonValueKind.Number && Validators.AsDouble(value) > 0
+            : Validators.TryInteger(value, out var seconds) && seconds > 0;
+        if (!valid)
+        {
+            errors.Add(new FieldError("created_at", "expected a valid timestamp"));
+            return value.DeepClone();
+        }
+        return milliseconds ? value.DeepClone() : JsonValue.Create(Validators.TryInteger(value, out var whole) ? whole : 0);
     }
 
     /// <summary>Records merge deeply on PATCH; every other value is replaced.</summary>

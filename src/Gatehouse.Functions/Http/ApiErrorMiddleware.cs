@@ -8,7 +8,7 @@ namespace Gatehouse.Functions.Http;
 /// Turns refusals into the error dialect of the endpoint family, and anything unexpected into a
 /// 500 that carries the trace id (and is logged with it) — never a stack trace to the client.
 /// </summary>
-internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger, IHostEnvironment environment)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,6 +23,11 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
             {
                 logger.LogError(e, "{Method} {Path} failed with {Status} (trace {TraceId})",
                     context.Request.Method, context.Request.Path, status, Problem.TraceId(context));
+                if (environment.IsDevelopment())
+                {
+                    // Locally the cause is more use in the answer than in a log one has to find.
+                    detail += $" ({e.GetType().Name}: {e.Message.Split('\n')[0]})";
+                }
             }
             context.Response.Clear();
             if (e is EntityRejectedException rejection)

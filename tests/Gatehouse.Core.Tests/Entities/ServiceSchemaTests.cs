@@ -90,6 +90,15 @@ public sealed class ServiceSchemaTests
     }
 
     [Fact]
+    public void A_supplied_created_at_is_kept_when_it_is_a_timestamp()
+    {
+        Assert.Equal(1700000000, Valid(Services.Schema, """{"host":"h","created_at":1700000000}""")["created_at"]!.GetValue<long>());
+        HasError(Invalid(Services.Schema, """{"host":"h","created_at":1.5}"""), "created_at", "expected a valid timestamp");
+        HasError(Invalid(Services.Schema, """{"host":"h","created_at":-1}"""), "created_at", "expected a valid timestamp");
+        HasError(Invalid(Services.Schema, """{"host":"h","created_at":"yesterday"}"""), "created_at", "expected a valid timestamp");
+    }
+
+    [Fact]
     public void Explicit_null_is_kept_instead_of_the_default() =>
         Assert.Null(Valid(Services.Schema, """{"host":"h","retries":null}""")["retries"]);
 

@@ -35,9 +35,7 @@ public static class Certificates
 
     private static IEnumerable<FieldError> KeysMatch(JsonObject certificate, CheckContext context)
     {
-        string? Text(string field) => certificate[field]?.GetValueKind() == JsonValueKind.String ? certificate[field]!.GetValue<string>() : null;
-
-        var (cert, key, certAlt, keyAlt) = (Text("cert"), Text("key"), Text("cert_alt"), Text("key_alt"));
+        var (cert, key, certAlt, keyAlt) = (Text(certificate["cert"]), Text(certificate["key"]), Text(certificate["cert_alt"]), Text(certificate["key_alt"]));
         if (cert is not null && key is not null && !Pem.Matches(cert, key))
         {
             yield return FieldError.Entity("certificate does not match key");

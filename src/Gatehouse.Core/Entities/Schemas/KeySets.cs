@@ -49,14 +49,14 @@ public static class Keys
 
     private static IEnumerable<FieldError> JwkMatchesKid(JsonObject key, CheckContext context)
     {
-        if (key["jwk"]?.GetValueKind() != JsonValueKind.String)
+        if (Text(key["jwk"]) is not { } text)
         {
             yield break;
         }
         JsonNode? jwk;
         try
         {
-            jwk = JsonNode.Parse(key["jwk"]!.GetValue<string>());
+            jwk = JsonNode.Parse(text);
         }
         catch (JsonException)
         {
@@ -67,12 +67,12 @@ public static class Keys
             yield return FieldError.Entity("could not json decode jwk string");
             yield break;
         }
-        if (jwk["kid"]?.GetValueKind() != JsonValueKind.String || jwk["kid"]!.GetValue<string>() != key["kid"]?.GetValue<string>())
+        if (Text(jwk["kid"]) is not { } kid || kid != Text(key["kid"]))
         {
             yield return FieldError.Entity("kid in jwk.kid must be equal to keys.kid");
             yield break;
         }
-        if (jwk["kty"]?.GetValueKind() != JsonValueKind.String)
+        if (Text(jwk["kty"]) is null)
         {
             yield return FieldError.Entity("could not load JWK, likely not a valid key");
         }
@@ -80,8 +80,8 @@ public static class Keys
 
     private static IEnumerable<FieldError> PemPair(JsonObject pem, CheckContext context)
     {
-        var privateKey = pem["private_key"]?.GetValue<string>();
-        var publicKey = pem["public_key"]?.GetValue<string>();
+        var privateKey = Text(pem["private_key"]);
+        var publicKey = Text(pem["public_key"]);
         byte[]? fromPrivate = null, fromPublic = null;
         if (privateKey is not null && (fromPrivate = Pem.PublicKeyOfPrivate(privateKey)) is null)
         {

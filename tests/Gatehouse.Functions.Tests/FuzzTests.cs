@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Testing;
+using Gatehouse.Testing.OpenApi;
+
+namespace Gatehouse.Functions.Tests;
+
+/// <summary>
+/// Thousands of random and mutated bodies against every write endpoint. None may get a 5xx, and
+/// afterwards every stored entity must still be valid by Kong's rules and the Konnect spec.
+/// The seed is printed on failure; set GATEHOUSE_FUZZ_SEED to replay a run.
+/// </summary>
+public sealed class FuzzTests(StorageFixture storage)
+{
+    private const int RequestsPerType = 120;
+
+    private static readonly string[] s_keys = ["not-a-uuid", "", "..", "%2e%2e", "a/b", "ü", new string('k', 600), "00000000-0000-4000-8000-000000000000"];
+
+    private static readonly Dictionary<string, string> s_components = new()
+    {
+        ["services"] = "Service",
+        ["routes"] = "Route",
+        ["consumers"] = "Consumer",
+        ["consumer_groups"] = "ConsumerGroup",
+        ["plugins"] = "Plugin",
+        ["upstreams"] = "Upstream",
+        ["targets"] = "Target",
+        ["certificates"] = "Certificate",
+        ["snis"] = "SNI",
+        ["ca_certificates"] = "CACertificate",
+        ["vaults"] = "Vault",
+        ["key-sets"] = "KeySet",
+        ["keys"] = "Key",
+    };
+
+    [Fact]
+    public async Task Random_and_mutated_bodies_never_get_a_5xx_and_leave_only_valid_entities()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("GATEHOUSE_FUZZ_SEED"), out var s) ? s : 20261121;
+        var random = new Random(seed);
+        await using var app = await RunningApp.StartAsync(storage);
+        var cp = await (await app.Client.PostJsonAsync("/v2/control-planes", """{"name":"fuzzed"}""")).ExpectAsync(HttpStatusCode.Created);
+        var cpId = cp.GetProperty("id").GetString()!;
+        var root = $"/v2/control-planes/{cpId}/core-entities";
+        var seeds = await SeedAsync(app.Client, root);
+
+        var failures = new List<string>();
+        var statuses = new Dictionary<int, int>();
+        var sent = 0;
+        foreach (var (collection, (path, valid)) in seeds)
+        {
+            for (var i = 0; i < RequestsPerType; i++)
+            {
+                var (method, url, body) = Pick(random, root + path, collection, valid, seeds);
+                using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new("application/json");
+                using var response = await app.Client.SendAsync(request, TestContext.Current.CancellationToken);
+                sent++;
+                statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{method} {url} {Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+                }
+            }
+        }
+
+        // The control plane API too.
+        for (var i = 0; i < RequestsPerType; i++)
+        {
+            var body = Mutate(random, JsonNode.Parse("""{"name":"fuzz-cp","labels":{"env":"x"},"proxy_urls":[{"host":"h","port":1,"protocol":"https"}]}""")!);
+            var (method, url) = random.Next(2) == 0 ? ("POST", "/v2/control-planes") : ("PATCH", $"/v2/control-planes/{cpId}");
+            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new ByteArrayContent(body) };
+            using var response = await app.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            sent++;
+            statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"{method} {url} {Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode}");
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}: {sent} requests, statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
+        Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} requests got a 5xx:\n{string.Join('\n', failures.Take(10))}");
+        Assert.True(statuses.Keys.Any(k => k is 200 or 201), "the fuzzer never produced an accepted write; it is not exercising the happy path");
+
+        await AssertStoredEntitiesAreValidAsync(app.Client, root, seeds.Keys);
+    }
+
+    /// <summary>One valid entity of each type (and its parents), so that item paths and patches have targets.</summary>
+    private static async Task<Dictionary<string, (string Path, JsonObject Valid)>> SeedAsync(HttpClient api, string root)
+    {
+        async Task<string> Create(string path, string json) =>
+            (await (await api.PostJsonAsync(root + path, json)).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+        var pair = TestCertificates.Server();
+        var certificate = JsonSerializer.Serialize(new { cert = pair.Certificate, key = pair.Key });
+        var service = await Create("/services", """{"name":"seed-svc","host":"seed.test"}""");
+        var upstream = await Create("/upstreams", """{"name":"seed.internal"}""");
+        var cert = await Create("/certificates", certificate);
+        var set = await Create("/key-sets", """{"name":"seed-set"}""");
+        await Create("/consumers", """{"username":"seed-user"}""");
+
+        return new()
+        {
+            ["services"] = ("/services", Obj("""{"name":"s","host":"example.com","tags":["a"]}""")),
+            ["routes"] = ($"/services/{service}/routes", Obj("""{"name":"r","paths":["/r"],"methods":["GET"],"headers":{"x-a":["1"]}}""")),
+            ["consumers"] = ("/consumers", Obj("""{"username":"u","custom_id":"c"}""")),
+            ["consumer_groups"] = ("/consumer_groups", Obj("""{"name":"g"}""")),
+            ["plugins"] = ("/plugins", Obj("""{"name":"rate-limiting","config":{"minute":5},"protocols":["http"]}""")),
+            ["upstreams"] = ("/upstreams", Obj("""{"name":"u.internal","healthchecks":{"active":{"concurrency":2}}}""")),
+            ["targets"] = ($"/upstreams/{upstream}/targets", Obj("""{"target":"10.0.0.1:80","weight":10}""")),
+            ["certificates"] = ("/certificates", Obj(certificate)),
+            ["snis"] = ($"/certificates/{cert}/snis", Obj("""{"name":"fuzz.example.com"}""")),
+            ["ca_certificates"] = ("/ca_certificates", Obj(JsonSerializer.Serialize(new { cert = TestCertificates.CertificateAuthority() }))),
+            ["vaults"] = ("/vaults", Obj("""{"name":"env","prefix":"fuzz","config":{}}""")),
+            ["key-sets"] = ("/key-sets", Obj("""{"name":"ks"}""")),
+            ["keys"] = ($"/key-sets/{set}/keys", Obj(JsonSerializer.Serialize(new { kid = "k", jwk = JsonSerializer.Serialize(new { kid = "k", kty = "oct" }) }))),
+        };
+    }
+
+    private static (string Method, string Url, byte[] Body) Pick(
+        Random random, string collectionUrl, string collection, JsonObject valid, Dictionary<string, (string Path, JsonObject Valid)> seeds)
+    {
+        var body = random.Next(10) == 0 ? Garbage(random) : Mutate(random, valid);
+        var key = random.Next(3) == 0 ? s_keys[random.Next(s_keys.Length)] : Guid.NewGuid().ToString();
+        return random.Next(4) switch
+        {
+            0 or 1 => ("POST", collectionUrl, body),
+            2 => ("PUT", $"{collectionUrl}/{Uri.EscapeDataString(key)}", body),
+            _ => ("PATCH", $"{collectionUrl}/{Uri.EscapeDataString(key)}", body),
+        };
+    }
+
+    /// <summary>A valid body with one to three changes: a field dropped, retyped, nulled, or added.</summary>
+    private static byte[] Mutate(Random random, JsonNode valid)
+    {
+        var body = valid.DeepClone().AsObject();
+        for (var changes = random.Next(1, 4); changes > 0; changes--)
+        {
+            var names = body.Select(p => p.Key).ToList();
+            switch (random.Next(5))
+            {
+                case 0 when names.Count > 0:
+                    body.Remove(names[random.Next(names.Count)]);
+                    break;
+                case 1 when names.Count > 0:
+                    body[names[random.Next(names.Count)]] = RandomValue(random, 3);
+                    break;
+                case 2 when names.Count > 0:
+                    body[names[random.Next(names.Count)]] = null;
+                    break;
+                case 3:
+                    body[RandomString(random, 8)] = RandomValue(random, 2);
+                    break;
+                default:
+                    foreach (var field in new[] { "id", "created_at", "tags", "protocols", "service", "config" })
+                    {
+                        if (random.Next(3) == 0)
+                        {
+                            body[field] = RandomValue(random, 2);
+                        }
+                    }
+                    break;
+            }
+        }
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    private static byte[] Garbage(Random random) => random.Next(7) switch
+    {
+        0 => [],
+        1 => Encoding.UTF8.GetBytes("{\"name\":"),
+        2 => [0xff, 0xfe, 0x7b, 0x7d],
+        3 => Encoding.UTF8.GetBytes(new string('[', 2000) + new string(']', 2000)),
+        4 => Encoding.UTF8.GetBytes("{\"a\":1,\"a\":2}"),
+        5 => Encoding.UTF8.GetBytes(RandomValue(random, 4)?.ToJsonString() ?? "null"),
+        _ => Encoding.UTF8.GetBytes("{\"name\":\"" + new string('x', 200_000) + "\"}"),
+    };
+
+    private static JsonNode? RandomValue(Random random, int depth) => random.Next(depth > 0 ? 10 : 7) switch
+    {
+        0 => null,
+        1 => random.Next(2) == 0,
+        2 => random.Next(-5, 70000),
+        3 => random.NextDouble() * 1e12 * (random.Next(2) == 0 ? -1 : 1),
+        4 => RandomString(random, random.Next(0, 40)),
+        5 => new[] { "", " ", "/", "~/(", "*.*", "http://x", "10.0.0.0/33", "a\u0000b", "\ud800", "🚀", "GET", "https", "none" }[random.Next(13)],
+        6 => long.MaxValue,
+        7 or 8 => new JsonArray([.. Enumerable.Range(0, random.Next(0, 5)).Select(_ => RandomValue(random, depth - 1))]),
+        _ => new JsonObject(Enumerable.Range(0, random.Next(0, 4)).Select(_ => KeyValuePair.Create(RandomString(random, 5), RandomValue(random, depth - 1)))
+            .DistinctBy(p => p.Key)),
+    };
+
+    private static string RandomString(Random random, int length)
+    {
+        const string alphabet = "abcxyz019_-.~/%:*?#[]{}\"'\\ é✓";
+        return new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+    }
+
+    private static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    /// <summary>Every entity the fuzzing left behind passes Kong's rules again and the Konnect schema, and is found by id.</summary>
+    private static async Task AssertStoredEntitiesAreValidAsync(HttpClient api, string root, IEnumerable<string> collections)
+    {
+        var processor = new EntityProcessor(TimeProvider.System);
+        var checkedCount = 0;
+        foreach (var collection in collections)
+        {
+            var schema = KongSchemas.Find(collection)!;
+            var list = await (await api.GetAsync($"{root}/{collection}?size=1000", TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+            foreach (var item in list.GetProperty("data").EnumerateArray())
+            {
+                var stored = JsonNode.Parse(item.GetRawText())!.AsObject();
+                var (_, errors) = processor.Prepare(schema, stored, WriteMode.Upsert);
+                Assert.True(errors.Count == 0, $"stored {collection} {item.GetRawText()} is invalid: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}"))}");
+                var specErrors = ReferenceSpecs.ControlPlanesConfig.ValidateComponent(s_components[collection], item);
+                Assert.True(specErrors.Count == 0, $"stored {collection} {item.GetRawText()} breaks the spec: {string.Join("; ", specErrors)}");
+                var byId = await (await api.GetAsync($"{root}/{collection}/{item.GetProperty("id").GetString()}", TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+                Assert.Equal(item.GetRawText(), byId.GetRawText());
+                checkedCount++;
+            }
+        }
+        Assert.True(checkedCount > 13, $"only {checkedCount} entities were stored; the fuzzer wrote almost nothing valid");
+    }
+}

@@ -3,6 +3,7 @@ using Gatehouse.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["storage"] = StorageClientOverhead.RunAsync,
+    ["api-creates"] = ApiCreateThroughput.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
@@ -19,6 +20,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     private const string IdPrefix = "id:";
     private const string NamePrefix = "name:";
     private const string DeletingPrefix = "deleting:";
+    private const string DeletedPrefix = "deleted:";
 
     private readonly TableClient _controlPlanes = tables.GetTableClient(layout.ControlPlanesTable);
     private readonly TableClient _entities = tables.GetTableClient(layout.EntitiesTable);
@@ -45,7 +47,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     public async Task<IReadOnlyList<ControlPlane>> ListAsync(CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", IdPrefix);
+        var filter = Prefixed(IdPrefix);
         var list = new List<ControlPlane>();
         await foreach (var row in _controlPlanes.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -119,26 +121,44 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     public async Task<int> CompletePendingDeletionsAsync(CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", DeletingPrefix);
         var finished = 0;
-        await foreach (var tombstone in _controlPlanes.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var tombstone in _controlPlanes.QueryAsync(Prefixed(DeletingPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await PurgeAsync(Guid.Parse(tombstone.RowKey[DeletingPrefix.Length..]), cancellationToken).ConfigureAwait(false);
             finished++;
         }
+
+        // Revision tombstones have outlived any write that could race their deletion: remove them.
+        await foreach (var deleted in _controlPlanes.QueryAsync(Prefixed(DeletedPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (deleted.GetDateTimeOffset("DeletedAt") is { } at && DateTimeOffset.UtcNow - at > EntityPartition.TombstoneLifetime)
+            {
+                await _entities.DeleteEntityAsync(deleted.RowKey[DeletedPrefix.Length..], EntityPartition.RevisionKey, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                await _controlPlanes.DeleteEntityAsync(Partition, deleted.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
         return finished;
     }
 
-    /// <summary>Deletes every row of the control plane's entity partition, then its tombstone.</summary>
+    /// <summary>
+    /// Marks the partition's revision deleted (so a writer that raced the deletion fails its
+    /// conditional commit and then sees the control plane gone), deletes every other row of it,
+    /// then turns the deletion tombstone into a record of when the revision may go too.
+    /// </summary>
     private async Task PurgeAsync(Guid id, CancellationToken cancellationToken)
     {
         var partition = id.ToString();
+        await _entities.UpsertEntityAsync(
+            new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.DeletedProperty] = true },
+            TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+
+        var filter = $"{TableFilter.Create($"PartitionKey eq {partition}")} and RowKey ne {TableFilter.Literal(EntityPartition.RevisionKey)}";
         while (true)
         {
             var keys = new List<string>();
-            await foreach (var page in _entities.QueryAsync(
-                TableFilter.Create($"PartitionKey eq {partition}"), maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"],
-                cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+            await foreach (var page in _entities.QueryAsync(filter, maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"], cancellationToken: cancellationToken)
+                .AsPages().ConfigureAwait(false))
             {
                 keys.AddRange(page.Values.Select(e => e.RowKey));
                 if (keys.Count > 0)
@@ -154,8 +174,16 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
                 keys.Take(TableLimits.MaxTransactionActions).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))),
                 cancellationToken).ConfigureAwait(false);
         }
-        await _controlPlanes.DeleteEntityAsync(Partition, DeletingPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        await _controlPlanes.SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.Delete, new TableEntity(Partition, DeletingPrefix + id)),
+            new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, DeletedPrefix + id) { ["DeletedAt"] = DateTimeOffset.UtcNow }),
+        ], cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Prefixed(string prefix) =>
+        TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", prefix);
 
     private static TableEntity NameRow(ControlPlane controlPlane) =>
         new(Partition, NameKey(controlPlane.Name)) { ["Id"] = controlPlane.Id };

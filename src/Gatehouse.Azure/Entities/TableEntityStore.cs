@@ -22,8 +22,6 @@ namespace Gatehouse.Azure.Entities;
 /// </summary>
 public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore
 {
-    private const string RevisionKey = "rev";
-
     // A string property holds at most 32 Ki UTF-16 units; larger bodies span several.
     private const int ChunkLength = 30_000;
 
@@ -34,9 +32,13 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), RevisionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), EntityPartition.RevisionKey, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } revision }
-            ? new Revision(revision.GetInt64("Revision") ?? 0, revision.ETag.ToString())
+            ? new Revision(revision.GetInt64(EntityPartition.RevisionProperty) ?? 0, revision.ETag.ToString())
+            {
+                Deleted = revision.GetBoolean(EntityPartition.DeletedProperty) ?? false,
+            }
             : new Revision(0, null);
     }
 
@@ -131,7 +133,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         }
 
         var next = expected.Number + 1;
-        var revision = new TableEntity(partition, RevisionKey) { ["Revision"] = next, ["UpdatedAt"] = DateTimeOffset.UtcNow };
+        var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = DateTimeOffset.UtcNow };
         actions.Add(expected.Token is null
             ? new TableTransactionAction(TableTransactionActionType.Add, revision)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, revision, new ETag(expected.Token)));

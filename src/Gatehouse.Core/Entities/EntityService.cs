@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,14 +19,21 @@ public sealed record ParentScope(EntitySchema Schema, string Key, Field Field);
 /// </summary>
 public sealed class EntityService(IEntityStore store, IControlPlaneStore controlPlanes, EntityProcessor processor)
 {
-    private const int MaxAttempts = 12;
+    // Writers in this process take turns per control plane; these attempts are for writers in
+    // other processes (scaled-out instances), with exponential backoff and jitter between them.
+    private const int MaxAttempts = 30;
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _writeTurns = new();
+
+    // A control plane's cluster type never changes, so whether it is a group can be remembered.
+    private readonly ConcurrentDictionary<Guid, bool> _isGroup = new();
 
     // Rows per entity are 1 + unique values + foreign keys; 20 entities stay well under 100 rows.
     private const int DeletesPerCommit = 20;
 
     public async Task<JsonObject> CreateAsync(Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         return await RetryAsync<JsonObject>(async revision =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
@@ -46,7 +54,6 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpsertAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         return await RetryAsync<JsonObject>(async revision =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
@@ -75,7 +82,6 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpdateAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         return await RetryAsync<JsonObject>(async revision =>
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
@@ -93,7 +99,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     /// </summary>
     public async Task DeleteAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await WritableAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         if (scope is not null)
         {
             _ = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
@@ -142,47 +148,73 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return entity ?? throw new EntityRejectedException(Rejection.Invalid, Summary(errors), errors);
     }
 
-    /// <summary>Runs one read-validate-commit round, again on fresh reads while others commit first.</summary>
+    /// <summary>
+    /// Runs one read-validate-commit round, again on fresh reads while others commit first. The
+    /// revision is read before anything else, so a commit conditional on it proves every read
+    /// that followed was current.
+    /// </summary>
     private async Task<T> RetryAsync<T>(
         Func<Revision, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, Guid controlPlane, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < MaxAttempts; i++)
+        var turn = _writeTurns.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            var (result, changes) = await attempt(revision).ConfigureAwait(false);
-            if (changes.Count == 0)
+            for (var i = 0; i < MaxAttempts; i++)
             {
-                return result;
-            }
-            var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
-            switch (commit.Outcome)
-            {
-                case CommitOutcome.Committed:
+                var revision = await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                var (result, changes) = await attempt(revision).ConfigureAwait(false);
+                if (changes.Count == 0)
+                {
                     return result;
-                case CommitOutcome.IdTaken:
-                    throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
-                case CommitOutcome.UniqueViolation:
-                    // Our reads said the value was free, so someone took it in between: read again.
-                    continue;
+                }
+                var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
+                switch (commit.Outcome)
+                {
+                    case CommitOutcome.Committed:
+                        return result;
+                    case CommitOutcome.IdTaken:
+                        throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
+                }
+                // Stale, or a unique value taken in between: another instance wrote first. Back off and read again.
+                var backoff = Math.Min(s_maxBackoff.TotalMilliseconds, Math.Pow(2, i));
+                await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + Random.Shared.NextDouble())), cancellationToken).ConfigureAwait(false);
             }
-            // Backing off a little, with jitter, lets a crowd of writers through instead of colliding in step.
-            await Task.Delay(Random.Shared.Next(1, 5 * (i + 1)), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
         }
         throw new EntityRejectedException(Rejection.Conflict, "the control plane is being changed too fast for this write to land; retry");
     }
 
-    private async Task<ControlPlane> ExistingAsync(Guid controlPlane, CancellationToken cancellationToken) =>
-        await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false)
-        ?? throw new EntityRejectedException(Rejection.NotFound, $"control plane {controlPlane} not found");
-
-    private async Task WritableAsync(Guid controlPlane, CancellationToken cancellationToken)
+    /// <summary>The revision to commit against, once the control plane is known to exist and take writes.</summary>
+    private async Task<Revision> WritableRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        if ((await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false)).IsGroup)
+        var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        if (revision.Deleted)
+        {
+            throw ControlPlaneNotFound(controlPlane);
+        }
+        if (revision.Token is null || !_isGroup.TryGetValue(controlPlane, out var isGroup))
+        {
+            // Never written (or not yet seen here): the control plane row is the only proof it exists.
+            isGroup = (await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false)).IsGroup;
+            _isGroup[controlPlane] = isGroup;
+        }
+        if (isGroup)
         {
             throw new EntityRejectedException(Rejection.ReadOnly,
                 "control plane groups are read-only: write entities to their member control planes");
         }
+        return revision;
     }
+
+    private async Task<ControlPlane> ExistingAsync(Guid controlPlane, CancellationToken cancellationToken) =>
+        await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false) ?? throw ControlPlaneNotFound(controlPlane);
+
+    private static EntityRejectedException ControlPlaneNotFound(Guid controlPlane) =>
+        new(Rejection.NotFound, $"control plane {controlPlane} not found");
 
     private async Task<JsonObject?> FindAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {

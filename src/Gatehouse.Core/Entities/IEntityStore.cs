@@ -6,7 +6,11 @@ namespace Gatehouse.Core.Entities;
 /// The revision of a control plane's configuration: a number that goes up by one with every
 /// write, and the store's concurrency token for it. Writes commit only if it has not moved.
 /// </summary>
-public sealed record Revision(long Number, string? Token);
+public sealed record Revision(long Number, string? Token)
+{
+    /// <summary>The control plane was deleted: nothing more may be written here.</summary>
+    public bool Deleted { get; init; }
+}
 
 /// <summary>One row to write or delete in a commit.</summary>
 public abstract record EntityChange(EntitySchema Schema)

@@ -48,6 +48,7 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
 
     private static (int Status, string Detail, IReadOnlyList<InvalidParameter>? Parameters) Classify(Exception e) => e switch
     {
+        EntityRejectedException rejected => (KongErrors.StatusOf(rejected.Kind).Status, rejected.Message, null),
         RequestInvalidException invalid => (400, invalid.Message, invalid.InvalidParameters),
         NotFoundException notFound => (404, notFound.Message, null),
         ConflictException conflict => (409, conflict.Message, null),

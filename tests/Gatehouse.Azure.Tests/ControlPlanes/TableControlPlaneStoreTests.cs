@@ -90,7 +90,8 @@ public sealed class TableControlPlaneStoreTests(StorageFixture storage)
 
         Assert.Null(await store.FindAsync(cp.Id, ct));
         Assert.Null(await store.FindByNameAsync("doomed", ct));
-        Assert.Empty(await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {cp.Id.ToString()}"), cancellationToken: ct).ToListAsync(ct));
+        await AssertOnlyTheRevisionTombstoneLeftAsync(entities, cp.Id);
+        Assert.True((await new Gatehouse.Azure.Entities.TableEntityStore(storage.CreateTableServiceClient(), layout).GetRevisionAsync(cp.Id, ct)).Deleted);
         Assert.Equal(3, (await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {neighbour.Id.ToString()}"), cancellationToken: ct).ToListAsync(ct)).Count);
         Assert.Equal(0, await store.CompletePendingDeletionsAsync(ct));
     }
@@ -109,8 +110,38 @@ public sealed class TableControlPlaneStoreTests(StorageFixture storage)
 
         Assert.Equal(1, await store.CompletePendingDeletionsAsync(ct));
 
-        Assert.Empty(await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {orphan.ToString()}"), cancellationToken: ct).ToListAsync(ct));
+        await AssertOnlyTheRevisionTombstoneLeftAsync(entities, orphan);
         Assert.Equal(0, await store.CompletePendingDeletionsAsync(ct));
+    }
+
+    [Fact]
+    public async Task Revision_tombstones_go_once_no_racing_write_can_be_in_flight()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var tables = storage.CreateTableServiceClient();
+        var entities = tables.GetTableClient(layout.EntitiesTable);
+        var (fresh, old) = (Guid.NewGuid(), Guid.NewGuid());
+        foreach (var (id, age) in new[] { (fresh, TimeSpan.FromMinutes(1)), (old, TimeSpan.FromHours(2)) })
+        {
+            await entities.AddEntityAsync(new TableEntity(id.ToString(), "rev") { ["Revision"] = 3L, ["Deleted"] = true }, ct);
+            await tables.GetTableClient(layout.ControlPlanesTable).AddEntityAsync(
+                new TableEntity("cp", $"deleted:{id}") { ["DeletedAt"] = DateTimeOffset.UtcNow - age }, ct);
+        }
+
+        await store.CompletePendingDeletionsAsync(ct);
+
+        Assert.True((await entities.GetEntityIfExistsAsync(fresh.ToString(), "rev", cancellationToken: ct)).HasValue);
+        Assert.False((await entities.GetEntityIfExistsAsync(old.ToString(), "rev", cancellationToken: ct)).HasValue);
+    }
+
+    private static async Task AssertOnlyTheRevisionTombstoneLeftAsync(TableClient entities, Guid controlPlane)
+    {
+        var left = await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {controlPlane.ToString()}"), cancellationToken: TestContext.Current.CancellationToken)
+            .ToListAsync(TestContext.Current.CancellationToken);
+        var revision = Assert.Single(left);
+        Assert.Equal("rev", revision.RowKey);
+        Assert.True(revision.GetBoolean("Deleted"));
     }
 
     [Fact]

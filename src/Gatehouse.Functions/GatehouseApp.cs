@@ -5,6 +5,7 @@ using Gatehouse.Azure.Storage;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Http;
@@ -55,6 +56,16 @@ public static class GatehouseApp
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+
+        // The API's own description, and an explorer for it at /docs.
+        var openApi = GatehouseOpenApi.Build().ToJsonString();
+        app.MapGet("/openapi/v1.json", () => Results.Text(openApi, "application/json")).ExcludeFromDescription();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "Gatehouse");
+            options.RoutePrefix = "docs";
+            options.DocumentTitle = "Gatehouse API";
+        });
 
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2"), management => management
             .UseMiddleware<ApiErrorMiddleware>()

@@ -119,6 +119,38 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_certificates_snis_list_creates_replaces_and_shows_its_sni_entities()
+    {
+        var pair = TestCertificates.Server();
+        var cert = await Post("/certificates", JsonSerializer.Serialize(new { cert = pair.Certificate, key = pair.Key, snis = new[] { "z.example.com", "*.a.example.com" } }));
+        var id = cert.GetProperty("id").GetString();
+        Assert.Equal("""["*.a.example.com","z.example.com"]""", cert.GetProperty("snis").GetRawText());
+        Assert.Equal(2, Count(await Get($"/certificates/{id}/snis")));
+        Assert.Equal("""["*.a.example.com","z.example.com"]""", (await Get($"/certificates/{id}")).GetProperty("snis").GetRawText());
+
+        var patched = await (await _app.Client.PatchJsonAsync($"{_base}/certificates/{id}", """{"snis":["z.example.com","new.example.com"]}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""["new.example.com","z.example.com"]""", patched.GetProperty("snis").GetRawText());
+        await Get("/snis/*.a.example.com", HttpStatusCode.NotFound);
+
+        var kept = await (await _app.Client.PatchJsonAsync($"{_base}/certificates/{id}", """{"tags":["t"]}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, kept.GetProperty("snis").GetArrayLength());
+
+        var other = TestCertificates.Server();
+        var taken = await Post("/certificates", JsonSerializer.Serialize(new { cert = other.Certificate, key = other.Key, snis = new[] { "z.example.com" } }), HttpStatusCode.BadRequest);
+        Assert.Contains(taken.GetProperty("details").EnumerateArray().SelectMany(d => d.GetProperty("messages").EnumerateArray()),
+            m => m.GetString() == $"z.example.com already associated with existing certificate '{id}'");
+        await Post("/certificates", JsonSerializer.Serialize(new { cert = other.Certificate, key = other.Key, snis = new[] { "d.example.com", "d.example.com" } }), HttpStatusCode.BadRequest);
+        await Post("/certificates", JsonSerializer.Serialize(new { cert = other.Certificate, key = other.Key, snis = new[] { "1.2.3.4" } }), HttpStatusCode.BadRequest);
+        Assert.Equal(1, Count(await Get("/certificates")));
+
+        // PUT replaces the whole certificate: without snis it keeps none.
+        var replaced = await (await _app.Client.PutJsonAsync($"{_base}/certificates/{id}", JsonSerializer.Serialize(new { cert = pair.Certificate, key = pair.Key })))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("[]", replaced.GetProperty("snis").GetRawText());
+        Assert.Equal(0, Count(await Get("/snis")));
+    }
+
+    [Fact]
     public async Task A_certificate_a_service_uses_cannot_be_deleted()
     {
         var pair = TestCertificates.Server();

@@ -217,6 +217,11 @@ public sealed class FuzzTests(StorageFixture storage)
             foreach (var item in list.GetProperty("data").EnumerateArray())
             {
                 var stored = JsonNode.Parse(item.GetRawText())!.AsObject();
+                if (schema.ChildNames is { } names)
+                {
+                    // Shown on the entity (a certificate's snis) but stored as entities of their own.
+                    stored.Remove(names.Field);
+                }
                 var (_, errors) = processor.Prepare(schema, stored, WriteMode.Upsert);
                 Assert.True(errors.Count == 0, $"stored {collection} {item.GetRawText()} is invalid: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}"))}");
                 var specErrors = ReferenceSpecs.ControlPlanesConfig.ValidateComponent(s_components[collection], item);

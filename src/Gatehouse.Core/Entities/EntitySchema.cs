@@ -28,6 +28,12 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>May only be created under its parent's path (targets under upstreams).</summary>
     public string? NestedOnlyUnder { get; init; }
 
+    /// <summary>
+    /// A list of child entities given and shown by name on this entity: a certificate's
+    /// <c>snis</c>. Not stored on the entity; written as the child entities in the same commit.
+    /// </summary>
+    public ChildNames? ChildNames { get; init; }
+
     /// <summary>Kept by Gatehouse for its own bookkeeping (memberships); not a collection of the Admin API.</summary>
     public bool Internal { get; init; }
 
@@ -40,3 +46,6 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
 
     public IEnumerable<Field> UniqueFields => Fields.Where(f => f.Unique);
 }
+
+/// <summary>The field through which an entity lists children by name, and which children.</summary>
+public sealed record ChildNames(string Field, string ChildCollection, string NameField, string ForeignKey);

@@ -29,32 +29,36 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     // A control plane's cluster type never changes, so whether it is a group can be remembered.
     private readonly ConcurrentDictionary<Guid, bool> _isGroup = new();
 
+    private readonly ChildNameSync _childNames = new(store, processor);
+
     // Rows per entity are 1 + unique values + foreign keys; 20 entities stay well under 100 rows.
     private const int DeletesPerCommit = 20;
 
     public async Task<JsonObject> CreateAsync(Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        return await RetryAsync<JsonObject>(async revision =>
+        var created = await RetryAsync<JsonObject>(async revision =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
             var entity = Process(schema, input, WriteMode.Insert, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
-            return (entity, [new EntityChange.Put(schema, entity, null)]);
+            return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
         }, controlPlane, cancellationToken).ConfigureAwait(false);
+        return await _childNames.DecorateAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
         await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+        var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+        return await _childNames.DecorateAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PUT: creates the entity at that id or name, or replaces the one there whole.</summary>
     public async Task<JsonObject> UpsertAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        return await RetryAsync<JsonObject>(async revision =>
+        var upserted = await RetryAsync<JsonObject>(async revision =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
@@ -74,22 +78,24 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             }
             var entity = Process(schema, input, WriteMode.Upsert, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
-            return (entity, [new EntityChange.Put(schema, entity, existing)]);
+            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
         }, controlPlane, cancellationToken).ConfigureAwait(false);
+        return await _childNames.DecorateAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PATCH: merges into the existing entity (404 if there is none) and validates the result.</summary>
     public async Task<JsonObject> UpdateAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        return await RetryAsync<JsonObject>(async revision =>
+        var updated = await RetryAsync<JsonObject>(async revision =>
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             var entity = Process(schema, input, WriteMode.Update, existing);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
-            return (entity, [new EntityChange.Put(schema, entity, existing)]);
+            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
         }, controlPlane, cancellationToken).ConfigureAwait(false);
+        return await _childNames.DecorateAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -131,20 +137,43 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     {
         await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         bool Filter(JsonObject entity) => query.Matches(entity, NameField(schema));
+        EntityPage page;
         if (scope is null)
         {
-            return await store.ListAsync(controlPlane, schema, query.After, query.Size, Filter, cancellationToken).ConfigureAwait(false);
+            page = await store.ListAsync(controlPlane, schema, query.After, query.Size, Filter, cancellationToken).ConfigureAwait(false);
         }
-        var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
-        return await store.ListChildrenAsync(controlPlane, scope.Schema, EntityIndexes.IdOf(parent), schema, query.After, query.Size, Filter, cancellationToken)
-            .ConfigureAwait(false);
+        else
+        {
+            var parent = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
+            page = await store.ListChildrenAsync(controlPlane, scope.Schema, EntityIndexes.IdOf(parent), schema, query.After, query.Size, Filter, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        if (schema.ChildNames is null)
+        {
+            return page;
+        }
+        var decorated = new List<JsonObject>(page.Items.Count);
+        foreach (var item in page.Items)
+        {
+            decorated.Add(await _childNames.DecorateAsync(controlPlane, schema, item, cancellationToken).ConfigureAwait(false));
+        }
+        return page with { Items = decorated };
+    }
+
+    /// <summary>The entity's own row, and the children its name list (a certificate's snis) creates or deletes.</summary>
+    private async Task<IReadOnlyList<EntityChange>> ChangesAsync(
+        Guid controlPlane, EntitySchema schema, JsonObject entity, JsonObject? existing, JsonObject input, WriteMode mode, CancellationToken cancellationToken)
+    {
+        var children = await _childNames.ChangesAsync(controlPlane, schema, entity, input, mode, cancellationToken).ConfigureAwait(false);
+        return [new EntityChange.Put(schema, entity, existing), .. children];
     }
 
     private static string? NameField(EntitySchema schema) => schema.Name == "plugins" ? "name" : schema.EndpointKey;
 
     private JsonObject Process(EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing)
     {
-        var (entity, errors) = processor.Prepare(schema, input, mode, existing);
+        var extra = schema.ChildNames is { } names ? new HashSet<string>(StringComparer.Ordinal) { names.Field } : null;
+        var (entity, errors) = processor.Prepare(schema, input, mode, existing, extra);
         return entity ?? throw new EntityRejectedException(Rejection.Invalid, Summary(errors), errors);
     }
 

@@ -22,6 +22,7 @@ public static class Certificates
     {
         Singular = "certificate",
         Checks = [MutuallyRequired("cert_alt", "key_alt"), KeysMatch],
+        ChildNames = new ChildNames("snis", "snis", "name", "certificate"),
     };
 
     private static string? CertificateValidator(JsonNode value)

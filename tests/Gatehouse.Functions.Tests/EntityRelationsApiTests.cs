@@ -94,6 +94,16 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_plugin_on_a_route_must_share_one_of_its_protocols()
+    {
+        await Post("/routes", """{"name":"grpc-only","protocols":["grpc"],"paths":["/g"]}""");
+        var error = await Post("/routes/grpc-only/plugins", """{"name":"cors","protocols":["http","https"]}""", HttpStatusCode.BadRequest);
+        Assert.Contains(error.GetProperty("details").EnumerateArray(), d => d.GetProperty("field").GetString() == "protocols"
+            && d.GetProperty("messages")[0].GetString() == "must match the associated route's protocols");
+        await Post("/routes/grpc-only/plugins", """{"name":"cors"}""");
+    }
+
+    [Fact]
     public async Task Plugin_scopes_must_exist()
     {
         var error = await Post("/plugins", $$$"""{"name":"cors","route":{"id":"{{{Guid.NewGuid()}}}"}}""", HttpStatusCode.BadRequest);

@@ -19,6 +19,12 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
 
     public IReadOnlyList<EntityCheck> Checks { get; init; } = [];
 
+    /// <summary>
+    /// Checks against the entities the foreign keys point at, given by field name (a plugin's
+    /// protocols must meet its route's).
+    /// </summary>
+    public Func<JsonObject, IReadOnlyDictionary<string, JsonObject>, IEnumerable<FieldError>> ReferenceChecks { get; init; } = (_, _) => [];
+
     /// <summary>Rewrites shorthand input (a service's url) into fields before validation.</summary>
     public Func<JsonObject, IEnumerable<FieldError>>? Shorthands { get; init; }
 

@@ -326,10 +326,15 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
+        var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
         {
             var parent = KongSchemas.Find(field.Reference!)!;
-            if (await store.GetAsync(controlPlane, parent, parentId, cancellationToken).ConfigureAwait(false) is null)
+            if (await store.GetAsync(controlPlane, parent, parentId, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                parents[field.Name] = found;
+            }
+            else
             {
                 errors.Add(new FieldError(field.Name, $"the foreign key '{{id=\"{parentId}\"}}' does not reference an existing '{parent.Name}' entity."));
             }
@@ -337,6 +342,10 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         if (errors.Count > 0)
         {
             throw new EntityRejectedException(Rejection.Reference, errors[0].Message, errors);
+        }
+        if (schema.ReferenceChecks(entity, parents).ToList() is { Count: > 0 } mismatches)
+        {
+            throw new EntityRejectedException(Rejection.Invalid, Summary(mismatches), mismatches);
         }
 
         var id = EntityIndexes.IdOf(entity);

@@ -38,7 +38,18 @@ public static partial class Plugins
         EndpointKey = "instance_name",
         CacheKey = ["name", "route", "service", "consumer", "consumer_group"],
         Checks = [MutuallyExclusive("consumer", "consumer_group")],
+        ReferenceChecks = ProtocolsMeetTheRoute,
     };
+
+    /// <summary>A plugin on a route must run on at least one of the route's protocols (kong/db/dao/plugins.lua).</summary>
+    private static IEnumerable<FieldError> ProtocolsMeetTheRoute(JsonObject plugin, IReadOnlyDictionary<string, JsonObject> parents)
+    {
+        if (parents.TryGetValue("route", out var route)
+            && !Strings(plugin["protocols"]).Intersect(Strings(route["protocols"])).Any())
+        {
+            yield return new FieldError("protocols", "must match the associated route's protocols");
+        }
+    }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex PluginName();

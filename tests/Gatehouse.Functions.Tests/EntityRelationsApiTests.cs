@@ -236,6 +236,8 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
         await Post("/consumers", """{"custom_id":"f-1"}""", HttpStatusCode.Conflict);
         await Post("/consumers", """{"username":"grace","custom_id":"g-1"}""");
         await (await _app.Client.PatchJsonAsync(_base + "/consumers/grace", """{"custom_id":"f-1"}""")).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["grace"], (await Get("/consumers?custom_id=g-1")).GetProperty("data").EnumerateArray().Select(c => c.GetProperty("username").GetString()));
+        Assert.Equal(0, Count(await Get("/consumers?custom_id=none")));
         // A rename frees the old name for others.
         await (await _app.Client.PatchJsonAsync(_base + "/consumers/frank", """{"username":"francis"}""")).ExpectAsync(HttpStatusCode.OK);
         await Post("/consumers", """{"username":"frank"}""");

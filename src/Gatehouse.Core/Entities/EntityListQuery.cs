@@ -28,6 +28,9 @@ public sealed record EntityListQuery
 
     public string? NameContains { get; init; }
 
+    /// <summary>Kong's <c>GET /consumers?custom_id=</c>.</summary>
+    public string? CustomId { get; init; }
+
     public static EntityListQuery Parse(IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var query = new EntityListQuery();
@@ -40,6 +43,8 @@ public sealed record EntityListQuery
                 "tags" => ParseTags(query, value),
                 "filter[name][eq]" or "filter[name]" => query with { NameEquals = value },
                 "filter[name][contains]" => query with { NameContains = value },
+                "custom_id" when value.Length == 0 => throw Invalid("custom_id", "custom_id must be an unempty string"),
+                "custom_id" => query with { CustomId = value },
                 // Kong ignores parameters it does not know; so do we.
                 _ => query,
             };
@@ -60,6 +65,10 @@ public sealed record EntityListQuery
             {
                 return false;
             }
+        }
+        if (CustomId is not null && EntityChecks.Text(entity["custom_id"]) != CustomId)
+        {
+            return false;
         }
         if (NameEquals is null && NameContains is null)
         {

@@ -12,8 +12,7 @@ public sealed class CoreEntityApiTests(StorageFixture storage) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _app = await RunningApp.StartAsync(storage);
-        var created = await (await _app.Client.PostJsonAsync("/v2/control-planes", """{"name":"entities"}""")).ExpectAsync(HttpStatusCode.Created);
-        _base = $"/v2/control-planes/{created.GetProperty("id").GetString()}/core-entities";
+        _base = await _app.CreateControlPlaneAsync("entities");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -13,8 +13,7 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
     public async ValueTask InitializeAsync()
     {
         _app = await RunningApp.StartAsync(storage);
-        var cp = await (await _app.Client.PostJsonAsync("/v2/control-planes", """{"name":"relations"}""")).ExpectAsync(HttpStatusCode.Created);
-        _base = $"/v2/control-planes/{cp.GetProperty("id").GetString()}/core-entities";
+        _base = await _app.CreateControlPlaneAsync("relations");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

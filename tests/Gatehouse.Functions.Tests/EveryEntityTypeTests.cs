@@ -20,8 +20,7 @@ public sealed class EveryEntityTypeTests(StorageFixture storage) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _app = await RunningApp.StartAsync(storage);
-        var cp = await (await _app.Client.PostJsonAsync("/v2/control-planes", """{"name":"every-type"}""")).ExpectAsync(HttpStatusCode.Created);
-        _base = $"/v2/control-planes/{cp.GetProperty("id").GetString()}/core-entities";
+        _base = await _app.CreateControlPlaneAsync("every-type");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -43,9 +43,8 @@ public sealed class FuzzTests(StorageFixture storage)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("GATEHOUSE_FUZZ_SEED"), out var s) ? s : 20261121;
         var random = new Random(seed);
         await using var app = await RunningApp.StartAsync(storage);
-        var cp = await (await app.Client.PostJsonAsync("/v2/control-planes", """{"name":"fuzzed"}""")).ExpectAsync(HttpStatusCode.Created);
-        var cpId = cp.GetProperty("id").GetString()!;
-        var root = $"/v2/control-planes/{cpId}/core-entities";
+        var root = await app.CreateControlPlaneAsync("fuzzed");
+        var cpId = root.Split('/')[3];
         var seeds = await SeedAsync(app.Client, root);
 
         var failures = new List<string>();

@@ -62,6 +62,13 @@ internal sealed class RunningApp : IAsyncDisposable
         return new RunningApp(app, new Uri(address), prefix);
     }
 
+    /// <summary>Creates a control plane and returns the path of its core entities.</summary>
+    public async Task<string> CreateControlPlaneAsync(string name)
+    {
+        var created = await (await Client.PostJsonAsync("/v2/control-planes", $$"""{"name":"{{name}}"}""")).ExpectAsync(System.Net.HttpStatusCode.Created);
+        return $"/v2/control-planes/{created.GetProperty("id").GetString()}/core-entities";
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

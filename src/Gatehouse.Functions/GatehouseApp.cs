@@ -1,9 +1,12 @@
 using System.Globalization;
+using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
+using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
@@ -42,7 +45,23 @@ public static class GatehouseApp
         builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
         builder.Services.AddSingleton<ControlPlaneService>();
         builder.Services.AddSingleton<EntityProcessor>();
-        builder.Services.AddSingleton<IEntityStore>(sp => new TableEntityStore(storage.Tables, layout));
+        builder.Services.AddSingleton(sp => new TableEntityStore(storage.Tables, layout));
+        builder.Services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<TableEntityStore>());
+        builder.Services.AddSingleton<IEntityReader>(sp => sp.GetRequiredService<TableEntityStore>());
+        builder.Services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
+        builder.Services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
+        builder.Services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));
+        builder.Services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
+        builder.Services.AddSingleton<Recomposer>();
+        builder.Services.AddSingleton<Sweeper>();
+        builder.Services.AddSingleton<RecomposeHandler>();
+        builder.Services.AddSingleton<SnapshotReader>();
+        // On Azure the Functions host delivers queue messages and runs the sweep timer.
+        if (builder.Configuration.GetValue("Gatehouse:Recompose:Local", true))
+        {
+            builder.Services.AddHostedService<RecomposePoller>();
+            builder.Services.AddHostedService<SweepTimer>();
+        }
         builder.Services.AddSingleton<EntityService>();
         builder.Services.AddSingleton<ConsumerGroupMemberships>();
         builder.Services.AddSingleton<StorageReadiness>();
@@ -73,6 +92,7 @@ public static class GatehouseApp
             .UseMiddleware<StorageReadinessMiddleware>());
         app.MapControlPlanes();
         app.MapCoreEntities();
+        app.MapSnapshots();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.Entities;
 
 namespace Gatehouse.Azure.Entities;
@@ -20,7 +21,7 @@ namespace Gatehouse.Azure.Entities;
 /// Every commit is conditional on the revision row's ETag, so concurrent writers to one control
 /// plane serialize: the loser sees <see cref="CommitOutcome.Stale"/> and retries on fresh reads.
 /// </summary>
-public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore
+public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader
 {
     // A string property holds at most 32 Ki UTF-16 units; larger bodies span several.
     private const int ChunkLength = 30_000;
@@ -40,6 +41,33 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 Deleted = revision.GetBoolean(EntityPartition.DeletedProperty) ?? false,
             }
             : new Revision(0, null);
+    }
+
+    /// <summary>
+    /// Every entity at one revision: the revision is read before and after the entities, and the
+    /// read is repeated until both agree, so no write landed in between.
+    /// </summary>
+    public async Task<EntitySnapshot> ReadAllAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var before = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            var entities = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+            await foreach (var row in QueryRange(controlPlane, "e|", null, cancellationToken).ConfigureAwait(false))
+            {
+                var collection = row.RowKey.Split('|')[1];
+                (entities.TryGetValue(collection, out var list) ? list : entities[collection] = []).Add(ReadBody(row));
+            }
+            var after = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (before.Token == after.Token || attempt == 20)
+            {
+                if (before.Token != after.Token)
+                {
+                    throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads.");
+                }
+                return new EntitySnapshot(after.Number, after.Deleted, entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value));
+            }
+        }
     }
 
     public async Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken)

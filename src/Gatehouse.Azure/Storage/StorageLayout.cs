@@ -11,4 +11,13 @@ public sealed record StorageLayout(string Prefix = "")
 
     /// <summary>Kong entities, one partition per control plane, with their indexes and the revision row.</summary>
     public string EntitiesTable => $"{Prefix}entities";
+
+    /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
+    public string SnapshotsTable => $"{Prefix}snapshots";
+
+    /// <summary>Content-addressed snapshots: <c>{control plane}/{config hash}.json</c>.</summary>
+    public string SnapshotsContainer => $"{Prefix.ToLowerInvariant()}snapshots";
+
+    /// <summary>Control planes owed a recomposition.</summary>
+    public string RecomposeQueue => $"{Prefix.ToLowerInvariant()}recompose";
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities.Schemas;
 
@@ -17,7 +18,7 @@ public sealed record ParentScope(EntitySchema Schema, string Key, Field Field);
 /// commits only if it has not moved, retrying on fresh reads, so concurrent writers never lose
 /// an update or create a duplicate.
 /// </summary>
-public sealed class EntityService(IEntityStore store, IControlPlaneStore controlPlanes, EntityProcessor processor)
+public sealed class EntityService(IEntityStore store, IControlPlaneStore controlPlanes, EntityProcessor processor, IRecomposeQueue recompose)
 {
     // Writers in this process take turns per control plane; these attempts are for writers in
     // other processes (scaled-out instances), with exponential backoff and jitter between them.
@@ -201,6 +202,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
                 switch (commit.Outcome)
                 {
                     case CommitOutcome.Committed:
+                        // The revision bump is the durable record of owed work; this only makes it prompt.
+                        await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
                         return result;
                     case CommitOutcome.IdTaken:
                         throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);

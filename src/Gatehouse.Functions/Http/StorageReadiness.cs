@@ -1,3 +1,4 @@
+using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Core.ControlPlanes;
 
@@ -9,7 +10,8 @@ namespace Gatehouse.Functions.Http;
 /// (and /healthz can say why it is unhealthy) even when storage is not there yet.
 /// </summary>
 internal sealed class StorageReadiness(
-    TableControlPlaneStore store, ControlPlaneService controlPlanes, ILogger<StorageReadiness> logger) : BackgroundService
+    TableControlPlaneStore store, AzureSnapshotStore snapshots, QueueRecomposeQueue recompose, ControlPlaneService controlPlanes,
+    ILogger<StorageReadiness> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -23,6 +25,8 @@ internal sealed class StorageReadiness(
             try
             {
                 await store.InitializeAsync(stoppingToken);
+                await snapshots.InitializeAsync(stoppingToken);
+                await recompose.InitializeAsync(stoppingToken);
                 var finished = await store.CompletePendingDeletionsAsync(stoppingToken);
                 if (finished > 0)
                 {

@@ -1,0 +1,110 @@
+using Azure;
+using Gatehouse.Azure.Blobs;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
+using Gatehouse.Core.Composition;
+
+namespace Gatehouse.Azure.Composition;
+
+/// <summary>
+/// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
+/// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag.
+/// </summary>
+public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
+{
+    private const string PointerKey = "pointer";
+
+    private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
+    private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SnapshotPointer?> GetPointerAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), PointerKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row is not { HasValue: true, Value: { } pointer })
+        {
+            return null;
+        }
+        string Hash(string name) => pointer.GetString(name) ?? "";
+        return new SnapshotPointer(
+            pointer.GetInt64("Revision") ?? 0,
+            new ConfigHash(Hash("Hash"), Hash("RoutesHash"), Hash("ServicesHash"), Hash("PluginsHash"), Hash("UpstreamsHash"), Hash("TargetsHash"), Hash("RestHash")),
+            pointer.GetDateTimeOffset("CreatedAt") ?? default,
+            pointer.GetDateTimeOffset("UpdatedAt") ?? default)
+        {
+            Version = pointer.ETag.ToString(),
+        };
+    }
+
+    public async Task WriteSnapshotAsync(Guid controlPlane, string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _container.GetBlobClient(BlobName(controlPlane, hash))
+                .UploadAsync(BinaryData.FromBytes(content), overwrite: false, contentType: "application/json", cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            // Same hash, same bytes: an earlier attempt (or another worker) already wrote it.
+        }
+    }
+
+    public async Task<ReadOnlyMemory<byte>?> ReadSnapshotAsync(Guid controlPlane, string hash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var blob = await _container.GetBlobClient(BlobName(controlPlane, hash)).DownloadContentAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return blob.Value.Content.ToMemory();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken)
+    {
+        if (current is not null && next.Revision <= current.Revision)
+        {
+            throw new ArgumentException($"A pointer moves only forward: revision {next.Revision} does not follow {current.Revision}.", nameof(next));
+        }
+        var h = next.Hashes;
+        var row = new TableEntity(controlPlane.ToString(), PointerKey)
+        {
+            ["Revision"] = next.Revision,
+            ["Hash"] = h.Config,
+            ["RoutesHash"] = h.Routes,
+            ["ServicesHash"] = h.Services,
+            ["PluginsHash"] = h.Plugins,
+            ["UpstreamsHash"] = h.Upstreams,
+            ["TargetsHash"] = h.Targets,
+            ["RestHash"] = h.Rest,
+            ["CreatedAt"] = next.CreatedAt,
+            ["UpdatedAt"] = next.UpdatedAt,
+        };
+        try
+        {
+            if (current?.Version is { } version)
+            {
+                await _table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private static string BlobName(Guid controlPlane, string hash) => $"{controlPlane}/{hash}.json";
+}

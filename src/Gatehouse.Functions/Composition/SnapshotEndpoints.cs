@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Http;
+
+namespace Gatehouse.Functions.Composition;
+
+/// <summary>
+/// <c>/v2/control-planes/{id}/declarative-config</c> (the current snapshot, JSON or YAML by
+/// Accept, ETag = config hash) and <c>/expected-config-hash</c> (what an in-sync data plane runs).
+/// </summary>
+internal static class SnapshotEndpoints
+{
+    public static void MapSnapshots(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}");
+
+        group.MapGet("/expected-config-hash", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            await controlPlanes.GetAsync(id, ct);
+            var pointer = await snapshots.PointerAsync(id, ct);
+            return Results.Json(new
+            {
+                expected_hash = pointer.Hash,
+                created_at = pointer.CreatedAt.ToUnixTimeSeconds(),
+                updated_at = pointer.UpdatedAt.ToUnixTimeSeconds(),
+            }, ApiJson.Options);
+        });
+
+        group.MapGet("/declarative-config", async (string controlPlaneId, HttpContext context, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            await controlPlanes.GetAsync(id, ct);
+            var pointer = await snapshots.PointerAsync(id, ct);
+            var etag = $"\"{pointer.Hash}\"";
+            context.Response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag))
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+            var content = await snapshots.ContentAsync(id, pointer, ct);
+            var wantsYaml = context.Request.GetTypedHeaders().Accept
+                .Any(a => a.MediaType.Value is "application/yaml" or "application/x-yaml" or "text/yaml");
+            return wantsYaml
+                ? Results.Text(YamlText.From(JsonNode.Parse(content.Span)!), "application/yaml")
+                : Results.Bytes(content.ToArray(), "application/json");
+        });
+    }
+}
+
+/// <summary>Reads the current snapshot, composing one first when a control plane never had one.</summary>
+internal sealed class SnapshotReader(ISnapshotStore store, Recomposer recomposer)
+{
+    public async Task<SnapshotPointer> PointerAsync(Guid controlPlane, CancellationToken ct) =>
+        await store.GetPointerAsync(controlPlane, ct)
+        ?? (await recomposer.RecomposeAsync(controlPlane, ct)).Pointer
+        ?? throw new Gatehouse.Core.Validation.NotFoundException($"The requested control plane ({controlPlane}) was not found.");
+
+    public async Task<ReadOnlyMemory<byte>> ContentAsync(Guid controlPlane, SnapshotPointer pointer, CancellationToken ct) =>
+        await store.ReadSnapshotAsync(controlPlane, pointer.Hash, ct)
+        ?? throw new InvalidOperationException($"Snapshot {pointer.Hash} of control plane {controlPlane} is missing from storage.");
+}

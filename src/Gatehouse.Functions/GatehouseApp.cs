@@ -51,6 +51,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
         builder.Services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
         builder.Services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));
+        builder.Services.AddSingleton<PollerWakeup>();
         builder.Services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
         builder.Services.AddSingleton<Recomposer>();
         builder.Services.AddSingleton<Sweeper>();

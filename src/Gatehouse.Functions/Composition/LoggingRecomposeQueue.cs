@@ -7,13 +7,14 @@ namespace Gatehouse.Functions.Composition;
 /// Sends recompose requests without ever failing the write that asked: the write has committed,
 /// and its revision bump is what the sweeper looks for if this message is lost.
 /// </summary>
-internal sealed class LoggingRecomposeQueue(QueueRecomposeQueue queue, ILogger<LoggingRecomposeQueue> logger) : IRecomposeQueue
+internal sealed class LoggingRecomposeQueue(QueueRecomposeQueue queue, PollerWakeup wakeup, ILogger<LoggingRecomposeQueue> logger) : IRecomposeQueue
 {
     public async Task EnqueueAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         try
         {
             await queue.EnqueueAsync(controlPlane, CancellationToken.None);
+            wakeup.Pulse();
         }
         catch (Exception e)
         {

@@ -2,6 +2,7 @@ using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Queues;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
+using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
 
@@ -13,7 +14,7 @@ namespace Gatehouse.Functions.Composition;
 /// </summary>
 internal sealed class RecomposePoller(
     QueueRecomposeQueue recomposeQueue, RecomposeHandler handler, StorageAccount storage, StorageLayout layout,
-    IConfiguration configuration, ILogger<RecomposePoller> logger)
+    StorageReadiness readiness, PollerWakeup wakeup, IConfiguration configuration, ILogger<RecomposePoller> logger)
     : BackgroundService
 {
     public const int MaxDeliveries = 5;
@@ -27,6 +28,8 @@ internal sealed class RecomposePoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The queue exists once storage is ready.
+        await readiness.Ready.WaitAsync(stoppingToken);
         var idle = s_idle;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -44,7 +47,7 @@ internal sealed class RecomposePoller(
 
             if (messages.Length == 0)
             {
-                await Task.Delay(idle, stoppingToken);
+                await wakeup.WaitAsync(idle, stoppingToken);
                 idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
                 continue;
             }

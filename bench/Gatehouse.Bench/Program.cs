@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["storage"] = StorageClientOverhead.RunAsync,
     ["api-creates"] = ApiCreateThroughput.RunAsync,
     ["recompose-latency"] = RecomposeLatency.RunAsync,
+    ["compose"] = ComposeGroup.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

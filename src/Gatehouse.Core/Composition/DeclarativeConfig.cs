@@ -1,13 +1,23 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
 
 namespace Gatehouse.Core.Composition;
 
+/// <summary>A rendered snapshot: its JSON bytes and its hashes.</summary>
+public sealed record RenderedConfig(byte[] Json, ConfigHash Hashes)
+{
+    public JsonObject Parse() => JsonNode.Parse(Json)!.AsObject();
+}
+
 /// <summary>
 /// Renders a control plane's entities as Kong declarative configuration (<c>_format_version: "3.0"</c>),
-/// the document a DB-less Kong loads through <c>POST /config</c> and decK keeps in git.
-/// Deterministic: the same entities give byte-identical output, whatever order they come in.
+/// the document a DB-less Kong loads through <c>POST /config</c> and decK keeps in git, and hashes
+/// it as it goes. Deterministic: the same entities give byte-identical output, whatever order they
+/// come in.
 /// <list type="bullet">
 /// <item>collections in a fixed order, entities sorted by id, fields in Kong's schema order;</item>
 /// <item>unset (null) fields and timestamps left out, so that only content changes the bytes;</item>
@@ -16,6 +26,8 @@ namespace Gatehouse.Core.Composition;
 /// <item>references as decK writes them: a route's service and a key's set as <c>{"id"}</c>, a plugin's
 /// scopes and a service's client certificate as the id string.</item>
 /// </list>
+/// Written straight from the stored entities to UTF-8, without building a second tree: a group of
+/// 100,000 entities renders in well under a second.
 /// </summary>
 public static class DeclarativeConfig
 {
@@ -37,79 +49,183 @@ public static class DeclarativeConfig
         ("keys", "keys"),
     ];
 
-    private static readonly HashSet<string> s_idStringReferences = ["plugins.service", "plugins.route", "plugins.consumer", "plugins.consumer_group", "services.client_certificate"];
+    /// <summary>Foreign keys decK writes as the bare id string rather than <c>{"id"}</c>, by collection.</summary>
+    private static readonly Dictionary<string, HashSet<string>> s_idStringReferences = new(StringComparer.Ordinal)
+    {
+        ["plugins"] = ["service", "route", "consumer", "consumer_group"],
+        ["services"] = ["client_certificate"],
+    };
 
-    public static JsonObject Render(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities)
+    private static readonly JsonWriterOptions s_options = new() { SkipValidation = true };
+
+    public static JsonObject Render(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities) => Write(entities).Parse();
+
+    public static RenderedConfig Write(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities)
     {
         IReadOnlyList<JsonObject> Of(string collection) => entities.GetValueOrDefault(collection) ?? [];
 
-        var targets = Of("targets").GroupBy(t => ReferenceId(t, "upstream")).ToDictionary(g => g.Key ?? "", g => g.ToList());
-        var snis = Of("snis").GroupBy(s => ReferenceId(s, "certificate")).ToDictionary(g => g.Key ?? "", g => g.ToList());
-        var members = Of("consumer_group_consumers").GroupBy(m => ReferenceId(m, "consumer_group")).ToDictionary(g => g.Key ?? "", g => g.ToList());
-        var consumersById = Of("consumers").ToDictionary(EntityIndexes.IdOf);
+        var children = new Children(
+            Targets: GroupBy(Of("targets"), "upstream"),
+            Snis: GroupBy(Of("snis"), "certificate"),
+            Members: GroupBy(Of("consumer_group_consumers"), "consumer_group"),
+            Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf));
 
-        var config = new JsonObject { ["_format_version"] = FormatVersion };
-        foreach (var (key, collection) in s_sections)
+        var output = new ArrayBufferWriter<byte>(1 << 16);
+        using var rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var sectionHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var writer = new Utf8JsonWriter(output, s_options))
         {
-            var schema = KongSchemas.Find(collection)!;
-            var rendered = new JsonArray();
-            foreach (var entity in Of(collection).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal))
+            writer.WriteStartObject();
+            writer.WriteString("_format_version", FormatVersion);
+            foreach (var (key, collection) in s_sections)
             {
-                var item = Entity(schema, entity);
-                var id = EntityIndexes.IdOf(entity);
-                switch (collection)
+                var items = Of(collection);
+                if (items.Count == 0)
                 {
-                    case "upstreams" when targets.TryGetValue(id, out var nested):
-                        item["targets"] = Nested(Targets.Schema, nested, except: "upstream");
+                    continue;
+                }
+                var schema = KongSchemas.Find(collection)!;
+                var sorted = items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
+                var section = WriteSection(schema, sorted, children, nest: true);
+                writer.WritePropertyName(key);
+                writer.WriteRawValue(section, skipInputValidation: true);
+
+                switch (key)
+                {
+                    case "routes" or "services" or "plugins":
+                        sectionHashes[key] = Md5(section);
                         break;
-                    case "certificates" when snis.TryGetValue(id, out var names):
-                        item["snis"] = Nested(Snis.Schema, names, except: "certificate");
+                    case "upstreams":
+                        // The balancer hashes: upstreams without their targets, and the targets on their own.
+                        sectionHashes[key] = Md5(WriteSection(schema, sorted, children, nest: false));
                         break;
-                    case "consumer_groups" when members.TryGetValue(id, out var memberships):
-                        item["consumers"] = new JsonArray([.. memberships
-                            .Select(m => ReferenceId(m, "consumer"))
-                            .Where(c => c is not null && consumersById.ContainsKey(c))
-                            .Order(StringComparer.Ordinal)
-                            .Select(c => (JsonNode)MemberReference(consumersById[c!]))]);
+                    default:
+                        rest.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+                        rest.AppendData(section);
                         break;
                 }
-                rendered.Add(item);
             }
-            if (rendered.Count > 0)
-            {
-                config[key] = rendered;
-            }
+            writer.WriteEndObject();
         }
-        return config;
+
+        var targets = Of("targets");
+        var targetsHash = targets.Count == 0
+            ? Md5([])
+            : Md5(WriteSection(Targets.Schema, [.. targets.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children, nest: false));
+        string Section(string key) => sectionHashes.GetValueOrDefault(key) ?? Md5([]);
+        var hashes = ConfigHash.Combine(Section("routes"), Section("services"), Section("plugins"), Section("upstreams"), targetsHash,
+            Convert.ToHexStringLower(rest.GetHashAndReset()));
+        return new RenderedConfig(output.WrittenSpan.ToArray(), hashes);
     }
 
-    private static JsonArray Nested(EntitySchema schema, IEnumerable<JsonObject> children, string except) =>
-        new([.. children.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).Select(child =>
-        {
-            var item = Entity(schema, child);
-            item.Remove(except);
-            return (JsonNode)item;
-        })]);
+    private sealed record Children(
+        Dictionary<string, List<JsonObject>> Targets,
+        Dictionary<string, List<JsonObject>> Snis,
+        Dictionary<string, List<JsonObject>> Members,
+        Dictionary<string, JsonObject> Consumers);
 
-    private static JsonObject Entity(EntitySchema schema, JsonObject entity)
+    private static byte[] WriteSection(EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, bool nest)
     {
-        var item = new JsonObject();
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, sorted.Count * 512));
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
+        {
+            writer.WriteStartArray();
+            foreach (var entity in sorted)
+            {
+                writer.WriteStartObject();
+                WriteFields(writer, schema, entity, except: null);
+                if (nest)
+                {
+                    WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteNested(Utf8JsonWriter writer, EntitySchema schema, string id, Children children)
+    {
+        switch (schema.Name)
+        {
+            case "upstreams" when children.Targets.TryGetValue(id, out var targets):
+                WriteChildren(writer, "targets", Targets.Schema, targets, "upstream");
+                break;
+            case "certificates" when children.Snis.TryGetValue(id, out var snis):
+                WriteChildren(writer, "snis", Snis.Schema, snis, "certificate");
+                break;
+            case "consumer_groups" when children.Members.TryGetValue(id, out var members):
+                writer.WritePropertyName("consumers");
+                writer.WriteStartArray();
+                foreach (var consumerId in members.Select(m => m["consumer"]?["id"]?.GetValue<string>()).OfType<string>().Order(StringComparer.Ordinal))
+                {
+                    if (children.Consumers.TryGetValue(consumerId, out var consumer))
+                    {
+                        // A group member as decK names one: by username when it has one, else by id.
+                        writer.WriteStartObject();
+                        if (EntityChecks.Text(consumer["username"]) is { } username)
+                        {
+                            writer.WriteString("username", username);
+                        }
+                        else
+                        {
+                            writer.WriteString("id", consumerId);
+                        }
+                        writer.WriteEndObject();
+                    }
+                }
+                writer.WriteEndArray();
+                break;
+        }
+    }
+
+    private static void WriteChildren(Utf8JsonWriter writer, string key, EntitySchema schema, List<JsonObject> items, string except)
+    {
+        writer.WritePropertyName(key);
+        writer.WriteStartArray();
+        foreach (var child in items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject();
+            WriteFields(writer, schema, child, except);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteFields(Utf8JsonWriter writer, EntitySchema schema, JsonObject entity, string? except)
+    {
+        var idStrings = s_idStringReferences.GetValueOrDefault(schema.Name);
         foreach (var field in schema.Fields)
         {
-            if (field.Name is "created_at" or "updated_at" || entity[field.Name] is not { } value)
+            if (field.Name is "created_at" or "updated_at" || field.Name == except || entity[field.Name] is not { } value)
             {
                 continue;
             }
-            item[field.Name] = field.Type == FieldType.Foreign && s_idStringReferences.Contains($"{schema.Name}.{field.Name}")
-                ? value["id"]!.DeepClone()
-                : value.DeepClone();
+            writer.WritePropertyName(field.Name);
+            if (field.Type == FieldType.Foreign && idStrings?.Contains(field.Name) == true)
+            {
+                value["id"]!.WriteTo(writer);
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
         }
-        return item;
     }
 
-    /// <summary>A group member as decK names one: by username when it has one, else by id.</summary>
-    private static JsonObject MemberReference(JsonObject consumer) =>
-        consumer["username"] is { } username ? new JsonObject { ["username"] = username.DeepClone() } : new JsonObject { ["id"] = EntityIndexes.IdOf(consumer) };
+    private static Dictionary<string, List<JsonObject>> GroupBy(IReadOnlyList<JsonObject> items, string field)
+    {
+        var groups = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (item[field]?["id"]?.GetValue<string>() is { } parent)
+            {
+                (groups.TryGetValue(parent, out var list) ? list : groups[parent] = []).Add(item);
+            }
+        }
+        return groups;
+    }
 
-    private static string? ReferenceId(JsonObject entity, string field) => entity[field]?["id"]?.GetValue<string>();
+    private static string Md5(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Gatehouse.Core.Composition;
 
 public enum RecomposeOutcome
@@ -40,10 +38,8 @@ public sealed class Recomposer(IEntityReader reader, ISnapshotStore snapshots, T
                 return (RecomposeOutcome.UpToDate, pointer);
             }
 
-            var config = DeclarativeConfig.Render(state.Entities);
-            var hashes = ConfigHash.Of(config);
-            await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, Encoding.UTF8.GetBytes(config.ToJsonString()), cancellationToken)
-                .ConfigureAwait(false);
+            var (json, hashes) = DeclarativeConfig.Write(state.Entities);
+            await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
 
             var now = clock.GetUtcNow();
             var next = new SnapshotPointer(state.Revision, hashes, pointer?.CreatedAt ?? now, now);

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+
+namespace Gatehouse.Bench;
+
+/// <summary>
+/// Compose + serialize + hash for a control plane group of 256 members holding 20,000 services,
+/// 40,000 routes, 10,000 plugins and 30,000 consumers (full Kong entities, every default set),
+/// with the time and the memory it takes. The entities are built first; only the composition
+/// is measured.
+/// </summary>
+internal static class ComposeGroup
+{
+    public static Task RunAsync(string[] args)
+    {
+        var members = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
+        var (services, routes, plugins, consumers) = (20_000, 40_000, 10_000, 30_000);
+        var processor = new EntityProcessor(TimeProvider.System);
+        JsonObject Make(EntitySchema schema, string json)
+        {
+            var (entity, errors) = processor.Prepare(schema, JsonNode.Parse(json)!.AsObject(), WriteMode.Insert);
+            return entity ?? throw new InvalidOperationException(string.Join("; ", errors));
+        }
+
+        Console.WriteLine($"Building {services + routes + plugins + consumers:N0} entities across {members} members...");
+        var groups = new List<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)>();
+        for (var m = 0; m < members; m++)
+        {
+            var memberServices = new List<JsonObject>();
+            var memberRoutes = new List<JsonObject>();
+            var memberPlugins = new List<JsonObject>();
+            var memberConsumers = new List<JsonObject>();
+            for (var i = m; i < services; i += members)
+            {
+                var service = Make(Services.Schema, $$"""{"name":"svc-{{i}}","url":"https://backend-{{i % 97}}.internal:8443/api/{{i}}","tags":["team-{{i % 13}}"]}""");
+                memberServices.Add(service);
+                for (var r = 0; r < 2; r++)
+                {
+                    memberRoutes.Add(Make(Routes.Schema,
+                        $$$"""{"name":"route-{{{i}}}-{{{r}}}","paths":["/api/{{{i}}}/v{{{r}}}"],"methods":["GET","POST"],"hosts":["api{{{i % 7}}}.example.com"],"service":{"id":"{{{service["id"]}}}"}}"""));
+                }
+                if (i % 2 == 0)
+                {
+                    memberPlugins.Add(Make(Plugins.Schema,
+                        $$$"""{"name":"rate-limiting","service":{"id":"{{{service["id"]}}}"},"config":{"minute":{{{i % 100 + 1}}},"policy":"local"}}"""));
+                }
+            }
+            for (var c = m; c < consumers; c += members)
+            {
+                memberConsumers.Add(Make(Consumers.Schema, $$"""{"username":"user-{{c}}","custom_id":"cid-{{c}}","tags":["bench"]}"""));
+            }
+            groups.Add((Guid.NewGuid(), new Dictionary<string, IReadOnlyList<JsonObject>>
+            {
+                ["services"] = memberServices,
+                ["routes"] = memberRoutes,
+                ["plugins"] = memberPlugins,
+                ["consumers"] = memberConsumers,
+            }));
+        }
+
+        // Warm up the code paths on one member, then measure the whole group a few times.
+        Compose(groups.Take(1).ToList());
+        var runs = new List<(double Ms, long PeakBytes, long Allocated, int Bytes, string Hash)>();
+        for (var run = 0; run < 3; run++)
+        {
+            runs.Add(Compose(groups));
+        }
+
+        var best = runs.MinBy(r => r.Ms);
+        Console.WriteLine($"Group of {members} members: {services:N0} services, {routes:N0} routes, {plugins:N0} plugins, {consumers:N0} consumers");
+        Console.WriteLine($"compose + serialize + hash: best {best.Ms:F0} ms, runs [{string.Join(", ", runs.Select(r => $"{r.Ms:F0}"))}] ms (target <= 1000 ms)");
+        Console.WriteLine($"memory during composition: peak managed heap growth {runs.Max(r => r.PeakBytes) / 1048576.0:F0} MB, allocated {best.Allocated / 1048576.0:F0} MB per run (target peak <= 500 MB)");
+        Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (entities held in memory included)");
+        Console.WriteLine($"snapshot {best.Bytes / 1048576.0:F1} MB, config hash {best.Hash}");
+        return Task.CompletedTask;
+    }
+
+    private static (double Ms, long PeakBytes, long Allocated, int Bytes, string Hash) Compose(
+        IReadOnlyList<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(true);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(true);
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false) - baseline);
+                await Task.Delay(5);
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        var (entities, conflicts) = GroupComposition.Compose(members);
+        var composed = clock.Elapsed;
+        var (bytes, hash) = DeclarativeConfig.Write(entities);
+        clock.Stop();
+        Console.WriteLine($"  run: union + conflict check {composed.TotalMilliseconds:F0} ms, render + hash {(clock.Elapsed - composed).TotalMilliseconds:F0} ms");
+
+        sampling.Cancel();
+        sampler.Wait();
+        if (conflicts.Count > 0)
+        {
+            throw new InvalidOperationException($"{conflicts.Count} unexpected conflicts");
+        }
+        return (clock.Elapsed.TotalMilliseconds, peak, GC.GetTotalAllocatedBytes(true) - allocatedBefore, bytes.Length, hash.Config);
+    }
+}

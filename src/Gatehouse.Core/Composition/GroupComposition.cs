@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+
+namespace Gatehouse.Core.Composition;
+
+/// <summary>Something two members of a group both hold that the group cannot: as Konnect's group-status lists it.</summary>
+public sealed record GroupConflict(Guid ClusterId, string Description, string ResourceId, string ResourceType);
+
+/// <summary>
+/// A control plane group's configuration: the union of its members' entities, and every
+/// conflict that union would have — duplicate ids of any entity, duplicate names and other
+/// unique values (usernames, custom ids, SNI names, vault prefixes…), and two global plugins of
+/// one name. References by id stay inside a member, so they need no checking across members.
+/// </summary>
+public static class GroupComposition
+{
+    public static (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts) Compose(
+        IEnumerable<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
+    {
+        var union = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        var conflicts = new List<GroupConflict>();
+        // For each (collection, kind of key): value → the member that first held it.
+        var seen = new Dictionary<(string Collection, string Kind), Dictionary<string, Guid>>();
+
+        foreach (var (member, entities) in members.OrderBy(m => m.Member))
+        {
+            foreach (var (collection, items) in entities.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var schema = KongSchemas.Find(collection);
+                var list = union.TryGetValue(collection, out var existing) ? existing : union[collection] = new List<JsonObject>(items.Count);
+                list.AddRange(items);
+                if (schema is null)
+                {
+                    continue;
+                }
+                var keys = Keys(schema);
+                var holders = keys.Select(k => seen.TryGetValue((collection, k.Kind), out var d) ? d : seen[(collection, k.Kind)] = new(StringComparer.Ordinal)).ToArray();
+                foreach (var entity in items)
+                {
+                    for (var i = 0; i < keys.Length; i++)
+                    {
+                        if (keys[i].Value(entity) is not { } value)
+                        {
+                            continue;
+                        }
+                        if (!holders[i].TryAdd(value, member) && holders[i][value] != member)
+                        {
+                            var id = EntityIndexes.IdOf(entity);
+                            conflicts.Add(new GroupConflict(member, Describe(keys[i].Kind, value, id, entity), id, schema.Singular));
+                        }
+                    }
+                }
+            }
+        }
+        return (union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value), conflicts);
+    }
+
+    /// <summary>
+    /// What must be unique across the group for one entity type: its id, its unique fields, and
+    /// for plugins the name of a global one (a scoped plugin's route, service, consumer or group
+    /// is an id local to its member, so scoped cache keys cannot clash across members).
+    /// </summary>
+    private static (string Kind, Func<JsonObject, string?> Value)[] Keys(EntitySchema schema)
+    {
+        var keys = new List<(string, Func<JsonObject, string?>)> { ("id", EntityIndexes.IdOf) };
+        foreach (var field in schema.UniqueFields)
+        {
+            var name = field.Name;
+            keys.Add((name, entity => EntityChecks.Text(entity[name])));
+        }
+        if (schema.Name == "plugins")
+        {
+            keys.Add(("global plugin", entity => IsGlobal(entity) ? EntityChecks.Text(entity["name"]) : null));
+        }
+        return [.. keys];
+    }
+
+    private static bool IsGlobal(JsonObject plugin) =>
+        plugin["route"] is null && plugin["service"] is null && plugin["consumer"] is null && plugin["consumer_group"] is null;
+
+    private static string Describe(string kind, string value, string id, JsonObject entity)
+    {
+        var name = EntityChecks.Text(entity["name"]) ?? EntityChecks.Text(entity["username"]) ?? EntityChecks.Text(entity["prefix"]);
+        return kind switch
+        {
+            "id" => $"conflicting entity found: ID={id}" + (name is null ? "" : $", Name={name}"),
+            "global plugin" => $"conflicting entity found: global plugin {value} is configured by more than one member (ID={id})",
+            _ => $"conflicting entity found: ID={id}, {kind}={value}",
+        };
+    }
+}

@@ -43,6 +43,8 @@ public static class GatehouseApp
 
         builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout));
         builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
+        builder.Services.AddSingleton<IGroupMembershipStore>(sp => new TableGroupMembershipStore(storage.Tables, layout));
+        builder.Services.AddSingleton<ControlPlaneGroups>();
         builder.Services.AddSingleton<ControlPlaneService>();
         builder.Services.AddSingleton<EntityProcessor>();
         builder.Services.AddSingleton(sp => new TableEntityStore(storage.Tables, layout));
@@ -92,6 +94,7 @@ public static class GatehouseApp
             .UseMiddleware<AdminTokenMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>());
         app.MapControlPlanes();
+        app.MapGroups();
         app.MapCoreEntities();
         app.MapSnapshots();
         return app;

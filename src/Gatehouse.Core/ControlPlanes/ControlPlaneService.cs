@@ -3,7 +3,7 @@ using Gatehouse.Core.Validation;
 namespace Gatehouse.Core.ControlPlanes;
 
 /// <summary>The control plane use cases: create, read, list, change, delete, and keeping the default one.</summary>
-public sealed class ControlPlaneService(IControlPlaneStore store, TimeProvider clock)
+public sealed class ControlPlaneService(IControlPlaneStore store, IGroupMembershipStore memberships, ControlPlaneGroups groups, TimeProvider clock)
 {
     // Concurrent PATCHes of one control plane retry on a fresh read; a handful of rounds is plenty.
     private const int MaxAttempts = 8;
@@ -77,6 +77,12 @@ public sealed class ControlPlaneService(IControlPlaneStore store, TimeProvider c
             {
                 throw new ConflictException("The default control plane cannot be deleted.");
             }
+            if (current.IsGroup && (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).MembersOf(id).Count is var count and > 0)
+            {
+                throw new ConflictException($"Control plane group {id} still has {count} members; remove them first (POST .../group-memberships/remove).");
+            }
+            // A member leaves its groups first, so that they recompose without it.
+            await groups.LeaveAllAsync(id, cancellationToken).ConfigureAwait(false);
             if (await store.TryRemoveAsync(current, cancellationToken).ConfigureAwait(false))
             {
                 return;

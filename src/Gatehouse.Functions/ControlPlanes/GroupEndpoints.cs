@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Http;
+
+namespace Gatehouse.Functions.ControlPlanes;
+
+/// <summary>
+/// Control plane groups: <c>/group-memberships</c> (GET with cursor paging, PUT), <c>/add</c>,
+/// <c>/remove</c>, <c>/group-member-status</c>; in Konnect's shapes and problem+json errors.
+/// </summary>
+internal static class GroupEndpoints
+{
+    private const int DefaultPageSize = 100;
+
+    public static void MapGroups(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}");
+
+        group.MapGet("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            var (size, after) = Paging(context.Request.Query);
+            var (page, next, total) = await groups.ListAsync(id, size, after, ct);
+            var meta = new Dictionary<string, object?>
+            {
+                ["next"] = next is { } n ? $"/v2/control-planes/{id}/group-memberships?page[size]={size}&page[after]={Cursor(n)}" : null,
+                ["size"] = size,
+            };
+            if (after is null)
+            {
+                // The spec gives the total on the first page only.
+                meta["total"] = total;
+            }
+            var publicUrl = PublicUrl.Of(context);
+            return Results.Json(new { meta = new { page = meta }, data = page.Select(cp => ControlPlaneJson.Write(cp, publicUrl)) }, ApiJson.Options);
+        });
+
+        group.MapPut("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            await groups.ReplaceAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
+            return Results.NoContent();
+        });
+
+        group.MapPost("/group-memberships/add", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            await groups.AddAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
+            return Results.NoContent();
+        });
+
+        group.MapPost("/group-memberships/remove", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            await groups.RemoveAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
+            return Results.NoContent();
+        });
+
+        group.MapGet("/group-member-status", async (string controlPlaneId, ControlPlaneGroups groups, CancellationToken ct) =>
+            Results.Json(new { is_member = await groups.IsMemberAsync(ControlPlaneId.Parse(controlPlaneId), ct) }, ApiJson.Options));
+    }
+
+    /// <summary>Konnect's <c>{"members":[{"id":"…"}]}</c>, every id a UUID.</summary>
+    private static List<Guid> Members(JsonElement body)
+    {
+        var errors = new List<InvalidParameter>();
+        var fields = new JsonFields(body, new HashSet<string> { "members" }, errors);
+        var members = new List<Guid>();
+        if (fields.Array("members") is { } array)
+        {
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var prefix = $"members[{index++}].";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(InvalidParameter.WrongType(prefix.TrimEnd('.'), "is_object", "an object"));
+                    continue;
+                }
+                var member = new JsonFields(item, new HashSet<string> { "id" }, errors, prefix);
+                if (member.String("id") is not { } text)
+                {
+                    if (!member.Has("id"))
+                    {
+                        errors.Add(InvalidParameter.Required(prefix + "id"));
+                    }
+                }
+                else if (Guid.TryParseExact(text, "D", out var id))
+                {
+                    members.Add(id);
+                }
+                else
+                {
+                    errors.Add(new InvalidParameter(prefix + "id", "must be a valid UUID", "is_uuid"));
+                }
+            }
+        }
+        else if (!fields.Has("members"))
+        {
+            errors.Add(InvalidParameter.Required("members"));
+        }
+        if (errors.Count > 0)
+        {
+            throw new RequestInvalidException("Request contains invalid parameters.", errors);
+        }
+        return members;
+    }
+
+    private static (int Size, Guid? After) Paging(IQueryCollection query)
+    {
+        var size = DefaultPageSize;
+        Guid? after = null;
+        if (query.TryGetValue("page[size]", out var sizeText) && sizeText.ToString().Length > 0)
+        {
+            if (!int.TryParse(sizeText, out size) || size is < 1 or > ControlPlaneGroups.MaxMembers)
+            {
+                throw new RequestInvalidException("Invalid page size.",
+                    [new InvalidParameter("page[size]", $"must be an integer from 1 to {ControlPlaneGroups.MaxMembers}", "is_integer")]);
+            }
+        }
+        if (query.TryGetValue("page[after]", out var cursor) && cursor.ToString().Length > 0)
+        {
+            after = ParseCursor(cursor.ToString());
+        }
+        return (size, after);
+    }
+
+    private static string Cursor(Guid after) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(after.ToString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static Guid ParseCursor(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded = padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '=');
+            if (Guid.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)), out var after))
+            {
+                return after;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw new RequestInvalidException("Invalid page cursor.", [new InvalidParameter("page[after]", "is not a cursor this API gave out", "invalid")]);
+    }
+}

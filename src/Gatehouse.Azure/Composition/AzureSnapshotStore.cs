@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Storage;
@@ -13,6 +14,8 @@ namespace Gatehouse.Azure.Composition;
 public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
 {
     private const string PointerKey = "pointer";
+    private const string StatusKey = "group-status";
+    private const int MaxConflictsJson = 30_000;
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
     private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
@@ -38,6 +41,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             pointer.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             Version = pointer.ETag.ToString(),
+            Members = pointer.GetString("Members") is { } members ? JsonSerializer.Deserialize<Dictionary<Guid, long>>(members) : null,
         };
     }
 
@@ -70,9 +74,9 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken)
     {
-        if (current is not null && next.Revision <= current.Revision)
+        if (!next.Follows(current))
         {
-            throw new ArgumentException($"A pointer moves only forward: revision {next.Revision} does not follow {current.Revision}.", nameof(next));
+            throw new ArgumentException($"A pointer moves only forward: revision {next.Revision} does not follow {current?.Revision}.", nameof(next));
         }
         var h = next.Hashes;
         var row = new TableEntity(controlPlane.ToString(), PointerKey)
@@ -88,6 +92,10 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             ["CreatedAt"] = next.CreatedAt,
             ["UpdatedAt"] = next.UpdatedAt,
         };
+        if (next.Members is { } members)
+        {
+            row["Members"] = JsonSerializer.Serialize(members);
+        }
         try
         {
             if (current?.Version is { } version)
@@ -104,6 +112,40 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
         {
             return false;
         }
+    }
+
+    public async Task<GroupStatus?> GetGroupStatusAsync(Guid group, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync(group.ToString(), StatusKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row is not { HasValue: true, Value: { } status })
+        {
+            return null;
+        }
+        var conflicts = JsonSerializer.Deserialize<List<GroupConflict>>(status.GetString("Conflicts") ?? "[]") ?? [];
+        return new GroupStatus(status.GetString("State") ?? GroupStatus.Unknown, conflicts,
+            status.GetDateTimeOffset("CreatedAt") ?? default, status.GetDateTimeOffset("UpdatedAt") ?? default);
+    }
+
+    /// <summary>
+    /// Conflicts are kept as JSON in one property: as many as fit in its 32 Ki characters, and at
+    /// most the 256 Konnect lists.
+    /// </summary>
+    public async Task SetGroupStatusAsync(Guid group, GroupStatus status, CancellationToken cancellationToken)
+    {
+        var kept = status.Conflicts.Take(256).ToList();
+        var json = JsonSerializer.Serialize(kept);
+        while (json.Length > MaxConflictsJson && kept.Count > 0)
+        {
+            kept.RemoveRange(kept.Count / 2, kept.Count - (kept.Count / 2));
+            json = JsonSerializer.Serialize(kept);
+        }
+        await _table.UpsertEntityAsync(new TableEntity(group.ToString(), StatusKey)
+        {
+            ["State"] = status.State,
+            ["Conflicts"] = json,
+            ["CreatedAt"] = status.CreatedAt,
+            ["UpdatedAt"] = status.UpdatedAt,
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     private static string BlobName(Guid controlPlane, string hash) => $"{controlPlane}/{hash}.json";

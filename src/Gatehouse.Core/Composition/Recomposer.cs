@@ -1,54 +1,126 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Core.ControlPlanes;
+
 namespace Gatehouse.Core.Composition;
+
+/// <summary>What a snapshot is composed from: the entities, and the revisions they stood at.</summary>
+internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, long>? Members, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities);
 
 public enum RecomposeOutcome
 {
-    /// <summary>The pointer already stands at (or past) the control plane's revision: nothing to do.</summary>
+    /// <summary>The pointer already stands at what the control plane holds now: nothing to do.</summary>
     UpToDate,
 
     /// <summary>A new snapshot was written and the pointer moved to it.</summary>
     Composed,
+
+    /// <summary>A group's members conflict: the last good snapshot stays current, and the status lists why.</summary>
+    Conflicted,
 
     /// <summary>The control plane no longer exists.</summary>
     Gone,
 }
 
 /// <summary>
-/// Turns a control plane's current entities into its current snapshot. Idempotent and safe to
-/// run twice at once: a message for a revision already composed is dropped; the snapshot is
+/// Turns a control plane's current entities — or a group's members' — into its current snapshot.
+/// Idempotent and safe to run twice at once: work already composed is dropped; the snapshot is
 /// content-addressed, so writing it again is harmless; the pointer moves only forward, by ETag.
 /// A crash at any step leaves either the old pointer (and work owed, which the next delivery
-/// or sweep does) or the new one.
+/// or sweep does) or the new one. After a standard control plane is composed, the groups it is
+/// in are asked to recompose too.
 /// </summary>
-public sealed class Recomposer(IEntityReader reader, ISnapshotStore snapshots, TimeProvider clock)
+public sealed class Recomposer(
+    IEntityReader reader, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
+    IRecomposeQueue queue, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
     public async Task<(RecomposeOutcome Outcome, SnapshotPointer? Pointer)> RecomposeAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
+        var target = await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return (RecomposeOutcome.Gone, await snapshots.GetPointerAsync(controlPlane, cancellationToken).ConfigureAwait(false));
+        }
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var pointer = await snapshots.GetPointerAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            var state = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (state.Deleted)
+            var (state, conflicts) = target.IsGroup
+                ? await ReadGroupAsync(controlPlane, cancellationToken).ConfigureAwait(false)
+                : (await ReadOneAsync(controlPlane, cancellationToken).ConfigureAwait(false), []);
+            if (state is null)
             {
                 return (RecomposeOutcome.Gone, pointer);
             }
-            if (pointer is not null && pointer.Revision >= state.Revision)
+            var now = clock.GetUtcNow();
+            var source = new SnapshotPointer(state.Revision, new ConfigHash("", "", "", "", "", "", ""), now, now) { Members = state.Members };
+            if (pointer is not null && (pointer.SameSource(source) || !source.Follows(pointer)))
             {
                 return (RecomposeOutcome.UpToDate, pointer);
             }
 
+            if (conflicts.Count > 0)
+            {
+                // The group keeps serving its last good snapshot; the status says why it is not moving.
+                await SetStatusAsync(controlPlane, GroupStatus.Conflict, conflicts, cancellationToken).ConfigureAwait(false);
+                return (RecomposeOutcome.Conflicted, pointer);
+            }
+
             var (json, hashes) = DeclarativeConfig.Write(state.Entities);
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
-
-            var now = clock.GetUtcNow();
-            var next = new SnapshotPointer(state.Revision, hashes, pointer?.CreatedAt ?? now, now);
+            var next = source with { Hashes = hashes, CreatedAt = pointer?.CreatedAt ?? now };
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false))
             {
+                if (target.IsGroup)
+                {
+                    await SetStatusAsync(controlPlane, GroupStatus.Ok, [], cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var group in (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupsOf(controlPlane))
+                    {
+                        await queue.EnqueueAsync(group, cancellationToken).ConfigureAwait(false);
+                    }
+                }
                 return (RecomposeOutcome.Composed, next);
             }
             // Another worker moved the pointer meanwhile; read again (it may already be past us).
         }
         throw new InvalidOperationException($"Could not move the snapshot pointer of control plane {controlPlane} after {MaxAttempts} attempts.");
+    }
+
+    private async Task<ComposableState?> ReadOneAsync(
+        Guid controlPlane, CancellationToken cancellationToken)
+    {
+        var state = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities);
+    }
+
+    /// <summary>The group's members as they stand: each read consistently, the union composed, every conflict listed.</summary>
+    private async Task<(ComposableState? State, IReadOnlyList<GroupConflict> Conflicts)> ReadGroupAsync(
+        Guid group, CancellationToken cancellationToken)
+    {
+        var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var revisions = new Dictionary<Guid, long>();
+        var members = new List<(Guid, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>)>();
+        foreach (var member in membership.MembersOf(group))
+        {
+            var state = await reader.ReadAllAsync(member, cancellationToken).ConfigureAwait(false);
+            if (state.Deleted)
+            {
+                continue;
+            }
+            revisions[member] = state.Revision;
+            members.Add((member, state.Entities));
+        }
+        var (entities, conflicts) = GroupComposition.Compose(members);
+        return (new ComposableState(membership.Sequence, revisions, entities), conflicts);
+    }
+
+    private async Task SetStatusAsync(Guid group, string state, IReadOnlyList<GroupConflict> conflicts, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var previous = await snapshots.GetGroupStatusAsync(group, cancellationToken).ConfigureAwait(false);
+        await snapshots.SetGroupStatusAsync(group, new GroupStatus(state, conflicts, previous?.CreatedAt ?? now, now), cancellationToken).ConfigureAwait(false);
     }
 }

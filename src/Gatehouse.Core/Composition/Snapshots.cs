@@ -3,14 +3,51 @@ using System.Text.Json.Nodes;
 namespace Gatehouse.Core.Composition;
 
 /// <summary>
-/// Which snapshot a control plane's data planes should run: the revision it was composed from,
-/// its hashes, and the store's concurrency token. It only ever moves forward.
+/// Which snapshot a control plane's data planes should run: what it was composed from, its
+/// hashes, and the store's concurrency token. It only ever moves forward.
+/// For a standard control plane <see cref="Revision"/> is the entities' revision; for a group it
+/// is the memberships' sequence, and <see cref="Members"/> holds each member's revision.
 /// </summary>
 public sealed record SnapshotPointer(long Revision, ConfigHash Hashes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public string Hash => Hashes.Config;
 
     public string? Version { get; init; }
+
+    public IReadOnlyDictionary<Guid, long>? Members { get; init; }
+
+    /// <summary>
+    /// Whether this pointer is newer than <paramref name="current"/>: a later revision; for a group,
+    /// a membership at least as new and no member older, and something changed.
+    /// </summary>
+    public bool Follows(SnapshotPointer? current)
+    {
+        if (current is null)
+        {
+            return true;
+        }
+        if (Members is null || current.Members is null)
+        {
+            return Revision > current.Revision;
+        }
+        return Revision >= current.Revision
+            && current.Members.All(m => !Members.TryGetValue(m.Key, out var revision) || revision >= m.Value)
+            && !SameSource(current);
+    }
+
+    /// <summary>Composed from exactly the same state: the same revision, and for a group the same member revisions.</summary>
+    public bool SameSource(SnapshotPointer other) =>
+        Revision == other.Revision
+        && (Members ?? new Dictionary<Guid, long>()).Count == (other.Members ?? new Dictionary<Guid, long>()).Count
+        && (Members ?? new Dictionary<Guid, long>()).All(m => other.Members?.TryGetValue(m.Key, out var r) == true && r == m.Value);
+}
+
+/// <summary>Whether a group's members compose cleanly, and if not, every conflict: Konnect's group-status.</summary>
+public sealed record GroupStatus(string State, IReadOnlyList<GroupConflict> Conflicts, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public const string Ok = "OK";
+    public const string Conflict = "CONFLICT";
+    public const string Unknown = "UNKNOWN";
 }
 
 /// <summary>All entities of a control plane as they stood at one revision.</summary>
@@ -22,9 +59,13 @@ public interface IEntityReader
     Task<EntitySnapshot> ReadAllAsync(Guid controlPlane, CancellationToken cancellationToken);
 }
 
-/// <summary>Content-addressed snapshots and the pointer to the current one.</summary>
+/// <summary>Content-addressed snapshots, the pointer to the current one, and groups' status.</summary>
 public interface ISnapshotStore
 {
+    Task<GroupStatus?> GetGroupStatusAsync(Guid group, CancellationToken cancellationToken);
+
+    Task SetGroupStatusAsync(Guid group, GroupStatus status, CancellationToken cancellationToken);
+
     Task<SnapshotPointer?> GetPointerAsync(Guid controlPlane, CancellationToken cancellationToken);
 
     /// <summary>Stores the snapshot under its hash; storing the same hash again changes nothing.</summary>
@@ -34,7 +75,8 @@ public interface ISnapshotStore
 
     /// <summary>
     /// Moves the pointer from <paramref name="current"/> (null: there is none yet) to <paramref name="next"/>,
-    /// only if nobody moved it since it was read. False means someone did: read it again.
+    /// only if nobody moved it since it was read. False means someone did: read it again. Refuses
+    /// (<see cref="ArgumentException"/>) a <paramref name="next"/> that does not follow <paramref name="current"/>.
     /// </summary>
     Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken);
 }

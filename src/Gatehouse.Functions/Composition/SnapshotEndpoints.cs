@@ -29,6 +29,34 @@ internal static class SnapshotEndpoints
             }, ApiJson.Options);
         });
 
+        group.MapGet("/group-status", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
+        {
+            var id = ControlPlaneId.Parse(controlPlaneId);
+            var controlPlane = await controlPlanes.GetAsync(id, ct);
+            if (!controlPlane.IsGroup)
+            {
+                throw new Gatehouse.Core.Validation.RequestInvalidException($"Control plane {id} is not a control plane group.",
+                    [new Gatehouse.Core.Validation.InvalidParameter("controlPlaneId", $"control plane {id} is not a control plane group", "invalid")]);
+            }
+            var status = await snapshots.GroupStatusAsync(id, ct);
+            return Results.Json(new
+            {
+                item = new
+                {
+                    id,
+                    created_at = ApiJson.Timestamp(status.CreatedAt),
+                    updated_at = ApiJson.Timestamp(status.UpdatedAt),
+                    state = status.State,
+                    conflicts = status.Conflicts.Select(c => new
+                    {
+                        cluster_id = c.ClusterId,
+                        description = c.Description,
+                        resource = new { id = c.ResourceId, type = c.ResourceType },
+                    }),
+                },
+            }, ApiJson.Options);
+        });
+
         group.MapGet("/declarative-config", async (string controlPlaneId, HttpContext context, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -57,6 +85,17 @@ internal sealed class SnapshotReader(ISnapshotStore store, Recomposer recomposer
         await store.GetPointerAsync(controlPlane, ct)
         ?? (await recomposer.RecomposeAsync(controlPlane, ct)).Pointer
         ?? throw new Gatehouse.Core.Validation.NotFoundException($"The requested control plane ({controlPlane}) was not found.");
+
+    /// <summary>A group's status, composing it first when it never was.</summary>
+    public async Task<GroupStatus> GroupStatusAsync(Guid group, CancellationToken ct)
+    {
+        if (await store.GetGroupStatusAsync(group, ct) is { } status)
+        {
+            return status;
+        }
+        await recomposer.RecomposeAsync(group, ct);
+        return await store.GetGroupStatusAsync(group, ct) ?? new GroupStatus(GroupStatus.Unknown, [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+    }
 
     public async Task<ReadOnlyMemory<byte>> ContentAsync(Guid controlPlane, SnapshotPointer pointer, CancellationToken ct) =>
         await store.ReadSnapshotAsync(controlPlane, pointer.Hash, ct)

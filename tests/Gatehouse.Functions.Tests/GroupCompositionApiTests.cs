@@ -113,6 +113,26 @@ public sealed class GroupCompositionApiTests(StorageFixture storage) : IAsyncLif
     }
 
     [Fact]
+    public async Task Fifty_concurrent_writers_to_the_members_all_reach_the_group_snapshot()
+    {
+        var group = await CreateAsync("busy-group", group: true);
+        var members = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            members.Add(await CreateAsync($"busy-member-{i}"));
+        }
+        await (await Api.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add",
+            JsonSerializer.Serialize(new { members = members.Select(id => new { id }) }))).ExpectAsync(HttpStatusCode.NoContent);
+
+        var writes = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Api.PostJsonAsync($"/v2/control-planes/{members[i % 5]}/core-entities/services", $$"""{"name":"svc-{{i}}","host":"h.internal"}""")));
+        Assert.All(writes, w => Assert.Equal(HttpStatusCode.Created, w.StatusCode));
+
+        var config = await WaitAsync($"/v2/control-planes/{group}/declarative-config", c => ServiceNames(c).Count() == 50);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"svc-{i}").Order(), ServiceNames(config).Order());
+    }
+
+    [Fact]
     public async Task Group_status_is_for_groups_only()
     {
         var plain = await CreateAsync("not-a-group");

@@ -55,6 +55,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));
         builder.Services.AddSingleton<PollerWakeup>();
         builder.Services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
+        builder.Services.AddSingleton<IRecomposeObserver, CrashInjection>();
         builder.Services.AddSingleton<Recomposer>();
         builder.Services.AddSingleton<Sweeper>();
         builder.Services.AddSingleton<RecomposeHandler>();

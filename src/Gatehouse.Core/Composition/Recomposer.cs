@@ -31,7 +31,7 @@ public enum RecomposeOutcome
 /// </summary>
 public sealed class Recomposer(
     IEntityReader reader, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
-    IRecomposeQueue queue, TimeProvider clock)
+    IRecomposeQueue queue, IRecomposeObserver observer, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
@@ -68,9 +68,11 @@ public sealed class Recomposer(
 
             var (json, hashes) = DeclarativeConfig.Write(state.Entities);
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
+            observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var next = source with { Hashes = hashes, CreatedAt = pointer?.CreatedAt ?? now };
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false))
             {
+                observer.Reached(controlPlane, RecomposeStep.PointerMoved);
                 if (target.IsGroup)
                 {
                     await SetStatusAsync(controlPlane, GroupStatus.Ok, [], cancellationToken).ConfigureAwait(false);

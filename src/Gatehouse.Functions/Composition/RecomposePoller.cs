@@ -2,6 +2,7 @@ using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Queues;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
+using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
@@ -14,7 +15,7 @@ namespace Gatehouse.Functions.Composition;
 /// </summary>
 internal sealed class RecomposePoller(
     QueueRecomposeQueue recomposeQueue, RecomposeHandler handler, StorageAccount storage, StorageLayout layout,
-    StorageReadiness readiness, PollerWakeup wakeup, IConfiguration configuration, ILogger<RecomposePoller> logger)
+    StorageReadiness readiness, PollerWakeup wakeup, IRecomposeObserver observer, IConfiguration configuration, ILogger<RecomposePoller> logger)
     : BackgroundService
 {
     public const int MaxDeliveries = 5;
@@ -65,6 +66,7 @@ internal sealed class RecomposePoller(
     {
         try
         {
+            observer.Reached(QueueRecomposeQueue.Parse(message.MessageText) ?? Guid.Empty, RecomposeStep.Received);
             await handler.HandleAsync(message.MessageText, message.DequeueCount, stoppingToken);
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }

@@ -56,6 +56,35 @@ public sealed class CoreEntityApiTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Expression_routes_are_stored_served_and_composed_in_their_own_shape()
+    {
+        var response = await Api.PostJsonAsync(_base + "/routes", """{"name":"expr","expression":"http.path ^= \"/api\" && http.method == \"GET\"","priority":100}""");
+        var route = await response.ExpectAsync(HttpStatusCode.Created);
+        Gatehouse.Testing.OpenApi.OpenApiAssert.ValidResponse(Gatehouse.Testing.OpenApi.ReferenceSpecs.ControlPlanesConfig,
+            "POST", "/control-planes/{controlPlaneId}/core-entities/routes", 201, "application/json", route);
+        Assert.Equal(100, route.GetProperty("priority").GetInt32());
+        Assert.False(route.TryGetProperty("paths", out _));
+
+        var mixed = await PostAsync("/routes", """{"expression":"http.path == \"/\"","paths":["/"]}""", HttpStatusCode.BadRequest);
+        Assert.Contains(mixed.GetProperty("details").EnumerateArray(), d => d.GetProperty("messages")[0].GetString()!.StartsWith("Router Expression failed validation", StringComparison.Ordinal));
+
+        var cp = _base.Split('/')[3];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var config = await (await Api.GetAsync($"/v2/control-planes/{cp}/declarative-config", Ct)).ExpectAsync(HttpStatusCode.OK);
+            if (config.TryGetProperty("routes", out var routes))
+            {
+                Assert.Equal(100, routes[0].GetProperty("priority").GetInt32());
+                Gatehouse.Testing.OpenApi.OpenApiAssert.Valid(Gatehouse.Testing.OpenApi.ReferenceSpecs.KongDeclarativeConfig, config);
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the expression route never reached the snapshot");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    [Fact]
     public async Task Invalid_bodies_are_400s_with_field_details_and_nothing_is_written()
     {
         var error = await PostAsync("/services", """{"name":"bad one","port":"80","colour":"x"}""", HttpStatusCode.BadRequest);

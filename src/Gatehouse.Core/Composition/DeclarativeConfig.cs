@@ -195,6 +195,7 @@ public static class DeclarativeConfig
 
     private static void WriteFields(Utf8JsonWriter writer, EntitySchema schema, JsonObject entity, string? except)
     {
+        schema = schema.For(entity);
         var idStrings = s_idStringReferences.GetValueOrDefault(schema.Name);
         foreach (var field in schema.Fields)
         {

@@ -26,6 +26,7 @@ public sealed class EntityProcessor(TimeProvider clock)
     public (JsonObject? Entity, IReadOnlyList<FieldError> Errors) Prepare(
         EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null)
     {
+        schema = schema.For(input, existing);
         var errors = new List<FieldError>();
         var body = (JsonObject)input.DeepClone();
 

@@ -28,6 +28,15 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>Rewrites shorthand input (a service's url) into fields before validation.</summary>
     public Func<JsonObject, IEnumerable<FieldError>>? Shorthands { get; init; }
 
+    /// <summary>
+    /// Picks the schema a given body (and, on PATCH, the stored entity) follows when one entity
+    /// type has two shapes: a route with <c>expression</c> is an expression route.
+    /// </summary>
+    public Func<JsonObject, JsonObject?, EntitySchema>? Variant { get; init; }
+
+    /// <summary>The schema this entity (input, or stored) follows.</summary>
+    public EntitySchema For(JsonObject entity, JsonObject? existing = null) => Variant?.Invoke(entity, existing) ?? this;
+
     /// <summary>Normalizes a valid entity (a target's default port) after validation.</summary>
     public Action<JsonObject>? Normalize { get; init; }
 

@@ -61,6 +61,28 @@ public sealed class RouteSchemaTests
     public void Valid_routes_pass(string json) => Valid(Routes.Schema, json);
 
     [Fact]
+    public void An_expression_route_has_expression_and_priority_instead_of_matchers()
+    {
+        var route = Valid(Routes.Schema, """{"name":"expr","expression":"http.path ^= \"/api\"","priority":10}""");
+        Assert.Equal("http.path ^= \"/api\"", route["expression"]!.GetValue<string>());
+        Assert.Equal(10, route["priority"]!.GetValue<long>());
+        Assert.False(route.ContainsKey("paths"));
+        Assert.Equal("""["http","https"]""", route["protocols"]!.ToJsonString());
+
+        HasError(Invalid(Routes.Schema, """{"expression":"http.path == \"/\"","paths":["/"]}"""), null,
+            "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously");
+        HasError(Invalid(Routes.Schema, """{"expression":"x","priority":-1}"""), "priority", "value should be between 0 and 70368744177663");
+        HasError(Invalid(Routes.Schema, """{"expression":""}"""), "expression", "length must be at least 1");
+
+        // PATCH keeps the shape the route has, and can turn it back into a traditional route.
+        var patched = Valid(Routes.Schema, """{"priority":5}""", WriteMode.Update, route);
+        Assert.Equal(5, patched["priority"]!.GetValue<long>());
+        var traditional = Valid(Routes.Schema, """{"expression":null,"priority":null,"paths":["/x"]}""", WriteMode.Update, route);
+        Assert.False(traditional.ContainsKey("expression"));
+        Assert.Equal("""["/x"]""", traditional["paths"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Grpc_routes_default_strip_path_to_false() =>
         Assert.False(Valid(Routes.Schema, """{"protocols":["grpc"],"paths":["/svc"]}""")["strip_path"]!.GetValue<bool>());
 

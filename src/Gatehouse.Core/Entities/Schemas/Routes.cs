@@ -23,6 +23,41 @@ public static partial class Routes
         },
     };
 
+    private static readonly string[] s_matchers = ["methods", "hosts", "paths", "headers", "snis", "sources", "destinations"];
+
+    /// <summary>
+    /// A route matched by an ATC expression (Kong's expressions router; Konnect's RouteExpression):
+    /// <c>expression</c> and <c>priority</c> instead of the matcher fields. The expression's own
+    /// syntax is the data plane's to check.
+    /// </summary>
+    public static EntitySchema ExpressionSchema { get; } = new("routes",
+    [
+        Id, CreatedAt, UpdatedAt,
+        Utf8Name(),
+        new Field("protocols", FieldType.Set)
+        {
+            Required = true,
+            Default = new JsonArray("http", "https"),
+            Elements = Protocol("protocol"),
+        }.With(LengthMin(1)),
+        new Field("expression", FieldType.String) { Required = true },
+        new Field("priority", FieldType.Integer) { Required = true, Default = 0 }.With(Between(0, 70368744177663)),
+        new Field("https_redirect_status_code", FieldType.Integer) { Required = true, Default = 426 }.With(OneOfIntegers(426, 301, 302, 307, 308)),
+        Boolean("strip_path", true, required: true),
+        new Field("path_handling", FieldType.String) { Default = "v0" }.With(OneOf("v0", "v1")),
+        Boolean("preserve_host", false, required: true),
+        Boolean("request_buffering", true, required: true),
+        Boolean("response_buffering", true, required: true),
+        Tags,
+        Foreign("service", "services", OnDelete.Restrict),
+    ])
+    {
+        Singular = "route",
+        EndpointKey = "name",
+        Shorthands = ExpressionWithoutMatchers,
+        Checks = [ProtocolGroups],
+    };
+
     public static EntitySchema Schema { get; } = new("routes",
     [
         Id, CreatedAt, UpdatedAt,
@@ -57,9 +92,55 @@ public static partial class Routes
     {
         Singular = "route",
         EndpointKey = "name",
-        Shorthands = GrpcStripPathDefault,
+        Shorthands = TraditionalShorthands,
         Checks = [ProtocolGroups, BySubschema, SnisNeedTls],
+        Variant = (input, existing) => IsExpression(input, existing) ? ExpressionSchema : TraditionalSchema,
     };
+
+
+    /// <summary>The traditional route, without the variant selector (so that choosing it does not recurse).</summary>
+    private static EntitySchema TraditionalSchema => s_traditional ??= Schema with { Variant = null };
+
+    private static EntitySchema? s_traditional;
+
+    private static bool IsExpression(JsonObject input, JsonObject? existing) =>
+        input.TryGetPropertyValue("expression", out var expression)
+            ? expression is not null
+            : existing?.ContainsKey("expression") == true;
+
+    /// <summary>Kong's refusal of an expression route that also names matchers, in Kong's words.</summary>
+    private static IEnumerable<FieldError> ExpressionWithoutMatchers(JsonObject body)
+    {
+        var errors = GrpcStripPathDefault(body).ToList();
+        if (s_matchers.Any(m => body[m] is not null))
+        {
+            errors.Add(FieldError.Entity(
+                "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously"));
+        }
+        if (body["regex_priority"] is { } priority && !(priority.GetValueKind() == JsonValueKind.Number && priority.GetValue<JsonElement>().GetDouble() == 0))
+        {
+            errors.Add(FieldError.Entity("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously"));
+        }
+        foreach (var matcher in s_matchers.Append("regex_priority"))
+        {
+            body.Remove(matcher);
+        }
+        return errors;
+    }
+
+    /// <summary>A traditional route may say it has no expression (as a PATCH turning an expression route back does).</summary>
+    private static IEnumerable<FieldError> TraditionalShorthands(JsonObject body)
+    {
+        if (body.TryGetPropertyValue("expression", out var expression) && expression is null)
+        {
+            body.Remove("expression");
+        }
+        if (body.TryGetPropertyValue("priority", out var priority) && (priority is null || priority.ToJsonString() == "0"))
+        {
+            body.Remove("priority");
+        }
+        return GrpcStripPathDefault(body);
+    }
 
     /// <summary>gRPC routes cannot strip the path, so their default is false, not true.</summary>
     private static IEnumerable<FieldError> GrpcStripPathDefault(JsonObject body)

@@ -19,6 +19,9 @@ internal sealed class CrashInjection(IConfiguration configuration, ILogger<Crash
         if (step == _crashAt)
         {
             logger.LogCritical("Crashing on purpose at {Step} for control plane {ControlPlaneId} (Gatehouse:Recompose:CrashAt)", step, controlPlane);
+            // The console logger writes from a queue that exit does not drain: say it directly too.
+            Console.Error.WriteLine($"Crashing on purpose at {step} for control plane {controlPlane} (Gatehouse:Recompose:CrashAt)");
+            Console.Error.Flush();
             Environment.Exit(ExitCode);
         }
     }

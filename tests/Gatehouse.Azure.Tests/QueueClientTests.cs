@@ -51,11 +51,12 @@ public sealed class QueueClientTests(StorageFixture storage)
     {
         var ct = TestContext.Current.CancellationToken;
         var queue = await NewQueueAsync();
-        var sent = await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(2), cancellationToken: ct);
+        // Long enough that a loaded CI machine cannot make the first receive late.
+        var sent = await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(5), cancellationToken: ct);
         Assert.True(sent.Value.TimeNextVisible > sent.Value.InsertionTime);
 
         Assert.Empty((await queue.ReceiveMessagesAsync(cancellationToken: ct)).Value);
-        var message = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(10), ct);
+        var message = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(30), ct);
         Assert.Equal("later", message.MessageText);
     }
 
@@ -66,10 +67,10 @@ public sealed class QueueClientTests(StorageFixture storage)
         var queue = await NewQueueAsync();
         await queue.SendMessageAsync("work", cancellationToken: ct);
 
-        var first = Assert.Single((await queue.ReceiveMessagesAsync(visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: ct)).Value);
+        var first = Assert.Single((await queue.ReceiveMessagesAsync(visibilityTimeout: TimeSpan.FromSeconds(3), cancellationToken: ct)).Value);
         Assert.Empty((await queue.ReceiveMessagesAsync(cancellationToken: ct)).Value);
 
-        var second = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(10), ct);
+        var second = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(30), ct);
         Assert.Equal(first.MessageId, second.MessageId);
         Assert.Equal(2, second.DequeueCount);
         Assert.NotEqual(first.PopReceipt, second.PopReceipt);
@@ -121,7 +122,7 @@ public sealed class QueueClientTests(StorageFixture storage)
         var seenRaw = Assert.Single((await raw.ReceiveMessagesAsync(visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: ct)).Value);
         Assert.Equal(Convert.ToBase64String("{\"control_plane_id\":\"x\"}\u0001"u8.ToArray()), seenRaw.MessageText);
 
-        var decoded = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(10), ct);
+        var decoded = await ReceiveWithinAsync(queue, TimeSpan.FromSeconds(30), ct);
         Assert.Equal("{\"control_plane_id\":\"x\"}\u0001", decoded.MessageText);
     }
 

@@ -27,7 +27,14 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     {
         var prefix = storage.UniqueName("t");
         string controlPlane;
-        await using (var doomed = await AppProcess.StartAsync(storage, prefix, new Dictionary<string, string>(s_fastRetry) { ["Gatehouse__Recompose__CrashAt"] = step.ToString() }))
+        // The doomed process does not sweep: the only message it handles is the one its write sends,
+        // so it dies after that write committed (a sweep of the new, empty control plane could kill it first).
+        await using (var doomed = await AppProcess.StartAsync(storage, prefix, new Dictionary<string, string>
+        {
+            ["Gatehouse__Recompose__VisibilitySeconds"] = "1",
+            ["Gatehouse__Recompose__SweepSeconds"] = "3600",
+            ["Gatehouse__Recompose__CrashAt"] = step.ToString(),
+        }))
         {
             var created = await (await doomed.Client.PostJsonAsync("/v2/control-planes", """{"name":"crashy"}""")).ExpectAsync(HttpStatusCode.Created);
             controlPlane = created.GetProperty("id").GetString()!;

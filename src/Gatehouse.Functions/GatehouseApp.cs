@@ -6,6 +6,7 @@ using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
+using Gatehouse.Core.Import;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
@@ -58,6 +59,9 @@ public static class GatehouseApp
         builder.Services.AddSingleton<IRecomposeObserver, CrashInjection>();
         builder.Services.AddSingleton<Recomposer>();
         builder.Services.AddSingleton<Sweeper>();
+        builder.Services.AddSingleton<IImportJournal>(sp => new BlobImportJournal(storage, layout));
+        builder.Services.AddSingleton<ImportPlanner>();
+        builder.Services.AddSingleton<ConfigImporter>();
         builder.Services.AddSingleton<RecomposeHandler>();
         builder.Services.AddSingleton<SnapshotReader>();
         // On Azure the Functions host delivers queue messages and runs the sweep timer.
@@ -98,6 +102,7 @@ public static class GatehouseApp
         app.MapGroups();
         app.MapCoreEntities();
         app.MapSnapshots();
+        app.MapDeclarativeImport();
         return app;
     }
 }

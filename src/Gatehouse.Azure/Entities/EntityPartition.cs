@@ -10,6 +10,9 @@ internal static class EntityPartition
     public const string RevisionKey = "rev";
     public const string RevisionProperty = "Revision";
     public const string DeletedProperty = "Deleted";
+    public const string ImportIdProperty = "ImportId";
+    public const string ImportNextBatchProperty = "ImportNextBatch";
+    public const string ImportBatchesProperty = "ImportBatches";
 
     /// <summary>How long a deleted control plane's revision tombstone stays before it is removed.</summary>
     public static readonly TimeSpan TombstoneLifetime = TimeSpan.FromHours(1);

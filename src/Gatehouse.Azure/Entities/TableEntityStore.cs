@@ -39,6 +39,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             ? new Revision(revision.GetInt64(EntityPartition.RevisionProperty) ?? 0, revision.ETag.ToString())
             {
                 Deleted = revision.GetBoolean(EntityPartition.DeletedProperty) ?? false,
+                Import = revision.GetString(EntityPartition.ImportIdProperty) is { } importId
+                    ? new ImportProgress(importId, revision.GetInt32(EntityPartition.ImportNextBatchProperty) ?? 0,
+                        revision.GetInt32(EntityPartition.ImportBatchesProperty) ?? 0, revision.GetDateTimeOffset("UpdatedAt") ?? revision.Timestamp ?? default)
+                    : null,
             }
             : new Revision(0, null);
     }
@@ -65,7 +69,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 {
                     throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads.");
                 }
-                return new EntitySnapshot(after.Number, after.Deleted, entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value));
+                return new EntitySnapshot(after.Number, after.Deleted, entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value))
+                {
+                    Importing = after.Import is not null,
+                };
             }
         }
     }
@@ -127,7 +134,8 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         return new EntityPage(items, null);
     }
 
-    public async Task<CommitResult> CommitAsync(Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken)
+    public async Task<CommitResult> CommitAsync(
+        Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken, ImportProgress? import = null)
     {
         var partition = controlPlane.ToString();
         var actions = new List<TableTransactionAction>();
@@ -162,6 +170,13 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
         var next = expected.Number + 1;
         var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = DateTimeOffset.UtcNow };
+        if (import is not null)
+        {
+            // Replacing the row drops these properties again with the commit that finishes the import.
+            revision[EntityPartition.ImportIdProperty] = import.Id;
+            revision[EntityPartition.ImportNextBatchProperty] = import.NextBatch;
+            revision[EntityPartition.ImportBatchesProperty] = import.Batches;
+        }
         actions.Add(expected.Token is null
             ? new TableTransactionAction(TableTransactionActionType.Add, revision)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, revision, new ETag(expected.Token)));

@@ -4,7 +4,11 @@ using Gatehouse.Core.ControlPlanes;
 namespace Gatehouse.Core.Composition;
 
 /// <summary>What a snapshot is composed from: the entities, and the revisions they stood at.</summary>
-internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, long>? Members, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities);
+internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, long>? Members, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)
+{
+    /// <summary>An import is half applied (in the control plane, or in a member of the group).</summary>
+    public bool Importing { get; init; }
+}
 
 public enum RecomposeOutcome
 {
@@ -19,6 +23,9 @@ public enum RecomposeOutcome
 
     /// <summary>The control plane no longer exists.</summary>
     Gone,
+
+    /// <summary>An import is being applied: its last commit asks again, and until then the current snapshot stays.</summary>
+    Importing,
 }
 
 /// <summary>
@@ -51,6 +58,10 @@ public sealed class Recomposer(
             if (state is null)
             {
                 return (RecomposeOutcome.Gone, pointer);
+            }
+            if (state.Importing)
+            {
+                return (RecomposeOutcome.Importing, pointer);
             }
             var now = clock.GetUtcNow();
             var source = new SnapshotPointer(state.Revision, new ConfigHash("", "", "", "", "", "", ""), now, now) { Members = state.Members };
@@ -95,7 +106,7 @@ public sealed class Recomposer(
         Guid controlPlane, CancellationToken cancellationToken)
     {
         var state = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities);
+        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing };
     }
 
     /// <summary>The group's members as they stand: each read consistently, the union composed, every conflict listed.</summary>
@@ -105,6 +116,7 @@ public sealed class Recomposer(
         var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
         var revisions = new Dictionary<Guid, long>();
         var members = new List<(Guid, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>)>();
+        var importing = false;
         foreach (var member in membership.MembersOf(group))
         {
             var state = await reader.ReadAllAsync(member, cancellationToken).ConfigureAwait(false);
@@ -114,9 +126,10 @@ public sealed class Recomposer(
             }
             revisions[member] = state.Revision;
             members.Add((member, state.Entities));
+            importing |= state.Importing;
         }
         var (entities, conflicts) = GroupComposition.Compose(members);
-        return (new ComposableState(membership.Sequence, revisions, entities), conflicts);
+        return (new ComposableState(membership.Sequence, revisions, entities) { Importing = importing }, conflicts);
     }
 
     private async Task SetStatusAsync(Guid group, string state, IReadOnlyList<GroupConflict> conflicts, CancellationToken cancellationToken)

@@ -51,7 +51,11 @@ public sealed record GroupStatus(string State, IReadOnlyList<GroupConflict> Conf
 }
 
 /// <summary>All entities of a control plane as they stood at one revision.</summary>
-public sealed record EntitySnapshot(long Revision, bool Deleted, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities);
+public sealed record EntitySnapshot(long Revision, bool Deleted, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)
+{
+    /// <summary>An import was half applied at this revision: these entities are not a configuration to serve.</summary>
+    public bool Importing { get; init; }
+}
 
 /// <summary>Reads a control plane's entities consistently: all of them at one revision.</summary>
 public interface IEntityReader

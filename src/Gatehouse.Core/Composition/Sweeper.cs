@@ -1,18 +1,26 @@
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
+using Gatehouse.Core.Import;
 
 namespace Gatehouse.Core.Composition;
 
 /// <summary>
 /// Finds control planes whose revision is ahead of their snapshot — a write whose recompose
 /// request was lost, or a poisoned message — and asks for them again. The revision row is the
-/// outbox: work is owed exactly when it is ahead of the pointer.
+/// outbox: work is owed exactly when it is ahead of the pointer. It also finishes imports whose
+/// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>).
 /// </summary>
 public sealed class Sweeper(
-    IControlPlaneStore controlPlanes, IEntityStore entities, ISnapshotStore snapshots, IGroupMembershipStore memberships, IRecomposeQueue queue)
+    IControlPlaneStore controlPlanes, IEntityStore entities, ISnapshotStore snapshots, IGroupMembershipStore memberships, IRecomposeQueue queue,
+    ConfigImporter importer, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<Guid>> SweepAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> SweepAsync(CancellationToken cancellationToken) =>
+        (await SweepAndReportAsync(cancellationToken).ConfigureAwait(false)).Owed;
+
+    /// <summary>Sweeps, and says what it did: the control planes owed work, and each stalled import it finished.</summary>
+    public async Task<SweepReport> SweepAndReportAsync(CancellationToken cancellationToken)
     {
+        var resumed = new List<string>();
         var owed = new List<Guid>();
         var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
         var revisions = new Dictionary<Guid, Revision>();
@@ -38,7 +46,14 @@ public sealed class Sweeper(
             else
             {
                 var revision = await RevisionOf(controlPlane.Id).ConfigureAwait(false);
-                isOwed = !revision.Deleted && (pointer is null || pointer.Revision < revision.Number);
+                if (revision.Import is { } import && clock.GetUtcNow() - import.UpdatedAt > ConfigImporter.StallTimeout
+                    && await importer.ResumeAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false) is { } outcome)
+                {
+                    // Its last commit asked for the recomposition.
+                    resumed.Add(outcome);
+                    continue;
+                }
+                isOwed = !revision.Deleted && revision.Import is null && (pointer is null || pointer.Revision < revision.Number);
             }
             if (isOwed)
             {
@@ -46,6 +61,8 @@ public sealed class Sweeper(
                 owed.Add(controlPlane.Id);
             }
         }
-        return owed;
+        return new SweepReport(owed, resumed);
     }
 }
+
+public sealed record SweepReport(IReadOnlyList<Guid> Owed, IReadOnlyList<string> ResumedImports);

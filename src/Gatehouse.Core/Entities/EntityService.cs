@@ -228,6 +228,11 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         {
             throw ControlPlaneNotFound(controlPlane);
         }
+        if (revision.Import is { } import)
+        {
+            throw new EntityRejectedException(Rejection.Conflict,
+                $"an import of declarative config is being applied (batch {import.NextBatch} of {import.Batches}); retry when it has finished");
+        }
         if (revision.Token is null || !_isGroup.TryGetValue(controlPlane, out var isGroup))
         {
             // Never written (or not yet seen here): the control plane row is the only proof it exists.

@@ -10,7 +10,16 @@ public sealed record Revision(long Number, string? Token)
 {
     /// <summary>The control plane was deleted: nothing more may be written here.</summary>
     public bool Deleted { get; init; }
+
+    /// <summary>An import is being applied in several commits: until it finishes, only it may write.</summary>
+    public ImportProgress? Import { get; init; }
 }
+
+/// <summary>
+/// How far a multi-commit import has got: the journal it follows, the next of its batches to
+/// commit, and when it last moved (a stalled import is resumed by the sweeper).
+/// </summary>
+public sealed record ImportProgress(string Id, int NextBatch, int Batches, DateTimeOffset UpdatedAt);
 
 /// <summary>One row to write or delete in a commit.</summary>
 public abstract record EntityChange(EntitySchema Schema)
@@ -62,5 +71,10 @@ public interface IEntityStore
         Guid controlPlane, EntitySchema parent, string parentId, EntitySchema child, string? after, int limit,
         Func<JsonObject, bool> filter, CancellationToken cancellationToken);
 
-    Task<CommitResult> CommitAsync(Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Commits the changes and moves the revision forward, if it still stands at <paramref name="expected"/>.
+    /// The new revision carries <paramref name="import"/> (null: no import in progress).
+    /// </summary>
+    Task<CommitResult> CommitAsync(
+        Guid controlPlane, Revision expected, IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken, ImportProgress? import = null);
 }

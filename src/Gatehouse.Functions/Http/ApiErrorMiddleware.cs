@@ -1,5 +1,7 @@
 using Azure;
 using Gatehouse.Core.Entities;
+using Gatehouse.Core.Import;
+using Gatehouse.Functions.Composition;
 using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Functions.Http;
@@ -30,7 +32,11 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
                 }
             }
             context.Response.Clear();
-            if (e is EntityRejectedException rejection)
+            if (e is ImportRejectedException import)
+            {
+                await ImportJson.WriteRejectionAsync(context, import);
+            }
+            else if (e is EntityRejectedException rejection)
             {
                 await KongErrors.WriteRejectionAsync(context, rejection);
             }
@@ -53,6 +59,8 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         NotFoundException notFound => (404, notFound.Message, null),
         ConflictException conflict => (409, conflict.Message, null),
         PayloadTooLargeException tooLarge => (413, tooLarge.Message, null),
+        UnsupportedMediaTypeException unsupported => (415, unsupported.Message, null),
+        ImportRejectedException invalid => (400, invalid.Message, null),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
         RequestFailedException storage when storage.Status is 0 or 408 or 429 or >= 500 =>
             (503, "Storage is unavailable; retry shortly.", null),

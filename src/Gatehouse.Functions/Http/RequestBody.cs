@@ -11,23 +11,7 @@ internal static class RequestBody
 {
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > ApiJson.MaxBodyBytes)
-        {
-            throw new PayloadTooLargeException(ApiJson.MaxBodyBytes);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > ApiJson.MaxBodyBytes)
-            {
-                throw new PayloadTooLargeException(ApiJson.MaxBodyBytes);
-            }
-            buffer.Write(chunk, 0, read);
-        }
-
+        using var buffer = await ReadAsync(request, ApiJson.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (buffer.Length == 0)
         {
             throw new RequestInvalidException("Request cannot be empty.", [new InvalidParameter("body", "cannot be empty", "required")]);
@@ -48,7 +32,29 @@ internal static class RequestBody
                 [new InvalidParameter("body", $"request format is invalid: {e.Message}", "invalid")]);
         }
     }
+
+    /// <summary>The whole body, refused with 413 as soon as it is known to be over <paramref name="limit"/> bytes.</summary>
+    public static async Task<MemoryStream> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw new PayloadTooLargeException(limit);
+        }
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                await buffer.DisposeAsync().ConfigureAwait(false);
+                throw new PayloadTooLargeException(limit);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer;
+    }
 }
 
-/// <summary>The body is over <see cref="ApiJson.MaxBodyBytes"/>: 413.</summary>
+/// <summary>The body is over the endpoint's limit: 413.</summary>
 internal sealed class PayloadTooLargeException(int limit) : Exception($"The request body is larger than {limit:N0} bytes.");

@@ -1,0 +1,412 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+
+namespace Gatehouse.Core.Import;
+
+/// <summary>
+/// decK's <c>sync</c>, planned without I/O: given a declarative file and a control plane's
+/// entities, what to create, update and delete so that the entities the file manages are
+/// exactly the file's. The file manages every entity, or with <c>_info.select_tags</c> only those
+/// carrying all of those tags (and every entity in the file gets them).
+/// <list type="bullet">
+/// <item>An entity in the file is the existing one with its id, or without an id the one with its
+/// natural key: a unique value such as a name, or Kong's cache key (a plugin's name and scopes,
+/// a target in its upstream), or for a certificate its cert and key.</item>
+/// <item>References name their target by id or by its endpoint key (a service's name, a consumer's
+/// username), in the file first, then among the entities the file does not manage.</item>
+/// <item>Every entity is validated as the Admin API validates it, then the result as a whole:
+/// unique values, references, and what deleting leaves behind. Every problem is reported, with
+/// the entity's place in the file; nothing is planned unless there are none.</item>
+/// </list>
+/// </summary>
+public sealed class ImportPlanner(EntityProcessor processor)
+{
+    /// <summary>Collections in an order where each is planned after everything it references.</summary>
+    private static readonly string[] s_order =
+    [
+        "certificates", "ca_certificates", "services", "routes", "consumers", "consumer_groups", "consumer_group_consumers",
+        "upstreams", "targets", "snis", "vaults", "key-sets", "keys", "plugins",
+    ];
+
+    public ImportPlan Plan(DeclarativeFile file, EntitySnapshot current) => new Planning(processor, file, current).Run();
+
+    private sealed class Planning(EntityProcessor processor, DeclarativeFile file, EntitySnapshot current)
+    {
+        private readonly Dictionary<(string Collection, string Id), JsonObject> _existing = [];
+        private readonly HashSet<(string Collection, string Id)> _managed = [];
+
+        // Lookups by unique value or endpoint key: (collection, field, value) → id.
+        private readonly Dictionary<(string, string, string), string> _managedKeys = [];
+        private readonly Dictionary<(string, string, string), string> _unmanagedKeys = [];
+        private readonly Dictionary<(string, string, string), string> _fileKeys = [];
+
+        private readonly Dictionary<(string Collection, string Id), (FileEntity Source, JsonObject Entity)> _target = [];
+        private readonly Dictionary<FileEntity, string> _ids = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<FileEntity, List<FieldError>> _errors = new(ReferenceEqualityComparer.Instance);
+        private readonly List<FileEntity> _unfileable = [];
+        private readonly List<PlannedChange> _changes = [];
+        private int _unchanged;
+
+        public ImportPlan Run()
+        {
+            IndexExisting();
+            foreach (var collection in s_order)
+            {
+                foreach (var entity in file.Entities.Where(e => e.Schema.Name == collection))
+                {
+                    PlanEntity(entity);
+                }
+            }
+            var deletes = PlanDeletes();
+            CheckFinalState(deletes);
+            if (_errors.Count > 0)
+            {
+                // In file order; deletions the file cannot make come last.
+                throw new ImportRejectedException(file.Entities.Where(_errors.ContainsKey).Concat(_unfileable).Select(ErrorOf).ToList());
+            }
+            _changes.AddRange(deletes.Select(d => new PlannedChange(ImportAction.Delete, d.Schema, d.Entity, null, [])));
+            return new ImportPlan(_changes, _unchanged, current.Revision);
+        }
+
+        private void IndexExisting()
+        {
+            foreach (var collection in s_order)
+            {
+                var schema = KongSchemas.Find(collection)!;
+                foreach (var entity in current.Entities.GetValueOrDefault(collection) ?? [])
+                {
+                    var id = EntityIndexes.IdOf(entity);
+                    _existing[(collection, id)] = entity;
+                    var managed = IsManaged(schema, entity);
+                    if (managed)
+                    {
+                        _managed.Add((collection, id));
+                    }
+                    foreach (var key in KeysOf(schema, entity))
+                    {
+                        (managed ? _managedKeys : _unmanagedKeys)[key] = id;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether the file speaks for this entity: all of it, or what carries every select tag.</summary>
+        private bool IsManaged(EntitySchema schema, JsonObject entity)
+        {
+            if (file.SelectTags.Count == 0)
+            {
+                return true;
+            }
+            if (schema.Find("tags") is null)
+            {
+                // A membership belongs to whoever manages its group.
+                return schema.ForeignKeys.FirstOrDefault() is { } owner && entity[owner.Name]?["id"]?.GetValue<string>() is { } ownerId
+                    && _managed.Contains((owner.Reference!, ownerId));
+            }
+            var tags = (entity["tags"] as JsonArray)?.Select(EntityChecks.Text).ToHashSet(StringComparer.Ordinal) ?? [];
+            return file.SelectTags.All(tags.Contains);
+        }
+
+        private void PlanEntity(FileEntity source)
+        {
+            var schema = source.Schema;
+            if (source.Parent is not null && !_ids.ContainsKey(source.Parent))
+            {
+                // Its parent failed, and says why; the child adds nothing but noise.
+                return;
+            }
+            var input = (JsonObject)source.Body.DeepClone();
+            var errors = new List<FieldError>();
+            ResolveReferences(source, input, errors);
+            if (file.SelectTags.Count > 0 && schema.Find("tags") is not null && input["tags"] is null or JsonArray)
+            {
+                var tags = (input["tags"] as JsonArray)?.Select(t => t?.DeepClone()).ToList() ?? [];
+                foreach (var tag in file.SelectTags.Where(t => !tags.Any(existing => EntityChecks.Text(existing) == t)))
+                {
+                    tags.Add(JsonValue.Create(tag));
+                }
+                input["tags"] = new JsonArray([.. tags]);
+            }
+            if (errors.Count > 0)
+            {
+                Fail(source, errors);
+                return;
+            }
+
+            var givenId = input["id"] is not null;
+            var (entity, invalid) = processor.Prepare(schema, input, WriteMode.Insert);
+            if (entity is null)
+            {
+                Fail(source, invalid);
+                return;
+            }
+            var id = EntityIndexes.IdOf(entity);
+            if (!givenId && MatchExisting(schema, entity) is { } match)
+            {
+                id = match;
+                entity["id"] = id;
+            }
+            if (_target.TryGetValue((schema.Name, id), out var twin))
+            {
+                if (schema == ConsumerGroups.Membership)
+                {
+                    // The same membership from both sides (a consumer's groups and a group's consumers).
+                    _ids[source] = id;
+                    return;
+                }
+                Fail(source, [FieldError.Entity($"duplicate {schema.Singular}: the same one is at {twin.Source.Path}")]);
+                return;
+            }
+            if (_existing.ContainsKey((schema.Name, id)) && !_managed.Contains((schema.Name, id)))
+            {
+                Fail(source, [new FieldError("id", $"this {schema.Singular} exists and is not managed by this file (it lacks the select_tags)")]);
+                return;
+            }
+
+            _ids[source] = id;
+            _target[(schema.Name, id)] = (source, entity);
+            foreach (var key in KeysOf(schema, entity))
+            {
+                _fileKeys.TryAdd(key, id);
+            }
+            Diff(schema, entity, _existing.GetValueOrDefault((schema.Name, id)));
+        }
+
+        private void Diff(EntitySchema schema, JsonObject entity, JsonObject? existing)
+        {
+            if (existing is null)
+            {
+                _changes.Add(new PlannedChange(ImportAction.Create, schema, entity, null, []));
+                return;
+            }
+            // An entity the file keeps keeps its creation time.
+            entity["created_at"] = existing["created_at"]?.DeepClone();
+            var changed = schema.Fields
+                .Where(f => f.Name is not ("created_at" or "updated_at") && !JsonNode.DeepEquals(entity[f.Name], existing[f.Name]))
+                .Select(f => f.Name)
+                .ToList();
+            if (changed.Count == 0)
+            {
+                _unchanged++;
+                _target[(schema.Name, EntityIndexes.IdOf(entity))] = (_target[(schema.Name, EntityIndexes.IdOf(entity))].Source, existing);
+                return;
+            }
+            _changes.Add(new PlannedChange(ImportAction.Update, schema, entity, existing, changed));
+        }
+
+        /// <summary>The managed entity the file means when it gives no id: same natural key, or for certificates the same content.</summary>
+        private string? MatchExisting(EntitySchema schema, JsonObject entity)
+        {
+            foreach (var key in KeysOf(schema, entity))
+            {
+                if (_managedKeys.TryGetValue(key, out var id) && !_target.ContainsKey((schema.Name, id)))
+                {
+                    return id;
+                }
+            }
+            if (schema.UniqueFields.Any() || schema.CacheKey is not null)
+            {
+                return null;
+            }
+            var required = schema.Fields.Where(f => f.Required && f.Name != "id").Select(f => f.Name).ToList();
+            return _managed
+                .Where(k => k.Collection == schema.Name && !_target.ContainsKey(k))
+                .Select(k => _existing[k])
+                .FirstOrDefault(e => required.All(name => JsonNode.DeepEquals(e[name], entity[name])))
+                is { } same ? EntityIndexes.IdOf(same) : null;
+        }
+
+        /// <summary>Turns each foreign key into <c>{"id"}</c>: the entity it is nested in, or what it names.</summary>
+        private void ResolveReferences(FileEntity source, JsonObject input, List<FieldError> errors)
+        {
+            foreach (var field in source.Schema.ForeignKeys)
+            {
+                var parentSchema = KongSchemas.Find(field.Reference!)!;
+                var nestedIn = source.ParentField == field.Name ? _ids[source.Parent!] : null;
+                if (input[field.Name] is not { } reference)
+                {
+                    if (nestedIn is not null)
+                    {
+                        input[field.Name] = new JsonObject { ["id"] = nestedIn };
+                    }
+                    continue;
+                }
+                var (id, error) = Resolve(parentSchema, reference);
+                if (error is not null)
+                {
+                    errors.Add(new FieldError(field.Name, error));
+                }
+                else if (nestedIn is not null && id != nestedIn)
+                {
+                    errors.Add(new FieldError(field.Name, $"does not match the {parentSchema.Singular} this is nested in"));
+                }
+                else
+                {
+                    input[field.Name] = new JsonObject { ["id"] = id };
+                }
+            }
+        }
+
+        /// <summary>A reference by id (a string or <c>{"id"}</c>) or by a unique key (a string, or <c>{"username": …}</c>).</summary>
+        private (string? Id, string? Error) Resolve(EntitySchema schema, JsonNode reference)
+        {
+            string? field = null;
+            string? value = null;
+            switch (reference)
+            {
+                case JsonValue when EntityChecks.Text(reference) is { } text:
+                    (field, value) = Validators.IsUuid(text) ? ("id", text.ToLowerInvariant()) : (schema.EndpointKey, text);
+                    break;
+                case JsonObject { Count: 1 } single when EntityChecks.Text(single.First().Value) is { } text:
+                    (field, value) = (single.First().Key, single.First().Key == "id" ? text.ToLowerInvariant() : text);
+                    break;
+            }
+            if (value is null || field is null || (field != "id" && field != schema.EndpointKey && schema.Find(field)?.Unique != true))
+            {
+                var keys = schema.EndpointKey is null ? "its id" : $"its id or {schema.EndpointKey}";
+                return (null, $"expected a reference to a {schema.Singular} by {keys}");
+            }
+            if (field == "id")
+            {
+                return _target.ContainsKey((schema.Name, value)) || (_existing.ContainsKey((schema.Name, value)) && !_managed.Contains((schema.Name, value)))
+                    ? (value, null)
+                    : (null, $"the foreign key '{{id=\"{value}\"}}' does not reference a '{schema.Name}' entity in the file or outside its select_tags");
+            }
+            var key = (schema.Name, field, value);
+            return _fileKeys.TryGetValue(key, out var id) || _unmanagedKeys.TryGetValue(key, out id)
+                ? (id, null)
+                : (null, $"the foreign key cannot be resolved with '{{{field}=\"{value}\"}}' for a '{schema.Name}' entity in the file or outside its select_tags");
+        }
+
+        /// <summary>Managed entities the file leaves out, and what Kong cascades to from them among the unmanaged.</summary>
+        private List<(EntitySchema Schema, JsonObject Entity)> PlanDeletes()
+        {
+            var deletes = new List<(EntitySchema, JsonObject)>();
+            var gone = new HashSet<(string, string)>();
+            var queue = new Queue<(EntitySchema, JsonObject)>();
+            foreach (var collection in s_order.Reverse())
+            {
+                foreach (var key in _managed.Where(k => k.Collection == collection && !_target.ContainsKey(k)).Order())
+                {
+                    queue.Enqueue((KongSchemas.Find(collection)!, _existing[key]));
+                    gone.Add(key);
+                }
+            }
+            while (queue.TryDequeue(out var next))
+            {
+                deletes.Add(next);
+                var (schema, entity) = next;
+                foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Cascade))
+                {
+                    foreach (var (key, orphan) in _existing.Where(e => e.Key.Collection == child.Name && !_target.ContainsKey(e.Key) && !gone.Contains(e.Key)))
+                    {
+                        if (orphan[field.Name]?["id"]?.GetValue<string>() == EntityIndexes.IdOf(entity))
+                        {
+                            gone.Add(key);
+                            queue.Enqueue((child, orphan));
+                        }
+                    }
+                }
+            }
+            return deletes;
+        }
+
+        /// <summary>The result as a whole: unique values held once, references Kong checks, and nothing left pointing at a delete.</summary>
+        private void CheckFinalState(List<(EntitySchema Schema, JsonObject Entity)> deletes)
+        {
+            var deleted = deletes.Select(d => (d.Schema.Name, EntityIndexes.IdOf(d.Entity))).ToHashSet();
+            var remaining = _existing.Where(e => !_target.ContainsKey(e.Key) && !deleted.Contains(e.Key)).ToList();
+
+            var holders = new Dictionary<(string, string, string), string>();
+            foreach (var (key, entity) in remaining)
+            {
+                foreach (var (field, value) in EntityIndexes.UniqueValues(KongSchemas.Find(key.Collection)!, entity))
+                {
+                    holders[(key.Collection, field, value)] = "an entity outside the file's select_tags";
+                }
+            }
+            foreach (var ((collection, _), (source, entity)) in _target)
+            {
+                var schema = KongSchemas.Find(collection)!;
+                foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+                {
+                    if (holders.TryGetValue((collection, field, value), out var holder))
+                    {
+                        var shown = field == EntityIndexes.CacheKey ? value : $"{{{field}=\"{value}\"}}";
+                        Fail(source, [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}': also held by {holder}")]);
+                    }
+                    else
+                    {
+                        holders[(collection, field, value)] = source.Path;
+                    }
+                }
+                var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+                {
+                    var parentKey = (field.Reference!, parentId);
+                    if ((_target.TryGetValue(parentKey, out var parent) ? parent.Entity : _existing.GetValueOrDefault(parentKey)) is { } found)
+                    {
+                        parents[field.Name] = found;
+                    }
+                }
+                if (schema.ReferenceChecks(entity, parents).ToList() is { Count: > 0 } mismatches)
+                {
+                    Fail(source, mismatches);
+                }
+            }
+
+            foreach (var (schema, entity) in deletes)
+            {
+                foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Restrict))
+                {
+                    var holder = remaining.FirstOrDefault(r => r.Key.Collection == child.Name
+                        && r.Value[field.Name]?["id"]?.GetValue<string>() == EntityIndexes.IdOf(entity));
+                    if (holder.Value is not null)
+                    {
+                        FailDelete(schema, entity,
+                            $"the file deletes this {schema.Singular}, but {child.Singular} {holder.Key.Id} outside the file's select_tags references it");
+                    }
+                }
+            }
+        }
+
+        /// <summary>(collection, field, value) for every unique value, the cache key, and the endpoint key.</summary>
+        private static IEnumerable<(string, string, string)> KeysOf(EntitySchema schema, JsonObject entity)
+        {
+            foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+            {
+                yield return (schema.Name, field, value);
+            }
+            if (schema.EndpointKey is { } endpointKey && schema.Find(endpointKey)?.Unique != true && EntityChecks.Text(entity[endpointKey]) is { } name)
+            {
+                yield return (schema.Name, endpointKey, name);
+            }
+        }
+
+        private void Fail(FileEntity source, IReadOnlyList<FieldError> errors)
+        {
+            if (!_errors.TryGetValue(source, out var list))
+            {
+                _errors[source] = list = [];
+            }
+            list.AddRange(errors);
+        }
+
+        /// <summary>A delete the file asks for but cannot have, reported as an entity of its own.</summary>
+        private void FailDelete(EntitySchema schema, JsonObject entity, string message)
+        {
+            var name = NameOf(schema, entity) ?? EntityIndexes.IdOf(entity);
+            var source = new FileEntity(schema, $"(deleted) {schema.Name}/{name}", entity);
+            _unfileable.Add(source);
+            Fail(source, [FieldError.Entity(message)]);
+        }
+
+        private ImportError ErrorOf(FileEntity source) =>
+            new(source.Schema.Singular, source.Path, NameOf(source.Schema, source.Body), EntityChecks.Text(source.Body["id"]), _errors[source]);
+
+        private static string? NameOf(EntitySchema schema, JsonObject entity) =>
+            EntityChecks.Text(entity[schema.EndpointKey ?? "name"]) ?? EntityChecks.Text(entity["name"]);
+    }
+}

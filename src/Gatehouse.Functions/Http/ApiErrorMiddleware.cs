@@ -1,8 +1,8 @@
 using Azure;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
-using Gatehouse.Functions.Composition;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Composition;
 
 namespace Gatehouse.Functions.Http;
 

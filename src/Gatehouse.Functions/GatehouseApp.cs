@@ -61,6 +61,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton<Sweeper>();
         builder.Services.AddSingleton<IImportJournal>(sp => new BlobImportJournal(storage, layout));
         builder.Services.AddSingleton<ImportPlanner>();
+        builder.Services.AddSingleton(new ImportSettings(TimeSpan.FromSeconds(builder.Configuration.GetValue("Gatehouse:Import:StallSeconds", 30))));
         builder.Services.AddSingleton<ConfigImporter>();
         builder.Services.AddSingleton<RecomposeHandler>();
         builder.Services.AddSingleton<SnapshotReader>();

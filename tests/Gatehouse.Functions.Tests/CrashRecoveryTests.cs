@@ -81,4 +81,89 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
             await Task.Delay(100, Ct);
         }
     }
+
+    [Fact]
+    public async Task An_import_killed_between_its_batches_is_finished_by_the_next_process_and_never_served_half_applied()
+    {
+        var prefix = storage.UniqueName("t");
+        var tables = storage.CreateTableServiceClient();
+        string controlPlane;
+        string before;
+        await using (var doomed = await AppProcess.StartAsync(storage, prefix, new Dictionary<string, string>
+        {
+            ["Gatehouse__Recompose__SweepSeconds"] = "3600",
+            ["Gatehouse__Recompose__CrashAt"] = nameof(RecomposeStep.ImportBatchCommitted),
+        }))
+        {
+            var created = await (await doomed.Client.PostJsonAsync("/v2/control-planes", """{"name":"import-crash"}""")).ExpectAsync(HttpStatusCode.Created);
+            controlPlane = created.GetProperty("id").GetString()!;
+            await (await doomed.Client.PostJsonAsync($"/v2/control-planes/{controlPlane}/core-entities/services", """{"name":"before","host":"b.internal"}"""))
+                .ExpectAsync(HttpStatusCode.Created);
+            before = await WaitForServicesAsync(doomed, controlPlane, 1);
+
+            // 120 services with a route each: more than one commit can hold.
+            var services = string.Join(',', Enumerable.Range(0, 120).Select(i =>
+                $$"""{"name":"svc-{{i}}","host":"svc-{{i}}.internal","routes":[{"name":"route-{{i}}","paths":["/svc-{{i}}"]}]}"""));
+            await Assert.ThrowsAnyAsync<HttpRequestException>(async () =>
+                await doomed.Client.PutAsync($"/v2/control-planes/{controlPlane}/declarative-config",
+                    new StringContent($$"""{"_format_version":"3.0","services":[{{services}}]}""", System.Text.Encoding.UTF8, "application/json"), Ct));
+            await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(CrashInjection.ExitCode, doomed.ExitCode);
+        }
+
+        // What the crash left: one batch committed, the import's marker on the revision, the old snapshot current.
+        var revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync(controlPlane, "rev", cancellationToken: Ct);
+        Assert.NotNull(revision.Value.GetString("ImportId"));
+        Assert.Equal(1, revision.Value.GetInt32("ImportNextBatch"));
+
+        await using var survivor = await AppProcess.StartAsync(storage, prefix, new Dictionary<string, string>
+        {
+            ["Gatehouse__Recompose__SweepSeconds"] = "1",
+            ["Gatehouse__Import__StallSeconds"] = "8",
+        });
+        // Until the survivor's sweeper takes the import over, the control plane refuses writes and serves what it served.
+        var refused = await (await survivor.Client.PostJsonAsync($"/v2/control-planes/{controlPlane}/core-entities/services", """{"name":"x","host":"x"}"""))
+            .ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains("import", refused.GetProperty("message").GetString());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var config = await (await survivor.Client.GetAsync($"/v2/control-planes/{controlPlane}/declarative-config", Ct)).ExpectAsync(HttpStatusCode.OK);
+            var count = config.GetProperty("services").GetArrayLength();
+            // Every snapshot ever served is the one before or the whole file: never part of it.
+            Assert.True(count is 1 or 120, $"a half-applied import was served: {count} services");
+            if (count == 120)
+            {
+                Assert.Equal(120, config.GetProperty("routes").GetArrayLength());
+                Assert.DoesNotContain(config.GetProperty("services").EnumerateArray(), s => s.GetProperty("name").GetString() == "before");
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the stalled import was never finished");
+            await Task.Delay(100, Ct);
+        }
+        Assert.Contains(survivor.Output, line => line.Contains("finished a stalled import", StringComparison.Ordinal));
+        revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync(controlPlane, "rev", cancellationToken: Ct);
+        Assert.Null(revision.Value.GetString("ImportId"));
+        await (await survivor.Client.PostJsonAsync($"/v2/control-planes/{controlPlane}/core-entities/services", """{"name":"after","host":"a.internal"}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+        Assert.NotEqual(before, await WaitForServicesAsync(survivor, controlPlane, 121));
+    }
+
+    /// <summary>Waits until the snapshot holds that many services; returns its hash.</summary>
+    private static async Task<string> WaitForServicesAsync(AppProcess app, string controlPlane, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var response = await app.Client.GetAsync($"/v2/control-planes/{controlPlane}/declarative-config", Ct);
+            var config = await response.ExpectAsync(HttpStatusCode.OK);
+            if (config.TryGetProperty("services", out var services) && services.GetArrayLength() == count)
+            {
+                return response.Headers.ETag!.Tag;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the snapshot never reached {count} services");
+            await Task.Delay(50, Ct);
+        }
+    }
 }

@@ -11,6 +11,9 @@ public enum RecomposeStep
 
     /// <summary>The pointer has moved; the message is not yet deleted.</summary>
     PointerMoved,
+
+    /// <summary>A batch of a multi-commit import is committed, and more are to come: the import's marker is on the revision.</summary>
+    ImportBatchCommitted,
 }
 
 /// <summary>Told as a recomposition passes each step: for logs, and for the crash tests that stop a worker there.</summary>

@@ -46,7 +46,7 @@ public sealed class Sweeper(
             else
             {
                 var revision = await RevisionOf(controlPlane.Id).ConfigureAwait(false);
-                if (revision.Import is { } import && clock.GetUtcNow() - import.UpdatedAt > ConfigImporter.StallTimeout
+                if (revision.Import is { } import && clock.GetUtcNow() - import.UpdatedAt > importer.StallTimeout
                     && await importer.ResumeAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false) is { } outcome)
                 {
                     // Its last commit asked for the recomposition.

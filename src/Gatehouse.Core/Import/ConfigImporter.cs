@@ -8,6 +8,12 @@ namespace Gatehouse.Core.Import;
 /// <summary>What an import did (or, for a dry run, would do), and the revision it left the control plane at.</summary>
 public sealed record ImportResult(ImportPlan Plan, bool Applied, long Revision, int Commits);
 
+/// <summary>How long an import may go without a commit before a sweeper takes it over (its process is presumed dead).</summary>
+public sealed record ImportSettings(TimeSpan StallTimeout)
+{
+    public static ImportSettings Default { get; } = new(TimeSpan.FromSeconds(30));
+}
+
 /// <summary>
 /// <c>PUT /declarative-config</c>: makes a control plane's entities exactly a declarative file's,
 /// all or nothing from a reader's view.
@@ -24,12 +30,11 @@ public sealed record ImportResult(ImportPlan Plan, bool Applied, long Revision, 
 /// </summary>
 public sealed class ConfigImporter(
     IEntityStore store, IEntityReader reader, IControlPlaneStore controlPlanes, IImportJournal journal, ImportPlanner planner,
-    IRecomposeQueue recompose, TimeProvider clock)
+    IRecomposeQueue recompose, IRecomposeObserver observer, ImportSettings settings, TimeProvider clock)
 {
     private const int MaxAttempts = 10;
 
-    /// <summary>How long an import may go without a commit before a sweeper takes it over.</summary>
-    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+    public TimeSpan StallTimeout => settings.StallTimeout;
 
     public async Task<ImportResult> ImportAsync(Guid controlPlane, JsonObject document, bool dryRun, CancellationToken cancellationToken)
     {
@@ -84,6 +89,7 @@ public sealed class ConfigImporter(
                 await journal.DeleteAsync(controlPlane, importId, cancellationToken).ConfigureAwait(false);
                 continue;
             }
+            observer.Reached(controlPlane, RecomposeStep.ImportBatchCommitted);
             var finished = await ContinueAsync(controlPlane, importId, batches, cancellationToken).ConfigureAwait(false);
             return new ImportResult(plan, Applied: true, finished, batches.Count);
         }
@@ -136,7 +142,10 @@ public sealed class ConfigImporter(
                     await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
                     await journal.DeleteAsync(controlPlane, importId, cancellationToken).ConfigureAwait(false);
                     return commit.Revision;
-                case CommitOutcome.Committed or CommitOutcome.Stale:
+                case CommitOutcome.Committed:
+                    observer.Reached(controlPlane, RecomposeStep.ImportBatchCommitted);
+                    continue;
+                case CommitOutcome.Stale:
                     continue;
                 default:
                     // Nothing else writes while the marker is on: a batch that cannot land is a defect, not a race.

@@ -89,6 +89,78 @@ public sealed class FuzzTests(StorageFixture storage)
         await AssertStoredEntitiesAreValidAsync(app.Client, root, seeds.Keys);
     }
 
+    /// <summary>
+    /// Declarative files with one to four changes anywhere in their tree: every import is answered
+    /// 200 or 4xx, and whatever was accepted leaves valid entities and a snapshot valid against Kong's schema.
+    /// </summary>
+    [Fact]
+    public async Task Mutated_declarative_files_never_get_a_5xx_and_leave_a_valid_configuration()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("GATEHOUSE_FUZZ_SEED"), out var s) ? s : 20261122;
+        var random = new Random(seed);
+        await using var app = await RunningApp.StartAsync(storage);
+        var root = await app.CreateControlPlaneAsync("fuzzed-imports");
+        var cp = root.Split('/')[3];
+        var valid = DeclarativeImportTests.NestedConfig();
+        var failures = new List<string>();
+        var statuses = new Dictionary<int, int>();
+        for (var i = 0; i < 150; i++)
+        {
+            var document = valid.DeepClone().AsObject();
+            var objects = Objects(document).ToList();
+            for (var changes = random.Next(1, 5); changes > 0; changes--)
+            {
+                var target = objects[random.Next(objects.Count)];
+                var mutated = JsonNode.Parse(Mutate(random, target))!.AsObject();
+                target.Clear();
+                foreach (var (key, value) in mutated.ToList())
+                {
+                    mutated.Remove(key);
+                    target[key] = value;
+                }
+            }
+            var body = i % 10 == 9 ? Garbage(random) : Encoding.UTF8.GetBytes(document.ToJsonString());
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v2/control-planes/{cp}/declarative-config{(random.Next(4) == 0 ? "?dry_run=true" : "")}")
+            {
+                Content = new ByteArrayContent(body),
+            };
+            request.Content.Headers.ContentType = new(random.Next(3) == 0 ? "application/yaml" : "application/json");
+            using var response = await app.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"{Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+            }
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"import fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
+        Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} imports got a 5xx:\n{string.Join('\n', failures.Take(5))}");
+        Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.GetValueOrDefault(400) > 0, $"seed {seed}: the fuzzer did not exercise both outcomes");
+
+        // The last accepted file is what the control plane holds: valid entities, and a valid snapshot of them.
+        await (await app.Client.PutAsync($"/v2/control-planes/{cp}/declarative-config",
+            new StringContent(valid.ToJsonString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+        await AssertStoredEntitiesAreValidAsync(app.Client, root, s_components.Keys);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var config = await (await app.Client.GetAsync($"/v2/control-planes/{cp}/declarative-config", TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+            OpenApiAssert.Valid(ReferenceSpecs.KongDeclarativeConfig, config);
+            if (config.TryGetProperty("key_sets", out _) && config.GetProperty("services").GetArrayLength() == 2)
+            {
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the snapshot never caught up with the last import");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static IEnumerable<JsonObject> Objects(JsonNode? node) => node switch
+    {
+        JsonObject obj => [obj, .. obj.SelectMany(p => Objects(p.Value))],
+        JsonArray array => array.SelectMany(Objects),
+        _ => [],
+    };
+
     /// <summary>One valid entity of each type (and its parents), so that item paths and patches have targets.</summary>
     private static async Task<Dictionary<string, (string Path, JsonObject Valid)>> SeedAsync(HttpClient api, string root)
     {

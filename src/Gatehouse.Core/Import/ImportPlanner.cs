@@ -148,14 +148,13 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 id = match;
                 entity["id"] = id;
             }
+            if (schema == ConsumerGroups.Membership && KeysOf(schema, entity).Any(_fileKeys.ContainsKey))
+            {
+                // The same membership from both sides (a consumer's groups and a group's consumers).
+                return;
+            }
             if (_target.TryGetValue((schema.Name, id), out var twin))
             {
-                if (schema == ConsumerGroups.Membership)
-                {
-                    // The same membership from both sides (a consumer's groups and a group's consumers).
-                    _ids[source] = id;
-                    return;
-                }
                 Fail(source, [FieldError.Entity($"duplicate {schema.Singular}: the same one is at {twin.Source.Path}")]);
                 return;
             }

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Import;
+using Gatehouse.Testing;
+
+namespace Gatehouse.Core.Tests.Import;
+
+/// <summary>decK sync, planned in memory: which entity the file means, what changes, and what it may not do.</summary>
+public sealed class ImportPlannerTests
+{
+    private static readonly EntityProcessor s_processor = new(TimeProvider.System);
+    private static readonly ImportPlanner s_planner = new(s_processor);
+
+    /// <summary>A control plane's entities, written through Kong's pipeline as the Admin API would.</summary>
+    private sealed class Existing
+    {
+        private readonly Dictionary<string, List<JsonObject>> _entities = [];
+
+        public JsonObject Add(EntitySchema schema, string json)
+        {
+            var (entity, errors) = s_processor.Prepare(schema, JsonNode.Parse(json)!.AsObject(), WriteMode.Insert);
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
+            (_entities.TryGetValue(schema.Name, out var list) ? list : _entities[schema.Name] = []).Add(entity!);
+            return entity!;
+        }
+
+        public EntitySnapshot Snapshot() => new(7, false, _entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value));
+    }
+
+    private static ImportPlan Plan(Existing existing, string file) =>
+        s_planner.Plan(DeclarativeFile.Parse(JsonNode.Parse(file)!.AsObject()), existing.Snapshot());
+
+    private static IReadOnlyList<ImportError> Refusal(Existing existing, string file) =>
+        Assert.Throws<ImportRejectedException>(() => Plan(existing, file)).Errors;
+
+    private static string Ref(JsonObject entity) => EntityIndexes.IdOf(entity);
+
+    [Fact]
+    public void Entities_without_ids_are_matched_by_natural_key_and_unchanged_ones_are_left_alone()
+    {
+        var existing = new Existing();
+        var service = existing.Add(Services.Schema, """{"name":"orders","host":"orders.internal"}""");
+        var plugin = existing.Add(Plugins.Schema, $$$"""{"name":"cors","service":{"id":"{{{Ref(service)}}}"},"config":{"a":1}}""");
+        var pair = TestCertificates.Server();
+        var certificate = existing.Add(Certificates.Schema, new JsonObject { ["cert"] = pair.Certificate, ["key"] = pair.Key }.ToJsonString());
+
+        var file = new JsonObject
+        {
+            ["_format_version"] = "3.0",
+            ["services"] = JsonNode.Parse("""[{"name":"orders","host":"orders.internal","plugins":[{"name":"cors","config":{"a":2}}]}]"""),
+            ["certificates"] = new JsonArray(new JsonObject { ["cert"] = pair.Certificate, ["key"] = pair.Key }),
+        };
+        var plan = Plan(existing, file.ToJsonString());
+
+        // The plugin is the same one (same name and scope): an update of its config, under its id.
+        var change = Assert.Single(plan.Changes);
+        Assert.Equal((ImportAction.Update, Ref(plugin)), (change.Action, change.Id));
+        Assert.Equal(["config"], change.ChangedFields);
+        Assert.Equal(plugin["created_at"]!.GetValue<long>(), change.Entity["created_at"]!.GetValue<long>());
+        // The service and the certificate (matched by its content) are unchanged.
+        Assert.Equal(2, plan.Unchanged);
+        Assert.DoesNotContain(plan.Changes, c => c.Id == Ref(certificate));
+    }
+
+    [Fact]
+    public void What_the_file_leaves_out_is_deleted_with_what_Kong_cascades_to()
+    {
+        var existing = new Existing();
+        var upstream = existing.Add(Upstreams.Schema, """{"name":"up"}""");
+        existing.Add(Targets.Schema, $$$"""{"target":"10.0.0.1:80","upstream":{"id":"{{{Ref(upstream)}}}"}}""");
+        var consumer = existing.Add(Consumers.Schema, """{"username":"alice"}""");
+        var group = existing.Add(ConsumerGroups.Schema, """{"name":"gold"}""");
+        existing.Add(ConsumerGroups.Membership, $$$"""{"consumer":{"id":"{{{Ref(consumer)}}}"},"consumer_group":{"id":"{{{Ref(group)}}}"}}""");
+
+        var plan = Plan(existing, """{"_format_version":"3.0","consumer_groups":[{"name":"gold"}]}""");
+        Assert.Equal(["consumer_group_consumers", "consumers", "targets", "upstreams"],
+            plan.Changes.Select(c => (c.Action, c.Schema.Name)).Where(c => c.Action == ImportAction.Delete).Select(c => c.Name).Order());
+        Assert.Equal(1, plan.Unchanged);
+    }
+
+    [Fact]
+    public void With_select_tags_only_tagged_entities_are_managed_and_a_delete_may_not_strand_an_unmanaged_route()
+    {
+        var existing = new Existing();
+        var ours = existing.Add(Services.Schema, """{"name":"ours","host":"o.internal","tags":["a"]}""");
+        existing.Add(Services.Schema, """{"name":"theirs","host":"t.internal","tags":["b"]}""");
+        existing.Add(Routes.Schema, $$"""{"name":"their-route","paths":["/t"],"service":{"id":"{{Ref(ours)}}"},"tags":["b"]}""");
+
+        var errors = Refusal(existing, """{"_format_version":"3.0","_info":{"select_tags":["a"]}}""");
+        var error = Assert.Single(errors);
+        Assert.Equal("(deleted) services/ours", error.Path);
+        Assert.Contains("route", error.Errors[0].Message);
+
+        var plan = Plan(existing, """{"_format_version":"3.0","_info":{"select_tags":["a"]},"services":[{"name":"ours","host":"o.internal"}]}""");
+        Assert.Empty(plan.Changes);
+    }
+
+    [Fact]
+    public void References_resolve_in_the_file_first_then_among_unmanaged_entities_and_never_to_a_deleted_one()
+    {
+        var existing = new Existing();
+        existing.Add(Services.Schema, """{"name":"shared","host":"s.internal","tags":["platform"]}""");
+        existing.Add(Services.Schema, """{"name":"doomed","host":"d.internal","tags":["team"]}""");
+
+        var plan = Plan(existing, """
+            {"_format_version":"3.0","_info":{"select_tags":["team"]},
+             "routes":[{"name":"r","paths":["/r"],"service":"shared"}]}
+            """);
+        Assert.Contains(plan.Changes, c => c.Action == ImportAction.Create && c.Schema == Routes.Schema);
+
+        var errors = Refusal(existing, """
+            {"_format_version":"3.0","_info":{"select_tags":["team"]},
+             "routes":[{"name":"r","paths":["/r"],"service":"doomed"}]}
+            """);
+        Assert.Equal("routes[0]", Assert.Single(errors).Path);
+        Assert.Equal("service", errors[0].Errors[0].Path);
+    }
+
+    [Fact]
+    public void A_consumer_in_a_group_from_both_sides_is_one_membership()
+    {
+        var plan = Plan(new Existing(), """
+            {"_format_version":"3.0",
+             "consumers":[{"username":"alice","groups":[{"name":"gold"}]}],
+             "consumer_groups":[{"name":"gold","consumers":[{"username":"alice"}]}]}
+            """);
+        Assert.Single(plan.Changes, c => c.Schema == ConsumerGroups.Membership);
+    }
+
+    [Fact]
+    public void A_nested_entity_may_not_name_another_parent()
+    {
+        var errors = Refusal(new Existing(), """
+            {"_format_version":"3.0",
+             "services":[{"name":"a","host":"a"},{"name":"b","host":"b","routes":[{"name":"r","paths":["/"],"service":"a"}]}]}
+            """);
+        Assert.Equal("services[1].routes[0]", Assert.Single(errors).Path);
+        Assert.Contains("nested", errors[0].Errors[0].Message);
+    }
+
+    [Fact]
+    public void Small_imports_are_one_commit_and_moved_names_or_large_ones_are_deletes_then_puts_within_the_row_limit()
+    {
+        var existing = new Existing();
+        var a = existing.Add(Services.Schema, """{"name":"a","host":"a"}""");
+        var b = existing.Add(Services.Schema, """{"name":"b","host":"b"}""");
+
+        var small = ImportBatches.Build(Plan(existing, """{"_format_version":"3.0","services":[{"name":"a","host":"a2"},{"name":"b","host":"b"}]}""").Changes);
+        Assert.Single(small);
+
+        var swap = Plan(existing, $$"""
+            {"_format_version":"3.0","services":[{"id":"{{Ref(a)}}","name":"b","host":"a"},{"id":"{{Ref(b)}}","name":"a","host":"b"}]}
+            """);
+        var phases = ImportBatches.Build(swap.Changes);
+        Assert.Equal(2, phases.Count);
+        Assert.All(phases[0], c => Assert.IsType<EntityChange.Delete>(c));
+        Assert.All(phases[1], c => Assert.Null(Assert.IsType<EntityChange.Put>(c).Previous));
+
+        var services = string.Join(',', Enumerable.Range(0, 200).Select(i => $$"""{"name":"s{{i}}","host":"h","routes":[{"name":"r{{i}}","paths":["/{{i}}"]}]}"""));
+        var large = ImportBatches.Build(Plan(existing, $$"""{"_format_version":"3.0","services":[{{services}}]}""").Changes);
+        Assert.True(large.Count > 5);
+        Assert.All(large, batch => Assert.InRange(batch.Sum(ImportBatches.Rows), 1, ImportBatches.MaxRowsPerCommit));
+        Assert.Equal(400 + 2, large.Sum(b => b.Count));
+
+        // The journal keeps the batches exactly.
+        var read = ImportJournalFormat.Read(ImportJournalFormat.Write(large));
+        Assert.Equal(large.Select(b => b.Count), read.Select(b => b.Count));
+        Assert.Equal(
+            large.SelectMany(b => b).Select(c => c is EntityChange.Put p ? p.Entity.ToJsonString() : ((EntityChange.Delete)c).Entity.ToJsonString()),
+            read.SelectMany(b => b).Select(c => c is EntityChange.Put p ? p.Entity.ToJsonString() : ((EntityChange.Delete)c).Entity.ToJsonString()));
+    }
+}

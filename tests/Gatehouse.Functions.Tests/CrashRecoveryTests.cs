@@ -125,6 +125,10 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var refused = await (await survivor.Client.PostJsonAsync($"/v2/control-planes/{controlPlane}/core-entities/services", """{"name":"x","host":"x"}"""))
             .ExpectAsync(HttpStatusCode.Conflict);
         Assert.Contains("import", refused.GetProperty("message").GetString());
+        // A read waits for the import rather than show part of it.
+        var listed = await (await survivor.Client.GetAsync($"/v2/control-planes/{controlPlane}/core-entities/services?size=1000", Ct))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(120, listed.GetProperty("data").GetArrayLength());
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)

@@ -34,6 +34,26 @@ public sealed class OpenApiDocumentTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Import_answers_validate_against_the_document()
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var document = OpenApiDocument.Parse(await (await app.Anonymous.GetAsync("/openapi/v1.json", Ct)).Content.ReadAsStringAsync(Ct));
+        const string Path = "/v2/control-planes/{controlPlaneId}/declarative-config";
+        document.Operation("GET", Path);
+        document.Operation("GET", "/v2/control-planes/{controlPlaneId}/group-status");
+        var cp = (await (await app.Client.PostJsonAsync("/v2/control-planes", """{"name":"documented-import"}""")).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+
+        var applied = await app.Client.PutJsonAsync($"/v2/control-planes/{cp}/declarative-config?dry_run=true",
+            """{"_format_version":"3.0","services":[{"name":"s","host":"h","routes":[{"name":"r","paths":["/"]}]}]}""");
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        await OpenApiAssert.ValidResponseAsync(document, "PUT", Path, applied, Ct);
+        var refused = await app.Client.PutJsonAsync($"/v2/control-planes/{cp}/declarative-config",
+            """{"_format_version":"3.0","services":[{"name":"s","port":"x"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        await OpenApiAssert.ValidResponseAsync(document, "PUT", Path, refused, Ct);
+    }
+
+    [Fact]
     public async Task The_explorer_page_is_served_at_docs()
     {
         await using var app = await RunningApp.StartAsync(storage);

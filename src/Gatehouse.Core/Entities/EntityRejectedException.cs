@@ -21,6 +21,9 @@ public enum Rejection
 
     /// <summary>Control plane groups take no entity writes.</summary>
     ReadOnly,
+
+    /// <summary>The control plane cannot answer consistently just now (an import is being applied): retry.</summary>
+    Unavailable,
 }
 
 /// <summary>A core-entity request Kong would refuse, with every failure and the field it is on.</summary>

@@ -25,6 +25,9 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     private const int MaxAttempts = 30;
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(250);
 
+    // Imports commit their batches back to back: a few seconds even for tens of thousands of entities.
+    private static readonly TimeSpan s_importWait = TimeSpan.FromSeconds(15);
+
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _writeTurns = new();
 
     // A control plane's cluster type never changes, so whether it is a group can be remembered.
@@ -51,8 +54,11 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
         await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
-        return await _childNames.DecorateAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+        return await SettledReadAsync(controlPlane, async () =>
+        {
+            var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+            return await _childNames.DecorateAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PUT: creates the entity at that id or name, or replaces the one there whole.</summary>
@@ -137,6 +143,13 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         Guid controlPlane, EntitySchema schema, EntityListQuery query, ParentScope? scope, CancellationToken cancellationToken)
     {
         await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await SettledReadAsync(controlPlane, () => ListPageAsync(controlPlane, schema, query, scope, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<EntityPage> ListPageAsync(
+        Guid controlPlane, EntitySchema schema, EntityListQuery query, ParentScope? scope, CancellationToken cancellationToken)
+    {
         bool Filter(JsonObject entity) => query.Matches(entity, NameField(schema));
         EntityPage page;
         if (scope is null)
@@ -218,6 +231,35 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             turn.Release();
         }
         throw new EntityRejectedException(Rejection.Conflict, "the control plane is being changed too fast for this write to land; retry");
+    }
+
+    /// <summary>
+    /// A read that sees no import half applied: it runs between two reads of the revision that show
+    /// no import's marker and at most one commit (a single commit is atomic; an import spans several).
+    /// While an import is being applied, reads wait for it, up to <see cref="s_importWait"/>.
+    /// </summary>
+    private async Task<T> SettledReadAsync<T>(Guid controlPlane, Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + s_importWait;
+        while (true)
+        {
+            var before = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (before.Import is null)
+            {
+                var result = await read().ConfigureAwait(false);
+                var after = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                if (after.Import is null && after.Number - before.Number <= 1)
+                {
+                    return result;
+                }
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new EntityRejectedException(Rejection.Unavailable,
+                    "an import of declarative config is being applied and has not finished; retry shortly");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The revision to commit against, once the control plane is known to exist and take writes.</summary>

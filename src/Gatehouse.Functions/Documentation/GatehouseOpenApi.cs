@@ -23,12 +23,56 @@ internal static class GatehouseOpenApi
             },
         };
         AddControlPlanes(paths);
+        AddConfiguration(paths);
         var schemas = new JsonObject();
         foreach (var schema in KongSchemas.All.Where(s => !s.Internal))
         {
             schemas[Component(schema)] = EntitySchemaJson(schema);
             AddEntityPaths(paths, schema);
         }
+        schemas["ImportResult"] = ImportResultJson();
+        schemas["DeclarativeConfigError"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("code", "name", "message", "flattened_errors"),
+            ["properties"] = new JsonObject
+            {
+                ["code"] = new JsonObject { ["type"] = "integer", ["const"] = 14 },
+                ["name"] = new JsonObject { ["type"] = "string" },
+                ["message"] = new JsonObject { ["type"] = "string" },
+                ["flattened_errors"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("entity_path", "errors"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["entity_type"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+                            ["entity_path"] = new JsonObject { ["type"] = "string", ["description"] = "Where the entity is in the file, e.g. services[0].routes[1]" },
+                            ["entity_name"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+                            ["entity_id"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+                            ["errors"] = new JsonObject
+                            {
+                                ["type"] = "array",
+                                ["items"] = new JsonObject
+                                {
+                                    ["type"] = "object",
+                                    ["required"] = new JsonArray("type", "message"),
+                                    ["properties"] = new JsonObject
+                                    {
+                                        ["type"] = new JsonObject { ["enum"] = new JsonArray("field", "entity") },
+                                        ["field"] = new JsonObject { ["type"] = "string" },
+                                        ["message"] = new JsonObject { ["type"] = "string" },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        };
         schemas["KongError"] = new JsonObject
         {
             ["type"] = "object",
@@ -75,6 +119,115 @@ internal static class GatehouseOpenApi
             ["delete"] = Operation("Control Planes", "Delete a control plane and every entity in it. The default control plane cannot be deleted.",
                 Responses(("204", "Deleted", null), ("404", "Not found", null), ("409", "The default control plane", null))),
             ["parameters"] = new JsonArray(PathParameter("controlPlaneId", "uuid")),
+        };
+    }
+
+    /// <summary>Snapshots, import, and control plane groups.</summary>
+    private static void AddConfiguration(JsonObject paths)
+    {
+        const string ControlPlane = "/v2/control-planes/{controlPlaneId}";
+        JsonArray Parameters() => new(PathParameter("controlPlaneId", "uuid"));
+        var dryRun = new JsonObject
+        {
+            ["name"] = "dry_run",
+            ["in"] = "query",
+            ["required"] = false,
+            ["description"] = "true: answer the diff and write nothing.",
+            ["schema"] = new JsonObject { ["type"] = "boolean", ["default"] = false },
+        };
+        var import = Operation("Declarative Config",
+            "Make the control plane's entities exactly this kong.yaml (application/yaml or application/json; decK sync: create, update, delete). " +
+            "Nested or flat, references by name or id; _info.select_tags limits what the file manages. All or nothing: data planes see the old configuration or the new one.",
+            Responses(
+                ("200", "Applied (or, with dry_run, what would be)", new JsonObject { ["$ref"] = "#/components/schemas/ImportResult" }),
+                ("400", "The file is invalid: every entity's errors, with where it is in the file", new JsonObject { ["$ref"] = "#/components/schemas/DeclarativeConfigError" }),
+                ("404", "No such control plane", null),
+                ("409", "Another import is being applied", Error()),
+                ("413", "Larger than 25 MiB", null),
+                ("415", "Neither JSON nor YAML", null)),
+            body: new JsonObject { ["type"] = "object", ["description"] = "Kong declarative config, _format_version \"3.0\"" });
+        import["parameters"] = new JsonArray(dryRun);
+        paths[$"{ControlPlane}/declarative-config"] = new JsonObject
+        {
+            ["get"] = Operation("Declarative Config", "The current snapshot as Kong declarative config (YAML with Accept: application/yaml). ETag is the config hash; If-None-Match answers 304.",
+                Responses(("200", "The snapshot", null), ("304", "Unchanged", null), ("404", "No such control plane", null))),
+            ["put"] = import,
+            ["parameters"] = Parameters(),
+        };
+        paths[$"{ControlPlane}/expected-config-hash"] = new JsonObject
+        {
+            ["get"] = Operation("Declarative Config", "The config hash an in-sync data plane runs.", Responses(("200", "expected_hash, created_at, updated_at", null), ("404", "No such control plane", null))),
+            ["parameters"] = Parameters(),
+        };
+        paths[$"{ControlPlane}/group-memberships"] = new JsonObject
+        {
+            ["get"] = Operation("Control Plane Groups", "A group's members (page[size], page[after]).", Responses(("200", "data and meta.page.next", null), ("400", "Not a group", null))),
+            ["put"] = Operation("Control Plane Groups", "Replace a group's members (at most 256).", Responses(("204", "Replaced", null), ("400", "Invalid members", null))),
+            ["parameters"] = Parameters(),
+        };
+        foreach (var change in new[] { "add", "remove" })
+        {
+            paths[$"{ControlPlane}/group-memberships/{change}"] = new JsonObject
+            {
+                ["post"] = Operation("Control Plane Groups", $"{char.ToUpperInvariant(change[0])}{change[1..]} up to 50 members.",
+                    Responses(("204", "Done", null), ("400", "Invalid members", null))),
+                ["parameters"] = Parameters(),
+            };
+        }
+        paths[$"{ControlPlane}/group-member-status"] = new JsonObject
+        {
+            ["get"] = Operation("Control Plane Groups", "Whether this control plane is a member of a group.", Responses(("200", "is_member", null))),
+            ["parameters"] = Parameters(),
+        };
+        paths[$"{ControlPlane}/group-status"] = new JsonObject
+        {
+            ["get"] = Operation("Control Plane Groups", "OK, CONFLICT (with every conflict) or UNKNOWN.", Responses(("200", "The group's status", null), ("400", "Not a group", null))),
+            ["parameters"] = Parameters(),
+        };
+    }
+
+    private static JsonObject ImportResultJson()
+    {
+        var count = new JsonObject { ["type"] = "integer", ["minimum"] = 0 };
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("dry_run", "applied", "revision", "summary", "changes"),
+            ["properties"] = new JsonObject
+            {
+                ["dry_run"] = new JsonObject { ["type"] = "boolean" },
+                ["applied"] = new JsonObject { ["type"] = "boolean", ["description"] = "false for a dry run, or when nothing changes" },
+                ["revision"] = new JsonObject { ["type"] = "integer", ["description"] = "The control plane's revision after the import" },
+                ["summary"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("creating", "updating", "deleting", "unchanged"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["creating"] = count.DeepClone(),
+                        ["updating"] = count.DeepClone(),
+                        ["deleting"] = count.DeepClone(),
+                        ["unchanged"] = count.DeepClone(),
+                    },
+                },
+                ["changes"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("action", "entity_type", "id"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["action"] = new JsonObject { ["enum"] = new JsonArray("create", "update", "delete") },
+                            ["entity_type"] = new JsonObject { ["type"] = "string" },
+                            ["id"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
+                            ["name"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+                            ["changed_fields"] = new JsonObject { ["type"] = new JsonArray("array", "null"), ["items"] = new JsonObject { ["type"] = "string" } },
+                        },
+                    },
+                },
+            },
         };
     }
 

@@ -21,6 +21,7 @@ internal static class KongErrors
         Rejection.NotFound => (404, 5),
         Rejection.InUse => (400, 9),
         Rejection.ReadOnly => (400, 9),
+        Rejection.Unavailable => (503, 14),
         _ => (500, 13),
     };
 

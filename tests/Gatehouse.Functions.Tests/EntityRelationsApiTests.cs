@@ -103,6 +103,20 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_plugin_on_a_service_must_share_a_protocol_with_one_of_its_routes_if_it_has_any()
+    {
+        await Post("/services", """{"name":"streams","host":"s.internal","protocol":"tcp","port":9000}""");
+        // No routes yet: anything goes, as in Kong.
+        await Post("/services/streams/plugins", """{"name":"cors","protocols":["http"]}""");
+        await Post("/services/streams/routes", """{"name":"tcp-in","protocols":["tcp"],"destinations":[{"port":9000}]}""");
+        var error = await Post("/services/streams/plugins", """{"name":"ip-restriction","protocols":["http","https"]}""", HttpStatusCode.BadRequest);
+        Assert.Contains(error.GetProperty("details").EnumerateArray(), d => d.GetProperty("field").GetString() == "protocols"
+            && d.GetProperty("messages")[0].GetString() == "must match the protocols of at least one route pointing to this Plugin's service");
+        await Post("/services/streams/routes", """{"name":"http-in","protocols":["http"],"paths":["/s"]}""");
+        await Post("/services/streams/plugins", """{"name":"ip-restriction","protocols":["http","https"]}""");
+    }
+
+    [Fact]
     public async Task Plugin_scopes_must_exist()
     {
         var error = await Post("/plugins", $$$"""{"name":"cors","route":{"id":"{{{Guid.NewGuid()}}}"}}""", HttpStatusCode.BadRequest);

@@ -397,6 +397,12 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         {
             throw new EntityRejectedException(Rejection.Invalid, Summary(mismatches), mismatches);
         }
+        if (schema == Plugins.Schema && entity["route"] is null && parents.TryGetValue("service", out var service)
+            && Plugins.ProtocolsMeetTheServiceRoutes(entity, await RoutesOfAsync(controlPlane, service, cancellationToken).ConfigureAwait(false))
+                .ToList() is { Count: > 0 } unmatched)
+        {
+            throw new EntityRejectedException(Rejection.Invalid, Summary(unmatched), unmatched);
+        }
 
         var id = EntityIndexes.IdOf(entity);
         foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
@@ -409,6 +415,21 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
                     [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}'")]);
             }
         }
+    }
+
+    private async Task<List<JsonObject>> RoutesOfAsync(Guid controlPlane, JsonObject service, CancellationToken cancellationToken)
+    {
+        var routes = new List<JsonObject>();
+        string? after = null;
+        do
+        {
+            var page = await store.ListChildrenAsync(controlPlane, Services.Schema, EntityIndexes.IdOf(service), Routes.Schema, after, 1000, _ => true, cancellationToken)
+                .ConfigureAwait(false);
+            routes.AddRange(page.Items);
+            after = page.Next;
+        }
+        while (after is not null);
+        return routes;
     }
 
     private async Task CheckNotRestrictedAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)

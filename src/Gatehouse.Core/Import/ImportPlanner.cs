@@ -319,6 +319,7 @@ public sealed class ImportPlanner(EntityProcessor processor)
             var remaining = _existing.Where(e => !_target.ContainsKey(e.Key) && !deleted.Contains(e.Key)).ToList();
 
             var holders = new Dictionary<(string, string, string), string>();
+            ILookup<string?, JsonObject>? routesOf = null;
             foreach (var (key, entity) in remaining)
             {
                 foreach (var (field, value) in EntityIndexes.UniqueValues(KongSchemas.Find(key.Collection)!, entity))
@@ -354,6 +355,12 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 {
                     Fail(source, mismatches);
                 }
+                if (schema == Plugins.Schema && parents.ContainsKey("service")
+                    && Plugins.ProtocolsMeetTheServiceRoutes(entity, (routesOf ??= RoutesByService(remaining))[EntityIndexes.IdOf(parents["service"])].ToList())
+                        .ToList() is { Count: > 0 } unmatched)
+                {
+                    Fail(source, unmatched);
+                }
             }
 
             foreach (var (schema, entity) in deletes)
@@ -370,6 +377,12 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 }
             }
         }
+
+        /// <summary>Services' routes as the import leaves them: the file's, and those it does not manage.</summary>
+        private ILookup<string?, JsonObject> RoutesByService(List<KeyValuePair<(string Collection, string Id), JsonObject>> remaining) =>
+            _target.Where(t => t.Key.Collection == "routes").Select(t => t.Value.Entity)
+                .Concat(remaining.Where(r => r.Key.Collection == "routes").Select(r => r.Value))
+                .ToLookup(route => route["service"]?["id"]?.GetValue<string>());
 
         /// <summary>(collection, field, value) for every unique value, the cache key, and the endpoint key.</summary>
         private static IEnumerable<(string, string, string)> KeysOf(EntitySchema schema, JsonObject entity)

@@ -130,6 +130,20 @@ public sealed class ImportPlannerTests
     }
 
     [Fact]
+    public void A_service_plugin_must_share_a_protocol_with_one_of_the_routes_the_file_leaves_the_service()
+    {
+        const string File = """
+            {"_format_version":"3.0",
+             "services":[{"name":"s","host":"h","routes":[{"name":"r","protocols":["grpc"],"paths":["/g"]}],
+                          "plugins":[{"name":"cors","protocols":["http","https"]}]}]}
+            """;
+        var error = Assert.Single(Refusal(new Existing(), File));
+        Assert.Equal("services[0].plugins[0]", error.Path);
+        Assert.Equal("protocols", error.Errors[0].Path);
+        Plan(new Existing(), File.Replace("\"grpc\"", "\"http\""));
+    }
+
+    [Fact]
     public void A_nested_entity_may_not_name_another_parent()
     {
         var errors = Refusal(new Existing(), """

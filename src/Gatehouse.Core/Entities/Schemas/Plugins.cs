@@ -51,6 +51,20 @@ public static partial class Plugins
         }
     }
 
+    /// <summary>
+    /// A plugin on a service (and no route) must run on a protocol of at least one route pointing
+    /// at the service; a service without routes takes any (kong/db/dao/plugins.lua). Kong checks
+    /// this when the plugin is written, not when routes change later.
+    /// </summary>
+    public static IEnumerable<FieldError> ProtocolsMeetTheServiceRoutes(JsonObject plugin, IReadOnlyCollection<JsonObject> serviceRoutes)
+    {
+        if (plugin["route"] is null && plugin["service"] is not null && serviceRoutes.Count > 0
+            && !serviceRoutes.Any(route => Strings(plugin["protocols"]).Intersect(Strings(route["protocols"])).Any()))
+        {
+            yield return new FieldError("protocols", "must match the protocols of at least one route pointing to this Plugin's service");
+        }
+    }
+
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex PluginName();
 }

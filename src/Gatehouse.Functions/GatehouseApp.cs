@@ -11,6 +11,7 @@ using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
+using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -59,8 +60,11 @@ public static class GatehouseApp
         builder.Services.AddSingleton<Recomposer>();
         builder.Services.AddSingleton<Sweeper>();
         builder.Services.AddSingleton<RecomposeHandler>();
+        builder.Services.AddSingleton<PoisonedMessages>();
+        builder.Services.AddSingleton<RecomposeDelivery>();
         builder.Services.AddSingleton<SnapshotReader>();
-        // On Azure the Functions host delivers queue messages and runs the sweep timer.
+        // On Azure the Functions host delivers queue messages and runs the sweep timer
+        // (Gatehouse__Recompose__Local=false): it invokes the endpoints of MapFunctions instead.
         if (builder.Configuration.GetValue("Gatehouse:Recompose:Local", true))
         {
             builder.Services.AddHostedService<RecomposePoller>();
@@ -98,6 +102,7 @@ public static class GatehouseApp
         app.MapGroups();
         app.MapCoreEntities();
         app.MapSnapshots();
+        app.MapFunctions();
         return app;
     }
 }

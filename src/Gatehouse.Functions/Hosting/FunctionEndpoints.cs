@@ -32,9 +32,12 @@ internal static class FunctionEndpoints
 
     public static void MapFunctions(this IEndpointRouteBuilder app)
     {
-        app.MapPost($"/{Recompose}", RecomposeAsync).AddEndpointFilter<HostOnly>().ExcludeFromDescription();
-        app.MapPost($"/{Sweep}", SweepAsync).AddEndpointFilter<HostOnly>().ExcludeFromDescription();
+        app.MapPost($"/{Recompose}", RecomposeAsync).AsFunction(Recompose);
+        app.MapPost($"/{Sweep}", SweepAsync).AsFunction(Sweep);
     }
+
+    private static void AsFunction(this RouteHandlerBuilder endpoint, string name) =>
+        endpoint.AddEndpointFilter<HostOnly>().WithMetadata(new InvokedFunction(name)).ExcludeFromDescription();
 
     private static async Task<IResult> RecomposeAsync(
         HttpContext context, RecomposeDelivery delivery, StorageReadiness readiness, ILogger<RecomposeDelivery> logger, CancellationToken ct)
@@ -108,3 +111,6 @@ internal static class FunctionEndpoints
         Results.Json(new { Outputs = new { }, Logs = new[] { reason }, ReturnValue = (object?)null }, s_hostJson,
             statusCode: StatusCodes.Status500InternalServerError);
 }
+
+/// <summary>Marks the endpoint the Functions host POSTs to when it invokes the function <paramref name="Name"/>.</summary>
+internal sealed record InvokedFunction(string Name);

@@ -12,6 +12,7 @@ using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
+using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -64,8 +65,11 @@ public static class GatehouseApp
         builder.Services.AddSingleton(new ImportSettings(TimeSpan.FromSeconds(builder.Configuration.GetValue("Gatehouse:Import:StallSeconds", 30))));
         builder.Services.AddSingleton<ConfigImporter>();
         builder.Services.AddSingleton<RecomposeHandler>();
+        builder.Services.AddSingleton<PoisonedMessages>();
+        builder.Services.AddSingleton<RecomposeDelivery>();
         builder.Services.AddSingleton<SnapshotReader>();
-        // On Azure the Functions host delivers queue messages and runs the sweep timer.
+        // On Azure the Functions host delivers queue messages and runs the sweep timer
+        // (Gatehouse__Recompose__Local=false): it invokes the endpoints of MapFunctions instead.
         if (builder.Configuration.GetValue("Gatehouse:Recompose:Local", true))
         {
             builder.Services.AddHostedService<RecomposePoller>();
@@ -104,6 +108,7 @@ public static class GatehouseApp
         app.MapCoreEntities();
         app.MapSnapshots();
         app.MapDeclarativeImport();
+        app.MapFunctions();
         return app;
     }
 }

@@ -27,15 +27,21 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the app as the Functions host would (it listens on FUNCTIONS_CUSTOMHANDLER_PORT) and waits until it answers.</summary>
-    public static async Task<AppProcess> StartAsync(StorageFixture storage, string prefix, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the app as the Functions host would (it listens on FUNCTIONS_CUSTOMHANDLER_PORT, in
+    /// the directory of its executable) and waits until it answers. The executable is the build
+    /// next to the tests, or the one in <paramref name="package"/>, a published function app.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(
+        StorageFixture storage, string prefix, IDictionary<string, string>? environment = null, string? package = null)
     {
         var port = LoopbackPort.Unused();
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Gatehouse.Functions"))
+        var directory = package ?? AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(Path.Combine(directory, "Gatehouse.Functions"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
         };
         start.Environment[GatehouseApp.CustomHandlerPortVariable] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["GatehouseStorage"] = storage.ConnectionString;

@@ -137,7 +137,7 @@ public sealed class RecomposePipelineTests(StorageFixture storage)
         }
         var record = Assert.Single(recorded);
         Assert.Equal(QueueRecomposeQueue.Format(Guid.Parse(cp)), record.GetString("Message"));
-        Assert.Equal(RecomposePoller.MaxDeliveries, record.GetInt64("DequeueCount"));
+        Assert.Equal(PoisonedMessages.MaxDeliveries, record.GetInt64("DequeueCount"));
         Assert.Contains("is an invalid start of a", record.GetString("Reason"));
     }
 }

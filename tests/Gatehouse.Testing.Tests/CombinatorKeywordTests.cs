@@ -1,6 +1,6 @@
 namespace Gatehouse.Testing.Tests;
 
-/// <summary>allOf, anyOf, oneOf, not.</summary>
+/// <summary>allOf, anyOf, oneOf, not, if/then/else.</summary>
 public sealed class CombinatorKeywordTests
 {
     [Theory]
@@ -16,6 +16,12 @@ public sealed class CombinatorKeywordTests
     [InlineData("""{"oneOf":[{"type":"integer"},{"type":"number"}]}""", "\"x\"", "$")]
     [InlineData("""{"not":{"type":"string"}}""", "1", null)]
     [InlineData("""{"not":{"type":"string"}}""", "\"x\"", "$")]
+    [InlineData("""{"if":{"properties":{"host":{"const":"function"}}},"then":{"required":["project"]}}""", """{"host":"function","project":"p"}""", null)]
+    [InlineData("""{"if":{"properties":{"host":{"const":"function"}}},"then":{"required":["project"]}}""", """{"host":"function"}""", "$.project")]
+    [InlineData("""{"if":{"properties":{"host":{"const":"function"}}},"then":{"required":["project"]}}""", """{"host":"aks"}""", null)]
+    [InlineData("""{"if":{"properties":{"host":{"const":"function"}}},"else":{"required":["image"]}}""", """{"host":"aks"}""", "$.image")]
+    [InlineData("""{"if":{"properties":{"host":{"const":"function"}}},"else":{"required":["image"]}}""", """{"host":"function"}""", null)]
+    [InlineData("""{"then":false,"else":false}""", "1", null)] // without an if they mean nothing
     public void Combinations_are_checked(string schema, string instance, string? errorPath) =>
         Json.AssertOutcome(schema, instance, errorPath);
 

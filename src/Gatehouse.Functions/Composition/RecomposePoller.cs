@@ -1,25 +1,20 @@
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Queues;
-using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
-using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
 
 /// <summary>
 /// Local delivery of recompose messages (on Azure the Functions host delivers them): receives,
-/// handles, deletes. A failure leaves the message to reappear after its visibility timeout; after
-/// <see cref="MaxDeliveries"/> failures it is poisoned — deleted, with the reason recorded in the
-/// snapshots table — and the sweeper will ask again once the cause is gone.
+/// hands each to <see cref="RecomposeDelivery"/>, deletes. A failure leaves the message to reappear
+/// after its visibility timeout; after <see cref="PoisonedMessages.MaxDeliveries"/> failures it is
+/// poisoned — deleted, with the reason recorded — and the sweeper will ask again once the cause is gone.
 /// </summary>
 internal sealed class RecomposePoller(
-    QueueRecomposeQueue recomposeQueue, RecomposeHandler handler, StorageAccount storage, StorageLayout layout,
-    StorageReadiness readiness, PollerWakeup wakeup, IRecomposeObserver observer, IConfiguration configuration, ILogger<RecomposePoller> logger)
+    QueueRecomposeQueue recomposeQueue, RecomposeDelivery delivery, StorageReadiness readiness, PollerWakeup wakeup,
+    IConfiguration configuration, ILogger<RecomposePoller> logger)
     : BackgroundService
 {
-    public const int MaxDeliveries = 5;
-
     private static readonly TimeSpan s_idle = TimeSpan.FromMilliseconds(100);
 
     private readonly QueueClient _queue = recomposeQueue.Queue;
@@ -64,43 +59,20 @@ internal sealed class RecomposePoller(
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
     {
+        var outcome = await delivery.DeliverAsync(message.MessageId, message.MessageText, message.DequeueCount, stoppingToken);
+        if (outcome == DeliveryOutcome.Failed)
+        {
+            // Left on the queue: it reappears once its visibility timeout passes.
+            return;
+        }
         try
         {
-            observer.Reached(QueueRecomposeQueue.Parse(message.MessageText) ?? Guid.Empty, RecomposeStep.Received);
-            await handler.HandleAsync(message.MessageText, message.DequeueCount, stoppingToken);
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            if (message.DequeueCount >= MaxDeliveries)
-            {
-                await PoisonAsync(message, e, stoppingToken);
-            }
-            else
-            {
-                logger.LogWarning(e, "Recompose message {MessageId} failed on delivery {DequeueCount}; it will be delivered again",
-                    message.MessageId, message.DequeueCount);
-            }
-        }
-    }
-
-    private async Task PoisonAsync(QueueMessage message, Exception cause, CancellationToken stoppingToken)
-    {
-        logger.LogError(cause, "Recompose message {MessageId} failed {DequeueCount} times; poisoned", message.MessageId, message.DequeueCount);
-        try
-        {
-            await storage.Tables.GetTableClient(layout.SnapshotsTable).UpsertEntityAsync(new TableEntity("poison", message.MessageId)
-            {
-                ["Message"] = message.MessageText,
-                ["DequeueCount"] = message.DequeueCount,
-                ["Reason"] = $"{cause.GetType().Name}: {cause.Message}",
-                ["PoisonedAt"] = DateTimeOffset.UtcNow,
-            }, cancellationToken: stoppingToken);
-            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
-        }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "Could not record poisoned message {MessageId}; it stays on the queue", message.MessageId);
+            // Delivered again later; handling it twice is harmless.
+            logger.LogWarning(e, "Could not delete recompose message {MessageId}; it will be delivered again", message.MessageId);
         }
     }
 }

@@ -13,15 +13,7 @@ internal sealed class SweepTimer(Sweeper sweeper, IConfiguration configuration, 
         {
             try
             {
-                var (owed, resumedImports) = await sweeper.SweepAndReportAsync(stoppingToken);
-                if (owed.Count > 0)
-                {
-                    logger.LogInformation("Sweep found {Count} control planes owed a recomposition: {ControlPlaneIds}", owed.Count, owed);
-                }
-                foreach (var resumed in resumedImports)
-                {
-                    logger.LogWarning("Sweep finished a stalled import: {Outcome}", resumed);
-                }
+                SweepLog.Write(logger, await sweeper.SweepAndReportAsync(stoppingToken));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

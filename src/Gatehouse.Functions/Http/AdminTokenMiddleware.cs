@@ -44,6 +44,14 @@ public sealed class AdminToken
             throw new InvalidOperationException(
                 $"Gatehouse__AdminToken must be set to a secret of at least {MinimumLength} characters (./dev.sh up generates one).");
         }
+        // On Azure the setting is a Key Vault reference; when the platform cannot resolve it, the
+        // app receives the reference's own text, which is no secret at all.
+        if (token.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "Gatehouse__AdminToken is a Key Vault reference the platform did not resolve: check that the secret exists and that the " +
+                "app's identity (keyVaultReferenceIdentity) holds Key Vault Secrets User on the vault.");
+        }
         _hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Gatehouse.Testing.OpenApi;
 
-/// <summary>allOf, anyOf, oneOf and not: schemas made of schemas.</summary>
+/// <summary>allOf, anyOf, oneOf, not and if/then/else: schemas made of schemas.</summary>
 internal sealed partial class ValidationRun
 {
     // How many errors of each failed branch an anyOf or oneOf message repeats.
@@ -63,6 +63,17 @@ internal sealed partial class ValidationRun
         if (Trial(schema, at, instance, path).Count == 0)
         {
             Fail(path, at, "matches the schema it must not match");
+        }
+    }
+
+    // if/then/else (draft 7 and later): the instance must match "then" when it matches "if", else
+    // "else"; "if" itself never fails. A then or else without an if means nothing.
+    private void CheckIf(JsonElement schema, JsonElement condition, string at, JsonElement instance, string path)
+    {
+        var branch = Trial(condition, JsonPointer.Append(at, "if"), instance, path).Count == 0 ? "then" : "else";
+        if (schema.TryGetProperty(branch, out var consequence))
+        {
+            Check(consequence, JsonPointer.Append(at, branch), instance, path);
         }
     }
 

@@ -63,6 +63,8 @@ internal sealed partial class ValidationRun(JsonSchemaValidator validator)
                 case "anyOf": CheckAnyOf(value, keywordAt, instance, path); break;
                 case "oneOf": CheckOneOf(value, keywordAt, instance, path); break;
                 case "not": CheckNot(value, keywordAt, instance, path); break;
+                case "if": CheckIf(schema, value, at, instance, path); break;
+                case "then" or "else": break;
                 case "properties": CheckProperties(value, keywordAt, instance, path); break;
                 case "patternProperties": CheckPatternProperties(value, keywordAt, instance, path); break;
                 case "additionalProperties": CheckAdditionalProperties(schema, value, keywordAt, instance, path); break;

@@ -1,13 +1,16 @@
 using System.Globalization;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
+using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
@@ -35,6 +38,7 @@ public static class GatehouseApp
         // Resolved now, not on first request, so a misconfigured app fails at start with the reason.
         var storage = StorageConfiguration.Create(builder.Configuration);
         var layout = new StorageLayout(builder.Configuration["Gatehouse:Storage:Prefix"] ?? "");
+        var issuer = CertificateIssuerConfiguration.Read(builder.Configuration);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(layout);
         builder.Services.AddSingleton(new AdminToken(builder.Configuration["Gatehouse:AdminToken"] ?? ""));
@@ -67,6 +71,10 @@ public static class GatehouseApp
             builder.Services.AddHostedService<SweepTimer>();
         }
         builder.Services.AddSingleton<EntityService>();
+        builder.Services.AddSingleton<IDpCertificateStore>(sp => new TableDpCertificateStore(storage.Tables, layout));
+        builder.Services.AddSingleton(issuer.Options);
+        builder.Services.AddSingleton(issuer.Issuer);
+        builder.Services.AddSingleton<DpCertificateService>();
         builder.Services.AddSingleton<ConsumerGroupMemberships>();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
@@ -75,6 +83,7 @@ public static class GatehouseApp
         app.Logger.LogInformation(
             "Gatehouse storage: tables {TableEndpoint}, blobs {BlobEndpoint}, queues {QueueEndpoint}",
             storage.Tables.Uri, storage.Blobs.Uri, storage.Queues.Uri);
+        app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", issuer.Description);
 
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
@@ -98,6 +107,7 @@ public static class GatehouseApp
         app.MapGroups();
         app.MapCoreEntities();
         app.MapSnapshots();
+        app.MapDpCertificates();
         return app;
     }
 }

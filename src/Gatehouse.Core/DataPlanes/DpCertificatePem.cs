@@ -19,6 +19,9 @@ public static class DpCertificatePem
 
     private const string CertificateLabel = "CERTIFICATE";
 
+    // Says so without repeating any of it: the key must not end up in a log or an answer.
+    private const string PrivateKey = "holds a private key: send only the certificate, its key stays with the data plane";
+
     public static ParsedDpCertificate? Parse(string pem, DateTimeOffset now, out string? error)
     {
         error = Check(pem, out var der);
@@ -59,6 +62,12 @@ public static class DpCertificatePem
         {
             return $"must not be longer than {MaxLength} characters";
         }
+        // Said first, and even when the PEM around it is malformed: a key must not be stored, and
+        // the sender should learn that it sent one.
+        if (pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            return PrivateKey;
+        }
         var text = pem.AsSpan();
         var certificates = 0;
         var outside = false;
@@ -67,11 +76,6 @@ public static class DpCertificatePem
         {
             outside |= !text.Slice(start, fields.Location.Start.Value).IsWhiteSpace();
             var label = text[start..][fields.Label].ToString();
-            if (label.Contains("PRIVATE KEY", StringComparison.Ordinal))
-            {
-                // Say so without repeating any of it: the key must not end up in a log or an answer.
-                return "holds a private key: send only the certificate, its key stays with the data plane";
-            }
             if (label != CertificateLabel)
             {
                 return $"holds a '{(label.Length <= 40 ? label : label[..40] + "…")}' block: expected one CERTIFICATE block";

@@ -23,9 +23,11 @@ public sealed class SelfSignedCertificateIssuer(TimeProvider clock) : ICertifica
     public Task<IssuedCertificate> IssueAsync(CertificateIssueRequest request, CancellationToken cancellationToken)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        // Built rather than parsed, so a CN is never read as more than one name; shown as
+        // "CN=…, O=Gatehouse", as Key Vault's certificates are.
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName("Gatehouse");
         subject.AddCommonName(request.CommonName);
+        subject.AddOrganizationName("Gatehouse");
         var csr = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         csr.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         csr.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Gatehouse.Core.DataPlanes;
 
@@ -50,6 +51,11 @@ public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certific
         catch (RequestFailedException e)
         {
             throw Refused("create", request.Name, e);
+        }
+        catch (AuthenticationFailedException e)
+        {
+            // No identity, or one Entra ID refused: a setup problem, said as such rather than a 500.
+            throw new CertificateIssuerException($"Gatehouse could not get a token for Key Vault: {FirstLine(e.Message)}", e);
         }
 
         IssuedCertificate issued;

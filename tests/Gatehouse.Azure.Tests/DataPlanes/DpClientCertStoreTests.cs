@@ -4,6 +4,7 @@ using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
+using Gatehouse.Core.Validation;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Azure.Tests.DataPlanes;
@@ -186,5 +187,55 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
 
         Assert.Equal(1, await controlPlanes.CompletePendingDeletionsAsync(Ct));
         Assert.Null(await certificates.FindByThumbprintAsync(left.Thumbprint, Ct));
+    }
+
+    [Fact]
+    public async Task A_pin_that_races_its_control_planes_deletion_is_taken_back_so_no_pin_outlives_it()
+    {
+        var (certificates, layout) = await NewStoreAsync();
+        var controlPlanes = new TableControlPlaneStore(storage.CreateTableServiceClient(), layout);
+        await controlPlanes.InitializeAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        var cp = new ControlPlane { Id = Guid.NewGuid(), Name = "racing", CreatedAt = now, UpdatedAt = now };
+        await controlPlanes.TryAddAsync(cp, Ct);
+        // The deletion (row removed, certificates purged) runs right after the service saw the control plane.
+        var racing = new DeletedAfterFirstRead(controlPlanes);
+        var service = new DpCertificateService(racing, certificates, new SelfSignedCertificateIssuer(TimeProvider.System), new DpCertificateOptions(), TimeProvider.System);
+        var pem = NewCertificate(cp.Id).Cert;
+
+        await Assert.ThrowsAsync<NotFoundException>(() => service.PinAsync(cp.Id, new DpCertificateUpload(pem, null), Ct));
+
+        Assert.True(racing.Deleted);
+        Assert.Empty(await certificates.ListAsync(cp.Id, Ct));
+        Assert.Null(await certificates.FindByThumbprintAsync(DpCertificatePem.Parse(pem, now, out _)!.Thumbprint, Ct));
+    }
+
+    /// <summary>The real control plane store, which deletes the control plane just after its first read.</summary>
+    private sealed class DeletedAfterFirstRead(TableControlPlaneStore inner) : IControlPlaneStore
+    {
+        public bool Deleted { get; private set; }
+
+        public async Task<ControlPlane?> FindAsync(Guid id, CancellationToken cancellationToken)
+        {
+            var found = await inner.FindAsync(id, cancellationToken);
+            if (found is not null && !Deleted)
+            {
+                Deleted = await inner.TryRemoveAsync(found, cancellationToken);
+            }
+            return found;
+        }
+
+        public Task<ControlPlane?> FindByNameAsync(string name, CancellationToken cancellationToken) => inner.FindByNameAsync(name, cancellationToken);
+
+        public Task<IReadOnlyList<ControlPlane>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public Task<bool> TryAddAsync(ControlPlane controlPlane, CancellationToken cancellationToken) => inner.TryAddAsync(controlPlane, cancellationToken);
+
+        public Task<ReplaceOutcome> TryReplaceAsync(ControlPlane current, ControlPlane updated, CancellationToken cancellationToken) =>
+            inner.TryReplaceAsync(current, updated, cancellationToken);
+
+        public Task<bool> TryRemoveAsync(ControlPlane current, CancellationToken cancellationToken) => inner.TryRemoveAsync(current, cancellationToken);
+
+        public Task<int> CompletePendingDeletionsAsync(CancellationToken cancellationToken) => inner.CompletePendingDeletionsAsync(cancellationToken);
     }
 }

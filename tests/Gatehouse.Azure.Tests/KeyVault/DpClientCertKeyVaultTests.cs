@@ -145,6 +145,27 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_identity_that_gets_no_token_is_an_issuer_error_that_says_so()
+    {
+        var secrets = new SecretClient(_vault.VaultUri, new NoToken(), _vault.Trusting(new SecretClientOptions { DisableChallengeResourceVerification = true }));
+        var issuer = new KeyVaultCertificateIssuer(Certificates(new NoToken()), secrets, new KeyVaultCertificateIssuerOptions());
+
+        var error = await Assert.ThrowsAsync<CertificateIssuerException>(() => issuer.IssueAsync(Request(), Ct));
+
+        Assert.Contains("could not get a token for Key Vault", error.Message);
+        Assert.Empty(_vault.Requests);
+    }
+
+    private sealed class NoToken : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new global::Azure.Identity.CredentialUnavailableException("No managed identity endpoint found.");
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromException<AccessToken>(new global::Azure.Identity.CredentialUnavailableException("No managed identity endpoint found."));
+    }
+
+    [Fact]
     public async Task Every_request_carries_a_token_for_the_vault_resource()
     {
         var credential = new StaticToken(FakeKeyVault.Token);

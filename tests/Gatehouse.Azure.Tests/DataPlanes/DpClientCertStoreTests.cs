@@ -22,6 +22,16 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
         return (store, layout);
     }
 
+    private async Task<(TableControlPlaneStore Store, ControlPlane ControlPlane)> NewControlPlaneAsync(StorageLayout layout, string name)
+    {
+        var store = new TableControlPlaneStore(storage.CreateTableServiceClient(), layout);
+        await store.InitializeAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        var controlPlane = new ControlPlane { Id = Guid.NewGuid(), Name = name, CreatedAt = now, UpdatedAt = now };
+        Assert.True(await store.TryAddAsync(controlPlane, Ct));
+        return (store, controlPlane);
+    }
+
     private static DpCertificate NewCertificate(Guid controlPlaneId, string title = "")
     {
         var pem = TestCertificates.Server($"CN=dp-{Guid.NewGuid():N}", elliptic: true).Certificate;
@@ -167,11 +177,7 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
     public async Task Deleting_a_control_plane_unpins_its_certificates_even_when_the_deletion_is_finished_later()
     {
         var (certificates, layout) = await NewStoreAsync();
-        var controlPlanes = new TableControlPlaneStore(storage.CreateTableServiceClient(), layout);
-        await controlPlanes.InitializeAsync(Ct);
-        var now = DateTimeOffset.UtcNow;
-        var cp = new ControlPlane { Id = Guid.NewGuid(), Name = "doomed", CreatedAt = now, UpdatedAt = now };
-        await controlPlanes.TryAddAsync(cp, Ct);
+        var (controlPlanes, cp) = await NewControlPlaneAsync(layout, "doomed");
         var pinned = NewCertificate(cp.Id);
         await certificates.TryAddAsync(pinned, Ct);
 
@@ -193,11 +199,7 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
     public async Task A_pin_that_races_its_control_planes_deletion_is_taken_back_so_no_pin_outlives_it()
     {
         var (certificates, layout) = await NewStoreAsync();
-        var controlPlanes = new TableControlPlaneStore(storage.CreateTableServiceClient(), layout);
-        await controlPlanes.InitializeAsync(Ct);
-        var now = DateTimeOffset.UtcNow;
-        var cp = new ControlPlane { Id = Guid.NewGuid(), Name = "racing", CreatedAt = now, UpdatedAt = now };
-        await controlPlanes.TryAddAsync(cp, Ct);
+        var (controlPlanes, cp) = await NewControlPlaneAsync(layout, "racing");
         // The deletion (row removed, certificates purged) runs right after the service saw the control plane.
         var racing = new DeletedAfterFirstRead(controlPlanes);
         var service = new DpCertificateService(racing, certificates, new SelfSignedCertificateIssuer(TimeProvider.System), new DpCertificateOptions(), TimeProvider.System);
@@ -207,7 +209,7 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
 
         Assert.True(racing.Deleted);
         Assert.Empty(await certificates.ListAsync(cp.Id, Ct));
-        Assert.Null(await certificates.FindByThumbprintAsync(DpCertificatePem.Parse(pem, now, out _)!.Thumbprint, Ct));
+        Assert.Null(await certificates.FindByThumbprintAsync(DpCertificatePem.Parse(pem, DateTimeOffset.UtcNow, out _)!.Thumbprint, Ct));
     }
 
     /// <summary>The real control plane store, which deletes the control plane just after its first read.</summary>

@@ -107,8 +107,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Gatehouse__PublicUrl: 'https://${functionApp.properties.defaultHostName}'
     // The host delivers recompose messages and runs the sweep timer; the app's own poller stays off.
     Gatehouse__Recompose__Local: 'false'
-    // For data planes (issue #5): where certificates are minted and where sidecars are pushed to.
+    // DP client certificates are minted in Key Vault, with the app's identity; only the certificate is kept.
+    Gatehouse__CertificateIssuer: 'keyvault'
     Gatehouse__KeyVault__Uri: keyVaultUri
+    Gatehouse__KeyVault__credential: 'managedidentity'
+    Gatehouse__KeyVault__clientId: identityClientId
+    // Where sidecars are pushed to (issue #5).
     Gatehouse__SignalR__Endpoint: signalREndpoint
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

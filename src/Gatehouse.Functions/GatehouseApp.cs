@@ -1,14 +1,17 @@
 using System.Globalization;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
+using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
@@ -37,6 +40,7 @@ public static class GatehouseApp
         // Resolved now, not on first request, so a misconfigured app fails at start with the reason.
         var storage = StorageConfiguration.Create(builder.Configuration);
         var layout = new StorageLayout(builder.Configuration["Gatehouse:Storage:Prefix"] ?? "");
+        var issuer = CertificateIssuerConfiguration.Read(builder.Configuration);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(layout);
         builder.Services.AddSingleton(new AdminToken(builder.Configuration["Gatehouse:AdminToken"] ?? ""));
@@ -76,6 +80,10 @@ public static class GatehouseApp
             builder.Services.AddHostedService<SweepTimer>();
         }
         builder.Services.AddSingleton<EntityService>();
+        builder.Services.AddSingleton<IDpCertificateStore>(sp => new TableDpCertificateStore(storage.Tables, layout));
+        builder.Services.AddSingleton(issuer.Options);
+        builder.Services.AddSingleton(issuer.Issuer);
+        builder.Services.AddSingleton<DpCertificateService>();
         builder.Services.AddSingleton<ConsumerGroupMemberships>();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
@@ -84,6 +92,7 @@ public static class GatehouseApp
         app.Logger.LogInformation(
             "Gatehouse storage: tables {TableEndpoint}, blobs {BlobEndpoint}, queues {QueueEndpoint}",
             storage.Tables.Uri, storage.Blobs.Uri, storage.Queues.Uri);
+        app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", issuer.Description);
 
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
@@ -108,6 +117,7 @@ public static class GatehouseApp
         app.MapCoreEntities();
         app.MapSnapshots();
         app.MapDeclarativeImport();
+        app.MapDpCertificates();
         app.MapFunctions();
         return app;
     }

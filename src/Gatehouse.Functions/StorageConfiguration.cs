@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Identity;
 using Gatehouse.Azure.Storage;
 
 namespace Gatehouse.Functions;
@@ -39,7 +37,7 @@ public static class StorageConfiguration
                 $"Storage is not configured. Set {SectionName} to a connection string (./dev.sh up does, for Azurite), or set " +
                 $"{SectionName}__tableServiceUri, {SectionName}__blobServiceUri and {SectionName}__queueServiceUri for a managed identity.");
         }
-        return StorageAccount.FromServiceUris(table, blob, queue, Credential(section));
+        return StorageAccount.FromServiceUris(table, blob, queue, AzureCredential.From(section, SectionName));
     }
 
     private static Uri? ServiceUri(IConfigurationSection section, string key)
@@ -52,17 +50,5 @@ public static class StorageConfiguration
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? uri
             : throw new InvalidOperationException($"{SectionName}__{key} must be an absolute https URI, not '{value}'.");
-    }
-
-    private static TokenCredential Credential(IConfigurationSection section)
-    {
-        var clientId = section["clientId"];
-        return section["credential"] switch
-        {
-            "managedidentity" => new ManagedIdentityCredential(
-                string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId)),
-            null or "" => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId }),
-            var other => throw new InvalidOperationException($"{SectionName}__credential '{other}' is not supported; use 'managedidentity'."),
-        };
     }
 }

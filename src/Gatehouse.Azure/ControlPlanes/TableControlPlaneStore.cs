@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
@@ -11,8 +12,8 @@ namespace Gatehouse.Azure.ControlPlanes;
 /// Control planes in one table partition: a row per control plane (<c>id:{id}</c>) and a row per
 /// name (<c>name:{name}</c>) written in the same transaction, so a name is taken exactly when a
 /// control plane holds it. Deleting writes a tombstone (<c>deleting:{id}</c>) in that transaction
-/// and clears the control plane's entity partition after; a crash in between is finished by
-/// <see cref="CompletePendingDeletionsAsync"/>.
+/// and clears the control plane's entity partition and its DP client certificates after; a crash
+/// in between is finished by <see cref="CompletePendingDeletionsAsync"/>.
 /// </summary>
 public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLayout layout) : IControlPlaneStore
 {
@@ -24,11 +25,13 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     private readonly TableClient _controlPlanes = tables.GetTableClient(layout.ControlPlanesTable);
     private readonly TableClient _entities = tables.GetTableClient(layout.EntitiesTable);
+    private readonly TableDpCertificateStore _dpCertificates = new(tables, layout);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _controlPlanes.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _entities.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _dpCertificates.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ControlPlane?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -144,7 +147,9 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     /// <summary>
     /// Marks the partition's revision deleted (so a writer that raced the deletion fails its
     /// conditional commit and then sees the control plane gone), deletes every other row of it,
-    /// then turns the deletion tombstone into a record of when the revision may go too.
+    /// unpins its DP client certificates (its data planes are refused from then on: orphaned, they
+    /// keep running their last config), then turns the deletion tombstone into a record of when
+    /// the revision may go too.
     /// </summary>
     private async Task PurgeAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -174,6 +179,8 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
                 keys.Take(TableLimits.MaxTransactionActions).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))),
                 cancellationToken).ConfigureAwait(false);
         }
+
+        await _dpCertificates.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
 
         await _controlPlanes.SubmitTransactionAsync(
         [

@@ -12,6 +12,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>Kong entities, one partition per control plane, with their indexes and the revision row.</summary>
     public string EntitiesTable => $"{Prefix}entities";
 
+    /// <summary>Pinned data plane client certificates, with the index of their thumbprints.</summary>
+    public string DpCertificatesTable => $"{Prefix}dpcertificates";
+
     /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
     public string SnapshotsTable => $"{Prefix}snapshots";
 

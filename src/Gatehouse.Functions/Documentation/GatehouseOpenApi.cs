@@ -8,7 +8,7 @@ namespace Gatehouse.Functions.Documentation;
 /// The OpenAPI 3.1 description of the API this app serves, built from the same entity schemas
 /// that validate requests, so it cannot drift from what the code accepts.
 /// </summary>
-internal static class GatehouseOpenApi
+internal static partial class GatehouseOpenApi
 {
     private const string CoreEntities = "/v2/control-planes/{controlPlaneId}/core-entities";
 
@@ -25,6 +25,7 @@ internal static class GatehouseOpenApi
         AddControlPlanes(paths);
         AddConfiguration(paths);
         var schemas = new JsonObject();
+        AddDpCertificates(paths, schemas);
         foreach (var schema in KongSchemas.All.Where(s => !s.Internal))
         {
             schemas[Component(schema)] = EntitySchemaJson(schema);

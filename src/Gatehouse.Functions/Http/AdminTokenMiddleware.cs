@@ -19,6 +19,11 @@ internal sealed class AdminTokenMiddleware(RequestDelegate next, AdminToken toke
 
         logger.LogWarning("Refused {Method} {Path}: missing or wrong bearer token", context.Request.Method, context.Request.Path);
         context.Response.Headers.WWWAuthenticate = "Bearer";
+        if (LegacyErrors.Applies(context))
+        {
+            await LegacyErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized");
+            return;
+        }
         if (KongErrors.Applies(context))
         {
             // The core-entities spec's HTTP401Error: {"message","status"}.

@@ -1,4 +1,5 @@
 using Azure;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
 using Gatehouse.Core.Validation;
@@ -40,6 +41,10 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
             {
                 await KongErrors.WriteRejectionAsync(context, rejection);
             }
+            else if (LegacyErrors.Applies(context))
+            {
+                await LegacyErrors.WriteAsync(context, status, detail, parameters);
+            }
             else if (KongErrors.Applies(context))
             {
                 var code = status switch { 400 => 3, 404 => 5, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
@@ -61,6 +66,8 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         PayloadTooLargeException tooLarge => (413, tooLarge.Message, null),
         UnsupportedMediaTypeException unsupported => (415, unsupported.Message, null),
         ImportRejectedException invalid => (400, invalid.Message, null),
+        // Key Vault (or another issuer) refused or failed: the upstream's fault, said with its reason.
+        CertificateIssuerException issuer => (502, $"The certificate issuer failed: {issuer.Message}", null),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
         RequestFailedException storage when storage.Status is 0 or 408 or 429 or >= 500 =>
             (503, "Storage is unavailable; retry shortly.", null),

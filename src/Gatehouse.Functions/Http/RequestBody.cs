@@ -9,9 +9,16 @@ namespace Gatehouse.Functions.Http;
 /// </summary>
 internal static class RequestBody
 {
-    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>With <paramref name="emptyIsObject"/>, for endpoints whose every field is optional, no body means <c>{}</c>.</summary>
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken, bool emptyIsObject = false)
     {
         using var buffer = await ReadAsync(request, ApiJson.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length == 0 && emptyIsObject)
+        {
+            return s_emptyObject;
+        }
         if (buffer.Length == 0)
         {
             throw new RequestInvalidException("Request cannot be empty.", [new InvalidParameter("body", "cannot be empty", "required")]);

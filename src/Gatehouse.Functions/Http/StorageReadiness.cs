@@ -63,7 +63,10 @@ internal sealed class StorageReadinessMiddleware(RequestDelegate next, StorageRe
             catch (TimeoutException)
             {
                 context.Response.Headers.RetryAfter = "5";
-                await Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Storage is not ready yet; retry shortly.");
+                const string detail = "Storage is not ready yet; retry shortly.";
+                await (LegacyErrors.Applies(context)
+                    ? LegacyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail)
+                    : Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail));
                 return;
             }
         }

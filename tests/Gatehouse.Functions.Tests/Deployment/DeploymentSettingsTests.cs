@@ -20,6 +20,8 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__Recompose__SweepSeconds"] = "read only by the local sweep timer, which is off on Azure",
         ["Gatehouse__Recompose__VisibilitySeconds"] = "read only by the local poller, which is off on Azure (host.json has the host's)",
         ["Gatehouse__Recompose__CrashAt"] = "crash tests only; unset, nothing crashes",
+        ["Gatehouse__KeyVault__Purge"] = "true: the vault infra/ creates has no purge protection, so minted keys are purged",
+        ["Gatehouse__Certificates__ValidityMonths"] = "12 months unless the request says otherwise",
         ["Gatehouse__Import__StallSeconds"] = "30 s: a stalled import is finished by the next sweep after that (every 5 minutes on Azure)",
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host when it starts the app",
     };

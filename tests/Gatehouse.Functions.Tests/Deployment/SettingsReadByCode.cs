@@ -7,7 +7,8 @@ namespace Gatehouse.Functions.Tests.Deployment;
 /// The settings the app's code reads, found in its source, in the form an app setting (an
 /// environment variable) takes: <c>Gatehouse:Recompose:Local</c> is <c>Gatehouse__Recompose__Local</c>.
 /// Three ways of reading are recognised: a <c>"Gatehouse:…"</c> configuration key anywhere; the
-/// keys of the storage section in StorageConfiguration.cs; and environment variables read by name.
+/// keys of a configuration section (storage, Key Vault) read as <c>section["key"]</c>; and
+/// environment variables read by name.
 /// </summary>
 internal static partial class SettingsReadByCode
 {
@@ -33,12 +34,40 @@ internal static partial class SettingsReadByCode
             }
         }
 
-        var storage = File.ReadAllText(Path.Combine(source, "Gatehouse.Functions", "StorageConfiguration.cs"));
-        var section = ConstantIn(storage, "SectionName", "StorageConfiguration.cs");
-        found.Add(section);
-        foreach (Match key in SectionKey().Matches(storage))
+        // Sections: a constant passed to GetSection, whose keys are read as section["key"] (and, through
+        // AzureCredential.From(section, …), the identity keys that helper reads). The section itself is
+        // a setting only where its value is read (the storage connection string).
+        var functions = Path.Combine(source, "Gatehouse.Functions");
+        var credentialKeys = SectionKey().Matches(File.ReadAllText(Path.Combine(functions, "AzureCredential.cs"))).Select(m => m.Groups["key"].Value).ToList();
+        Assert.NotEmpty(credentialKeys);
+        foreach (var file in Directory.EnumerateFiles(functions, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
-            found.Add($"{section}__{key.Groups["key"].Value}");
+            var text = File.ReadAllText(file);
+            foreach (Match constant in SectionConstant().Matches(text))
+            {
+                if (!text.Contains($"GetSection({constant.Groups["name"].Value})", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var section = constant.Groups["value"].Value.Replace(":", "__", StringComparison.Ordinal);
+                if (!text.Contains("section.Value", StringComparison.Ordinal))
+                {
+                    found.Remove(section);
+                }
+                else
+                {
+                    found.Add(section);
+                }
+                var keys = SectionKey().Matches(text).Select(m => m.Groups["key"].Value);
+                if (text.Contains("AzureCredential.From(section", StringComparison.Ordinal))
+                {
+                    keys = keys.Concat(credentialKeys);
+                }
+                foreach (var key in keys)
+                {
+                    found.Add($"{section}__{key}");
+                }
+            }
         }
         return found;
     }
@@ -58,4 +87,7 @@ internal static partial class SettingsReadByCode
 
     [GeneratedRegex(@"(section\[""|ServiceUri\(section,\s*"")(?<key>[A-Za-z]+)""")]
     private static partial Regex SectionKey();
+
+    [GeneratedRegex(@"const string (?<name>[A-Za-z]+) = ""(?<value>Gatehouse[A-Za-z:]*)""")]
+    private static partial Regex SectionConstant();
 }

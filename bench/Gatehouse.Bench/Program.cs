@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["api-creates"] = ApiCreateThroughput.RunAsync,
     ["recompose-latency"] = RecomposeLatency.RunAsync,
     ["compose"] = ComposeGroup.RunAsync,
+    ["import"] = ImportThroughput.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

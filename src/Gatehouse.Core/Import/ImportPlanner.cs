@@ -293,19 +293,22 @@ public sealed class ImportPlanner(EntityProcessor processor)
                     gone.Add(key);
                 }
             }
+            // Who points at whom, among the entities the file leaves alone: built once, not scanned per delete.
+            var dependents = _existing
+                .Where(e => !_target.ContainsKey(e.Key))
+                .SelectMany(e => EntityIndexes.References(KongSchemas.Find(e.Key.Collection)!, e.Value)
+                    .Where(r => r.Field.OnDelete == OnDelete.Cascade)
+                    .Select(r => (Parent: (r.Field.Reference!, r.ParentId), Child: e.Key)))
+                .ToLookup(p => p.Parent, p => p.Child);
             while (queue.TryDequeue(out var next))
             {
                 deletes.Add(next);
                 var (schema, entity) = next;
-                foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Cascade))
+                foreach (var child in dependents[(schema.Name, EntityIndexes.IdOf(entity))])
                 {
-                    foreach (var (key, orphan) in _existing.Where(e => e.Key.Collection == child.Name && !_target.ContainsKey(e.Key) && !gone.Contains(e.Key)))
+                    if (gone.Add(child))
                     {
-                        if (orphan[field.Name]?["id"]?.GetValue<string>() == EntityIndexes.IdOf(entity))
-                        {
-                            gone.Add(key);
-                            queue.Enqueue((child, orphan));
-                        }
+                        queue.Enqueue((KongSchemas.Find(child.Collection)!, _existing[child]));
                     }
                 }
             }
@@ -363,17 +366,17 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 }
             }
 
+            var restricting = remaining
+                .SelectMany(r => EntityIndexes.References(KongSchemas.Find(r.Key.Collection)!, r.Value)
+                    .Where(f => f.Field.OnDelete == OnDelete.Restrict)
+                    .Select(f => (Parent: (f.Field.Reference!, f.ParentId), Child: r.Key)))
+                .ToLookup(p => p.Parent, p => p.Child);
             foreach (var (schema, entity) in deletes)
             {
-                foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Restrict))
+                if (restricting[(schema.Name, EntityIndexes.IdOf(entity))].FirstOrDefault() is { Collection: not null } holder)
                 {
-                    var holder = remaining.FirstOrDefault(r => r.Key.Collection == child.Name
-                        && r.Value[field.Name]?["id"]?.GetValue<string>() == EntityIndexes.IdOf(entity));
-                    if (holder.Value is not null)
-                    {
-                        FailDelete(schema, entity,
-                            $"the file deletes this {schema.Singular}, but {child.Singular} {holder.Key.Id} outside the file's select_tags references it");
-                    }
+                    FailDelete(schema, entity,
+                        $"the file deletes this {schema.Singular}, but {KongSchemas.Find(holder.Collection)!.Singular} {holder.Id} outside the file's select_tags references it");
                 }
             }
         }

@@ -8,9 +8,9 @@ using Gatehouse.Core.Entities.Schemas;
 namespace Gatehouse.Core.Composition;
 
 /// <summary>A rendered snapshot: its JSON bytes and its hashes.</summary>
-public sealed record RenderedConfig(byte[] Json, ConfigHash Hashes)
+public sealed record RenderedConfig(ReadOnlyMemory<byte> Json, ConfigHash Hashes)
 {
-    public JsonObject Parse() => JsonNode.Parse(Json)!.AsObject();
+    public JsonObject Parse() => JsonNode.Parse(Json.Span)!.AsObject();
 }
 
 /// <summary>
@@ -70,7 +70,9 @@ public static class DeclarativeConfig
             Members: GroupBy(Of("consumer_group_consumers"), "consumer_group"),
             Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf));
 
-        var output = new ArrayBufferWriter<byte>(1 << 16);
+        // Sized for the whole document up front (entities render to a few hundred bytes each), so a
+        // large group is not copied through every doubling of the buffer.
+        var output = new ArrayBufferWriter<byte>(Math.Max(1 << 16, entities.Values.Sum(list => list.Count) * 320));
         using var rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var sectionHashes = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var writer = new Utf8JsonWriter(output, s_options))
@@ -86,9 +88,13 @@ public static class DeclarativeConfig
                 }
                 var schema = KongSchemas.Find(collection)!;
                 var sorted = items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
-                var section = WriteSection(schema, sorted, children, nest: true);
                 writer.WritePropertyName(key);
-                writer.WriteRawValue(section, skipInputValidation: true);
+                // The section is written in place and hashed where it lies: no copy of it is made.
+                writer.Flush();
+                var start = output.WrittenCount;
+                WriteSection(writer, schema, sorted, children, nest: true);
+                writer.Flush();
+                var section = output.WrittenSpan[start..];
 
                 switch (key)
                 {
@@ -115,7 +121,7 @@ public static class DeclarativeConfig
         string Section(string key) => sectionHashes.GetValueOrDefault(key) ?? Md5([]);
         var hashes = ConfigHash.Combine(Section("routes"), Section("services"), Section("plugins"), Section("upstreams"), targetsHash,
             Convert.ToHexStringLower(rest.GetHashAndReset()));
-        return new RenderedConfig(output.WrittenSpan.ToArray(), hashes);
+        return new RenderedConfig(output.WrittenMemory, hashes);
     }
 
     private sealed record Children(
@@ -124,25 +130,31 @@ public static class DeclarativeConfig
         Dictionary<string, List<JsonObject>> Members,
         Dictionary<string, JsonObject> Consumers);
 
+    /// <summary>A section on its own, for the hashes that are not of a section as the document holds it.</summary>
     private static byte[] WriteSection(EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, bool nest)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, sorted.Count * 512));
         using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
-            writer.WriteStartArray();
-            foreach (var entity in sorted)
-            {
-                writer.WriteStartObject();
-                WriteFields(writer, schema, entity, except: null);
-                if (nest)
-                {
-                    WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
-                }
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+            WriteSection(writer, schema, sorted, children, nest);
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteSection(Utf8JsonWriter writer, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, bool nest)
+    {
+        writer.WriteStartArray();
+        foreach (var entity in sorted)
+        {
+            writer.WriteStartObject();
+            WriteFields(writer, schema, entity, except: null);
+            if (nest)
+            {
+                WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     private static void WriteNested(Utf8JsonWriter writer, EntitySchema schema, string id, Children children)

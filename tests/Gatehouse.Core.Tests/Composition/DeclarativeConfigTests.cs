@@ -120,4 +120,16 @@ public sealed class DeclarativeConfigTests
         Assert.Matches("^[0-9a-f]{32}$", empty.Config);
         Assert.NotEqual(empty.Config, DeclarativeConfig.Write(View(Everything())).Hashes.Config);
     }
+
+    [Fact]
+    public void The_routes_services_and_plugins_hashes_are_of_their_sections_exactly_as_the_document_holds_them()
+    {
+        var rendered = DeclarativeConfig.Write(View(Everything()));
+        var document = rendered.Parse();
+        string Md5Of(string key) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(
+            System.Text.Encoding.UTF8.GetBytes(document[key]!.ToJsonString())));
+        Assert.Equal((Md5Of("routes"), Md5Of("services"), Md5Of("plugins")), (rendered.Hashes.Routes, rendered.Hashes.Services, rendered.Hashes.Plugins));
+        // And the document is the bytes, nothing after the closing brace.
+        Assert.Equal(document.ToJsonString(), System.Text.Encoding.UTF8.GetString(rendered.Json.Span));
+    }
 }

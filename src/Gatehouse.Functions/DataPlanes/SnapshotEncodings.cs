@@ -20,15 +20,11 @@ internal sealed class SnapshotEncodings(IEncodedSnapshotStore store)
     public static string? Choose(HttpRequest request)
     {
         var accepted = request.GetTypedHeaders().AcceptEncoding;
-        double Quality(string coding) =>
-            accepted.FirstOrDefault(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase))?.Quality
-            ?? accepted.FirstOrDefault(a => a.Value.Equals("*", StringComparison.Ordinal)) switch
-            {
-                null => 0,
-                var any => any.Quality ?? 1,
-            };
-        bool Takes(string coding) => accepted.Any(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) || a.Value.Equals("*", StringComparison.Ordinal))
-            && Quality(coding) > 0;
+        // An encoding is taken when named, or covered by *, with a quality above zero (q=1 when not given).
+        bool Takes(string coding) =>
+            (accepted.FirstOrDefault(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase))
+             ?? accepted.FirstOrDefault(a => a.Value.Equals("*", StringComparison.Ordinal))) is { } entry
+            && (entry.Quality ?? 1) > 0;
         return Takes(Brotli) ? Brotli : Takes(Gzip) ? Gzip : null;
     }
 

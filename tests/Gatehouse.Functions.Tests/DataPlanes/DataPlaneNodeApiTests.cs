@@ -171,4 +171,28 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
         Assert.Equal(1, list.GetProperty("page").GetProperty("total_count").GetInt32());
         Assert.Null(await kit.App.Services.GetRequiredService<INodeStore>().FindAsync(cp, stale, Ct));
     }
+
+    [Fact]
+    public async Task Data_plane_answers_validate_against_gatehouses_openapi_document()
+    {
+        await using var kit = await DataPlaneKit.StartAsync(storage);
+        var document = OpenApiDocument.Parse(await (await kit.App.Anonymous.GetAsync("/openapi/v1.json", Ct)).Content.ReadAsStringAsync(Ct));
+        var cp = await kit.CreateControlPlaneAsync("dp-documented");
+        await kit.PostEntityAsync(cp, "/plugins", """{"name":"cors"}""");
+        await kit.WaitForConfigAsync(cp, c => c.TryGetProperty("plugins", out _));
+        var (certificate, _) = await kit.PinAsync(cp);
+        var dp = kit.DataPlane(certificate);
+        var node = Guid.NewGuid();
+
+        var beat = await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(node, plugins: "[]"));
+        await OpenApiAssert.ValidResponseAsync(document, "POST", "/v1/dp/heartbeat", beat, Ct);
+        await OpenApiAssert.ValidResponseAsync(document, "POST", "/v1/dp/heartbeat", await dp.PostJsonAsync("/v1/dp/heartbeat", "{}"), Ct);
+        var refused = await dp.GetAsync($"/v1/dp/config?node_id={node}", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        await OpenApiAssert.ValidResponseAsync(document, "GET", "/v1/dp/config", refused, Ct);
+        await OpenApiAssert.ValidResponseAsync(document, "GET", "/v1/dp/config", await kit.DataPlane(null).GetAsync($"/v1/dp/config?node_id={node}", Ct), Ct);
+        await OpenApiAssert.ValidResponseAsync(document, "GET", "/v2/control-planes/{controlPlaneId}/nodes", await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes", Ct), Ct);
+        await OpenApiAssert.ValidResponseAsync(document, "GET", "/v2/control-planes/{controlPlaneId}/nodes/{nodeId}",
+            await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes/{node}", Ct), Ct);
+    }
 }

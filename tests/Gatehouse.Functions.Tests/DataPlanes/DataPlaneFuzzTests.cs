@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Testing;
 using Gatehouse.Testing.OpenApi;
@@ -40,18 +39,7 @@ public sealed class DataPlaneFuzzTests(StorageFixture storage)
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new("application/json");
             using var response = await dp.PostAsync("/v1/dp/heartbeat", content, TestContext.Current.CancellationToken);
-            var status = (int)response.StatusCode;
-            statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            if (status >= 500)
-            {
-                failures.Add($"{Truncate(Encoding.UTF8.GetString(body))} -> {status} {text}");
-            }
-            else if (status >= 400 && (response.Content.Headers.ContentType?.MediaType != "application/json"
-                || JsonNode.Parse(text) is not JsonObject { Count: 1 } error || error["message"]?.GetValueKind() != JsonValueKind.String))
-            {
-                failures.Add($"{status} is not a {{\"message\"}} body: {Truncate(text)}");
-            }
+            await MessageFuzzing.RecordAsync(response, "POST /v1/dp/heartbeat", body, failures, statuses);
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
@@ -86,14 +74,14 @@ public sealed class DataPlaneFuzzTests(StorageFixture storage)
                     break;
                 case 3:
                     body["labels"] = new JsonObject([.. Enumerable.Range(0, random.Next(0, 60))
-                        .Select(i => KeyValuePair.Create($"k{i}{RandomString(random, random.Next(0, 70))}", RandomValue(random)))
+                        .Select(i => KeyValuePair.Create($"k{i}{MessageFuzzing.RandomString(random, random.Next(0, 70))}", RandomValue(random)))
                         .DistinctBy(p => p.Key)]);
                     break;
                 case 4:
                     body["error"] = new JsonObject { ["message"] = RandomValue(random), ["config_hash"] = RandomValue(random) };
                     break;
                 default:
-                    body[RandomString(random, 5)] = RandomValue(random);
+                    body[MessageFuzzing.RandomString(random, 5)] = RandomValue(random);
                     break;
             }
         }
@@ -115,17 +103,9 @@ public sealed class DataPlaneFuzzTests(StorageFixture storage)
         1 => random.Next(2) == 0,
         2 => random.Next(-5, 70000),
         3 => s_strings[random.Next(s_strings.Length)],
-        4 => RandomString(random, random.Next(0, 40)),
-        5 => new JsonArray(RandomString(random, 3), 1),
+        4 => MessageFuzzing.RandomString(random, random.Next(0, 40)),
+        5 => new JsonArray(MessageFuzzing.RandomString(random, 3), 1),
         6 => long.MaxValue,
         _ => new JsonObject { ["a"] = 1 },
     };
-
-    private static string RandomString(Random random, int length)
-    {
-        const string alphabet = "abcxyz019_-.~/%:*?#[]{}\"'\\ é✓";
-        return new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -38,8 +38,7 @@ public sealed class DataPlaneApiTests(StorageFixture storage)
         var cp = await kit.CreateControlPlaneAsync("dp-config");
         await kit.PostEntityAsync(cp, "/services", """{"name":"orders","host":"orders.internal"}""");
         var (_, hash) = await kit.WaitForConfigAsync(cp, c => ServiceNames(c).Contains("orders"));
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
 
         var response = await dp.GetAsync(ConfigPath(Guid.NewGuid()), Ct);
         var config = await response.ExpectAsync(HttpStatusCode.OK);
@@ -77,8 +76,7 @@ public sealed class DataPlaneApiTests(StorageFixture storage)
             await kit.PostEntityAsync(cp, "/services", $$"""{"name":"service-{{i}}","host":"s{{i}}.internal"}""");
         }
         var (_, hash) = await kit.WaitForConfigAsync(cp, c => ServiceNames(c).Count() == 20);
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
 
         async Task<(string? Encoding, byte[] Body)> GetAsync(string? acceptEncoding)
         {
@@ -177,8 +175,7 @@ public sealed class DataPlaneApiTests(StorageFixture storage)
     {
         await using var kit = await DataPlaneKit.StartAsync(storage);
         var cp = await kit.CreateControlPlaneAsync("dp-deleted-cp");
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
         await (await dp.GetAsync(ConfigPath(Guid.NewGuid()), Ct)).ExpectAsync(HttpStatusCode.OK);
         await (await kit.Admin.DeleteAsync($"/v2/control-planes/{cp}", Ct)).ExpectAsync(HttpStatusCode.NoContent);
         await ExpectRefusalAsync(await dp.GetAsync(ConfigPath(Guid.NewGuid()), Ct), "not pinned");
@@ -272,8 +269,7 @@ public sealed class DataPlaneApiTests(StorageFixture storage)
     {
         await using var kit = await DataPlaneKit.StartAsync(storage);
         var cp = await kit.CreateControlPlaneAsync("dp-validation");
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
 
         async Task<string> RefusedAsync(string body)
         {

@@ -27,8 +27,7 @@ public sealed class DataPlaneFuzzTests(StorageFixture storage)
         var random = new Random(seed);
         await using var kit = await DataPlaneKit.StartAsync(storage);
         var cp = await kit.CreateControlPlaneAsync("dp-fuzz");
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
         var nodes = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToList();
 
         var failures = new List<string>();

@@ -45,6 +45,13 @@ internal sealed class DataPlaneKit : IAsyncDisposable
         return (TestCertificates.WithKey(pair), Guid.Parse(created.GetProperty("item").GetProperty("id").GetString()!));
     }
 
+    /// <summary>Pins a fresh certificate to the control plane and answers a client presenting it, and the certificate's id.</summary>
+    public async Task<(HttpClient Client, Guid CertificateId)> ConnectAsync(Guid controlPlane)
+    {
+        var (certificate, id) = await PinAsync(controlPlane);
+        return (DataPlane(certificate), id);
+    }
+
     /// <summary>A client of the data plane HTTPS endpoint presenting <paramref name="certificate"/> (none when null).</summary>
     public HttpClient DataPlane(X509Certificate2? certificate, DecompressionMethods decompression = DecompressionMethods.None)
     {

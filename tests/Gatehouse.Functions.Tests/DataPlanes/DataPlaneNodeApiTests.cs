@@ -23,8 +23,7 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
     {
         await using var kit = await DataPlaneKit.StartAsync(storage);
         var cp = await kit.CreateControlPlaneAsync("dp-nodes");
-        var (certificate, certificateId) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, certificateId) = await kit.ConnectAsync(cp);
         var nodes = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
         foreach (var node in nodes)
         {
@@ -87,8 +86,7 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
         await kit.PostEntityAsync(cp, "/plugins", """{"name":"rate-limiting","config":{"minute":5}}""");
         var (config, hash) = await kit.WaitForConfigAsync(cp, c => c.TryGetProperty("plugins", out var p) && p.GetArrayLength() == 2);
         var rateLimiting = config.GetProperty("plugins").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "rate-limiting").GetProperty("id").GetString();
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
 
         const string Both = """[{"name":"cors","version":"3.9.1"},{"name":"rate-limiting","version":"3.9.1"}]""";
         var cases = new (string Name, string Version, string Plugins, string? Code)[]
@@ -154,8 +152,7 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
         // 0.0005 h = 1.8 s.
         await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:DataPlane:NodeRetentionHours"] = "0.0005" });
         var cp = await kit.CreateControlPlaneAsync("dp-retention");
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
         var (stale, fresh) = (Guid.NewGuid(), Guid.NewGuid());
         await (await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(stale))).ExpectAsync(HttpStatusCode.OK);
         await (await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(fresh))).ExpectAsync(HttpStatusCode.OK);
@@ -180,8 +177,7 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
         var cp = await kit.CreateControlPlaneAsync("dp-documented");
         await kit.PostEntityAsync(cp, "/plugins", """{"name":"cors"}""");
         await kit.WaitForConfigAsync(cp, c => c.TryGetProperty("plugins", out _));
-        var (certificate, _) = await kit.PinAsync(cp);
-        var dp = kit.DataPlane(certificate);
+        var (dp, _) = await kit.ConnectAsync(cp);
         var node = Guid.NewGuid();
 
         var beat = await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(node, plugins: "[]"));

@@ -79,6 +79,7 @@ cmd_up() {
     esac
   done
   local port=${GATEHOUSE_PORT:-7071}
+  local dp_port=${GATEHOUSE_DP_PORT:-7443}
 
   require_tools
   install_node_modules
@@ -102,6 +103,11 @@ cmd_up() {
   fi
   export Gatehouse__AdminToken
 
+  # Data planes present client certificates on an HTTPS port of their own; its self-signed
+  # server certificate is made once into .data/ so that sidecars can trust it across restarts.
+  export Gatehouse__DataPlane__HttpsPort=$dp_port
+  export Gatehouse__DataPlane__ServerCertificateFile="$root/.data/dp-server.pem"
+
   export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
   local app_dir=src/Gatehouse.Functions/bin/Debug/net10.0
   dotnet "$app_dir/Gatehouse.Functions.dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/$app_dir" &
@@ -114,6 +120,7 @@ cmd_up() {
     sleep 0.3
   done
   say "Gatehouse is up at http://127.0.0.1:$port (health: /healthz). Ctrl-C stops it and Azurite."
+  say "Data planes: https://127.0.0.1:$dp_port/v1/dp (client certificate; server certificate in .data/dp-server.pem)"
   say "Admin token (also in .data/admin-token): $Gatehouse__AdminToken"
   say "Try: curl -H \"Authorization: Bearer \$(cat .data/admin-token)\" http://127.0.0.1:$port/v2/control-planes"
   wait "$app_pid"

@@ -36,6 +36,7 @@ public static class GatehouseApp
             builder.WebHost.UseUrls($"http://127.0.0.1:{int.Parse(port, CultureInfo.InvariantCulture)}");
         }
         configure?.Invoke(builder);
+        DataPlaneHttps.Configure(builder);
 
         // Resolved now, not on first request, so a misconfigured app fails at start with the reason.
         var storage = StorageConfiguration.Create(builder.Configuration);
@@ -84,6 +85,12 @@ public static class GatehouseApp
         builder.Services.AddSingleton(issuer.Options);
         builder.Services.AddSingleton(issuer.Issuer);
         builder.Services.AddSingleton<DpCertificateService>();
+        builder.Services.AddSingleton(DataPlaneSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton<INodeStore>(sp => new TableNodeStore(storage.Tables, layout));
+        builder.Services.AddSingleton<IEncodedSnapshotStore>(sp => new BlobEncodedSnapshotStore(storage, layout));
+        builder.Services.AddSingleton<SnapshotEncodings>();
+        builder.Services.AddSingleton<SnapshotPlugins>();
+        builder.Services.AddSingleton<NodeService>();
         builder.Services.AddSingleton<ConsumerGroupMemberships>();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
@@ -112,12 +119,19 @@ public static class GatehouseApp
             .UseMiddleware<ApiErrorMiddleware>()
             .UseMiddleware<AdminTokenMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>());
+        // Data planes authenticate with their client certificate, never the admin token.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(DataPlaneEndpoints.Prefix), dataPlane => dataPlane
+            .UseMiddleware<ApiErrorMiddleware>()
+            .UseMiddleware<StorageReadinessMiddleware>()
+            .UseMiddleware<DataPlaneAuthenticationMiddleware>());
         app.MapControlPlanes();
         app.MapGroups();
         app.MapCoreEntities();
         app.MapSnapshots();
         app.MapDeclarativeImport();
         app.MapDpCertificates();
+        app.MapNodes();
+        app.MapDataPlaneApi();
         app.MapFunctions();
         return app;
     }

@@ -47,18 +47,7 @@ public sealed class DpClientCertFuzzTests(StorageFixture storage)
             using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new("application/json");
             using var response = await app.Client.SendAsync(request, TestContext.Current.CancellationToken);
-            var status = (int)response.StatusCode;
-            statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            if (status >= 500)
-            {
-                failures.Add($"{method} {url} {Truncate(Encoding.UTF8.GetString(body))} -> {status} {text}");
-            }
-            else if (status >= 400 && (response.Content.Headers.ContentType?.MediaType != "application/json"
-                || JsonNode.Parse(text) is not JsonObject { Count: 1 } error || error["message"]?.GetValueKind() != JsonValueKind.String))
-            {
-                failures.Add($"{method} {url} -> {status} is not a {{\"message\"}} body: {Truncate(text)}");
-            }
+            await MessageFuzzing.RecordAsync(response, $"{method} {url}", body, failures, statuses);
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
@@ -100,7 +89,7 @@ public sealed class DpClientCertFuzzTests(StorageFixture storage)
                     body["title"] = RandomValue(random);
                     break;
                 case 6:
-                    body[RandomString(random, 6)] = RandomValue(random);
+                    body[MessageFuzzing.RandomString(random, 6)] = RandomValue(random);
                     break;
                 default:
                     return Garbage(random);
@@ -115,7 +104,7 @@ public sealed class DpClientCertFuzzTests(StorageFixture storage)
         1 => Encoding.UTF8.GetBytes("""{"validity_months":3}"""),
         2 => Encoding.UTF8.GetBytes(new JsonObject { ["validity_months"] = RandomValue(random) }.ToJsonString()),
         3 => Encoding.UTF8.GetBytes(new JsonObject { ["title"] = RandomValue(random) }.ToJsonString()),
-        4 => Encoding.UTF8.GetBytes(new JsonObject { [RandomString(random, 5)] = RandomValue(random) }.ToJsonString()),
+        4 => Encoding.UTF8.GetBytes(new JsonObject { [MessageFuzzing.RandomString(random, 5)] = RandomValue(random) }.ToJsonString()),
         _ => Garbage(random),
     };
 
@@ -135,18 +124,10 @@ public sealed class DpClientCertFuzzTests(StorageFixture storage)
         1 => random.Next(2) == 0,
         2 => random.Next(-5, 70000),
         3 => random.NextDouble() * 1e12,
-        4 => RandomString(random, random.Next(0, 40)),
+        4 => MessageFuzzing.RandomString(random, random.Next(0, 40)),
         5 => new[] { "", " ", "-----BEGIN CERTIFICATE-----", "a\u0000b", "\ud800", "🚀", new string('t', 300) }[random.Next(7)],
         6 => long.MaxValue,
-        7 => new JsonArray(RandomString(random, 3), 1),
+        7 => new JsonArray(MessageFuzzing.RandomString(random, 3), 1),
         _ => new JsonObject { ["a"] = 1 },
     };
-
-    private static string RandomString(Random random, int length)
-    {
-        const string alphabet = "abcxyz019_-.~/%:*?#[]{}\"'\\ é✓";
-        return new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -16,9 +16,10 @@ internal sealed class RunningApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private RunningApp(WebApplication app, Uri address, string prefix)
+    private RunningApp(WebApplication app, Uri address, Uri? dataPlaneAddress, string prefix)
     {
         _app = app;
+        DataPlaneAddress = dataPlaneAddress;
         Prefix = prefix;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
@@ -32,6 +33,9 @@ internal sealed class RunningApp : IAsyncDisposable
     public HttpClient Anonymous { get; }
 
     public string Prefix { get; }
+
+    /// <summary>The HTTPS endpoint that asks for client certificates, when Gatehouse:DataPlane:HttpsPort is set.</summary>
+    public Uri? DataPlaneAddress { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -58,8 +62,9 @@ internal sealed class RunningApp : IAsyncDisposable
             ["--urls", "http://127.0.0.1:0", "--environment", "Development"],
             builder => builder.Configuration.AddInMemoryCollection(all));
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningApp(app, new Uri(address), prefix);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return new RunningApp(app, new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal))), https is null ? null : new Uri(https), prefix);
     }
 
     /// <summary>Creates a control plane and returns the path of its core entities.</summary>

@@ -29,4 +29,20 @@ public static class TestCertificates
         using var certificate = request.CreateSelfSigned(end.AddYears(-2), end);
         return certificate.ExportCertificatePem();
     }
+
+    /// <summary>A certificate with its private key, as a TLS client presents it.</summary>
+    public static X509Certificate2 WithKey(Pair pair)
+    {
+        using var loaded = X509Certificate2.CreateFromPem(pair.Certificate, pair.Key);
+        // A key made in memory is not usable by TLS on every platform; one loaded from PKCS#12 is.
+        return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>A self-signed certificate, with its key, valid over the given window (which may be past).</summary>
+    public static X509Certificate2 Client(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSelfSigned(notBefore, notAfter);
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
 }

@@ -26,12 +26,14 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     private readonly TableClient _controlPlanes = tables.GetTableClient(layout.ControlPlanesTable);
     private readonly TableClient _entities = tables.GetTableClient(layout.EntitiesTable);
     private readonly TableDpCertificateStore _dpCertificates = new(tables, layout);
+    private readonly TableNodeStore _nodes = new(tables, layout);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _controlPlanes.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _entities.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _dpCertificates.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _nodes.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ControlPlane?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -148,7 +150,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     /// Marks the partition's revision deleted (so a writer that raced the deletion fails its
     /// conditional commit and then sees the control plane gone), deletes every other row of it,
     /// unpins its DP client certificates (its data planes are refused from then on: orphaned, they
-    /// keep running their last config), then turns the deletion tombstone into a record of when
+    /// keep running their last config) and forgets its data plane nodes, then turns the deletion tombstone into a record of when
     /// the revision may go too.
     /// </summary>
     private async Task PurgeAsync(Guid id, CancellationToken cancellationToken)
@@ -181,6 +183,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
         }
 
         await _dpCertificates.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
+        await _nodes.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
 
         await _controlPlanes.SubmitTransactionAsync(
         [

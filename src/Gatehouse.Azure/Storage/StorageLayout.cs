@@ -15,6 +15,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>Pinned data plane client certificates, with the index of their thumbprints.</summary>
     public string DpCertificatesTable => $"{Prefix}dpcertificates";
 
+    /// <summary>Data plane nodes, one partition per control plane, a row per node.</summary>
+    public string NodesTable => $"{Prefix}nodes";
+
     /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
     public string SnapshotsTable => $"{Prefix}snapshots";
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
@@ -21,11 +20,11 @@ internal static class GroupEndpoints
         group.MapGet("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
-            var (size, after) = Paging(context.Request.Query);
+            var (size, after) = PageCursor.Read(context.Request.Query, DefaultPageSize, ControlPlaneGroups.MaxMembers);
             var (page, next, total) = await groups.ListAsync(id, size, after, ct);
             var meta = new Dictionary<string, object?>
             {
-                ["next"] = next is { } n ? $"/v2/control-planes/{id}/group-memberships?page[size]={size}&page[after]={Cursor(n)}" : null,
+                ["next"] = next is { } n ? $"/v2/control-planes/{id}/group-memberships?page[size]={size}&page[after]={PageCursor.Of(n)}" : null,
                 ["size"] = size,
             };
             if (after is null)
@@ -106,44 +105,5 @@ internal static class GroupEndpoints
             throw new RequestInvalidException("Request contains invalid parameters.", errors);
         }
         return members;
-    }
-
-    private static (int Size, Guid? After) Paging(IQueryCollection query)
-    {
-        var size = DefaultPageSize;
-        Guid? after = null;
-        if (query.TryGetValue("page[size]", out var sizeText) && sizeText.ToString().Length > 0)
-        {
-            if (!int.TryParse(sizeText, out size) || size is < 1 or > ControlPlaneGroups.MaxMembers)
-            {
-                throw new RequestInvalidException("Invalid page size.",
-                    [new InvalidParameter("page[size]", $"must be an integer from 1 to {ControlPlaneGroups.MaxMembers}", "is_integer")]);
-            }
-        }
-        if (query.TryGetValue("page[after]", out var cursor) && cursor.ToString().Length > 0)
-        {
-            after = ParseCursor(cursor.ToString());
-        }
-        return (size, after);
-    }
-
-    private static string Cursor(Guid after) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(after.ToString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static Guid ParseCursor(string cursor)
-    {
-        try
-        {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded = padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '=');
-            if (Guid.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)), out var after))
-            {
-                return after;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        throw new RequestInvalidException("Invalid page cursor.", [new InvalidParameter("page[after]", "is not a cursor this API gave out", "invalid")]);
     }
 }

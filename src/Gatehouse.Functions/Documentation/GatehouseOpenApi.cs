@@ -26,6 +26,7 @@ internal static partial class GatehouseOpenApi
         AddConfiguration(paths);
         var schemas = new JsonObject();
         AddDpCertificates(paths, schemas);
+        AddDataPlanes(paths, schemas);
         foreach (var schema in KongSchemas.All.Where(s => !s.Internal))
         {
             schemas[Component(schema)] = EntitySchemaJson(schema);
@@ -98,7 +99,15 @@ internal static partial class GatehouseOpenApi
             ["components"] = new JsonObject
             {
                 ["schemas"] = schemas,
-                ["securitySchemes"] = new JsonObject { ["adminToken"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" } },
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["adminToken"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" },
+                    ["dataPlaneCertificate"] = new JsonObject
+                    {
+                        ["type"] = "mutualTLS",
+                        ["description"] = "A client certificate pinned with dp-client-certificates (by SHA-256); on Azure forwarded as X-ARR-ClientCert when trusted.",
+                    },
+                },
             },
         };
     }

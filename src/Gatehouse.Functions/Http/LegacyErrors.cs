@@ -4,14 +4,22 @@ using Gatehouse.Core.Validation;
 namespace Gatehouse.Functions.Http;
 
 /// <summary>
-/// The dialect of Konnect's older control plane endpoints (DP client certificates):
+/// The dialect of Konnect's older control plane endpoints (DP client certificates, nodes), which
+/// the data plane API (<c>/v1/dp</c>) speaks too:
 /// <c>{"message": "..."}</c> as <c>application/json</c> (the spec's KonnectCPLegacy*Error). With
 /// one field only, a refusal names its fields inside the message.
 /// </summary>
 internal static class LegacyErrors
 {
     public static bool Applies(HttpContext context) =>
-        context.Request.Path.Value?.Contains("/dp-client-certificates", StringComparison.Ordinal) == true;
+        context.Request.Path.StartsWithSegments("/v1/dp")
+        || context.Request.Path.Value?.Contains("/dp-client-certificates", StringComparison.Ordinal) == true
+        || IsNodes(context.Request.Path.Value ?? "");
+
+    // /v2/control-planes/{id}/nodes[/...], not a core entity that happens to be named "nodes".
+    private static bool IsNodes(string path) =>
+        path.StartsWith("/v2/control-planes/", StringComparison.Ordinal)
+        && path.Split('/') is [_, _, _, _, "nodes", ..];
 
     public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<InvalidParameter>? parameters = null)
     {

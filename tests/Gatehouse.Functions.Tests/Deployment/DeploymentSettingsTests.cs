@@ -23,6 +23,11 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__KeyVault__Purge"] = "true: the vault infra/ creates has no purge protection, so minted keys are purged",
         ["Gatehouse__Certificates__ValidityMonths"] = "12 months unless the request says otherwise",
         ["Gatehouse__Import__StallSeconds"] = "30 s: a stalled import is finished by the next sweep after that (every 5 minutes on Azure)",
+        ["Gatehouse__KongVersion"] = "3.9.1: data planes are checked against Kong 3.9 until a deployment says otherwise",
+        ["Gatehouse__DataPlane__NodeRetentionHours"] = "24 h, as Konnect and Koko keep nodes",
+        ["Gatehouse__DataPlane__TrustForwardedClientCert"] = "false: the function app does not have client certificates enabled, so the header would be anyone's to send",
+        ["Gatehouse__DataPlane__HttpsPort"] = "Kestrel's own TLS endpoint, for local runs; on Azure App Service terminates TLS",
+        ["Gatehouse__DataPlane__ServerCertificateFile"] = "read only with HttpsPort",
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host when it starts the app",
     };
 

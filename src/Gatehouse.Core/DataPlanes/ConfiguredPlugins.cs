@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace Gatehouse.Core.DataPlanes;
+
+/// <summary>
+/// Which plugins a snapshot uses: name to the ids of its instances, as Kong's compatibility check
+/// sees them (disabled plugins are not sent to data planes, so they do not count). Plugins may
+/// sit at the top level or nested under services, routes and consumers: every <c>plugins</c>
+/// array is read.
+/// </summary>
+public static class ConfiguredPlugins
+{
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Read(ReadOnlyMemory<byte> snapshot)
+    {
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(snapshot, new JsonDocumentOptions { MaxDepth = 256 });
+        Walk(document.RootElement, found);
+        return found.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal);
+    }
+
+    private static void Walk(JsonElement element, Dictionary<string, List<string>> found)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                Walk(item, found);
+            }
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name == "plugins" && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var plugin in property.Value.EnumerateArray())
+                {
+                    Add(plugin, found);
+                }
+            }
+            else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                Walk(property.Value, found);
+            }
+        }
+    }
+
+    private static void Add(JsonElement plugin, Dictionary<string, List<string>> found)
+    {
+        if (plugin.ValueKind != JsonValueKind.Object
+            || !plugin.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+            || (plugin.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False))
+        {
+            return;
+        }
+        var id = plugin.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        if (!found.TryGetValue(name.GetString()!, out var ids))
+        {
+            found[name.GetString()!] = ids = [];
+        }
+        if (id.Length > 0)
+        {
+            ids.Add(id);
+        }
+    }
+}

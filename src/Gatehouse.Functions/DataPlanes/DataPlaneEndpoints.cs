@@ -1,0 +1,84 @@
+using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Composition;
+using Gatehouse.Functions.Http;
+
+namespace Gatehouse.Functions.DataPlanes;
+
+/// <summary>
+/// The data plane API, Gatehouse's own (documented in the README): <c>GET /v1/dp/config</c>
+/// and <c>POST /v1/dp/heartbeat</c>. The control plane is the one the client certificate is
+/// pinned to (<see cref="DataPlaneAuthenticationMiddleware"/>); no URL names it, so a data
+/// plane cannot ask for another's config.
+/// </summary>
+internal static class DataPlaneEndpoints
+{
+    public const string Prefix = "/v1/dp";
+
+    public static void MapDataPlaneApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix);
+
+        group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, NodeService nodes, SnapshotPlugins plugins,
+            SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            var identity = context.DataPlaneIdentity();
+            var nodeId = NodeId(context.Request.Query["node_id"].ToString());
+            var pointer = await snapshots.PointerAsync(identity.ControlPlaneId, ct);
+            var etag = $"\"{pointer.Hash}\"";
+            context.Response.Headers.ETag = etag;
+            context.Response.Headers.Vary = "Accept-Encoding";
+            // Answered from the pointer row alone: the node already runs this config.
+            if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Any(t => t == etag || t == "*"))
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            ReadOnlyMemory<byte>? content = null;
+            async Task<ReadOnlyMemory<byte>> Content() => content ??= await snapshots.ContentAsync(identity.ControlPlaneId, pointer, ct);
+
+            if (await nodes.FindLiveAsync(identity.ControlPlaneId, nodeId, ct) is { } node)
+            {
+                var status = nodes.Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct, content));
+                if (status.IsIncompatible)
+                {
+                    logs.CreateLogger("Gatehouse.DataPlanes.Config").LogWarning(
+                        "Withheld config {ConfigHash} from incompatible node {NodeId} of control plane {ControlPlaneId}: {Codes}",
+                        pointer.Hash, nodeId, identity.ControlPlaneId, string.Join(", ", status.Issues.Select(i => i.Code)));
+                    context.Response.Headers.Remove("ETag");
+                    return Results.Json(new
+                    {
+                        message = $"Node {nodeId} cannot run this control plane's configuration: {string.Join(" ", status.Issues.Select(i => i.Description))}",
+                        compatibility_status = NodeJson.Write(status),
+                    }, ApiJson.Options, statusCode: StatusCodes.Status409Conflict);
+                }
+            }
+
+            var encoding = SnapshotEncodings.Choose(context.Request);
+            if (encoding is null)
+            {
+                return Results.Bytes(await Content(), "application/json");
+            }
+            var encoded = await encodings.GetAsync(identity.ControlPlaneId, pointer.Hash, encoding, Content, ct);
+            context.Response.Headers.ContentEncoding = encoding;
+            return Results.Bytes(encoded, "application/json");
+        });
+
+        group.MapPost("/heartbeat", async (HttpContext context, NodeService nodes, CancellationToken ct) =>
+        {
+            var report = HeartbeatJson.Read(await RequestBody.ReadObjectAsync(context.Request, ct));
+            var view = await nodes.HeartbeatAsync(context.DataPlaneIdentity(), report, ct);
+            return Results.Json(new
+            {
+                node_id = view.Node.Id.ToString(),
+                expected_config_hash = view.ExpectedConfigHash,
+                config_sync_status = view.SyncStatus,
+                compatibility_status = NodeJson.Write(view.Compatibility),
+            }, ApiJson.Options);
+        });
+    }
+
+    /// <summary>Which node asks, as Kong's <c>/v1/outlet?node_id=</c> says it: required, a UUID.</summary>
+    private static Guid NodeId(string text) => Guid.TryParseExact(text, "D", out var id)
+        ? id
+        : throw new RequestInvalidException("Invalid node_id.", [new InvalidParameter("node_id", "is required: the node's id (a UUID), as its heartbeats send it", "is_uuid")]);
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using Gatehouse.Core.Validation;
+
+namespace Gatehouse.Functions.Http;
+
+/// <summary>
+/// The opaque <c>page[after]</c> cursors of Konnect's cursor-paged lists: the last id of a page,
+/// base64url, so clients treat it as a token rather than build one.
+/// </summary>
+internal static class PageCursor
+{
+    public static string Of(Guid after) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(after.ToString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static Guid Parse(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded = padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '=');
+            if (Guid.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)), out var after))
+            {
+                return after;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw new RequestInvalidException("Invalid page cursor.", [new InvalidParameter("page[after]", "is not a cursor this API gave out", "invalid")]);
+    }
+
+    /// <summary><c>page[size]</c> (1 to <paramref name="max"/>, default <paramref name="defaultSize"/>) and <c>page[after]</c>.</summary>
+    public static (int Size, Guid? After) Read(IQueryCollection query, int defaultSize, int max)
+    {
+        var size = defaultSize;
+        Guid? after = null;
+        if (query.TryGetValue("page[size]", out var sizeText) && sizeText.ToString().Length > 0)
+        {
+            if (!int.TryParse(sizeText, out size) || size < 1 || size > max)
+            {
+                throw new RequestInvalidException("Invalid page size.",
+                    [new InvalidParameter("page[size]", $"must be an integer from 1 to {max}", "is_integer")]);
+            }
+        }
+        if (query.TryGetValue("page[after]", out var cursor) && cursor.ToString().Length > 0)
+        {
+            after = Parse(cursor.ToString());
+        }
+        return (size, after);
+    }
+}

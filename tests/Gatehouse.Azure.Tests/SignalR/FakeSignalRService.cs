@@ -1,23 +1,13 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Core.Pipeline;
-using Gatehouse.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Azure.Tests.SignalR;
 
@@ -36,21 +26,12 @@ internal sealed class FakeSignalRService : IAsyncDisposable
 {
     public const string EntraToken = "fake-entra-token-for-signalr";
 
-    private readonly WebApplication _app;
-
-    private FakeSignalRService(WebApplication app, X509Certificate2 tls, string accessKey)
-    {
-        _app = app;
-        TlsCertificate = tls;
-        AccessKey = accessKey;
-    }
-
-    public X509Certificate2 TlsCertificate { get; }
+    private LoopbackHttpsService _host = null!;
 
     /// <summary>The key REST tokens must be signed with, and client tokens are signed with.</summary>
-    public string AccessKey { get; }
+    public string AccessKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _host.Uri;
 
     public string ConnectionString => $"Endpoint={Endpoint.AbsoluteUri.TrimEnd('/')};AccessKey={AccessKey};Version=1.0;";
 
@@ -77,32 +58,14 @@ internal sealed class FakeSignalRService : IAsyncDisposable
 
     public static async Task<FakeSignalRService> StartAsync()
     {
-        var tls = TestCertificates.LoopbackTls();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tls)));
-        var app = builder.Build();
-        var service = new FakeSignalRService(app, tls, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        service.Map(app);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        service.Endpoint = new Uri(address.TrimEnd('/') + "/");
+        var service = new FakeSignalRService();
+        service._host = await LoopbackHttpsService.StartAsync(service.Map);
         return service;
     }
 
-    /// <summary>Client options that trust this service's TLS certificate, retrying <paramref name="retries"/> times with short delays.</summary>
+    /// <summary>Client options that trust this service's TLS certificate, retrying <paramref name="retries"/> times after short delays.</summary>
     public TOptions Trusting<TOptions>(TOptions options, int retries = 0)
-        where TOptions : ClientOptions
-    {
-        options.Transport = new HttpClientTransport(new HttpClient(new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == TlsCertificate.Thumbprint,
-        }));
-        options.Retry.MaxRetries = retries;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
-        return options;
-    }
+        where TOptions : ClientOptions => _host.Trusting(options, retries);
 
     /// <summary>
     /// The claims of <paramref name="token"/> if it is an HS256 JWT signed with <paramref name="key"/>
@@ -137,12 +100,7 @@ internal sealed class FakeSignalRService : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        TlsCertificate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private void Map(WebApplication app)
     {

@@ -181,18 +181,4 @@ public sealed class SignalRServiceClientTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => client.GetClientAccessUri("da-ta"));
         Assert.Equal("hub_1", client.GetClientAccessUri("Hub_1").Query.Split('=')[1]);
     }
-
-    private sealed class StaticToken(string token) : TokenCredential
-    {
-        public List<TokenRequestContext> Requests { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Requests.Add(requestContext);
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
-    }
 }

@@ -23,10 +23,12 @@ require_tools() {
   [ "$node_major" -ge 20 ] || die "Node.js 20 or later is needed; found $(node --version)"
 }
 
-# Azurite comes from package-lock.json, reinstalled whenever the lock file changes.
+# Azurite and the SignalR JS client (a test peer) come from package-lock.json, reinstalled
+# whenever the lock file changes.
 install_node_modules() {
-  if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "Installing the pinned npm packages (Azurite)"
+  if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ ! -f node_modules/@microsoft/signalr/package.json ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "Installing the pinned npm packages (Azurite, @microsoft/signalr)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }

@@ -112,8 +112,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Gatehouse__KeyVault__Uri: keyVaultUri
     Gatehouse__KeyVault__credential: 'managedidentity'
     Gatehouse__KeyVault__clientId: identityClientId
-    // Where sidecars are pushed to (issue #5).
+    // Sidecars are pushed to through Azure SignalR Service (serverless, REST), with the app's identity
+    // ("SignalR REST API Owner"); the endpoint being set is what selects it over the in-process hub.
     Gatehouse__SignalR__Endpoint: signalREndpoint
+    Gatehouse__SignalR__credential: 'managedidentity'
+    Gatehouse__SignalR__clientId: identityClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   }

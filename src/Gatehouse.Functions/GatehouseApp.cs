@@ -12,6 +12,7 @@ using Gatehouse.Core.Import;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
+using Gatehouse.Functions.DataPlanes.Push;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
@@ -42,6 +43,7 @@ public static class GatehouseApp
         var storage = StorageConfiguration.Create(builder.Configuration);
         var layout = new StorageLayout(builder.Configuration["Gatehouse:Storage:Prefix"] ?? "");
         var issuer = CertificateIssuerConfiguration.Read(builder.Configuration);
+        var push = PushConfiguration.Read(builder.Configuration);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(layout);
         builder.Services.AddSingleton(new AdminToken(builder.Configuration["Gatehouse:AdminToken"] ?? ""));
@@ -63,6 +65,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton<PollerWakeup>();
         builder.Services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
         builder.Services.AddSingleton<IRecomposeObserver, CrashInjection>();
+        push.AddServices(builder.Services);
         builder.Services.AddSingleton<Recomposer>();
         builder.Services.AddSingleton<Sweeper>();
         builder.Services.AddSingleton<IImportJournal>(sp => new BlobImportJournal(storage, layout));
@@ -100,6 +103,7 @@ public static class GatehouseApp
             "Gatehouse storage: tables {TableEndpoint}, blobs {BlobEndpoint}, queues {QueueEndpoint}",
             storage.Tables.Uri, storage.Blobs.Uri, storage.Queues.Uri);
         app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", issuer.Description);
+        app.Logger.LogInformation("Data planes are pushed to through {PushHub}", push.Description);
 
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
@@ -120,7 +124,9 @@ public static class GatehouseApp
             .UseMiddleware<AdminTokenMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>());
         // Data planes authenticate with their client certificate, never the admin token.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(DataPlaneEndpoints.Prefix), dataPlane => dataPlane
+        // The push hub is under /v1/dp too, but its listeners carry the access token negotiate gave them.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(DataPlaneEndpoints.Prefix)
+            && !context.Request.Path.StartsWithSegments(LocalDataPlaneHub.Path), dataPlane => dataPlane
             .UseMiddleware<ApiErrorMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>()
             .UseMiddleware<DataPlaneAuthenticationMiddleware>());
@@ -132,6 +138,7 @@ public static class GatehouseApp
         app.MapDpCertificates();
         app.MapNodes();
         app.MapDataPlaneApi();
+        push.MapHub(app);
         app.MapFunctions();
         return app;
     }

@@ -12,6 +12,9 @@ public enum RecomposeStep
     /// <summary>The pointer has moved; the message is not yet deleted.</summary>
     PointerMoved,
 
+    /// <summary>The pointer has moved and notifying the data planes failed; they learn of the snapshot at their next poll.</summary>
+    NotifyFailed,
+
     /// <summary>A batch of a multi-commit import is committed, and more are to come: the import's marker is on the revision.</summary>
     ImportBatchCommitted,
 }

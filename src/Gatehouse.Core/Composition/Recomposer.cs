@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes.Push;
 
 namespace Gatehouse.Core.Composition;
 
@@ -34,11 +35,12 @@ public enum RecomposeOutcome
 /// content-addressed, so writing it again is harmless; the pointer moves only forward, by ETag.
 /// A crash at any step leaves either the old pointer (and work owed, which the next delivery
 /// or sweep does) or the new one. After a standard control plane is composed, the groups it is
-/// in are asked to recompose too.
+/// in are asked to recompose too. Once the pointer has moved, the target's data planes are
+/// notified (each group notifies its own when it is composed in turn).
 /// </summary>
 public sealed class Recomposer(
     IEntityReader reader, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
-    IRecomposeQueue queue, IRecomposeObserver observer, TimeProvider clock)
+    IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
@@ -95,11 +97,31 @@ public sealed class Recomposer(
                         await queue.EnqueueAsync(group, cancellationToken).ConfigureAwait(false);
                     }
                 }
+                await NotifyAsync(controlPlane, next.Hash, cancellationToken).ConfigureAwait(false);
                 return (RecomposeOutcome.Composed, next);
             }
             // Another worker moved the pointer meanwhile; read again (it may already be past us).
         }
         throw new InvalidOperationException($"Could not move the snapshot pointer of control plane {controlPlane} after {MaxAttempts} attempts.");
+    }
+
+    /// <summary>
+    /// Push is an accelerator: sidecars poll too, so a failed notification costs them at most a poll
+    /// interval. It must not fail the recomposition, whose work (the pointer) is already done and
+    /// durable; a retried message would find it up to date and notify nobody anyway. The edge's
+    /// notifier logs its failures; this catch only keeps a notifier that throws from undoing that.
+    /// (A crash between the pointer move and this call likewise leaves the sidecars to their poll.)
+    /// </summary>
+    private async Task NotifyAsync(Guid controlPlane, string configHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await notifier.NotifyAsync(controlPlane, configHash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            observer.Reached(controlPlane, RecomposeStep.NotifyFailed);
+        }
     }
 
     private async Task<ComposableState?> ReadOneAsync(

@@ -1,3 +1,4 @@
+using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Http;
@@ -5,8 +6,8 @@ using Gatehouse.Functions.Http;
 namespace Gatehouse.Functions.DataPlanes;
 
 /// <summary>
-/// The data plane API, Gatehouse's own (documented in the README): <c>GET /v1/dp/config</c>
-/// and <c>POST /v1/dp/heartbeat</c>. The control plane is the one the client certificate is
+/// The data plane API, Gatehouse's own (documented in the README): <c>GET /v1/dp/config</c>,
+/// <c>POST /v1/dp/heartbeat</c> and <c>POST /v1/dp/negotiate</c>. The control plane is the one the client certificate is
 /// pinned to (<see cref="DataPlaneAuthenticationMiddleware"/>); no URL names it, so a data
 /// plane cannot ask for another's config.
 /// </summary>
@@ -74,6 +75,17 @@ internal static class DataPlaneEndpoints
                 config_sync_status = view.SyncStatus,
                 compatibility_status = NodeJson.Write(view.Compatibility),
             }, ApiJson.Options);
+        });
+
+        // Where the node listens for pushes: SignalR's negotiate redirect ({url, accessToken}), for
+        // the in-process hub or Azure SignalR Service alike, scoped to the certificate's control plane.
+        group.MapPost("/negotiate", async (HttpContext context, IDataPlaneNegotiator negotiator, CancellationToken ct) =>
+        {
+            var nodeId = NodeId(context.Request.Query["node_id"].ToString());
+            var hub = await negotiator.NegotiateAsync(context.DataPlaneIdentity().ControlPlaneId, nodeId.ToString(), ct);
+            context.Response.Headers.CacheControl = "no-store";
+            // SignalR's own names (camelCase accessToken), which the API's snake_case policy would rewrite.
+            return Results.Text(System.Text.Json.JsonSerializer.Serialize(new { url = hub.Url, accessToken = hub.AccessToken }), "application/json");
         });
     }
 

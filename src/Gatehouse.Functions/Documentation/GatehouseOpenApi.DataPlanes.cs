@@ -167,5 +167,27 @@ internal static partial class GatehouseOpenApi
             body: DpReference("Heartbeat"), secured: false);
         heartbeat["security"] = dataPlane.DeepClone();
         paths[$"{DataPlaneEndpoints.Prefix}/heartbeat"] = new JsonObject { ["post"] = heartbeat };
+
+        var negotiate = Operation("Data plane API",
+            "SignalR's negotiate redirect: the hub URL and an access token for this control plane's push group (listen only).",
+            Responses(("200", "{url, accessToken}", new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray("url", "accessToken"),
+                ["properties"] = new JsonObject
+                {
+                    ["url"] = new JsonObject { ["type"] = "string", ["format"] = "uri" },
+                    ["accessToken"] = new JsonObject { ["type"] = "string" },
+                },
+            }), ("400", "node_id missing or not a UUID", error), refused), secured: false);
+        negotiate["security"] = dataPlane.DeepClone();
+        negotiate["parameters"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "node_id",
+            ["in"] = "query",
+            ["required"] = true,
+            ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
+        });
+        paths[$"{DataPlaneEndpoints.Prefix}/negotiate"] = new JsonObject { ["post"] = negotiate };
     }
 }

@@ -23,20 +23,6 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
-    private sealed class StaticToken(string token) : TokenCredential
-    {
-        public List<TokenRequestContext> Requests { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Requests.Add(requestContext);
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
-    }
-
     private KeyVaultCertificateClient Certificates(TokenCredential? credential = null) =>
         new(_vault.VaultUri, credential ?? new StaticToken(FakeKeyVault.Token), _vault.Trusting(new KeyVaultCertificateClientOptions()));
 

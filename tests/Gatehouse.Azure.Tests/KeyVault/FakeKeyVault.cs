@@ -1,19 +1,11 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Azure.Tests.KeyVault;
 
@@ -33,17 +25,11 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     public const string Token = "fake-vault-token";
     public const string Tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-    private readonly WebApplication _app;
+    private LoopbackHttpsService _host = null!;
 
-    private FakeKeyVault(WebApplication app, X509Certificate2 tls)
-    {
-        _app = app;
-        TlsCertificate = tls;
-    }
+    public X509Certificate2 TlsCertificate => _host.TlsCertificate;
 
-    public X509Certificate2 TlsCertificate { get; }
-
-    public Uri VaultUri { get; private set; } = null!;
+    public Uri VaultUri => _host.Uri;
 
     /// <summary>How many polls of a new operation answer <c>inProgress</c> before it completes.</summary>
     public int InProgressPolls { get; set; } = 1;
@@ -95,38 +81,16 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     public static async Task<FakeKeyVault> StartAsync()
     {
-        var tls = LoopbackCertificate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tls)));
-        var app = builder.Build();
-        var vault = new FakeKeyVault(app, tls);
-        vault.Map(app);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        vault.VaultUri = new Uri(address.TrimEnd('/') + "/");
+        var vault = new FakeKeyVault();
+        vault._host = await LoopbackHttpsService.StartAsync(vault.Map);
         return vault;
     }
 
     /// <summary>Client options that trust this vault's TLS certificate, and do not retry (so each answer is seen as it is).</summary>
     public TOptions Trusting<TOptions>(TOptions options)
-        where TOptions : ClientOptions
-    {
-        var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == TlsCertificate.Thumbprint,
-        };
-        options.Transport = new HttpClientTransport(new HttpClient(handler));
-        options.Retry.MaxRetries = 0;
-        return options;
-    }
+        where TOptions : ClientOptions => _host.Trusting(options, retries: 0);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        TlsCertificate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private void Map(WebApplication app)
     {
@@ -360,17 +324,5 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message } }), context.RequestAborted);
-    }
-
-    private static X509Certificate2 LoopbackCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        // Through PKCS#12, so that the TLS stack gets a key it can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }

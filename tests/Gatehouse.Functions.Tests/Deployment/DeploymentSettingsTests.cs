@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Gatehouse.Azure.SignalR;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Testing;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +30,7 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__DataPlane__TrustForwardedClientCert"] = "false: the function app does not have client certificates enabled, so the header would be anyone's to send",
         ["Gatehouse__DataPlane__HttpsPort"] = "Kestrel's own TLS endpoint, for local runs; on Azure App Service terminates TLS",
         ["Gatehouse__DataPlane__ServerCertificateFile"] = "read only with HttpsPort",
+        ["Gatehouse__SignalR__ConnectionString"] = "the access key form; the SignalR Service infra/ creates refuses keys, so the endpoint and the identity are set instead",
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host when it starts the app",
     };
 
@@ -55,6 +58,7 @@ public sealed partial class DeploymentSettingsTests
             "Gatehouse__AdminToken", "Gatehouse__PublicUrl", "Gatehouse__Recompose__Local", "Gatehouse__Storage__Prefix",
             "GatehouseStorage", "GatehouseStorage__tableServiceUri", "GatehouseStorage__blobServiceUri", "GatehouseStorage__queueServiceUri",
             "GatehouseStorage__credential", "GatehouseStorage__clientId", "FUNCTIONS_CUSTOMHANDLER_PORT",
+            "Gatehouse__SignalR__Endpoint", "Gatehouse__SignalR__ConnectionString", "Gatehouse__SignalR__credential", "Gatehouse__SignalR__clientId",
         }, new SortedSet<string>(read));
     }
 
@@ -173,6 +177,9 @@ public sealed partial class DeploymentSettingsTests
             Assert.Equal(new Uri("https://stexample.blob.core.windows.net/"), storage.Blobs.Uri);
             Assert.Equal(new Uri("https://stexample.queue.core.windows.net/"), storage.Queues.Uri);
             Assert.Equal("", app.Services.GetRequiredService<StorageLayout>().Prefix);
+            // Push goes through Azure SignalR Service with the identity, not the in-process hub.
+            Assert.Equal(new Uri("https://example.invalid"), app.Services.GetRequiredService<SignalRServiceClient>().Endpoint);
+            Assert.IsType<SignalRServiceNegotiator>(app.Services.GetRequiredService<IDataPlaneNegotiator>());
             var hosted = app.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
             Assert.DoesNotContain(typeof(RecomposePoller), hosted);
             Assert.DoesNotContain(typeof(SweepTimer), hosted);

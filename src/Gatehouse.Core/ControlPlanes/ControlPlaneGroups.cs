@@ -1,4 +1,5 @@
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Core.ControlPlanes;
@@ -8,7 +9,7 @@ namespace Gatehouse.Core.ControlPlanes;
 /// or removed per call, a control plane in at most 5 groups, no groups inside groups. Every
 /// change asks for the group to be recomposed.
 /// </summary>
-public sealed class ControlPlaneGroups(IControlPlaneStore controlPlanes, IGroupMembershipStore memberships, IRecomposeQueue recompose)
+public sealed class ControlPlaneGroups(IControlPlaneStore controlPlanes, IGroupMembershipStore memberships, IRecomposeQueue recompose, INodeStore nodes)
 {
     public const int MaxMembers = 256;
     public const int MaxPerCall = 50;
@@ -161,6 +162,13 @@ public sealed class ControlPlaneGroups(IControlPlaneStore controlPlanes, IGroupM
             else if (state.GroupsOf(joining[i]).Count >= MaxGroupsPerMember)
             {
                 errors.Add(new InvalidParameter(field, $"control plane {joining[i]} is already in {MaxGroupsPerMember} groups, the most allowed", "invalid"));
+            }
+            else if (await nodes.CountAsync(joining[i], cancellationToken).ConfigureAwait(false) is > 0 and var count)
+            {
+                // Konnect's rule: a member's data planes would run only the member's part of the group's config.
+                errors.Add(new InvalidParameter(field,
+                    $"control plane {joining[i]} has {count} data plane node(s); members of a group may not have any (connect them to the group, and delete the member's nodes)",
+                    "invalid"));
             }
         }
         if (errors.Count > 0)

@@ -1,14 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Gatehouse.Azure.Tables;
-using Gatehouse.Functions;
-using Gatehouse.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Bench;
 
@@ -20,63 +13,45 @@ namespace Gatehouse.Bench;
 /// </summary>
 internal static class ApiCreateThroughput
 {
-    private const string Token = "bench-admin-token-0123456789abcdef";
-
     public static async Task RunAsync(string[] args)
     {
         var perCase = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
-        await using var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: 1024);
-        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var bench = await BenchApp.StartAsync(1024);
+        var http = bench.Http;
+
+        var controlPlanes = new List<string>();
+        for (var i = 0; i < 8; i++)
         {
-            ["GatehouseStorage"] = azurite.ConnectionString,
-            ["Gatehouse:AdminToken"] = Token,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await app.StartAsync();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-
-            var controlPlanes = new List<string>();
-            for (var i = 0; i < 8; i++)
-            {
-                using var created = await http.PostAsync("/v2/control-planes", Json($$"""{"name":"bench-{{i}}"}"""));
-                var body = await created.Content.ReadAsStringAsync();
-                controlPlanes.Add(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
-            }
-
-            var table = new TableServiceClient(azurite.Connection.TableEndpoint, azurite.Connection.Credential).GetTableClient("benchraw");
-            await table.CreateIfNotExistsAsync();
-
-            var counter = 0;
-            Task ApiCreate(string cp) => Send(http, $"/v2/control-planes/{cp}/core-entities/services",
-                $$"""{"name":"svc-{{Interlocked.Increment(ref counter)}}","host":"backend.internal","tags":["bench"]}""");
-            Task RawInsert(int writer) => table.AddEntityAsync(new TableEntity($"p{writer}", $"{Interlocked.Increment(ref counter):D9}")
-            {
-                ["Body"] = """{"name":"svc","host":"backend.internal","port":80,"protocol":"http","retries":5}""",
-            });
-
-            // Warm up both paths.
-            await RunAsync(20, 1, w => ApiCreate(controlPlanes[0]));
-            await RunAsync(20, 1, RawInsert);
-
-            Console.WriteLine($"Entity creates against Azurite, {perCase} per case (service bodies, ~200 bytes).");
-            Console.WriteLine();
-            Console.WriteLine($"{"case",-46} {"ops/s",9} {"p50 ms",8} {"p99 ms",8}");
-            var rawSequential = await Report("raw Table insert, 1 writer", perCase, 1, RawInsert);
-            var apiSequential = await Report("API create, 1 writer, 1 control plane", perCase, 1, _ => ApiCreate(controlPlanes[1]));
-            var rawParallel = await Report("raw Table insert, 8 writers", perCase, 8, RawInsert);
-            await Report("API create, 8 writers, 1 control plane", perCase, 8, _ => ApiCreate(controlPlanes[2]));
-            var apiParallel = await Report("API create, 8 writers, 8 control planes", perCase, 8, w => ApiCreate(controlPlanes[w]));
-            Console.WriteLine();
-            Console.WriteLine($"API/raw throughput, 1 writer: {apiSequential / rawSequential:F2}   8 writers on 8 control planes: {apiParallel / rawParallel:F2}");
+            using var created = await http.PostAsync("/v2/control-planes", Json($$"""{"name":"bench-{{i}}"}"""));
+            var body = await created.Content.ReadAsStringAsync();
+            controlPlanes.Add(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
         }
-        finally
+
+        var table = new TableServiceClient(bench.Azurite.Connection.TableEndpoint, bench.Azurite.Connection.Credential).GetTableClient("benchraw");
+        await table.CreateIfNotExistsAsync();
+
+        var counter = 0;
+        Task ApiCreate(string cp) => Send(http, $"/v2/control-planes/{cp}/core-entities/services",
+            $$"""{"name":"svc-{{Interlocked.Increment(ref counter)}}","host":"backend.internal","tags":["bench"]}""");
+        Task RawInsert(int writer) => table.AddEntityAsync(new TableEntity($"p{writer}", $"{Interlocked.Increment(ref counter):D9}")
         {
-            await app.StopAsync();
-        }
+            ["Body"] = """{"name":"svc","host":"backend.internal","port":80,"protocol":"http","retries":5}""",
+        });
+
+        // Warm up both paths.
+        await RunAsync(20, 1, w => ApiCreate(controlPlanes[0]));
+        await RunAsync(20, 1, RawInsert);
+
+        Console.WriteLine($"Entity creates against Azurite, {perCase} per case (service bodies, ~200 bytes).");
+        Console.WriteLine();
+        Console.WriteLine($"{"case",-46} {"ops/s",9} {"p50 ms",8} {"p99 ms",8}");
+        var rawSequential = await Report("raw Table insert, 1 writer", perCase, 1, RawInsert);
+        var apiSequential = await Report("API create, 1 writer, 1 control plane", perCase, 1, _ => ApiCreate(controlPlanes[1]));
+        var rawParallel = await Report("raw Table insert, 8 writers", perCase, 8, RawInsert);
+        await Report("API create, 8 writers, 1 control plane", perCase, 8, _ => ApiCreate(controlPlanes[2]));
+        var apiParallel = await Report("API create, 8 writers, 8 control planes", perCase, 8, w => ApiCreate(controlPlanes[w]));
+        Console.WriteLine();
+        Console.WriteLine($"API/raw throughput, 1 writer: {apiSequential / rawSequential:F2}   8 writers on 8 control planes: {apiParallel / rawParallel:F2}");
     }
 
     private static async Task<double> Report(string name, int operations, int writers, Func<int, Task> operation)

@@ -1,14 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.Composition;
-using Gatehouse.Functions;
-using Gatehouse.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Bench;
@@ -22,65 +16,47 @@ namespace Gatehouse.Bench;
 /// </summary>
 internal static class ImportThroughput
 {
-    private const string Token = "bench-admin-token-0123456789abcdef";
-
     public static async Task RunAsync(string[] args)
     {
         var services = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
-        await using var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: 2048);
-        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["GatehouseStorage"] = azurite.ConnectionString,
-            ["Gatehouse:AdminToken"] = Token,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await app.StartAsync();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            var snapshots = app.Services.GetRequiredService<ISnapshotStore>();
-            using var created = await http.PostAsync("/v2/control-planes", new StringContent("""{"name":"imports"}""", Encoding.UTF8, "application/json"));
-            var cp = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await using var bench = await BenchApp.StartAsync(2048, TimeSpan.FromMinutes(10));
+        var http = bench.Http;
+        var snapshots = bench.Services.GetRequiredService<ISnapshotStore>();
+        using var created = await http.PostAsync("/v2/control-planes", new StringContent("""{"name":"imports"}""", Encoding.UTF8, "application/json"));
+        var cp = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
-            Console.WriteLine($"Import through the API against Azurite: {services:N0} services, each with a route and a plugin ({services * 3:N0} entities).");
-            var revision = 0L;
-            async Task RunCaseAsync(string name, string file)
+        Console.WriteLine($"Import through the API against Azurite: {services:N0} services, each with a route and a plugin ({services * 3:N0} entities).");
+        var revision = 0L;
+        async Task RunCaseAsync(string name, string file)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            using var response = await http.PutAsync($"/v2/control-planes/{cp}/declarative-config", new StringContent(file, Encoding.UTF8, "application/json"));
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
             {
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                using var response = await http.PutAsync($"/v2/control-planes/{cp}/declarative-config", new StringContent(file, Encoding.UTF8, "application/json"));
-                var body = await response.Content.ReadAsStringAsync();
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new InvalidOperationException($"{name}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
-                }
-                var answered = clock.Elapsed;
-                var result = JsonDocument.Parse(body).RootElement;
-                var after = result.GetProperty("revision").GetInt64();
-                while ((await snapshots.GetPointerAsync(Guid.Parse(cp), CancellationToken.None))?.Revision < after)
-                {
-                    await Task.Delay(5);
-                }
-                var summary = result.GetProperty("summary");
-                // Where the time goes: this process (the app: parse, plan, validate, serialize) against Azurite's.
-                var appCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
-                Console.WriteLine(
-                    $"{name,-22} {summary.GetProperty("creating").GetInt32(),6} created {summary.GetProperty("updating").GetInt32(),6} updated " +
-                    $"{summary.GetProperty("deleting").GetInt32(),6} deleted {summary.GetProperty("unchanged").GetInt32(),6} unchanged | " +
-                    $"answered in {answered.TotalMilliseconds,8:F0} ms, {after - revision,4} commits | snapshot current after {clock.Elapsed.TotalMilliseconds,8:F0} ms | app CPU {appCpu,7:F0} ms");
-                revision = after;
+                throw new InvalidOperationException($"{name}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
             }
+            var answered = clock.Elapsed;
+            var result = JsonDocument.Parse(body).RootElement;
+            var after = result.GetProperty("revision").GetInt64();
+            while ((await snapshots.GetPointerAsync(Guid.Parse(cp), CancellationToken.None))?.Revision < after)
+            {
+                await Task.Delay(5);
+            }
+            var summary = result.GetProperty("summary");
+            // Where the time goes: this process (the app: parse, plan, validate, serialize) against Azurite's.
+            var appCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            Console.WriteLine(
+                $"{name,-22} {summary.GetProperty("creating").GetInt32(),6} created {summary.GetProperty("updating").GetInt32(),6} updated " +
+                $"{summary.GetProperty("deleting").GetInt32(),6} deleted {summary.GetProperty("unchanged").GetInt32(),6} unchanged | " +
+                $"answered in {answered.TotalMilliseconds,8:F0} ms, {after - revision,4} commits | snapshot current after {clock.Elapsed.TotalMilliseconds,8:F0} ms | app CPU {appCpu,7:F0} ms");
+            revision = after;
+        }
 
-            await RunCaseAsync("first import", File(services, changedEvery: 0, removedEvery: 0));
-            await RunCaseAsync("same file again", File(services, changedEvery: 0, removedEvery: 0));
-            await RunCaseAsync("10% changed, 10% gone", File(services, changedEvery: 10, removedEvery: 10));
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        await RunCaseAsync("first import", File(services, changedEvery: 0, removedEvery: 0));
+        await RunCaseAsync("same file again", File(services, changedEvery: 0, removedEvery: 0));
+        await RunCaseAsync("10% changed, 10% gone", File(services, changedEvery: 10, removedEvery: 10));
     }
 
     private static string File(int services, int changedEvery, int removedEvery)

@@ -1,13 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Gatehouse.Core.Composition;
-using Gatehouse.Functions;
-using Gatehouse.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Bench;
@@ -19,59 +13,41 @@ namespace Gatehouse.Bench;
 /// </summary>
 internal static class RecomposeLatency
 {
-    private const string Token = "bench-admin-token-0123456789abcdef";
-
     public static async Task RunAsync(string[] args)
     {
         var writes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
-        await using var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: 1024);
-        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["GatehouseStorage"] = azurite.ConnectionString,
-            ["Gatehouse:AdminToken"] = Token,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await app.StartAsync();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            var snapshots = app.Services.GetRequiredService<ISnapshotStore>();
+        await using var bench = await BenchApp.StartAsync(1024);
+        var http = bench.Http;
+        var snapshots = bench.Services.GetRequiredService<ISnapshotStore>();
 
-            using var created = await http.PostAsync("/v2/control-planes", Json("""{"name":"latency"}"""));
-            var cp = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-            var id = Guid.Parse(cp);
+        using var created = await http.PostAsync("/v2/control-planes", Json("""{"name":"latency"}"""));
+        var cp = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var id = Guid.Parse(cp);
 
-            var latencies = new List<double>();
-            for (var i = 0; i < writes + 10; i++)
+        var latencies = new List<double>();
+        for (var i = 0; i < writes + 10; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var write = await http.PostAsync($"/v2/control-planes/{cp}/core-entities/services", Json($$"""{"name":"s{{i}}","host":"h.internal"}"""));
+            if ((int)write.StatusCode != 201)
             {
-                var clock = Stopwatch.StartNew();
-                using var write = await http.PostAsync($"/v2/control-planes/{cp}/core-entities/services", Json($$"""{"name":"s{{i}}","host":"h.internal"}"""));
-                if ((int)write.StatusCode != 201)
-                {
-                    throw new InvalidOperationException($"write answered {(int)write.StatusCode}");
-                }
-                var written = clock.Elapsed;
-                // Revision i+1 is this write's: each create bumps it by one.
-                while ((await snapshots.GetPointerAsync(id, CancellationToken.None))?.Revision < i + 1 || (await snapshots.GetPointerAsync(id, CancellationToken.None)) is null)
-                {
-                    await Task.Delay(2);
-                }
-                if (i >= 10)
-                {
-                    latencies.Add((clock.Elapsed - written).TotalMilliseconds);
-                }
+                throw new InvalidOperationException($"write answered {(int)write.StatusCode}");
             }
-            latencies.Sort();
-            double P(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
-            Console.WriteLine($"Write -> snapshot pointer latency against Azurite, {latencies.Count} writes (after 10 warm-up), one at a time:");
-            Console.WriteLine($"p50 {P(0.50):F1} ms   p90 {P(0.90):F1} ms   p99 {P(0.99):F1} ms   max {latencies[^1]:F1} ms   (target p99 <= 500 ms)");
+            var written = clock.Elapsed;
+            // Revision i+1 is this write's: each create bumps it by one.
+            while ((await snapshots.GetPointerAsync(id, CancellationToken.None))?.Revision < i + 1 || (await snapshots.GetPointerAsync(id, CancellationToken.None)) is null)
+            {
+                await Task.Delay(2);
+            }
+            if (i >= 10)
+            {
+                latencies.Add((clock.Elapsed - written).TotalMilliseconds);
+            }
         }
-        finally
-        {
-            await app.StopAsync();
-        }
+        latencies.Sort();
+        double P(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+        Console.WriteLine($"Write -> snapshot pointer latency against Azurite, {latencies.Count} writes (after 10 warm-up), one at a time:");
+        Console.WriteLine($"p50 {P(0.50):F1} ms   p90 {P(0.90):F1} ms   p99 {P(0.99):F1} ms   max {latencies[^1]:F1} ms   (target p99 <= 500 ms)");
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

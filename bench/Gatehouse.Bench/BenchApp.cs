@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using Gatehouse.Functions;
+using Gatehouse.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gatehouse.Bench;
+
+/// <summary>
+/// The app as the benchmarks drive it: its own Azurite, the app on a free loopback port with
+/// warnings-only logging, and an HTTP client carrying the admin token. Disposing stops both.
+/// </summary>
+internal sealed class BenchApp : IAsyncDisposable
+{
+    private const string Token = "bench-admin-token-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    private BenchApp(AzuriteProcess azurite, WebApplication app, HttpClient http)
+    {
+        Azurite = azurite;
+        _app = app;
+        Http = http;
+    }
+
+    public AzuriteProcess Azurite { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<BenchApp> StartAsync(int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null)
+    {
+        var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: azuriteMemoryMegabytes);
+        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GatehouseStorage"] = azurite.ConnectionString,
+            ["Gatehouse:AdminToken"] = Token,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient { BaseAddress = new Uri(address), Timeout = httpTimeout ?? TimeSpan.FromSeconds(100) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return new BenchApp(azurite, app, http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}

@@ -72,18 +72,22 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         app.Client.PutAsync($"/v2/control-planes/{cp}/declarative-config{(dryRun ? "?dry_run=true" : "")}",
             new StringContent(document.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
 
-    private static async Task<JsonObject> ExportAsync(RunningApp app, string cp, string? hashNot = null)
+    private static async Task<JsonObject> ExportAsync(RunningApp app, string cp, string? hashNot = null) =>
+        await ExportWhenAsync(app, cp, (hash, _) => hashNot is null || hash != hashNot);
+
+    /// <summary>The exported snapshot once <paramref name="ready"/> holds for it (given its hash), within 20 s.</summary>
+    private static async Task<JsonObject> ExportWhenAsync(RunningApp app, string cp, Func<string, JsonObject, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            var expected = await (await app.Client.GetAsync($"/v2/control-planes/{cp}/expected-config-hash", Ct)).ExpectAsync(HttpStatusCode.OK);
-            var revision = await (await app.Client.GetAsync($"/v2/control-planes/{cp}/declarative-config", Ct)).ExpectAsync(HttpStatusCode.OK);
-            if (hashNot is null || expected.GetProperty("expected_hash").GetString() != hashNot)
+            var response = await app.Client.GetAsync($"/v2/control-planes/{cp}/declarative-config", Ct);
+            var config = JsonNode.Parse((await response.ExpectAsync(HttpStatusCode.OK)).GetRawText())!.AsObject();
+            if (ready(response.Headers.ETag!.Tag.Trim('"'), config))
             {
-                return JsonNode.Parse(revision.GetRawText())!.AsObject();
+                return config;
             }
-            Assert.True(DateTime.UtcNow < deadline, "the snapshot never moved");
+            Assert.True(DateTime.UtcNow < deadline, $"the snapshot never got there: {config.ToJsonString()[..Math.Min(300, config.ToJsonString().Length)]}");
             await Task.Delay(50, Ct);
         }
     }
@@ -236,7 +240,6 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
                 ["routes"] = new JsonArray(new JsonObject { ["name"] = $"route-{i:D3}", ["paths"] = new JsonArray($"/svc-{i}") }),
             });
         }
-        var before = (await (await app.Client.GetAsync($"/v2/control-planes/{cp}/expected-config-hash", Ct)).ExpectAsync(HttpStatusCode.OK));
         var result = await (await ImportAsync(app, cp, new JsonObject { ["_format_version"] = "3.0", ["services"] = services }))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(300, result.GetProperty("summary").GetProperty("creating").GetInt32());
@@ -244,7 +247,8 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
 
         var swappedA = await (await app.Client.GetAsync(root + "/services/a", Ct)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(b.GetProperty("id").GetString(), swappedA.GetProperty("id").GetString());
-        var exported = await ExportAsync(app, cp, before.GetProperty("expected_hash").GetString());
+        // The two services written before the import may reach the snapshot first: wait for the import's.
+        var exported = await ExportWhenAsync(app, cp, (_, config) => config["services"]?.AsArray().Count == 152);
         Assert.Equal(152, exported["services"]!.AsArray().Count);
         Assert.Equal(150, exported["routes"]!.AsArray().Count);
         // Several commits (the revision moved by more than one), and the last one cleared the import's marker: writes go through.

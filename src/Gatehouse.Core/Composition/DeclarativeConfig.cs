@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
@@ -15,8 +14,8 @@ public sealed record RenderedConfig(ReadOnlyMemory<byte> Json, ConfigHash Hashes
 
 /// <summary>
 /// Renders a control plane's entities as Kong declarative configuration (<c>_format_version: "3.0"</c>),
-/// the document a DB-less Kong loads through <c>POST /config</c> and decK keeps in git, and hashes
-/// it as it goes. Deterministic: the same entities give byte-identical output, whatever order they
+/// the document a DB-less Kong loads through <c>POST /config</c> and decK keeps in git, with its
+/// hashes (<see cref="ConfigHash.Of"/>). Deterministic: the same entities give byte-identical output, whatever order they
 /// come in.
 /// <list type="bullet">
 /// <item>collections in a fixed order, entities sorted by id, fields in Kong's schema order;</item>
@@ -73,8 +72,6 @@ public static class DeclarativeConfig
         // Sized for the whole document up front (entities render to a few hundred bytes each), so a
         // large group is not copied through every doubling of the buffer.
         var output = new ArrayBufferWriter<byte>(Math.Max(1 << 16, entities.Values.Sum(list => list.Count) * 320));
-        using var rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var sectionHashes = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var writer = new Utf8JsonWriter(output, s_options))
         {
             writer.WriteStartObject();
@@ -86,42 +83,13 @@ public static class DeclarativeConfig
                 {
                     continue;
                 }
-                var schema = KongSchemas.Find(collection)!;
-                var sorted = items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
                 writer.WritePropertyName(key);
-                // The section is written in place and hashed where it lies: no copy of it is made.
-                writer.Flush();
-                var start = output.WrittenCount;
-                WriteSection(writer, schema, sorted, children, nest: true);
-                writer.Flush();
-                var section = output.WrittenSpan[start..];
-
-                switch (key)
-                {
-                    case "routes" or "services" or "plugins":
-                        sectionHashes[key] = Md5(section);
-                        break;
-                    case "upstreams":
-                        // The balancer hashes: upstreams without their targets, and the targets on their own.
-                        sectionHashes[key] = Md5(WriteSection(schema, sorted, children, nest: false));
-                        break;
-                    default:
-                        rest.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
-                        rest.AppendData(section);
-                        break;
-                }
+                WriteSection(writer, KongSchemas.Find(collection)!, [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children);
             }
             writer.WriteEndObject();
         }
-
-        var targets = Of("targets");
-        var targetsHash = targets.Count == 0
-            ? Md5([])
-            : Md5(WriteSection(Targets.Schema, [.. targets.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children, nest: false));
-        string Section(string key) => sectionHashes.GetValueOrDefault(key) ?? Md5([]);
-        var hashes = ConfigHash.Combine(Section("routes"), Section("services"), Section("plugins"), Section("upstreams"), targetsHash,
-            Convert.ToHexStringLower(rest.GetHashAndReset()));
-        return new RenderedConfig(output.WrittenMemory, hashes);
+        // Hashed from the bytes, by the same code a data plane checks them with.
+        return new RenderedConfig(output.WrittenMemory, ConfigHash.Of(output.WrittenSpan));
     }
 
     private sealed record Children(
@@ -130,28 +98,14 @@ public static class DeclarativeConfig
         Dictionary<string, List<JsonObject>> Members,
         Dictionary<string, JsonObject> Consumers);
 
-    /// <summary>A section on its own, for the hashes that are not of a section as the document holds it.</summary>
-    private static byte[] WriteSection(EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, bool nest)
-    {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, sorted.Count * 512));
-        using (var writer = new Utf8JsonWriter(buffer, s_options))
-        {
-            WriteSection(writer, schema, sorted, children, nest);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteSection(Utf8JsonWriter writer, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, bool nest)
+    private static void WriteSection(Utf8JsonWriter writer, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children)
     {
         writer.WriteStartArray();
         foreach (var entity in sorted)
         {
             writer.WriteStartObject();
             WriteFields(writer, schema, entity, except: null);
-            if (nest)
-            {
-                WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
-            }
+            WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -239,6 +193,4 @@ public static class DeclarativeConfig
         }
         return groups;
     }
-
-    private static string Md5(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
 }

@@ -13,7 +13,7 @@ public sealed class DeclarativeConfigTests
     private static readonly EntityProcessor s_processor = new(TimeProvider.System);
 
     /// <summary>A control plane holding every entity type, built through Kong's write pipeline.</summary>
-    private static Dictionary<string, List<JsonObject>> Everything()
+    internal static Dictionary<string, List<JsonObject>> Everything()
     {
         var set = new Dictionary<string, List<JsonObject>>();
         JsonObject Add(EntitySchema schema, object body)
@@ -47,7 +47,7 @@ public sealed class DeclarativeConfigTests
         return set;
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> View(Dictionary<string, List<JsonObject>> set) =>
+    internal static IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> View(Dictionary<string, List<JsonObject>> set) =>
         set.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value);
 
     [Fact]
@@ -122,14 +122,9 @@ public sealed class DeclarativeConfigTests
     }
 
     [Fact]
-    public void The_routes_services_and_plugins_hashes_are_of_their_sections_exactly_as_the_document_holds_them()
+    public void The_document_is_the_bytes_nothing_after_the_closing_brace()
     {
         var rendered = DeclarativeConfig.Write(View(Everything()));
-        var document = rendered.Parse();
-        string Md5Of(string key) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(
-            System.Text.Encoding.UTF8.GetBytes(document[key]!.ToJsonString())));
-        Assert.Equal((Md5Of("routes"), Md5Of("services"), Md5Of("plugins")), (rendered.Hashes.Routes, rendered.Hashes.Services, rendered.Hashes.Plugins));
-        // And the document is the bytes, nothing after the closing brace.
-        Assert.Equal(document.ToJsonString(), System.Text.Encoding.UTF8.GetString(rendered.Json.Span));
+        Assert.Equal(rendered.Parse().ToJsonString(), System.Text.Encoding.UTF8.GetString(rendered.Json.Span));
     }
 }

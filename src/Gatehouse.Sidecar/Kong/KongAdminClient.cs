@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Sidecar.Kong;
+
+/// <summary>
+/// The sidecar's side of a DB-less Kong's Admin API (kong/api/routes): who the node is
+/// (<c>GET /</c>), which config it runs (<c>GET /status</c>), and loading a new one
+/// (<c>POST /config</c>). <c>http.BaseAddress</c> is the Admin API's URL, ending in <c>/</c>.
+/// Applying never throws for what Kong answers or for Kong being away, only when cancelled:
+/// the caller keeps its last good config and tries again.
+/// </summary>
+internal sealed class KongAdminClient(HttpClient http)
+{
+    // check_hash: Kong skips a config it already runs (304) instead of rebuilding its router for nothing.
+    // flatten_errors: a refusal names the entities at fault, which is what an operator can act on.
+    private const string ConfigPath = "config?check_hash=1&flatten_errors=1";
+    private const int MaxReasonChars = 256;
+
+    // Kong reads the string back whatever the escaping; raw UTF-8 keeps the body no bigger than it must be.
+    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    private readonly HttpClient _http = http;
+
+    /// <summary>The md5 hex Kong reports as configuration_hash after loading these bytes as a <c>config</c> string.</summary>
+    /// <remarks>
+    /// Kong hashes the string it was given (kong/db/declarative/init.lua <c>unserialize</c>), and a Lua
+    /// string is the bytes of the UTF-8 text we sent, so this is the md5 of the bytes themselves.
+    /// </remarks>
+    public static string HashOf(ReadOnlySpan<byte> config) => Convert.ToHexStringLower(MD5.HashData(config));
+
+    public async Task<KongNode> GetNodeAsync(CancellationToken cancellationToken)
+    {
+        var root = await GetJsonAsync("", cancellationToken);
+        if (!Guid.TryParse(StringOf(root["node_id"]), out var nodeId)
+            || StringOf(root["hostname"]) is not { } hostname
+            || StringOf(root["version"]) is not { } version)
+        {
+            throw new KongAdminException("Kong's GET / lacks node_id, hostname or version.");
+        }
+        var plugins = (root["plugins"]?["available_on_server"] as JsonObject ?? [])
+            .Select(plugin => new KongPlugin(plugin.Key, StringOf(plugin.Value?["version"])))
+            .OrderBy(plugin => plugin.Name, StringComparer.Ordinal)
+            .ToList();
+        return new KongNode(nodeId, hostname, version, plugins);
+    }
+
+    /// <summary>The hash of the config Kong runs; null when Kong does not report one (it is not DB-less).</summary>
+    public async Task<string?> GetConfigurationHashAsync(CancellationToken cancellationToken) =>
+        StringOf((await GetJsonAsync("status", cancellationToken))["configuration_hash"]);
+
+    public async Task<KongApplyResult> ApplyAsync(ReadOnlyMemory<byte> declarativeConfig, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = RequestBody(declarativeConfig.Span);
+        }
+        catch (ArgumentException)
+        {
+            // Kong would hash a different string than these bytes; nothing to retry, the config is wrong.
+            return new KongApplyResult.Rejected("The configuration is not valid UTF-8.", "[]");
+        }
+        var hash = HashOf(declarativeConfig.Span);
+
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = s_json;
+            using var response = await _http.PostAsync(ConfigPath, content, cancellationToken);
+            var status = (int)response.StatusCode;
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Created or HttpStatusCode.OK:
+                    return new KongApplyResult.Applied(hash);
+                case HttpStatusCode.NotModified:
+                    return new KongApplyResult.Unchanged(hash);
+                case HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge:
+                    return KongRejection.From(status, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+                default:
+                    var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                    return new KongApplyResult.Unavailable($"Kong answered {status}{MessageOf(answer)}", RetryAfterOf(response));
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
+        {
+            return new KongApplyResult.Unavailable(("Kong's Admin API is unreachable: " + exception.Message).Truncate(MaxReasonChars), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new KongApplyResult.Unavailable($"Kong's Admin API did not answer within {_http.Timeout.TotalSeconds:0.#} s.", null);
+        }
+    }
+
+    private static byte[] RequestBody(ReadOnlySpan<byte> config)
+    {
+        var output = new ArrayBufferWriter<byte>(config.Length + 64);
+        using (var writer = new Utf8JsonWriter(output, s_writer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("config"u8, config);
+            writer.WriteEndObject();
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    private async Task<JsonObject> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(path, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new KongAdminException($"Kong answered GET /{path} with {(int)response.StatusCode}{MessageOf(body)}");
+            }
+            return JsonNode.Parse(body) as JsonObject ?? throw new KongAdminException($"Kong's GET /{path} is not a JSON object.");
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException)
+        {
+            throw new KongAdminException($"Kong's GET /{path} failed: {exception.Message}", exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KongAdminException($"Kong's GET /{path} timed out.", exception);
+        }
+    }
+
+    /// <summary>
+    /// Kong sends the seconds left on its loading lock, which may be fractional; .NET's typed header
+    /// only reads whole seconds, so the raw value is read first.
+    /// </summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Retry-After", out var values) || values.FirstOrDefault() is not { } value)
+        {
+            return null;
+        }
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds))
+        {
+            return TimeSpan.FromSeconds(Math.Clamp(seconds, 0, TimeSpan.FromDays(1).TotalSeconds));
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? TimeSpan.FromTicks(Math.Max(0, (date - DateTimeOffset.UtcNow).Ticks))
+            : null;
+    }
+
+    private static string MessageOf(byte[] body)
+    {
+        try
+        {
+            return StringOf((JsonNode.Parse(body) as JsonObject)?["message"]) is { } message ? ": " + message.Truncate(MaxReasonChars) : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+
+    private static string? StringOf(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}

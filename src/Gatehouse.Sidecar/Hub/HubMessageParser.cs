@@ -24,7 +24,7 @@ internal static class HubMessageParser
             {
                 throw new HubProtocolException($"A hub message is a JSON {root.ValueKind}, not an object.");
             }
-            if (!root.TryGetProperty("type", out var typeElement) || !typeElement.TryGetInt32(out var type))
+            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.Number || !typeElement.TryGetInt32(out var type))
             {
                 throw new HubProtocolException("A hub message has no integer 'type'.");
             }

@@ -49,7 +49,7 @@ internal static class HubNegotiation
                 token = String(answer, "accessToken") ?? token;
                 continue;
             }
-            var version = answer.TryGetProperty("negotiateVersion", out var v) && v.TryGetInt32(out var n) ? n : 0;
+            var version = answer.TryGetProperty("negotiateVersion", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : 0;
             // v1 separates the id others may see (connectionId) from the one that reads (connectionToken); v0 has only the former.
             var id = version >= 1 ? String(answer, "connectionToken") : String(answer, "connectionId");
             if (id is null)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Functions.DataPlanes.Push;
+using Gatehouse.Functions.Tests.DataPlanes;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests.Push;
@@ -52,6 +53,24 @@ public sealed class LocalPushTests(StorageFixture storage)
         await (await app.Client.PostJsonAsync($"/v2/control-planes/{b}/core-entities/services", """{"name":"billing","host":"billing.internal"}""")).ExpectAsync(HttpStatusCode.Created);
         await PushOfAsync(app, listenerB, b, config => ServiceNames(config).SequenceEqual(["billing"]));
         Assert.Null(await listenerA.NextOrNullAsync(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task The_official_client_given_what_POST_v1_dp_negotiate_answered_connects_and_hears_its_control_plane()
+    {
+        await using var kit = await DataPlaneKit.StartAsync(storage);
+        var cp = await kit.CreateControlPlaneAsync("negotiated-by-certificate");
+        var (dp, _) = await kit.ConnectAsync(cp);
+        using var response = await dp.PostAsync($"/v1/dp/negotiate?node_id={Guid.NewGuid()}", null, Ct);
+        var hub = await response.ExpectAsync(HttpStatusCode.OK);
+        var url = new Uri(hub.GetProperty("url").GetString()!);
+        // The hub is on the endpoint the data plane asked (the DP HTTPS one), as a sidecar would find it.
+        Assert.Equal(kit.App.DataPlaneAddress!.Authority, url.Authority);
+
+        await using var listener = NodeHubListener.Start(url, hub.GetProperty("accessToken").GetString()!, trustAnyServerCertificate: true);
+        Assert.Equal("WebSocketTransport", (await listener.ExpectAsync("connected")).GetProperty("transport").GetString());
+        await kit.PostEntityAsync(cp, "/services", """{"name":"orders","host":"orders.internal"}""");
+        await PushOfAsync(kit.App, listener, cp, config => ServiceNames(config).SequenceEqual(["orders"]));
     }
 
     [Fact]

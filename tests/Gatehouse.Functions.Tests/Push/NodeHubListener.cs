@@ -50,7 +50,12 @@ internal sealed class NodeHubListener : IAsyncDisposable
         _process.Exited += (_, _) => _events.Writer.TryComplete();
     }
 
-    public static NodeHubListener Start(Uri url, string token, string? invoke = null)
+    /// <summary>
+    /// Starts a listener on <paramref name="url"/> with <paramref name="token"/>, which tries to invoke
+    /// <paramref name="invoke"/> when given. <paramref name="trustAnyServerCertificate"/> is for the data plane
+    /// HTTPS endpoint, whose certificate is self-signed: Node then skips TLS verification (NODE_TLS_REJECT_UNAUTHORIZED=0).
+    /// </summary>
+    public static NodeHubListener Start(Uri url, string token, string? invoke = null, bool trustAnyServerCertificate = false)
     {
         var script = Path.Combine(RepositoryRoot.Path, "tests", "Gatehouse.Functions.Tests", "Push", "hub-listener.cjs");
         if (!File.Exists(Path.Combine(RepositoryRoot.Path, "node_modules", "@microsoft", "signalr", "package.json")))
@@ -65,6 +70,10 @@ internal sealed class NodeHubListener : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot.Path,
         };
+        if (trustAnyServerCertificate)
+        {
+            start.Environment["NODE_TLS_REJECT_UNAUTHORIZED"] = "0";
+        }
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(url.AbsoluteUri);
         start.ArgumentList.Add(token);

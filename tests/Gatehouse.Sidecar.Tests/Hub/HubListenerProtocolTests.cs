@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using Gatehouse.Sidecar.Hub;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Sidecar.Tests.Hub;
+
+/// <summary>The hub client against a scripted server over a real WebSocket: what the wire may do, and what the client does about it.</summary>
+public sealed class HubListenerProtocolTests
+{
+    private const string Cp = "6f2b8f0e-1c1a-4c55-9d59-3f1a2b3c4d5e";
+
+    private static string Push(string hash) =>
+        $$"""{"type":1,"target":"configUpdated","arguments":[{"control_plane_id":"{{Cp}}","config_hash":"{{hash}}"}]}""" + "\u001e";
+
+    [Fact]
+    public async Task A_push_split_over_frames_and_over_WebSocket_messages_arrives_whole()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e");
+            var first = Push("h1");
+            await c.SendAsync(first[..10], first[10..40], first[40..]);
+            var second = Push("h2");
+            await c.SendAsync(second[..25]);
+            await c.SendAsync(second[25..^1]);
+            await c.SendAsync("\u001e");
+            await c.Gone;
+        };
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.True(run.Listener.IsConnected);
+        Assert.Equal($"{Cp}:h1", await run.NextAsync());
+        Assert.Equal($"{Cp}:h2", await run.NextAsync());
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_handshake_reply_pings_pushes_and_messages_to_ignore_can_share_one_frame()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e{\"type\":6}\u001e" + Push("h1")
+                + "{\"type\":3,\"invocationId\":\"1\",\"result\":2}\u001e"
+                + "{\"type\":1,\"target\":\"somethingElse\",\"arguments\":[1]}\u001e"
+                + "{\"type\":2,\"invocationId\":\"1\",\"item\":2}\u001e{\"type\":8,\"sequenceId\":3}\u001e{\"type\":99}\u001e"
+                + Push("h2"));
+            await c.Gone;
+        };
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal($"{Cp}:h1", await run.NextAsync());
+        Assert.Equal($"{Cp}:h2", await run.NextAsync());
+        Assert.Null(await run.NextOrNullAsync(0.3));
+        Assert.Single(server.Connects);
+        Assert.Contains(run.Log.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("somethingElse", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task Server_pings_alone_keep_a_quiet_connection_alive()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e");
+            while (!c.Gone.IsCompleted)
+            {
+                await c.SendAsync("{\"type\":6}\u001e");
+                await Task.Delay(100);
+            }
+        };
+        await using var run = ListenerRun.Start(server, ListenerRun.Fast(serverTimeout: TimeSpan.FromMilliseconds(500)));
+
+        Assert.Equal("connected", await run.NextAsync());
+        // Four server timeouts' worth of pings and nothing else.
+        Assert.Null(await run.NextOrNullAsync(2));
+        Assert.True(run.Listener.IsConnected);
+        Assert.Single(server.Connects);
+        Assert.Equal(1, run.Negotiations);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_given_up_after_the_server_timeout_and_the_client_negotiates_afresh()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        var timeout = TimeSpan.FromMilliseconds(600);
+        await using var run = ListenerRun.Start(server, ListenerRun.Fast(serverTimeout: timeout));
+
+        Assert.Equal("connected", await run.NextAsync());
+        var connectedAt = Stopwatch.StartNew();
+        var first = await server.Accepted.Reader.ReadAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.True(connectedAt.Elapsed >= timeout * 0.9, $"reconnected after {connectedAt.Elapsed}, before the server timeout");
+        Assert.True(first.Gone.IsCompleted, "the silent connection was not dropped");
+        Assert.Equal(2, run.Negotiations);
+        Assert.Equal(["token-1", "token-2"], server.Connects.Select(c => c.AccessToken));
+        Assert.Contains(run.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Nothing heard", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_close_allowing_reconnect_brings_a_fresh_negotiate_and_handshake_and_its_error_is_logged()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e");
+            if (c.Index == 0)
+            {
+                await c.SendAsync("{\"type\":7,\"error\":\"Server is shutting down.\",\"allowReconnect\":true}\u001e");
+                await c.Gone;
+                return;
+            }
+            await c.SendAsync(Push("after"));
+            await c.Gone;
+        };
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal($"{Cp}:after", await run.NextAsync());
+        Assert.Equal(2, run.Negotiations);
+        Assert.Equal(2, server.Negotiations.Count);
+        Assert.Equal(["token-1", "token-2"], server.Connects.Select(c => c.AccessToken));
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], server.Connects.Select(c => c.Authorization));
+        var closed = Assert.Single(run.Log.Entries, e => e.State.Any(p => p.Key == "CloseError"));
+        Assert.Equal("Server is shutting down.", closed.State.Single(p => p.Key == "CloseError").Value);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_close_forbidding_reconnect_is_still_followed_by_a_reconnect_after_the_long_delay()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e");
+            if (c.Index == 0)
+            {
+                await c.SendAsync("{\"type\":7,\"error\":\"Go away.\"}\u001e");
+            }
+            await c.Gone;
+        };
+        var max = TimeSpan.FromMilliseconds(800);
+        await using var run = ListenerRun.Start(server, ListenerRun.Fast(maxReconnect: max));
+
+        Assert.Equal("connected", await run.NextAsync());
+        var closedAt = Stopwatch.StartNew();
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.True(closedAt.Elapsed >= max / 2 * 0.9, $"came back after {closedAt.Elapsed}");
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_negotiate_redirect_chain_is_followed_with_each_hops_token_to_a_v1_connection()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Negotiate = path => path switch
+        {
+            "/r0" => $$"""{"url":"{{new Uri(server.BaseUrl, "/r1")}}","accessToken":"hop-1"}""",
+            // No token: the one in hand goes on.
+            "/r1" => $$"""{"url":"{{server.HubUrl}}"}""",
+            _ => null,
+        };
+        await using var run = ListenerRun.Start(ListenerRun.Fast(), n => new HubEndpoint(new Uri(server.BaseUrl, "/r0"), $"token-{n}"));
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal([("/r0", "Bearer token-1"), ("/r1", "Bearer hop-1"), ("/hub", "Bearer hop-1")], server.Negotiations.Select(n => (n.Path, n.Authorization)));
+        Assert.All(server.Negotiations, n => Assert.Contains("negotiateVersion=1", n.Query, StringComparison.Ordinal));
+        Assert.Equal(("hop-1", ScriptedHubServer.ConnectionToken, "Bearer hop-1"), Assert.Single(server.Connects));
+        Assert.DoesNotContain("hop-1", run.Log.ToString(), StringComparison.Ordinal);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_version_0_answer_connects_by_connection_id_as_Azure_SignalR_Service_answers()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Negotiate = path => path == ScriptedHubServer.HubPath ? ScriptedHubServer.ConnectionAnswer(version: 0) : null;
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal(ScriptedHubServer.ConnectionId, Assert.Single(server.Connects).Id);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_endless_redirect_is_given_up_after_a_bounded_number_of_hops_and_tried_again_later()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Negotiate = path => $$"""{"url":"{{new Uri(server.BaseUrl, "/loop")}}","accessToken":"loop"}""";
+        await using var run = ListenerRun.Start(ListenerRun.Fast(), n => new HubEndpoint(new Uri(server.BaseUrl, "/loop"), $"token-{n}"));
+
+        while (run.Negotiations < 3)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        await run.StopAsync();
+        Assert.Empty(server.Connects);
+        Assert.False(server.Negotiations.Count > run.Negotiations * (HubNegotiation.MaxRedirects + 1), $"{server.Negotiations.Count} negotiate requests for {run.Negotiations} attempts");
+        Assert.Contains(run.Log.Entries, e => e.Message.Contains("redirected more than", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"error":"Negotiate refused."}""", "Negotiate refused.")]
+    [InlineData("""{"connectionToken":"t","negotiateVersion":1,"availableTransports":[{"transport":"LongPolling","transferFormats":["Text","Binary"]}]}""", "does not offer WebSockets")]
+    [InlineData("""{"negotiateVersion":1,"availableTransports":[{"transport":"WebSockets","transferFormats":["Text"]}]}""", "no connectionToken")]
+    [InlineData("""not json""", "not JSON")]
+    public async Task A_negotiate_that_cannot_lead_to_a_WebSocket_is_logged_and_retried(string answer, string logged)
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        var answers = 0;
+        server.Negotiate = _ => Interlocked.Increment(ref answers) == 1 ? answer : null;
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal(2, run.Negotiations);
+        Assert.Contains(run.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(logged, StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_handshake_error_fails_the_attempt_with_the_error_logged_and_the_next_attempt_connects()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync(c.Index == 0 ? "{\"error\":\"Requested protocol 'json' is not available.\"}\u001e" : "{}\u001e");
+            await c.Gone;
+        };
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal(2, server.Connects.Count);
+        Assert.Contains(run.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Requested protocol 'json' is not available.", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_client_pings_at_its_interval_and_sends_nothing_else_even_when_asked_for_a_result()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        ScriptedConnection? connection = null;
+        server.Script = async c =>
+        {
+            connection = c;
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e{\"type\":1,\"invocationId\":\"42\",\"target\":\"configUpdated\",\"arguments\":[{\"control_plane_id\":\"" + Cp + "\",\"config_hash\":\"asked\"}]}\u001e"
+                + "{\"type\":4,\"invocationId\":\"43\",\"target\":\"stream\",\"arguments\":[]}\u001e" + Push("told"));
+            while (!c.Gone.IsCompleted)
+            {
+                await c.SendAsync("{\"type\":6}\u001e");
+                await Task.Delay(100);
+            }
+        };
+        var interval = TimeSpan.FromMilliseconds(150);
+        await using var run = ListenerRun.Start(server, ListenerRun.Fast(keepAlive: interval));
+
+        Assert.Equal("connected", await run.NextAsync());
+        // The invocation expecting a result is not acted on; the plain push is.
+        Assert.Equal($"{Cp}:told", await run.NextAsync());
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        var sent = connection!.Sent.ToArray();
+        Assert.Equal(ScriptedConnection.Handshake, sent[0]);
+        Assert.All(sent.Skip(1), m => Assert.Equal("{\"type\":6}", m));
+        Assert.InRange(sent.Length - 1, 6, 12);
+        Assert.Contains(run.Log.Entries, e => e.Message.Contains("expecting a result", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("malformed")]
+    [InlineData("not-an-object")]
+    [InlineData("oversize")]
+    [InlineData("oversize-unterminated")]
+    [InlineData("binary-garbage")]
+    public async Task A_protocol_error_drops_the_connection_and_the_client_comes_back(string kind)
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e");
+            if (c.Index == 0)
+            {
+                await c.SendAsync(kind switch
+                {
+                    "malformed" => "{\"type\":1,\"target\":\u001e",
+                    "not-an-object" => "[1,2,3]\u001e",
+                    "oversize" => Push(new string('x', 1100 * 1024)),
+                    "oversize-unterminated" => new string(' ', 1100 * 1024),
+                    _ => "\u0000\u0001\u00ff\u001e",
+                });
+            }
+            else
+            {
+                await c.SendAsync(Push("fine"));
+            }
+            await c.Gone;
+        };
+        await using var run = ListenerRun.Start(server);
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal($"{Cp}:fine", await run.NextAsync());
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_slow_or_failing_handler_neither_stalls_the_reader_nor_stops_the_listening()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        server.Script = async c =>
+        {
+            await c.ExpectHandshakeAsync();
+            await c.SendAsync("{}\u001e" + Push("slow") + Push("throws") + Push("after"));
+            while (!c.Gone.IsCompleted)
+            {
+                await c.SendAsync("{\"type\":6}\u001e");
+                await Task.Delay(100);
+            }
+        };
+        await using var run = ListenerRun.Start(server, ListenerRun.Fast(serverTimeout: TimeSpan.FromMilliseconds(500)), async update =>
+        {
+            if (update.ConfigHash == "slow")
+            {
+                // Longer than the server timeout: the pings must still be read meanwhile.
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+            }
+            if (update.ConfigHash == "throws")
+            {
+                throw new InvalidOperationException("the caller's fetch failed");
+            }
+        });
+
+        Assert.Equal("connected", await run.NextAsync());
+        Assert.Equal($"{Cp}:slow", await run.NextAsync());
+        Assert.Equal($"{Cp}:throws", await run.NextAsync());
+        Assert.Equal($"{Cp}:after", await run.NextAsync());
+        Assert.Single(server.Connects);
+        Assert.Contains(run.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("handler", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_there_is_retried_with_backoff_until_it_is()
+    {
+        var port = Gatehouse.Testing.LoopbackPort.Unused();
+        await using var run = ListenerRun.Start(ListenerRun.Fast(), n => new HubEndpoint(new Uri($"http://127.0.0.1:{port}/hub"), $"token-{n}"));
+        while (run.Negotiations < 4)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.False(run.Listener.IsConnected);
+        Assert.Contains(run.Log.Entries, e => e.State.Any(p => p.Key == "DelayMs") && e.State.Any(p => p.Key == "Attempt"));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_ends_the_connection_at_once_and_returns_quietly()
+    {
+        await using var server = await ScriptedHubServer.StartAsync();
+        await using var run = ListenerRun.Start(server);
+        Assert.Equal("connected", await run.NextAsync());
+        var connection = await server.Accepted.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+        await run.StopAsync();
+        await connection.Gone.WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+    }
+}

@@ -18,6 +18,12 @@ internal sealed class HubTokenAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // The only scheme, so ASP.NET Core runs it on every request; the admin API's bearer token
+        // is not a hub token and must not be logged as a refused one.
+        if (!Request.Path.StartsWithSegments(LocalDataPlaneHub.Path))
+        {
+            return AuthenticateResult.NoResult();
+        }
         var header = Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? header["Bearer ".Length..].Trim()
@@ -26,10 +32,11 @@ internal sealed class HubTokenAuthentication(
         {
             return AuthenticateResult.NoResult();
         }
-        var identity = await tokens.ValidateAsync(token);
+        var (identity, refusal) = await tokens.ValidateAsync(token);
         if (identity is null)
         {
-            Logger.LogInformation("A hub connection was refused: its access token is not one this process issued, or it expired");
+            Logger.LogInformation("A hub connection to {Path} from {Remote} was refused: its access token is {Refusal}",
+                Request.Path.Value, Context.Connection.RemoteIpAddress, refusal);
             return AuthenticateResult.Fail("The access token is not valid.");
         }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(identity.Claims, SchemeName)), SchemeName));

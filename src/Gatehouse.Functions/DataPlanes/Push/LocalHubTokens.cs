@@ -66,12 +66,25 @@ internal sealed class LocalHubTokens
         });
     }
 
-    /// <summary>The token's identity, or null for a token this process did not sign, or one expired or for another audience.</summary>
-    public async Task<ClaimsIdentity?> ValidateAsync(string token)
+    /// <summary>
+    /// The token's identity, or null and why not: a token this process did not sign (another
+    /// process, or before a restart), one expired, or one for another audience.
+    /// </summary>
+    public async Task<(ClaimsIdentity? Identity, string? Refusal)> ValidateAsync(string token)
     {
         var result = await s_handler.ValidateTokenAsync(token, _validation).ConfigureAwait(false);
-        return result.IsValid && result.ClaimsIdentity.FindFirst(ControlPlaneClaim) is { } cp && Guid.TryParse(cp.Value, out _)
-            ? result.ClaimsIdentity
-            : null;
+        if (!result.IsValid)
+        {
+            return (null, result.Exception switch
+            {
+                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "not signed by this process (another instance, or one since restarted)",
+                SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException => "expired",
+                SecurityTokenInvalidAudienceException or SecurityTokenInvalidIssuerException => "not issued for this hub",
+                _ => "not a valid token",
+            });
+        }
+        return result.ClaimsIdentity.FindFirst(ControlPlaneClaim) is { } cp && Guid.TryParse(cp.Value, out _)
+            ? (result.ClaimsIdentity, null)
+            : (null, "names no control plane");
     }
 }

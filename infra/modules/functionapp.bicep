@@ -56,6 +56,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Data planes authenticate with client certificates: the front end asks every client for one
+    // (without prompting browsers on the admin API's /docs), forwards it in X-ARR-ClientCert and
+    // drops any such header a client sent itself. The app pins it; requests without one get 401
+    // on /v1/dp/* and are untouched elsewhere.
+    clientCertEnabled: true
+    clientCertMode: 'OptionalInteractiveUser'
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
@@ -107,6 +113,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Gatehouse__PublicUrl: 'https://${functionApp.properties.defaultHostName}'
     // The host delivers recompose messages and runs the sweep timer; the app's own poller stays off.
     Gatehouse__Recompose__Local: 'false'
+    // Safe only because clientCertEnabled above makes the front end the header's sole author.
+    Gatehouse__DataPlane__TrustForwardedClientCert: 'true'
     // DP client certificates are minted in Key Vault, with the app's identity; only the certificate is kept.
     Gatehouse__CertificateIssuer: 'keyvault'
     Gatehouse__KeyVault__Uri: keyVaultUri

@@ -27,7 +27,6 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__Import__StallSeconds"] = "30 s: a stalled import is finished by the next sweep after that (every 5 minutes on Azure)",
         ["Gatehouse__KongVersion"] = "3.9.1: data planes are checked against Kong 3.9 until a deployment says otherwise",
         ["Gatehouse__DataPlane__NodeRetentionHours"] = "24 h, as Konnect and Koko keep nodes",
-        ["Gatehouse__DataPlane__TrustForwardedClientCert"] = "false: the function app does not have client certificates enabled, so the header would be anyone's to send",
         ["Gatehouse__DataPlane__HttpsPort"] = "Kestrel's own TLS endpoint, for local runs; on Azure App Service terminates TLS",
         ["Gatehouse__DataPlane__ServerCertificateFile"] = "read only with HttpsPort",
         ["Gatehouse__SignalR__ConnectionString"] = "the access key form; the SignalR Service infra/ creates refuses keys, so the endpoint and the identity are set instead",
@@ -99,6 +98,17 @@ public sealed partial class DeploymentSettingsTests
                 Assert.Equal($"storageEndpoints.{service}", settings[$"{connection}__{service}ServiceUri"]);
             }
         }
+    }
+
+    [Fact]
+    public void The_forwarded_client_certificate_is_trusted_only_where_the_front_end_is_its_sole_author()
+    {
+        Assert.Equal("true", InfraFiles.Literal(InfraFiles.AppSettings()["Gatehouse__DataPlane__TrustForwardedClientCert"]));
+        // With client certificates on, App Service replaces any X-ARR-ClientCert a client sends;
+        // without them, the header would pass through from anyone.
+        var site = InfraFiles.Read(Path.Combine("modules", "functionapp.bicep"));
+        Assert.Matches(@"(?m)^\s*clientCertEnabled: true\s*$", site);
+        Assert.Matches(@"(?m)^\s*clientCertMode: '(Optional|OptionalInteractiveUser|Required)'\s*$", site);
     }
 
     [Fact]

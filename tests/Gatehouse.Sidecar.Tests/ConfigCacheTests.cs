@@ -1,8 +1,13 @@
+using System.Text;
+using Gatehouse.Core.Composition;
+
 namespace Gatehouse.Sidecar.Tests;
 
 public sealed class ConfigCacheTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gatehouse-cache-" + Guid.NewGuid().ToString("N"));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
@@ -12,55 +17,110 @@ public sealed class ConfigCacheTests : IDisposable
         }
     }
 
+    private static (byte[] Config, string Hash) Config(string service)
+    {
+        var bytes = Encoding.UTF8.GetBytes($$"""{"_format_version":"3.0","services":[{"name":"{{service}}","host":"{{service}}.internal"}]}""");
+        return (bytes, ConfigHash.Of(bytes).Config);
+    }
+
+    private string[] Files() => [.. Directory.GetFiles(_directory).Select(Path.GetFileName).OfType<string>()];
+
     [Fact]
     public async Task An_empty_cache_reads_as_nothing()
     {
-        Assert.Null(await new ConfigCache(_directory).ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Null(await new ConfigCache(_directory).ReadAsync(null, Ct));
     }
 
     [Fact]
-    public async Task The_last_write_is_what_a_new_process_reads()
+    public async Task The_last_write_is_what_a_new_process_reads_and_the_only_file_kept()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await new ConfigCache(_directory).WriteAsync("{\"v\":1}", ct);
-        await new ConfigCache(_directory).WriteAsync("{\"v\":2,\"é\":\"✓\"}", ct);
+        var (first, firstHash) = Config("one");
+        var (second, secondHash) = Config("twö");
+        await new ConfigCache(_directory).WriteAsync(first, firstHash, Ct);
+        await new ConfigCache(_directory).WriteAsync(second, secondHash, Ct);
 
-        Assert.Equal("{\"v\":2,\"é\":\"✓\"}", await new ConfigCache(_directory).ReadAsync(ct));
-        Assert.Equal(["config.json"], Directory.GetFiles(_directory).Select(Path.GetFileName));
+        var read = await new ConfigCache(_directory).ReadAsync(null, Ct);
+        Assert.Equal(secondHash, read!.Value.Hash);
+        Assert.Equal(second, read.Value.Config.ToArray());
+        Assert.Equal([$"config-{secondHash}.json"], Files());
     }
 
     [Fact]
     public async Task A_write_that_fails_leaves_the_previous_config_whole_and_no_temporary_file()
     {
-        var ct = TestContext.Current.CancellationToken;
         var cache = new ConfigCache(_directory);
-        await cache.WriteAsync("{\"v\":1}", ct);
+        var (config, hash) = Config("one");
+        await cache.WriteAsync(config, hash, Ct);
 
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cache.WriteAsync(new string('x', 1 << 20), cancelled.Token));
+        var (other, otherHash) = Config("two");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cache.WriteAsync(other, otherHash, cancelled.Token));
 
-        Assert.Equal("{\"v\":1}", await cache.ReadAsync(ct));
-        Assert.Equal(["config.json"], Directory.GetFiles(_directory).Select(Path.GetFileName));
+        Assert.Equal(hash, (await cache.ReadAsync(null, Ct))!.Value.Hash);
+        Assert.Equal([$"config-{hash}.json"], Files());
+    }
+
+    [Theory]
+    [InlineData("flipped")]
+    [InlineData("truncated")]
+    [InlineData("empty")]
+    public async Task A_damaged_file_is_never_taken_for_a_config(string damage)
+    {
+        var cache = new ConfigCache(_directory);
+        var (config, hash) = Config("one");
+        await cache.WriteAsync(config, hash, Ct);
+        var path = Path.Combine(_directory, $"config-{hash}.json");
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        await File.WriteAllBytesAsync(path, damage switch
+        {
+            "flipped" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("one", "onf", StringComparison.Ordinal)),
+            "truncated" => bytes[..(bytes.Length / 2)],
+            _ => [],
+        }, Ct);
+
+        var discarded = new List<(string File, string Reason)>();
+        Assert.Null(await cache.ReadAsync((file, reason) => discarded.Add((file, reason)), Ct));
+        Assert.Equal(path, Assert.Single(discarded).File);
+        Assert.Empty(Files());
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("")]
+    public async Task Only_a_config_hash_names_a_file(string hash)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => new ConfigCache(_directory).WriteAsync(Config("one").Config, hash, Ct));
     }
 
     [Fact]
-    public async Task Concurrent_writers_never_leave_a_torn_file()
+    public async Task A_reader_during_writes_sees_a_whole_config_or_none_never_a_torn_one()
     {
-        var ct = TestContext.Current.CancellationToken;
         var cache = new ConfigCache(_directory);
-        var payloads = Enumerable.Range(0, 16).Select(i => new string((char)('a' + i), 200_000)).ToArray();
-
+        var configs = Enumerable.Range(0, 40).Select(i => Config(new string((char)('a' + (i % 26)), 50_000 + i))).ToArray();
+        var hashes = configs.Select(c => c.Hash).ToHashSet();
+        using var writing = new CancellationTokenSource();
         var reader = Task.Run(async () =>
         {
-            for (var i = 0; i < 200; i++)
+            var seen = 0;
+            while (!writing.IsCancellationRequested)
             {
-                var seen = await cache.ReadAsync(ct);
-                Assert.True(seen is null || payloads.Contains(seen), "a reader saw a partially written config");
+                if (await cache.ReadAsync((file, reason) => Assert.Fail($"{file}: {reason}"), Ct) is { } read)
+                {
+                    Assert.Contains(read.Hash, hashes);
+                    Assert.Equal(read.Hash, ConfigHash.Of(read.Config.Span).Config);
+                    seen++;
+                }
             }
-        }, ct);
-        await Task.WhenAll(payloads.Select(p => cache.WriteAsync(p, ct)).Append(reader));
-
-        Assert.Contains(await cache.ReadAsync(ct), payloads);
+            return seen;
+        }, Ct);
+        foreach (var (config, hash) in configs)
+        {
+            await cache.WriteAsync(config, hash, Ct);
+        }
+        await writing.CancelAsync();
+        Assert.True(await reader > 0);
+        Assert.Equal(configs[^1].Hash, (await cache.ReadAsync(null, Ct))!.Value.Hash);
     }
 }

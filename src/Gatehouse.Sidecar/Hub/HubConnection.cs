@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Sidecar.Hub;
 

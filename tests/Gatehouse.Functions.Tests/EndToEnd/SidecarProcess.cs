@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Gatehouse.Functions.Tests.EndToEnd;
+
+/// <summary>
+/// The sidecar as a real process (the build next to the tests), started with flags as an operator
+/// would; its output is kept for the test's failure message. Killed on dispose.
+/// </summary>
+internal sealed class SidecarProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SidecarProcess(Process process, ConcurrentQueue<string> output)
+    {
+        _process = process;
+        Output = output;
+    }
+
+    public ConcurrentQueue<string> Output { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static SidecarProcess Start(IReadOnlyDictionary<string, string> flags)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Gatehouse.Sidecar"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (flag, value) in flags)
+        {
+            start.ArgumentList.Add(flag);
+            start.ArgumentList.Add(value);
+        }
+        var process = Process.Start(start)!;
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SidecarProcess(process, output);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(within, TestContext.Current.CancellationToken);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Stops it the hard way, as a crash or a lost machine would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public string Log => string.Join('\n', Output);
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}

@@ -32,20 +32,26 @@ internal sealed class BenchApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BenchApp> StartAsync(int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null)
+    /// <summary>Where the app serves data planes (mTLS), when started with <c>Gatehouse:DataPlane:HttpsPort</c>.</summary>
+    public Uri? DataPlaneAddress { get; private init; }
+
+    public static async Task<BenchApp> StartAsync(int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null, IDictionary<string, string?>? settings = null)
     {
         var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: azuriteMemoryMegabytes);
-        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["GatehouseStorage"] = azurite.ConnectionString,
             ["Gatehouse:AdminToken"] = Token,
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        };
+        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(all));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = httpTimeout ?? TimeSpan.FromSeconds(100) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        return new BenchApp(azurite, app, http);
+        return new BenchApp(azurite, app, http) { DataPlaneAddress = https is null ? null : new Uri(https) };
     }
 
     public async ValueTask DisposeAsync()

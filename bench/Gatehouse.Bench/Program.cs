@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["recompose-latency"] = RecomposeLatency.RunAsync,
     ["compose"] = ComposeGroup.RunAsync,
     ["import"] = ImportThroughput.RunAsync,
+    ["sidecars"] = SidecarFanOut.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -78,6 +78,7 @@ internal static class SidecarFanOut
         Console.WriteLine($"{count} sidecars connected and on {first.Hash} in {started.Elapsed.TotalSeconds:F1} s");
 
         var latencies = new List<double>();
+        var loaded = new List<double>();
         var previous = first.Hash;
         for (var w = 1; w <= writes; w++)
         {
@@ -85,12 +86,15 @@ internal static class SidecarFanOut
             await Post(app.Http, $"/v2/control-planes/{controlPlane}/core-entities/services", new { name = $"s{w}", host = $"s{w}.internal" });
             var all = await reports.WaitForAllAsync(count, previous, TimeSpan.FromSeconds(60));
             latencies.Add(Stopwatch.GetElapsedTime(t0, all.LastReport).TotalMilliseconds);
+            loaded.Add(Stopwatch.GetElapsedTime(t0, InstantKong.LastLoad.Values.Max()).TotalMilliseconds);
             previous = all.Hash;
         }
         latencies.Sort();
-        double At(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+        loaded.Sort();
+        static double At(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
         Console.WriteLine($"write -> last of {count} nodes reporting the new hash, {writes} writes one at a time: "
-            + $"p50 {At(0.5):F0} ms, p90 {At(0.9):F0} ms, p99 {At(0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
+            + $"p50 {At(latencies, 0.5):F0} ms, p90 {At(latencies, 0.9):F0} ms, p99 {At(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
+        Console.WriteLine($"write -> last of {count} nodes' Kong loading it: p50 {At(loaded, 0.5):F0} ms, p99 {At(loaded, 0.99):F0} ms");
 
         await NotModifiedThroughputAsync(new HttpClient(tls, disposeHandler: false) { BaseAddress = app.DataPlaneAddress }, previous, TimeSpan.FromSeconds(10));
 
@@ -167,6 +171,9 @@ internal static class SidecarFanOut
     /// </summary>
     private sealed class InstantKong(string hostname) : HttpMessageHandler
     {
+        /// <summary>When the last load of each hash happened, over all nodes.</summary>
+        public static readonly ConcurrentDictionary<string, long> LastLoad = new();
+
         private readonly Guid _nodeId = Guid.NewGuid();
         private string _hash = "00000000000000000000000000000000";
 
@@ -192,6 +199,8 @@ internal static class SidecarFanOut
                         return new HttpResponseMessage(HttpStatusCode.NotModified);
                     }
                     _hash = hash;
+                    var at = Stopwatch.GetTimestamp();
+                    LastLoad.AddOrUpdate(hash, at, (_, previous) => Math.Max(previous, at));
                     return Json(new JsonObject(), HttpStatusCode.Created);
                 default:
                     return new HttpResponseMessage(HttpStatusCode.NotFound);

@@ -84,7 +84,7 @@ public static class GatehouseApp
             builder.Services.AddHostedService<SweepTimer>();
         }
         builder.Services.AddSingleton<EntityService>();
-        builder.Services.AddSingleton<IDpCertificateStore>(sp => new TableDpCertificateStore(storage.Tables, layout));
+        builder.Services.AddSingleton<IDpCertificateStore>(sp => new RecentPins(new TableDpCertificateStore(storage.Tables, layout), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(issuer.Options);
         builder.Services.AddSingleton(issuer.Issuer);
         builder.Services.AddSingleton<DpCertificateService>();
@@ -92,6 +92,8 @@ public static class GatehouseApp
         builder.Services.AddSingleton<INodeStore>(sp => new TableNodeStore(storage.Tables, layout));
         builder.Services.AddSingleton<IEncodedSnapshotStore>(sp => new BlobEncodedSnapshotStore(storage, layout));
         builder.Services.AddSingleton<SnapshotEncodings>();
+        builder.Services.AddSingleton<RecentPointers>();
+        builder.Services.AddSingleton<DataPlanePointers>();
         builder.Services.AddSingleton<SnapshotPlugins>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddSingleton<ConsumerGroupMemberships>();

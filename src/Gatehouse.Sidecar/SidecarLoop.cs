@@ -19,9 +19,13 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a pushed hash is chased when pulls still answer an older one (another instance behind).</summary>
+    private static readonly TimeSpan s_chasePush = TimeSpan.FromSeconds(10);
+
     private readonly Channel<string> _wake = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile string? _running;
     private volatile HeartbeatError? _error;
+    private volatile Pushed? _pushed;
     private string? _refused;
     private string? _lastProblem;
     private KongNode? _kong;
@@ -60,7 +64,15 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
             loops.Add(hub.RunAsync(
                 ct => controlPlane.NegotiateAsync(NodeId, ct),
                 _ => Wake("hub connected"),
-                (update, _) => update.ConfigHash == _running ? Task.CompletedTask : Wake("push"),
+                (update, _) =>
+                {
+                    if (update.ConfigHash == _running)
+                    {
+                        return Task.CompletedTask;
+                    }
+                    _pushed = new Pushed(update.ConfigHash, DateTimeOffset.UtcNow);
+                    return Wake("push");
+                },
                 cancellationToken));
         }
         await Task.WhenAll(loops).ConfigureAwait(false);
@@ -157,7 +169,8 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
         {
             case ConfigFetch.NotModified:
                 Problem(null);
-                return true;
+                // Pushed a newer hash than the answer knew of: the instance that answered is a moment behind.
+                return _pushed is not { } pushed || pushed.Hash == _running || DateTimeOffset.UtcNow - pushed.At > s_chasePush;
             case ConfigFetch.Withheld withheld:
                 Problem($"The control plane withholds its config from this node: {withheld.Message}");
                 return true;
@@ -268,6 +281,8 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
             logger.LogWarning("Heartbeat not taken: {Reason}", failure);
         }
     }
+
+    private sealed record Pushed(string Hash, DateTimeOffset At);
 
     /// <summary>Logs a problem once, not at every poll, and says when it is over.</summary>
     private void Problem(string? problem)

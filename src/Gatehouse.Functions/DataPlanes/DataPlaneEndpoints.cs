@@ -19,12 +19,12 @@ internal static class DataPlaneEndpoints
     {
         var group = app.MapGroup(Prefix);
 
-        group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, NodeService nodes, SnapshotPlugins plugins,
+        group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, DataPlanePointers pointers, NodeService nodes, SnapshotPlugins plugins,
             SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
         {
             var identity = context.DataPlaneIdentity();
             var nodeId = NodeId(context.Request.Query["node_id"].ToString());
-            var pointer = await snapshots.PointerAsync(identity.ControlPlaneId, ct);
+            var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
             var etag = $"\"{pointer.Hash}\"";
             context.Response.Headers.ETag = etag;
             context.Response.Headers.Vary = "Accept-Encoding";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
@@ -21,14 +22,23 @@ internal sealed record NodeView(DataPlaneNode Node, CompatibilityStatus Compatib
 /// because it changes when the config does, not only when the node does.
 /// </summary>
 internal sealed class NodeService(
-    INodeStore store, ControlPlaneService controlPlanes, SnapshotReader snapshots, SnapshotPlugins plugins,
+    INodeStore store, ControlPlaneService controlPlanes, SnapshotReader snapshots, DataPlanePointers pointers, SnapshotPlugins plugins,
     DataPlaneSettings settings, TimeProvider clock)
 {
+    private const int MaxKnownNodes = 100_000;
+
+    /// <summary>When each node this process has heard from was first recorded: heartbeats then skip reading the row for it.</summary>
+    private readonly ConcurrentDictionary<(Guid, Guid), DateTimeOffset> _createdAt = new();
+
     public async Task<NodeView> HeartbeatAsync(DataPlaneIdentity identity, HeartbeatReport report, CancellationToken ct)
     {
-        var pointer = await snapshots.PointerAsync(identity.ControlPlaneId, ct);
-        var existing = await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct);
+        var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
+        var key = (identity.ControlPlaneId, report.NodeId);
         var now = clock.GetUtcNow();
+        if (!_createdAt.TryGetValue(key, out var createdAt))
+        {
+            createdAt = (await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct))?.CreatedAt ?? now;
+        }
         var node = new DataPlaneNode
         {
             Id = report.NodeId,
@@ -41,10 +51,15 @@ internal sealed class NodeService(
             CertificateId = identity.CertificateId,
             LastError = report.Error,
             LastPing = now,
-            CreatedAt = existing?.CreatedAt ?? now,
+            CreatedAt = createdAt,
             UpdatedAt = now,
         };
         await store.UpsertAsync(node, ct);
+        if (_createdAt.Count >= MaxKnownNodes)
+        {
+            _createdAt.Clear();
+        }
+        _createdAt[key] = createdAt;
         return new NodeView(node, Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct)), pointer.Hash);
     }
 
@@ -75,6 +90,7 @@ internal sealed class NodeService(
     public async Task DeleteAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct)
     {
         await controlPlanes.GetAsync(controlPlaneId, ct);
+        _createdAt.TryRemove((controlPlaneId, nodeId), out _);
         if (!await store.RemoveAsync(controlPlaneId, nodeId, ct))
         {
             throw NotFound(nodeId);

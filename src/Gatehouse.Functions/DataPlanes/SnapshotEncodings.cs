@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using Gatehouse.Core.DataPlanes;
 
@@ -9,12 +10,19 @@ namespace Gatehouse.Functions.DataPlanes;
 /// encoding (on the first request that wants it) and kept as a blob beside the snapshot, where
 /// every instance finds it. Brotli is preferred when the client takes both, since it is smaller;
 /// its quality is moderate because the first download waits for the compression.
+/// Encoded snapshots are also kept in memory, one load per hash and encoding however many nodes
+/// ask at once: after a push every node of a control plane asks for the same bytes within
+/// milliseconds, and content-addressed bytes never go stale.
 /// </summary>
 internal sealed class SnapshotEncodings(IEncodedSnapshotStore store)
 {
     public const string Gzip = "gzip";
     public const string Brotli = "br";
     private const int BrotliQuality = 6;
+    private const long MaxCachedBytes = 256L * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<(Guid, string, string), Lazy<Task<ReadOnlyMemory<byte>>>> _loaded = new();
+    private long _cachedBytes;
 
     /// <summary>The encoding to answer with, by <c>Accept-Encoding</c>: br, gzip, or null for none.</summary>
     public static string? Choose(HttpRequest request)
@@ -31,13 +39,41 @@ internal sealed class SnapshotEncodings(IEncodedSnapshotStore store)
     public async Task<ReadOnlyMemory<byte>> GetAsync(
         Guid controlPlane, string hash, string encoding, Func<Task<ReadOnlyMemory<byte>>> content, CancellationToken ct)
     {
-        if (await store.ReadAsync(controlPlane, hash, encoding, ct) is { } stored)
+        var key = (controlPlane, hash, encoding);
+        for (var attempt = 1; ; attempt++)
         {
-            return stored;
+            // The load is shared, so it must not end with the request that happened to start it.
+            var load = _loaded.GetOrAdd(key, _ => new Lazy<Task<ReadOnlyMemory<byte>>>(
+                () => LoadAsync(controlPlane, hash, encoding, content), LazyThreadSafetyMode.ExecutionAndPublication));
+            try
+            {
+                return await load.Value.WaitAsync(ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested && load.Value.IsFaulted)
+            {
+                _loaded.TryRemove(KeyValuePair.Create(key, load));
+                if (attempt == 2)
+                {
+                    throw;
+                }
+            }
         }
-        var compressed = Compress(await content(), encoding);
-        await store.WriteAsync(controlPlane, hash, encoding, compressed, ct);
-        return compressed;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> LoadAsync(Guid controlPlane, string hash, string encoding, Func<Task<ReadOnlyMemory<byte>>> content)
+    {
+        if (await store.ReadAsync(controlPlane, hash, encoding, CancellationToken.None) is not { } encoded)
+        {
+            encoded = Compress(await content(), encoding);
+            await store.WriteAsync(controlPlane, hash, encoding, encoded, CancellationToken.None);
+        }
+        if (Interlocked.Add(ref _cachedBytes, encoded.Length) > MaxCachedBytes)
+        {
+            // Old hashes are not asked for again once nodes moved on: forgetting all is simpler than tracking use.
+            _loaded.Clear();
+            Interlocked.Exchange(ref _cachedBytes, encoded.Length);
+        }
+        return encoded;
     }
 
     internal static byte[] Compress(ReadOnlyMemory<byte> content, string encoding)

@@ -90,5 +90,6 @@ internal sealed record PushConfiguration(string Description, SignalRServiceClien
     }
 
     private static IDataPlaneNotifier Logged(IServiceProvider services, IDataPlaneNotifier notifier) =>
-        new LoggingDataPlaneNotifier(notifier, services.GetRequiredService<ILogger<LoggingDataPlaneNotifier>>());
+        new LoggingDataPlaneNotifier(new PointerForgettingNotifier(notifier, services.GetRequiredService<RecentPointers>()),
+            services.GetRequiredService<ILogger<LoggingDataPlaneNotifier>>());
 }

@@ -123,6 +123,7 @@ cmd_up() {
   done
   say "Gatehouse is up at http://127.0.0.1:$port (health: /healthz). Ctrl-C stops it and Azurite."
   say "Data planes: https://127.0.0.1:$dp_port/v1/dp (client certificate; server certificate in .data/dp-server.pem)"
+  say "Sidecar (README, 'The sidecar'): dotnet run --project src/Gatehouse.Sidecar -- --control-plane-url https://127.0.0.1:$dp_port --server-ca .data/dp-server.pem --cert dp.crt --key dp.key"
   say "Admin token (also in .data/admin-token): $Gatehouse__AdminToken"
   say "Try: curl -H \"Authorization: Bearer \$(cat .data/admin-token)\" http://127.0.0.1:$port/v2/control-planes"
   wait "$app_pid"

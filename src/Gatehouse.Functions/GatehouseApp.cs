@@ -50,7 +50,7 @@ public static class GatehouseApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
 
-        builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout));
+        builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout, sp.GetRequiredService<IDpCertificateStore>()));
         builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
         builder.Services.AddSingleton<IGroupMembershipStore>(sp => new TableGroupMembershipStore(storage.Tables, layout));
         builder.Services.AddSingleton<ControlPlaneGroups>();

@@ -5,6 +5,7 @@ using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes;
 
 namespace Gatehouse.Azure.ControlPlanes;
 
@@ -14,8 +15,10 @@ namespace Gatehouse.Azure.ControlPlanes;
 /// control plane holds it. Deleting writes a tombstone (<c>deleting:{id}</c>) in that transaction
 /// and clears the control plane's entity partition and its DP client certificates after; a crash
 /// in between is finished by <see cref="CompletePendingDeletionsAsync"/>.
+/// The certificates are removed through <paramref name="dpCertificates"/> when given, so that
+/// whatever the app keeps in front of them hears of it.
 /// </summary>
-public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLayout layout) : IControlPlaneStore
+public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLayout layout, IDpCertificateStore? dpCertificates = null) : IControlPlaneStore
 {
     private const string Partition = "cp";
     private const string IdPrefix = "id:";
@@ -25,14 +28,15 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     private readonly TableClient _controlPlanes = tables.GetTableClient(layout.ControlPlanesTable);
     private readonly TableClient _entities = tables.GetTableClient(layout.EntitiesTable);
-    private readonly TableDpCertificateStore _dpCertificates = new(tables, layout);
+    private readonly TableDpCertificateStore _dpCertificateTable = new(tables, layout);
+    private readonly IDpCertificateStore? _dpCertificates = dpCertificates;
     private readonly TableNodeStore _nodes = new(tables, layout);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _controlPlanes.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _entities.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        await _dpCertificates.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _dpCertificateTable.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _nodes.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,7 +186,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
                 cancellationToken).ConfigureAwait(false);
         }
 
-        await _dpCertificates.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
+        await (_dpCertificates ?? _dpCertificateTable).RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
         await _nodes.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
 
         await _controlPlanes.SubmitTransactionAsync(

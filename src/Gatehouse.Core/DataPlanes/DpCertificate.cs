@@ -7,6 +7,22 @@ namespace Gatehouse.Core.DataPlanes;
 /// </summary>
 public sealed record DpCertificate
 {
+    /// <summary>A new certificate record from a parsed PEM, created and updated at <paramref name="now"/>.</summary>
+    public static DpCertificate Of(Guid controlPlaneId, Guid id, string cert, string title, ParsedDpCertificate parsed, DateTimeOffset now) => new()
+    {
+        Id = id,
+        ControlPlaneId = controlPlaneId,
+        Cert = cert,
+        Title = title,
+        Thumbprint = parsed.Thumbprint,
+        Subject = parsed.Subject,
+        Issuer = parsed.Issuer,
+        NotBefore = parsed.NotBefore,
+        NotAfter = parsed.NotAfter,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
     public required Guid Id { get; init; }
 
     public required Guid ControlPlaneId { get; init; }

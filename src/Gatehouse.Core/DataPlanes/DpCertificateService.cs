@@ -152,24 +152,8 @@ public sealed class DpCertificateService(
         }
     }
 
-    private DpCertificate New(Guid controlPlaneId, Guid id, string cert, string? title, ParsedDpCertificate parsed)
-    {
-        var now = clock.GetUtcNow();
-        return new DpCertificate
-        {
-            Id = id,
-            ControlPlaneId = controlPlaneId,
-            Cert = cert,
-            Title = title ?? "",
-            Thumbprint = parsed.Thumbprint,
-            Subject = parsed.Subject,
-            Issuer = parsed.Issuer,
-            NotBefore = parsed.NotBefore,
-            NotAfter = parsed.NotAfter,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-    }
+    private DpCertificate New(Guid controlPlaneId, Guid id, string cert, string? title, ParsedDpCertificate parsed) =>
+        DpCertificate.Of(controlPlaneId, id, cert, title ?? "", parsed, clock.GetUtcNow());
 
     private async Task RequireControlPlaneAsync(Guid controlPlaneId, CancellationToken cancellationToken)
     {

@@ -36,21 +36,7 @@ public sealed class DpClientCertStoreTests(StorageFixture storage)
     {
         var pem = TestCertificates.Server($"CN=dp-{Guid.NewGuid():N}", elliptic: true).Certificate;
         var parsed = DpCertificatePem.Parse(pem, DateTimeOffset.UtcNow, out var error) ?? throw new InvalidOperationException(error);
-        var now = DateTimeOffset.UtcNow;
-        return new DpCertificate
-        {
-            Id = Guid.NewGuid(),
-            ControlPlaneId = controlPlaneId,
-            Cert = pem,
-            Title = title,
-            Thumbprint = parsed.Thumbprint,
-            Subject = parsed.Subject,
-            Issuer = parsed.Issuer,
-            NotBefore = parsed.NotBefore,
-            NotAfter = parsed.NotAfter,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        return DpCertificate.Of(controlPlaneId, Guid.NewGuid(), pem, title, parsed, DateTimeOffset.UtcNow);
     }
 
     [Fact]

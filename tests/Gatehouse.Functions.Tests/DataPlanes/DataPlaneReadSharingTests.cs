@@ -121,20 +121,6 @@ public sealed class DataPlaneReadSharingTests(StorageFixture storage)
     {
         var pem = TestCertificates.Server($"CN=dp-{Guid.NewGuid():N}", elliptic: true).Certificate;
         var parsed = DpCertificatePem.Parse(pem, DateTimeOffset.UtcNow, out var error) ?? throw new InvalidOperationException(error);
-        var now = DateTimeOffset.UtcNow;
-        return new DpCertificate
-        {
-            Id = Guid.NewGuid(),
-            ControlPlaneId = Guid.NewGuid(),
-            Cert = pem,
-            Title = "",
-            Thumbprint = parsed.Thumbprint,
-            Subject = parsed.Subject,
-            Issuer = parsed.Issuer,
-            NotBefore = parsed.NotBefore,
-            NotAfter = parsed.NotAfter,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        return DpCertificate.Of(Guid.NewGuid(), Guid.NewGuid(), pem, "", parsed, DateTimeOffset.UtcNow);
     }
 }

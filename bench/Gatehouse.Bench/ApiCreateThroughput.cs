@@ -58,7 +58,7 @@ internal static class ApiCreateThroughput
     {
         var (rate, latencies) = await RunAsync(operations, writers, operation);
         latencies.Sort();
-        Console.WriteLine($"{name,-46} {rate,9:F0} {Percentile(latencies, 0.50),8:F1} {Percentile(latencies, 0.99),8:F1}");
+        Console.WriteLine($"{name,-46} {rate,9:F0} {Percentile.Of(latencies, 0.50),8:F1} {Percentile.Of(latencies, 0.99),8:F1}");
         return rate;
     }
 
@@ -82,8 +82,6 @@ internal static class ApiCreateThroughput
         }));
         return (operations / clock.Elapsed.TotalSeconds, latencies);
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static async Task Send(HttpClient http, string path, string json)
     {

@@ -45,7 +45,7 @@ internal static class RecomposeLatency
             }
         }
         latencies.Sort();
-        double P(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+        double P(double p) => Percentile.Of(latencies, p);
         Console.WriteLine($"Write -> snapshot pointer latency against Azurite, {latencies.Count} writes (after 10 warm-up), one at a time:");
         Console.WriteLine($"p50 {P(0.50):F1} ms   p90 {P(0.90):F1} ms   p99 {P(0.99):F1} ms   max {latencies[^1]:F1} ms   (target p99 <= 500 ms)");
     }

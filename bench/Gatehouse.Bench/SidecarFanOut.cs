@@ -91,10 +91,9 @@ internal static class SidecarFanOut
         }
         latencies.Sort();
         loaded.Sort();
-        static double At(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
         Console.WriteLine($"write -> last of {count} nodes reporting the new hash, {writes} writes one at a time: "
-            + $"p50 {At(latencies, 0.5):F0} ms, p90 {At(latencies, 0.9):F0} ms, p99 {At(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
-        Console.WriteLine($"write -> last of {count} nodes' Kong loading it: p50 {At(loaded, 0.5):F0} ms, p99 {At(loaded, 0.99):F0} ms");
+            + $"p50 {Percentile.Of(latencies, 0.5):F0} ms, p90 {Percentile.Of(latencies, 0.9):F0} ms, p99 {Percentile.Of(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
+        Console.WriteLine($"write -> last of {count} nodes' Kong loading it: p50 {Percentile.Of(loaded, 0.5):F0} ms, p99 {Percentile.Of(loaded, 0.99):F0} ms");
 
         await NotModifiedThroughputAsync(new HttpClient(tls, disposeHandler: false) { BaseAddress = app.DataPlaneAddress }, previous, TimeSpan.FromSeconds(10));
 

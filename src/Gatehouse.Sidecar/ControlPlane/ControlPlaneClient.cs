@@ -103,7 +103,7 @@ internal sealed class ControlPlaneClient(HttpClient http)
         catch (JsonException)
         {
         }
-        return text.Length > 500 ? text[..500] + "…" : text;
+        return text.Truncate(500);
     }
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>

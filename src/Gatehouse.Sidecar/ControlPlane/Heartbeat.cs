@@ -27,5 +27,5 @@ internal sealed record HeartbeatError(
 {
     /// <summary>The control plane takes at most 2,048 characters.</summary>
     public static HeartbeatError Of(string message, string? configHash) =>
-        new(message.Length > 2000 ? message[..2000] + "…" : message, configHash);
+        new(message.Truncate(2000), configHash);
 }

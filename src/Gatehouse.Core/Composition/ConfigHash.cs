@@ -47,6 +47,7 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
         {
             throw new FormatException("Not a declarative config: the document is not a JSON object.");
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var sections = new Dictionary<string, string>(StringComparer.Ordinal);
         using var rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var upstreams = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -55,7 +56,7 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
-            if (!sections.TryAdd(key, ""))
+            if (!seen.Add(key))
             {
                 throw new FormatException($"Not a declarative config: '{key}' appears twice.");
             }
@@ -84,7 +85,7 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
             throw new FormatException("Not a declarative config: something follows the document.");
         }
         var empty = Md5([]);
-        string Section(string key) => sections.TryGetValue(key, out var hash) && hash.Length > 0 ? hash : empty;
+        string Section(string key) => sections.GetValueOrDefault(key) ?? empty;
         return Combine(Section("routes"), Section("services"), Section("plugins"), upstreamsHash ?? empty, targetsHash ?? empty,
             Convert.ToHexStringLower(rest.GetHashAndReset()));
     }

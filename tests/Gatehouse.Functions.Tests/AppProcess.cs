@@ -37,12 +37,7 @@ internal sealed class AppProcess : IAsyncDisposable
     {
         var port = LoopbackPort.Unused();
         var directory = package ?? AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(Path.Combine(directory, "Gatehouse.Functions"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
+        var start = new ProcessStartInfo(Path.Combine(directory, "Gatehouse.Functions")) { WorkingDirectory = directory };
         start.Environment[GatehouseApp.CustomHandlerPortVariable] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["GatehouseStorage"] = storage.ConnectionString;
         start.Environment["Gatehouse__AdminToken"] = RunningApp.AdminToken;
@@ -53,12 +48,7 @@ internal sealed class AppProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start)!;
-        var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, output) = CapturedProcess.Start(start);
 
         var app = new AppProcess(process, port, output);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -23,23 +23,13 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public static SidecarProcess Start(IReadOnlyDictionary<string, string> flags)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Gatehouse.Sidecar"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Gatehouse.Sidecar")) { WorkingDirectory = AppContext.BaseDirectory };
         foreach (var (flag, value) in flags)
         {
             start.ArgumentList.Add(flag);
             start.ArgumentList.Add(value);
         }
-        var process = Process.Start(start)!;
-        var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, output) = CapturedProcess.Start(start);
         return new SidecarProcess(process, output);
     }
 

@@ -57,6 +57,9 @@ start_azurite() {
     mkdir -p .data/azurite
     args+=(--location .data/azurite)
   fi
+  # Made before Azurite starts: the background job opens it only when it runs, and a count of a
+  # file not there yet read as "listening" (an empty -lt test fails, ending the wait with no ports).
+  : >"$log"
   node node_modules/azurite/dist/src/azurite.js "${args[@]}" >"$log" 2>&1 &
   azurite_pid=$!
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Sidecar.ControlPlane;
 using Gatehouse.Sidecar.Hub;
 using Gatehouse.Sidecar.Kong;
@@ -29,6 +30,7 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
     private string? _refused;
     private string? _lastProblem;
     private KongNode? _kong;
+    private string? _factsHash;
 
     /// <summary>The hash of the config Kong runs, as checked; null until one is.</summary>
     public string? RunningHash => _running;
@@ -52,6 +54,7 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
     {
         _kong = await WaitForKongAsync(cancellationToken).ConfigureAwait(false);
         NodeId = options.NodeId ?? _kong.NodeId;
+        _factsHash = NodeFacts.Hash(_kong.Version, _kong.Plugins.Select(p => new NodePlugin(p.Name, p.Version)));
         logger.LogInformation("Node {NodeId} ({Hostname}, Kong {KongVersion}) syncing from {ControlPlaneUrl}; push {Push}, poll every {PollSeconds} s",
             NodeId, _kong.Hostname, _kong.Version, options.ControlPlaneUrl, options.Push ? "on" : "off", options.PollInterval.TotalSeconds);
         await RestoreFromCacheAsync(cancellationToken).ConfigureAwait(false);
@@ -164,7 +167,7 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
     /// <summary>One pull; false when it should be tried again soon rather than at the next poll.</summary>
     private async Task<bool> PullAsync(string reason, CancellationToken cancellationToken)
     {
-        var fetched = await controlPlane.FetchConfigAsync(NodeId, _running, cancellationToken).ConfigureAwait(false);
+        var fetched = await controlPlane.FetchConfigAsync(NodeId, _factsHash!, _running, cancellationToken).ConfigureAwait(false);
         switch (fetched)
         {
             case ConfigFetch.NotModified:

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Sidecar.ControlPlane;
 using Gatehouse.Sidecar.Kong;
 using Gatehouse.Sidecar.Tests.Kong;
@@ -19,6 +20,7 @@ public sealed class SidecarLoopTests : IAsyncDisposable
 {
     private readonly string _cache = Path.Combine(Path.GetTempPath(), "gatehouse-loop-" + Guid.NewGuid().ToString("N"));
     private readonly ConcurrentQueue<JsonElement> _beats = new();
+    private readonly ConcurrentQueue<(string NodeId, string FactsHash)> _pulls = new();
     private readonly KongAdminStandIn _kong = new(new KongNodeOptions { Version = "3.9.1" });
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -47,6 +49,7 @@ public sealed class SidecarLoopTests : IAsyncDisposable
             }
             if (context.Request.Path == "/v1/dp/config")
             {
+                _pulls.Enqueue((context.Request.Query["node_id"].ToString(), context.Request.Query["node_facts_hash"].ToString()));
                 var tag = $"\"{etag()}\"";
                 if (context.Request.Headers.IfNoneMatch == tag)
                 {
@@ -126,6 +129,11 @@ public sealed class SidecarLoopTests : IAsyncDisposable
         Assert.Equal(_kong.Node.NodeId.ToString(), beat.GetProperty("node_id").GetString());
         Assert.Equal("3.9.1", beat.GetProperty("version").GetString());
         Assert.Contains(beat.GetProperty("plugins").EnumerateArray(), p => p.GetProperty("name").GetString() == "key-auth");
+        // Every pull names the node and the hash of the facts its heartbeats send, as the control plane computes it from them.
+        var facts = NodeFacts.Hash(beat.GetProperty("version").GetString()!, [.. beat.GetProperty("plugins").EnumerateArray()
+            .Select(p => new NodePlugin(p.GetProperty("name").GetString()!, p.TryGetProperty("version", out var v) ? v.GetString() : null))]);
+        Assert.True(_pulls.Count > 1);
+        Assert.All(_pulls, pull => Assert.Equal((beat.GetProperty("node_id").GetString()!, facts), pull));
     }
 
     [Fact]

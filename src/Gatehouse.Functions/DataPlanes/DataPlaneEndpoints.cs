@@ -1,3 +1,4 @@
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Composition;
@@ -24,6 +25,7 @@ internal static class DataPlaneEndpoints
         {
             var identity = context.DataPlaneIdentity();
             var nodeId = NodeId(context.Request.Query["node_id"].ToString());
+            var factsHash = FactsHash(context.Request.Query["node_facts_hash"].ToString());
             var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
             var etag = $"\"{pointer.Hash}\"";
             context.Response.Headers.ETag = etag;
@@ -37,7 +39,7 @@ internal static class DataPlaneEndpoints
             ReadOnlyMemory<byte>? content = null;
             async Task<ReadOnlyMemory<byte>> Content() => content ??= await snapshots.ContentAsync(identity.ControlPlaneId, pointer, ct);
 
-            if (await nodes.FindLiveAsync(identity.ControlPlaneId, nodeId, ct) is { } node)
+            if (await nodes.FindForConfigAsync(identity.ControlPlaneId, nodeId, factsHash, ct) is { } node)
             {
                 var status = nodes.Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct, content));
                 if (status.IsIncompatible)
@@ -88,6 +90,18 @@ internal static class DataPlaneEndpoints
             return Results.Text(System.Text.Json.JsonSerializer.Serialize(new { url = hub.Url, accessToken = hub.AccessToken }), "application/json");
         });
     }
+
+    /// <summary>
+    /// The hash of the facts (Kong version, plugins) the node last sent in its heartbeat
+    /// (<see cref="NodeFacts.Hash(string, IEnumerable{NodePlugin})"/>): optional, lets the config be
+    /// judged without reading the node.
+    /// </summary>
+    private static string? FactsHash(string text) => text.Length == 0
+        ? null
+        : HeartbeatJson.Hash().IsMatch(text)
+            ? text
+            : throw new RequestInvalidException("Invalid node_facts_hash.", [new InvalidParameter("node_facts_hash",
+                "must be 32 lowercase hex digits: the hash of the Kong version and plugins the node's heartbeat sends", "is_hash")]);
 
     /// <summary>Which node asks, as Kong's <c>/v1/outlet?node_id=</c> says it: required, a UUID.</summary>
     private static Guid NodeId(string text) => Guid.TryParseExact(text, "D", out var id)

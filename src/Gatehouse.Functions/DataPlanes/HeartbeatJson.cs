@@ -153,6 +153,7 @@ internal static partial class HeartbeatJson
     [GeneratedRegex(@"^\d{1,6}\.\d{1,6}\.\d{1,6}(\.\d{1,6})?([-+][0-9A-Za-z.-]{1,40})?$")]
     private static partial Regex Version();
 
+    /// <summary>A config hash or a node facts hash: 32 lowercase hex digits.</summary>
     [GeneratedRegex("^[0-9a-f]{32}$")]
-    private static partial Regex Hash();
+    internal static partial Regex Hash();
 }

@@ -27,18 +27,21 @@ internal sealed class NodeService(
 {
     private const int MaxKnownNodes = 100_000;
 
-    /// <summary>When each node this process has heard from was first recorded: heartbeats then skip reading the row for it.</summary>
-    private readonly ConcurrentDictionary<(Guid, Guid), DateTimeOffset> _createdAt = new();
+    /// <summary>
+    /// Each node as this process last wrote or read it, with the hash of its facts: heartbeats take
+    /// <c>created_at</c> from here instead of reading the row, and a config pull whose facts hash
+    /// matches is judged from here (<see cref="FindForConfigAsync"/>).
+    /// </summary>
+    private readonly ConcurrentDictionary<(Guid, Guid), KnownNode> _known = new();
 
     public async Task<NodeView> HeartbeatAsync(DataPlaneIdentity identity, HeartbeatReport report, CancellationToken ct)
     {
         var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
         var key = (identity.ControlPlaneId, report.NodeId);
         var now = clock.GetUtcNow();
-        if (!_createdAt.TryGetValue(key, out var createdAt))
-        {
-            createdAt = (await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct))?.CreatedAt ?? now;
-        }
+        var createdAt = _known.TryGetValue(key, out var known)
+            ? known.Node.CreatedAt
+            : (await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct))?.CreatedAt ?? now;
         var node = new DataPlaneNode
         {
             Id = report.NodeId,
@@ -55,11 +58,7 @@ internal sealed class NodeService(
             UpdatedAt = now,
         };
         await store.UpsertAsync(node, ct);
-        if (_createdAt.Count >= MaxKnownNodes)
-        {
-            _createdAt.Clear();
-        }
-        _createdAt[key] = createdAt;
+        Remember(node);
         return new NodeView(node, Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct)), pointer.Hash);
     }
 
@@ -70,6 +69,28 @@ internal sealed class NodeService(
     /// <summary>The node if it has been seen within the retention time.</summary>
     public async Task<DataPlaneNode?> FindLiveAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct) =>
         await store.FindAsync(controlPlaneId, nodeId, ct) is { } node && node.LastPing >= Horizon ? node : null;
+
+    /// <summary>
+    /// The node as a config pull needs it, to judge its compatibility: from memory when the pull's
+    /// <paramref name="factsHash"/> is that of the facts this process last heard from the node (they
+    /// are then exactly the node's facts, whichever instance took its later heartbeats), otherwise
+    /// read. A node deleted through another instance is judged on its last facts here rather than
+    /// not at all, which withholds nothing it would otherwise be given.
+    /// </summary>
+    public async Task<DataPlaneNode?> FindForConfigAsync(Guid controlPlaneId, Guid nodeId, string? factsHash, CancellationToken ct)
+    {
+        if (factsHash is not null && _known.TryGetValue((controlPlaneId, nodeId), out var known)
+            && known.FactsHash == factsHash && known.Node.LastPing >= Horizon)
+        {
+            return known.Node;
+        }
+        var node = await FindLiveAsync(controlPlaneId, nodeId, ct);
+        if (node is not null)
+        {
+            Remember(node);
+        }
+        return node;
+    }
 
     public async Task<(IReadOnlyList<NodeView> Page, bool More, int Total)> ListAsync(Guid controlPlaneId, int size, Guid? after, CancellationToken ct)
     {
@@ -90,7 +111,7 @@ internal sealed class NodeService(
     public async Task DeleteAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct)
     {
         await controlPlanes.GetAsync(controlPlaneId, ct);
-        _createdAt.TryRemove((controlPlaneId, nodeId), out _);
+        _known.TryRemove((controlPlaneId, nodeId), out _);
         if (!await store.RemoveAsync(controlPlaneId, nodeId, ct))
         {
             throw NotFound(nodeId);
@@ -98,6 +119,18 @@ internal sealed class NodeService(
     }
 
     private DateTimeOffset Horizon => clock.GetUtcNow() - settings.NodeRetention;
+
+    private void Remember(DataPlaneNode node)
+    {
+        if (_known.Count >= MaxKnownNodes)
+        {
+            // Forgetting costs one read per node, once; tracking use would cost every request.
+            _known.Clear();
+        }
+        _known[(node.ControlPlaneId, node.Id)] = new KnownNode(node, NodeFacts.Hash(node));
+    }
+
+    private sealed record KnownNode(DataPlaneNode Node, string FactsHash);
 
     private async Task<IReadOnlyList<NodeView>> ViewsAsync(Guid controlPlaneId, IReadOnlyList<DataPlaneNode> nodes, CancellationToken ct)
     {

@@ -146,12 +146,21 @@ internal static partial class GatehouseOpenApi
             "The current snapshot of the control plane (or group) the client certificate is pinned to. ETag is the config hash; If-None-Match with it answers 304 " +
             "without reading the snapshot. Accept-Encoding br or gzip gets it precompressed. A node that is incompatible (see its heartbeat answer) gets 409.",
             Responses(("200", "Kong declarative configuration (_format_version 3.0)", new JsonObject { ["type"] = "object" }), ("304", "Unchanged", null),
-                ("400", "node_id missing or not a UUID", error), refused,
+                ("400", "node_id missing or not a UUID, or node_facts_hash malformed", error), refused,
                 ("409", "The node cannot run this config", Wrapped(new JsonObject { ["message"] = new JsonObject { ["type"] = "string" }, ["compatibility_status"] = DpReference("CompatibilityStatus") }))),
             secured: false);
         config["security"] = dataPlane.DeepClone();
         config["parameters"] = new JsonArray(
             new JsonObject { ["name"] = "node_id", ["in"] = "query", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" } },
+            new JsonObject
+            {
+                ["name"] = "node_facts_hash",
+                ["in"] = "query",
+                ["description"] = "Optional: the hash of the Kong version and plugins of the node's last heartbeat: SHA-256 of the compact UTF-8 JSON array " +
+                    "[version, name1, version1, name2, version2, ...] (plugins in ordinal order of name, then version; a missing version as null), first 16 bytes in lowercase hex. " +
+                    "When it matches what this instance last heard from the node, the node is judged without reading it; one that does not match costs only that read.",
+                ["schema"] = hash.DeepClone(),
+            },
             new JsonObject { ["name"] = "If-None-Match", ["in"] = "header", ["schema"] = new JsonObject { ["type"] = "string" } });
         paths[$"{DataPlaneEndpoints.Prefix}/config"] = new JsonObject { ["get"] = config };
 

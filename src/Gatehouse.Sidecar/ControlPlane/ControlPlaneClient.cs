@@ -16,9 +16,14 @@ internal sealed class ControlPlaneClient(HttpClient http)
     /// <summary>Bodies bigger than this are not a snapshot Gatehouse made (its limit on imports is 25 MiB of YAML).</summary>
     public const long MaxConfigBytes = 256L * 1024 * 1024;
 
-    public async Task<ConfigFetch> FetchConfigAsync(Guid nodeId, string? currentHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// The config, unless the node runs <paramref name="currentHash"/> already. <paramref name="factsHash"/>
+    /// (<see cref="Core.DataPlanes.NodeFacts"/> of what the heartbeats send) lets the control plane judge
+    /// the node's compatibility without reading it.
+    /// </summary>
+    public async Task<ConfigFetch> FetchConfigAsync(Guid nodeId, string factsHash, string? currentHash, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/dp/config?node_id={nodeId}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/dp/config?node_id={nodeId}&node_facts_hash={factsHash}");
         if (currentHash is { Length: > 0 })
         {
             request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{currentHash}\""));

@@ -147,6 +147,47 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_pull_carrying_the_nodes_facts_hash_is_judged_on_the_facts_the_node_sent_last_whichever_instance_heard_them()
+    {
+        var settings = new Dictionary<string, string?> { ["Gatehouse:KongVersion"] = "3.9.1" };
+        await using var a = await DataPlaneKit.StartAsync(storage, settings);
+        await using var b = await DataPlaneKit.StartAsync(storage, settings, a.App.Prefix);
+        var cp = await a.CreateControlPlaneAsync("dp-facts");
+        await a.PostEntityAsync(cp, "/plugins", """{"name":"cors"}""");
+        var (_, hash) = await a.WaitForConfigAsync(cp, c => c.TryGetProperty("plugins", out var p) && p.GetArrayLength() == 1);
+        var (certificate, _) = await a.PinAsync(cp);
+        var (viaA, viaB) = (a.DataPlane(certificate), b.DataPlane(certificate));
+        var node = Guid.NewGuid();
+        var cors = new[] { new NodePlugin("cors", "3.9.1") };
+        var (compatible, incompatible) = (NodeFacts.Hash("3.9.1", cors), NodeFacts.Hash("3.10.0", cors));
+        async Task<HttpResponseMessage> Pull(HttpClient via, string? facts) =>
+            await via.GetAsync($"/v1/dp/config?node_id={node}" + (facts is null ? "" : $"&node_facts_hash={facts}"), Ct);
+
+        // A hears the node as compatible and remembers it.
+        await (await viaA.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(node, "3.9.1"))).ExpectAsync(HttpStatusCode.OK);
+        var served = await Pull(viaA, compatible);
+        await served.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal($"\"{hash}\"", served.Headers.ETag?.Tag);
+
+        // The node moves to a Kong too new and says so to B: A's memory no longer matches what the pull carries, so A reads the node.
+        await (await viaB.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(node, "3.10.0"))).ExpectAsync(HttpStatusCode.OK);
+        var withheld = await (await Pull(viaA, incompatible)).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Equal(NodeCompatibility.KongVersionIncompatible, withheld.GetProperty("compatibility_status").GetProperty("issues")[0].GetProperty("code").GetString());
+        await (await Pull(viaB, incompatible)).ExpectAsync(HttpStatusCode.Conflict);
+        // A hash the node's row does not carry (a sidecar out of step) still gets the row's verdict.
+        await (await Pull(viaA, compatible)).ExpectAsync(HttpStatusCode.Conflict);
+
+        // Forgotten through B: A, whose memory matches the pull, still judges the node on its last facts;
+        // without the hash A reads, finds no node, and has nothing to judge (as for any node not yet heard).
+        await (await b.Admin.DeleteAsync($"/v2/control-planes/{cp}/nodes/{node}", Ct)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await Pull(viaA, incompatible)).ExpectAsync(HttpStatusCode.Conflict);
+        await (await Pull(viaA, null)).ExpectAsync(HttpStatusCode.OK);
+
+        var invalid = await (await Pull(viaA, "NOT-A-HASH")).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("node_facts_hash: must be 32 lowercase hex digits", invalid.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nodes_unseen_for_the_retention_time_are_removed()
     {
         // 0.0005 h = 1.8 s.

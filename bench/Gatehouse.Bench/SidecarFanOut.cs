@@ -79,12 +79,17 @@ internal static class SidecarFanOut
 
         var latencies = new List<double>();
         var loaded = new List<double>();
+        var phases = new List<(double Posted, double LastAsked, double LastServed)>();
         var previous = first.Hash;
         for (var w = 1; w <= writes; w++)
         {
             var t0 = Stopwatch.GetTimestamp();
+            reports.Fetches.Clear();
             await Post(app.Http, $"/v2/control-planes/{controlPlane}/core-entities/services", new { name = $"s{w}", host = $"s{w}.internal" });
+            var posted = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             var all = await reports.WaitForAllAsync(count, previous, TimeSpan.FromSeconds(60));
+            var fetches = reports.Fetches.ToArray();
+            phases.Add((posted, Stopwatch.GetElapsedTime(t0, fetches.Max(f => f.Start)).TotalMilliseconds, Stopwatch.GetElapsedTime(t0, fetches.Max(f => f.End)).TotalMilliseconds));
             latencies.Add(Stopwatch.GetElapsedTime(t0, all.LastReport).TotalMilliseconds);
             loaded.Add(Stopwatch.GetElapsedTime(t0, InstantKong.LastLoad.Values.Max()).TotalMilliseconds);
             previous = all.Hash;
@@ -94,6 +99,14 @@ internal static class SidecarFanOut
         Console.WriteLine($"write -> last of {count} nodes reporting the new hash, {writes} writes one at a time: "
             + $"p50 {Percentile.Of(latencies, 0.5):F0} ms, p90 {Percentile.Of(latencies, 0.9):F0} ms, p99 {Percentile.Of(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
         Console.WriteLine($"write -> last of {count} nodes' Kong loading it: p50 {Percentile.Of(loaded, 0.5):F0} ms, p99 {Percentile.Of(loaded, 0.99):F0} ms");
+        // Where the time goes: the write's answer, the push reaching every node (its pull starting), every pull answered.
+        string Phase(Func<(double Posted, double LastAsked, double LastServed), double> of)
+        {
+            var sorted = phases.Select(of).Order().ToList();
+            return $"p50 {Percentile.Of(sorted, 0.5):F0} ms, p99 {Percentile.Of(sorted, 0.99):F0} ms";
+        }
+        Console.WriteLine($"  of which: write answered {Phase(p => p.Posted)}; last node asking for the config {Phase(p => p.LastAsked)}; "
+            + $"last config served {Phase(p => p.LastServed)} (after the write)");
 
         await NotModifiedThroughputAsync(new HttpClient(tls, disposeHandler: false) { BaseAddress = app.DataPlaneAddress }, previous, TimeSpan.FromSeconds(10));
 
@@ -126,14 +139,21 @@ internal static class SidecarFanOut
     private static async Task Post(HttpClient http, string path, object body) =>
         (await http.PostAsJsonAsync(path, body)).EnsureSuccessStatusCode();
 
-    /// <summary>Sees every heartbeat the control plane took: which node reported which hash, when.</summary>
+    /// <summary>Sees every heartbeat the control plane took (which node reported which hash, when) and when each config pull that got a config started and ended.</summary>
     private sealed class HeartbeatWatch : DelegatingHandler
     {
         private readonly ConcurrentDictionary<string, (string Hash, long At)> _latest = new();
 
+        public ConcurrentBag<(long Start, long End)> Fetches { get; } = [];
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            var start = Stopwatch.GetTimestamp();
             var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Get && response.StatusCode == HttpStatusCode.OK && request.RequestUri!.AbsolutePath.EndsWith("/config", StringComparison.Ordinal))
+            {
+                Fetches.Add((start, Stopwatch.GetTimestamp()));
+            }
             if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/heartbeat", StringComparison.Ordinal)
                 && response.IsSuccessStatusCode && request.Content is not null)
             {

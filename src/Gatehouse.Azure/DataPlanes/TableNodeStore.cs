@@ -9,17 +9,27 @@ namespace Gatehouse.Azure.DataPlanes;
 /// Data plane nodes: one partition per control plane, a row per node keyed by its id, so a
 /// heartbeat is one unconditional upsert (the newest heartbeat wins; there is nothing to merge)
 /// and a control plane's list is one range of its partition, in id order, which is what the
-/// cursor pages through.
+/// cursor pages through. Heartbeats that arrive together share transactions (<see cref="NodeUpsertBatcher"/>).
 /// </summary>
-public sealed class TableNodeStore(TableServiceClient tables, StorageLayout layout) : INodeStore
+public sealed class TableNodeStore : INodeStore
 {
-    private readonly TableClient _table = tables.GetTableClient(layout.NodesTable);
+    private readonly TableClient _table;
+    private readonly NodeUpsertBatcher _upserts;
+
+    public TableNodeStore(TableServiceClient tables, StorageLayout layout)
+    {
+        _table = tables.GetTableClient(layout.NodesTable);
+        _upserts = new NodeUpsertBatcher(_table);
+    }
+
+    /// <summary>Control planes whose node rows are being written (for tests: none once every upsert is answered).</summary>
+    internal int PartitionsWriting => _upserts.PartitionsWriting;
 
     public async Task InitializeAsync(CancellationToken cancellationToken) =>
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
 
     public async Task UpsertAsync(DataPlaneNode node, CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(Write(node), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _upserts.UpsertAsync(Write(node), cancellationToken).ConfigureAwait(false);
 
     public async Task<DataPlaneNode?> FindAsync(Guid controlPlaneId, Guid nodeId, CancellationToken cancellationToken)
     {

@@ -15,8 +15,9 @@ namespace Gatehouse.Azure.DataPlanes;
 /// A caller's task ends when its row is committed (or a newer row for the same node that replaced
 /// it while waiting: the newest heartbeat wins), so a heartbeat is as durable as before. A refused
 /// transaction is written again row by row, so that a row the service refuses fails only its own
-/// caller (one the Table client refuses fails before it is queued). A caller's token stops it waiting, not the write, which is the others' too: a row
-/// already queued is written anyway, as a request cancelled in flight may have been before.
+/// caller (one the Table client refuses fails before it is queued). A caller's token stops it
+/// waiting, not the write, which is the others' too: a row already queued is written anyway, as a
+/// request cancelled in flight may have been before.
 /// </para>
 /// </summary>
 internal sealed class NodeUpsertBatcher(TableClient table)

@@ -54,7 +54,7 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
     {
         _kong = await WaitForKongAsync(cancellationToken).ConfigureAwait(false);
         NodeId = options.NodeId ?? _kong.NodeId;
-        _factsHash = NodeFacts.Hash(_kong.Version, _kong.Plugins.Select(p => new NodePlugin(p.Name, p.Version)));
+        _factsHash = NodeFacts.Hash(_kong.Version, _kong.Plugins);
         logger.LogInformation("Node {NodeId} ({Hostname}, Kong {KongVersion}) syncing from {ControlPlaneUrl}; push {Push}, poll every {PollSeconds} s",
             NodeId, _kong.Hostname, _kong.Version, options.ControlPlaneUrl, options.Push ? "on" : "off", options.PollInterval.TotalSeconds);
         await RestoreFromCacheAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Core.DataPlanes;
 
 namespace Gatehouse.Sidecar.Kong;
 
@@ -46,7 +47,7 @@ internal sealed class KongAdminClient(HttpClient http)
             throw new KongAdminException("Kong's GET / lacks node_id, hostname or version.");
         }
         var plugins = (root["plugins"]?["available_on_server"] as JsonObject ?? [])
-            .Select(plugin => new KongPlugin(plugin.Key, StringOf(plugin.Value?["version"])))
+            .Select(plugin => new NodePlugin(plugin.Key, StringOf(plugin.Value?["version"])))
             .OrderBy(plugin => plugin.Name, StringComparer.Ordinal)
             .ToList();
         return new KongNode(nodeId, hostname, version, plugins);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Sidecar.Kong;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
@@ -44,7 +45,7 @@ public sealed class KongAdminClientTests : IAsyncLifetime
         Assert.Equal(_kong.Node.NodeId, node.NodeId);
         Assert.Equal("kong-1", node.Hostname);
         Assert.Equal("3.9.1", node.Version);
-        Assert.Equal([new KongPlugin("key-auth", "3.9.1"), new KongPlugin("rate-limiting", "2.0.0")], node.Plugins);
+        Assert.Equal([new NodePlugin("key-auth", "3.9.1"), new NodePlugin("rate-limiting", "2.0.0")], node.Plugins);
     }
 
     [Fact]

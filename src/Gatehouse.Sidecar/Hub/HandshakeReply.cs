@@ -8,22 +8,9 @@ internal static class HandshakeReply
     /// <summary>Returns when the server accepted; throws <see cref="HubProtocolException"/> with its error, or when the reply is malformed.</summary>
     public static void Check(ReadOnlyMemory<byte> reply)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(reply);
-        }
-        catch (JsonException e)
-        {
-            throw new HubProtocolException("The handshake reply is not JSON.", e);
-        }
-        using (document)
+        using (var document = HubJson.ParseObject(reply, "The handshake reply"))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new HubProtocolException($"The handshake reply is a JSON {root.ValueKind}, not an object.");
-            }
             // A hub message instead of the reply means a server that skipped the handshake: not one we can trust to follow the protocol.
             if (root.TryGetProperty("type", out _))
             {

@@ -8,22 +8,9 @@ internal static class HubMessageParser
     /// <summary>The message; throws <see cref="HubProtocolException"/> for anything that is not a well-formed one.</summary>
     public static HubMessage Parse(ReadOnlyMemory<byte> message)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(message);
-        }
-        catch (JsonException e)
-        {
-            throw new HubProtocolException("A hub message is not JSON.", e);
-        }
-        using (document)
+        using (var document = HubJson.ParseObject(message, "A hub message"))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new HubProtocolException($"A hub message is a JSON {root.ValueKind}, not an object.");
-            }
             if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.Number || !typeElement.TryGetInt32(out var type))
             {
                 throw new HubProtocolException("A hub message has no integer 'type'.");

@@ -1,5 +1,7 @@
 using Azure;
+using Azure.Core;
 using Azure.Identity;
+using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 using Gatehouse.Core.DataPlanes;
 
@@ -17,6 +19,7 @@ public sealed record KeyVaultCertificateIssuerOptions
     /// <summary>Purge the deleted certificate, so the key is not kept even in the vault's deleted state (Gatehouse__KeyVault__Purge).</summary>
     public bool PurgeDeleted { get; init; } = true;
 
+    /// <summary>Measures <see cref="MaxWait"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
@@ -26,27 +29,18 @@ public sealed record KeyVaultCertificateIssuerOptions
 /// the private key is read once through the certificate's secret, and then the certificate is
 /// deleted from the vault, so the vault does not keep a key Gatehouse hands out.
 /// </summary>
-public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certificates, SecretClient secrets, KeyVaultCertificateIssuerOptions options)
+public sealed class KeyVaultCertificateIssuer(CertificateClient certificates, SecretClient secrets, KeyVaultCertificateIssuerOptions options)
     : ICertificateIssuer
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
     public async Task<IssuedCertificate> IssueAsync(CertificateIssueRequest request, CancellationToken cancellationToken)
     {
-        var policy = new CertificatePolicy
-        {
-            Subject = $"CN={request.CommonName}, O=Gatehouse",
-            KeyType = "EC",
-            KeyCurveName = "P-256",
-            Exportable = true,
-            ContentType = CertificatePolicy.PemContentType,
-            ValidityInMonths = request.ValidityMonths,
-            EnhancedKeyUsage = [ClientAuthenticationOid],
-            KeyUsage = ["digitalSignature"],
-        };
+        CertificateOperation operation;
         try
         {
-            await certificates.StartCreateCertificateAsync(request.Name, policy, cancellationToken).ConfigureAwait(false);
+            operation = await certificates.StartCreateCertificateAsync(request.Name, Policy(request), enabled: true, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (RequestFailedException e)
         {
@@ -61,7 +55,7 @@ public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certific
         IssuedCertificate issued;
         try
         {
-            issued = await CollectAsync(request.Name, cancellationToken).ConfigureAwait(false);
+            issued = await CollectAsync(request.Name, operation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RequestFailedException or CertificateIssuerException or OperationCanceledException)
         {
@@ -73,40 +67,38 @@ public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certific
         return issued;
     }
 
-    private async Task<IssuedCertificate> CollectAsync(string name, CancellationToken cancellationToken)
+    /// <summary>A self-signed EC P-256 client certificate whose key may leave the vault, its secret in PEM.</summary>
+    private static CertificatePolicy Policy(CertificateIssueRequest request) => new(WellKnownIssuerNames.Self, $"CN={request.CommonName}, O=Gatehouse")
     {
-        await WaitForCompletionAsync(name, cancellationToken).ConfigureAwait(false);
-        var certificate = (await certificates.GetCertificateAsync(name, cancellationToken).ConfigureAwait(false)).Value;
-        KeyVaultSecret secret = await secrets.GetSecretAsync(name, certificate.Version, cancellationToken).ConfigureAwait(false);
+        KeyType = CertificateKeyType.Ec,
+        KeyCurveName = CertificateKeyCurveName.P256,
+        Exportable = true,
+        ReuseKey = false,
+        ContentType = CertificateContentType.Pem,
+        ValidityInMonths = request.ValidityMonths,
+        EnhancedKeyUsage = { ClientAuthenticationOid },
+        KeyUsage = { CertificateKeyUsage.DigitalSignature },
+    };
+
+    private async Task<IssuedCertificate> CollectAsync(string name, CertificateOperation operation, CancellationToken cancellationToken)
+    {
+        KeyVaultCertificateWithPolicy certificate;
+        try
+        {
+            // Polls the pending operation, then reads the certificate once it has completed.
+            certificate = await WaitAsync(operation, $"certificate '{name}'", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (operation.HasCompleted && e is InvalidOperationException or OperationCanceledException)
+        {
+            // The operation ended without a certificate: failed (with Key Vault's reason), cancelled, or deleted.
+            throw new CertificateIssuerException(operation.Properties?.Error is { } error
+                ? $"Key Vault could not issue certificate '{name}': {error.Code}: {error.Message}"
+                : $"Key Vault's operation for certificate '{name}' ended '{operation.Properties?.Status ?? "deleted"}': {operation.Properties?.StatusDetails}", e);
+        }
+        KeyVaultSecret secret = await secrets.GetSecretAsync(name, certificate.Properties.Version, cancellationToken).ConfigureAwait(false);
         var key = KeyVaultSecretKey.ToPkcs8Pem(secret.Value, secret.Properties.ContentType)
             ?? throw new CertificateIssuerException($"Key Vault's secret for certificate '{name}' holds no private key (is the key exportable?).");
         return new IssuedCertificate(System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", certificate.Cer), key);
-    }
-
-    /// <summary>Polls the pending operation until it completes, fails, or <see cref="KeyVaultCertificateIssuerOptions.MaxWait"/> passes.</summary>
-    private async Task WaitForCompletionAsync(string name, CancellationToken cancellationToken)
-    {
-        var deadline = options.Clock.GetUtcNow() + options.MaxWait;
-        while (true)
-        {
-            var operation = (await certificates.GetCertificateOperationAsync(name, cancellationToken).ConfigureAwait(false)).Value;
-            if (operation.Error is { } error)
-            {
-                throw new CertificateIssuerException($"Key Vault could not issue certificate '{name}': {error.Code}: {error.Message}");
-            }
-            switch (operation.Status)
-            {
-                case CertificateOperationProperties.Completed:
-                    return;
-                case CertificateOperationProperties.InProgress when options.Clock.GetUtcNow() < deadline:
-                    await Task.Delay(options.PollInterval, options.Clock, cancellationToken).ConfigureAwait(false);
-                    break;
-                case CertificateOperationProperties.InProgress:
-                    throw new CertificateIssuerException($"Key Vault did not finish certificate '{name}' within {options.MaxWait.TotalSeconds:0} s.");
-                default:
-                    throw new CertificateIssuerException($"Key Vault's operation for certificate '{name}' ended '{operation.Status}': {operation.StatusDetails}");
-            }
-        }
     }
 
     /// <summary>
@@ -116,32 +108,20 @@ public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certific
     /// taken. Purging ends that at once, but needs the purge permission and is refused by a vault
     /// with purge protection — there, set PurgeDeleted false and rely on the retention period.
     /// A purge right after the delete is refused while the deletion is still finishing
-    /// (asynchronously), so it waits for the certificate to show among the deleted ones first.
+    /// (asynchronously), so it waits for the delete operation (the certificate showing among the deleted ones) first.
     /// </summary>
     private async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         var step = "delete";
         try
         {
-            await certificates.DeleteCertificateAsync(name, cancellationToken).ConfigureAwait(false);
+            var deletion = await certificates.StartDeleteCertificateAsync(name, cancellationToken).ConfigureAwait(false);
             if (!options.PurgeDeleted)
             {
                 return;
             }
             step = "purge";
-            var deadline = options.Clock.GetUtcNow() + options.MaxWait;
-            while (true)
-            {
-                try
-                {
-                    await certificates.GetDeletedCertificateAsync(name, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (RequestFailedException e) when (e.Status == 404 && options.Clock.GetUtcNow() < deadline)
-                {
-                    await Task.Delay(options.PollInterval, options.Clock, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await WaitAsync(deletion, $"deleting certificate '{name}'", cancellationToken).ConfigureAwait(false);
             await certificates.PurgeDeletedCertificateAsync(name, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e)
@@ -155,13 +135,34 @@ public sealed class KeyVaultCertificateIssuer(KeyVaultCertificateClient certific
     /// <summary>Cleanup after a failure: best effort, never hiding the failure that led here.</summary>
     private async Task TryRemoveAsync(string name)
     {
-        using var timeout = new CancellationTokenSource(options.MaxWait);
+        using var timeout = new CancellationTokenSource(options.MaxWait, options.Clock);
         try
         {
             await RemoveAsync(name, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CertificateIssuerException or OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// The operation's own polling, every <see cref="KeyVaultCertificateIssuerOptions.PollInterval"/> (or later, if
+    /// the vault says Retry-After), given up after <see cref="KeyVaultCertificateIssuerOptions.MaxWait"/>. A delay
+    /// strategy rather than the TimeSpan overload, which never polls more often than once a second.
+    /// </summary>
+    private async Task<T> WaitAsync<T>(Operation<T> operation, string what, CancellationToken cancellationToken)
+        where T : notnull
+    {
+        using var timeout = new CancellationTokenSource(options.MaxWait, options.Clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var polling = DelayStrategy.CreateFixedDelayStrategy(options.PollInterval);
+            return (await operation.WaitForCompletionAsync(polling, linked.Token).ConfigureAwait(false)).Value;
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CertificateIssuerException($"Key Vault did not finish {what} within {options.MaxWait.TotalSeconds:0.#} s.", e);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Azure.Security.KeyVault.Certificates;
 
 namespace Gatehouse.Azure.KeyVault;
 
@@ -18,7 +19,7 @@ internal static class KeyVaultSecretKey
         }
         try
         {
-            return contentType == CertificatePolicy.Pkcs12ContentType ? FromPkcs12(value) : FromPem(value);
+            return contentType == CertificateContentType.Pkcs12.ToString() ? FromPkcs12(value) : FromPem(value);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 using Gatehouse.Azure.KeyVault;
 using Gatehouse.Core.DataPlanes;
@@ -42,7 +43,7 @@ internal sealed record CertificateIssuerConfiguration(string Description, DpCert
         var credential = AzureCredential.From(section, "Gatehouse__KeyVault");
         var issuerOptions = new KeyVaultCertificateIssuerOptions { PurgeDeleted = purge };
         return new($"Azure Key Vault {vault}", options, sp => new KeyVaultCertificateIssuer(
-            new KeyVaultCertificateClient(vault, credential),
+            new CertificateClient(vault, credential),
             new SecretClient(vault, credential),
             issuerOptions with { Clock = sp.GetRequiredService<TimeProvider>() }));
     }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Core;
-using Azure.Security.KeyVault.Secrets;
+using Azure.Security.KeyVault.Certificates;
 using Gatehouse.Azure.KeyVault;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
@@ -10,8 +10,8 @@ using Gatehouse.Core.Entities;
 namespace Gatehouse.Azure.Tests.KeyVault;
 
 /// <summary>
-/// The Key Vault certificate issuer and its REST client, against <see cref="FakeKeyVault"/> (the
-/// published contract on a loopback HTTPS Kestrel), with the official SecretClient reading keys.
+/// The Key Vault certificate issuer on the official CertificateClient and SecretClient, against
+/// <see cref="FakeKeyVault"/> (the published contract on a loopback HTTPS Kestrel).
 /// </summary>
 public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
 {
@@ -23,15 +23,12 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
 
-    private KeyVaultCertificateClient Certificates(TokenCredential? credential = null) =>
-        new(_vault.VaultUri, credential ?? new StaticToken(FakeKeyVault.Token), _vault.Trusting(new KeyVaultCertificateClientOptions()));
+    private CertificateClient Certificates(TokenCredential? credential = null) => _vault.CertificateClient(credential ?? new StaticToken(FakeKeyVault.Token));
 
     private KeyVaultCertificateIssuer Issuer(KeyVaultCertificateIssuerOptions? options = null)
     {
         var credential = new StaticToken(FakeKeyVault.Token);
-        // The vault is 127.0.0.1, not *.vault.azure.net: the SecretClient must not insist on that.
-        var secrets = new SecretClient(_vault.VaultUri, credential, _vault.Trusting(new SecretClientOptions { DisableChallengeResourceVerification = true }));
-        return new KeyVaultCertificateIssuer(Certificates(credential), secrets,
+        return new KeyVaultCertificateIssuer(_vault.CertificateClient(credential), _vault.SecretClient(credential),
             options ?? new KeyVaultCertificateIssuerOptions { PollInterval = TimeSpan.FromMilliseconds(20), MaxWait = TimeSpan.FromSeconds(20) });
     }
 
@@ -118,6 +115,7 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
         var unauthorized = await Assert.ThrowsAsync<RequestFailedException>(() => Certificates(new StaticToken("wrong")).GetCertificateOperationAsync("any", Ct));
         Assert.Equal(401, unauthorized.Status);
         Assert.Equal("Unauthorized", unauthorized.ErrorCode);
+        Assert.Contains("AKV10032: Invalid issuer", unauthorized.Message);
 
         _vault.Forbid = true;
         var forbidden = await Assert.ThrowsAsync<RequestFailedException>(() => Certificates().GetCertificateAsync("any", Ct));
@@ -133,8 +131,7 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
     [Fact]
     public async Task An_identity_that_gets_no_token_is_an_issuer_error_that_says_so()
     {
-        var secrets = new SecretClient(_vault.VaultUri, new NoToken(), _vault.Trusting(new SecretClientOptions { DisableChallengeResourceVerification = true }));
-        var issuer = new KeyVaultCertificateIssuer(Certificates(new NoToken()), secrets, new KeyVaultCertificateIssuerOptions());
+        var issuer = new KeyVaultCertificateIssuer(_vault.CertificateClient(new NoToken()), _vault.SecretClient(new NoToken()), new KeyVaultCertificateIssuerOptions());
 
         var error = await Assert.ThrowsAsync<CertificateIssuerException>(() => issuer.IssueAsync(Request(), Ct));
 
@@ -152,15 +149,52 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_request_carries_a_token_for_the_vault_resource()
+    public async Task The_client_asks_for_a_token_after_the_vaults_challenge_for_its_tenant_and_resource()
     {
         var credential = new StaticToken(FakeKeyVault.Token);
-        var client = new KeyVaultCertificateClient(_vault.VaultUri, credential, _vault.Trusting(new KeyVaultCertificateClientOptions()));
-        await Assert.ThrowsAsync<RequestFailedException>(() => client.GetCertificateAsync("missing", Ct));
-        Assert.Equal(["https://vault.azure.net/.default"], Assert.Single(credential.Requests).Scopes);
-        // A name that is not a Key Vault object name never becomes a path.
-        await Assert.ThrowsAsync<ArgumentException>(() => client.GetCertificateAsync("../keys/x", Ct));
+        var client = _vault.CertificateClient(credential);
+
+        var missing = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetCertificateAsync("missing", Ct));
+
+        Assert.Equal(404, missing.Status);
+        Assert.Equal("CertificateNotFound", missing.ErrorCode);
+        // The first request went without a token and drew the challenge; the token was then asked
+        // for the challenge's resource in the challenge's tenant.
+        Assert.Equal(["GET /certificates/missing"], _vault.Challenged);
+        var token = Assert.Single(credential.Requests);
+        Assert.Equal(["https://vault.azure.net/.default"], token.Scopes);
+        Assert.Equal(FakeKeyVault.Tenant, token.TenantId);
         Assert.Equal(["GET /certificates/missing"], _vault.Requests);
+
+        // A name that is not a Key Vault object name stays one path segment.
+        await Assert.ThrowsAsync<RequestFailedException>(() => client.GetCertificateAsync("../keys/x", Ct));
+        Assert.Equal("GET /certificates/..%2Fkeys%2Fx", _vault.Requests.Last());
+    }
+
+    [Fact]
+    public async Task The_vault_refuses_an_api_version_it_does_not_speak_with_its_reason()
+    {
+        var older = new CertificateClient(_vault.VaultUri, new StaticToken(FakeKeyVault.Token),
+            _vault.Trusting(new CertificateClientOptions(CertificateClientOptions.ServiceVersion.V7_5) { DisableChallengeResourceVerification = true }));
+
+        var refused = await Assert.ThrowsAsync<RequestFailedException>(() => older.GetCertificateAsync("any", Ct));
+
+        Assert.Equal(400, refused.Status);
+        Assert.Equal("BadParameter", refused.ErrorCode);
+        Assert.Contains($"The specified version (7.5) is not recognized. Consider using the latest supported version ({FakeKeyVault.ApiVersion})", refused.Message);
+    }
+
+    [Fact]
+    public async Task Without_the_test_only_relaxation_a_challenge_for_another_domain_than_the_vaults_gets_no_token()
+    {
+        var credential = new StaticToken(FakeKeyVault.Token);
+        var strict = new CertificateClient(_vault.VaultUri, credential, _vault.Trusting(new CertificateClientOptions()));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => strict.GetCertificateAsync("any", Ct));
+
+        Assert.Contains("domain", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(credential.Requests);
+        Assert.Empty(_vault.Requests);
     }
 
     [Fact]
@@ -194,13 +228,13 @@ public sealed class DpClientCertKeyVaultTests : IAsyncLifetime
         using var certificate = new CertificateRequest("CN=secret", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
         var pem = certificate.ExportCertificatePem();
 
-        var fromPem = KeyVaultSecretKey.ToPkcs8Pem(key.ExportECPrivateKeyPem() + "\n" + pem, CertificatePolicy.PemContentType);
-        var fromPkcs12 = KeyVaultSecretKey.ToPkcs8Pem(Convert.ToBase64String(certificate.Export(X509ContentType.Pkcs12, "")), CertificatePolicy.Pkcs12ContentType);
+        var fromPem = KeyVaultSecretKey.ToPkcs8Pem(key.ExportECPrivateKeyPem() + "\n" + pem, CertificateContentType.Pem.ToString());
+        var fromPkcs12 = KeyVaultSecretKey.ToPkcs8Pem(Convert.ToBase64String(certificate.Export(X509ContentType.Pkcs12, "")), CertificateContentType.Pkcs12.ToString());
 
         Assert.True(Pem.Matches(pem, fromPem!));
         Assert.True(Pem.Matches(pem, fromPkcs12!));
         Assert.StartsWith("-----BEGIN PRIVATE KEY-----", fromPkcs12);
-        Assert.Null(KeyVaultSecretKey.ToPkcs8Pem(pem, CertificatePolicy.PemContentType));
-        Assert.Null(KeyVaultSecretKey.ToPkcs8Pem("not base64", CertificatePolicy.Pkcs12ContentType));
+        Assert.Null(KeyVaultSecretKey.ToPkcs8Pem(pem, CertificateContentType.Pem.ToString()));
+        Assert.Null(KeyVaultSecretKey.ToPkcs8Pem("not base64", CertificateContentType.Pkcs12.ToString()));
     }
 }

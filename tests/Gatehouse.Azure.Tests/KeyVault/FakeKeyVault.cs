@@ -4,6 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Azure.Security.KeyVault.Certificates;
+using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -11,8 +13,9 @@ namespace Gatehouse.Azure.Tests.KeyVault;
 
 /// <summary>
 /// A stand-in for Azure Key Vault's data plane (no emulator runs here), written from the published
-/// REST contract (azure-rest-api-specs, Key Vault certificates and secrets, 7.5): HTTPS on a
-/// loopback Kestrel; bearer tokens with the vault's challenge for requests that carry none;
+/// REST contract (azure-rest-api-specs, Key Vault certificates and secrets, <see cref="ApiVersion"/>),
+/// and faithful enough that the official CertificateClient and SecretClient work against it: HTTPS on
+/// a loopback Kestrel; the api-version; bearer tokens, with the vault's challenge on every 401;
 /// <c>POST /certificates/{name}/create</c> (202, a real key and self-signed certificate made from
 /// the policy), <c>GET .../pending</c> (<c>inProgress</c> for a while, then <c>completed</c>, or a
 /// failure with an <c>error</c>), <c>GET /certificates/{name}</c>, <c>GET /secrets/{name}/{version}</c>
@@ -24,6 +27,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 {
     public const string Token = "fake-vault-token";
     public const string Tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    /// <summary>The REST API version this stand-in implements: the one Azure.Security.KeyVault.Certificates 4.10.0 and .Secrets 4.12.0 send.</summary>
+    public const string ApiVersion = "2026-04-01";
 
     private LoopbackHttpsService _host = null!;
 
@@ -50,6 +56,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     /// <summary>"METHOD /path" of every authenticated request, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>"METHOD /path" of every request that came without a token and was answered with the challenge.</summary>
+    public ConcurrentQueue<string> Challenged { get; } = new();
 
     /// <summary>The JSON bodies of create requests, by certificate name.</summary>
     public ConcurrentDictionary<string, JsonObject> CreateBodies { get; } = new();
@@ -90,29 +99,50 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     public TOptions Trusting<TOptions>(TOptions options)
         where TOptions : ClientOptions => _host.Trusting(options, retries: 0);
 
+    /// <summary>
+    /// The official certificate client, pointed at this vault. Tests only: the vault is 127.0.0.1,
+    /// not *.vault.azure.net, so the client must not insist that the challenge's resource
+    /// (https://vault.azure.net) is the vault's own domain. Gatehouse itself leaves that check on.
+    /// </summary>
+    public CertificateClient CertificateClient(TokenCredential credential) =>
+        new(VaultUri, credential, Trusting(new CertificateClientOptions { DisableChallengeResourceVerification = true }));
+
+    /// <summary>The official secret client, pointed at this vault (the same test-only relaxation as <see cref="CertificateClient"/>).</summary>
+    public SecretClient SecretClient(TokenCredential credential) =>
+        new(VaultUri, credential, Trusting(new SecretClientOptions { DisableChallengeResourceVerification = true }));
+
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private void Map(WebApplication app)
     {
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Query.ContainsKey("api-version"))
+            // A vault answers only the API versions it knows; the official clients send the one they were generated from.
+            var version = context.Request.Query["api-version"].ToString();
+            if (version != ApiVersion)
             {
-                await ErrorAsync(context, 400, "BadParameter", "The request URI contains an invalid or missing api-version.");
+                await ErrorAsync(context, 400, "BadParameter", version.Length == 0
+                    ? "The request URI contains an invalid or missing api-version."
+                    : $"The specified version ({version}) is not recognized. Consider using the latest supported version ({ApiVersion}).");
                 return;
             }
             var authorization = context.Request.Headers.Authorization.ToString();
-            if (authorization.Length == 0)
-            {
-                // The challenge the official clients start from: which tenant and resource to ask a token for.
-                context.Response.Headers.WWWAuthenticate =
-                    $"Bearer authorization=\"https://login.microsoftonline.com/{Tenant}\", resource=\"https://vault.azure.net\"";
-                await ErrorAsync(context, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.");
-                return;
-            }
             if (authorization != $"Bearer {Token}")
             {
-                await ErrorAsync(context, 401, "Unauthorized", "AKV10032: Invalid issuer. Expected one of https://sts.windows.net/...");
+                // Every 401 carries the challenge: which tenant and resource to ask a token for. The
+                // official clients send their first request to a vault without a token (and without
+                // its body) to draw it, then send it again with a token for that resource.
+                context.Response.Headers.WWWAuthenticate =
+                    $"Bearer authorization=\"https://login.microsoftonline.com/{Tenant}\", resource=\"https://vault.azure.net\"";
+                if (authorization.Length == 0)
+                {
+                    Challenged.Enqueue($"{context.Request.Method} {context.Request.Path}");
+                    await ErrorAsync(context, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.");
+                }
+                else
+                {
+                    await ErrorAsync(context, 401, "Unauthorized", "AKV10032: Invalid issuer. Expected one of https://sts.windows.net/...");
+                }
                 return;
             }
             if (Forbid)
@@ -136,7 +166,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
             }
             var stored = Mint(policy);
             Certificates[name] = stored;
-            context.Response.Headers.Location = $"{VaultUri}certificates/{name}/pending?api-version=7.5";
+            context.Response.Headers.Location = $"{VaultUri}certificates/{name}/pending?api-version={ApiVersion}";
             return Results.Json(Operation(name, stored, pending: true), statusCode: 202);
         });
 

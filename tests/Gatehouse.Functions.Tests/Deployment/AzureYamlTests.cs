@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Functions.Http;
 using Gatehouse.Testing;
 using Gatehouse.Testing.OpenApi;
 
@@ -54,9 +55,10 @@ public sealed class AzureYamlTests
         Assert.Equal(Path.Combine(RepositoryRoot.Path, "src", "Gatehouse.Functions"), project.TrimEnd(Path.DirectorySeparatorChar));
         Assert.True(File.Exists(Path.Combine(project, "Gatehouse.Functions.csproj")));
 
-        // azd deploys the service to the resource tagged azd-service-name: <service>.
-        Assert.Contains($"serviceName: '{name}'", InfraFiles.Read("main.bicep"));
-        Assert.Contains("'azd-service-name': serviceName", InfraFiles.Read(Path.Combine("modules", "functionapp.bicep")));
+        // azd deploys the service to the resource tagged azd-service-name: <service>: the function app.
+        var tagged = Assert.Single(CompiledInfra.Snapshot.Resources, r => (string?)r["tags"]?["azd-service-name"] == name);
+        Assert.Equal("Microsoft.Web/sites", (string?)tagged["type"]);
+        Assert.StartsWith("functionapp", (string?)tagged["kind"]);
         var infra = yaml["infra"]!;
         Assert.Equal("bicep", (string?)infra["provider"]);
         Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, (string)infra["path"]!, $"{(string)infra["module"]!}.bicep")));
@@ -66,19 +68,26 @@ public sealed class AzureYamlTests
     [Fact]
     public void The_parameters_file_maps_azds_environment_to_every_parameter_without_a_default()
     {
-        using var parameters = JsonDocument.Parse(InfraFiles.Read("main.parameters.json"));
+        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(CompiledInfra.InfraDirectory, "main.parameters.json")));
         var mapped = parameters.RootElement.GetProperty("parameters").EnumerateObject()
             .ToDictionary(p => p.Name, p => p.Value.GetProperty("value").GetString(), StringComparer.Ordinal);
         Assert.Equal("${AZURE_ENV_NAME}", mapped["environmentName"]);
         Assert.Equal("${AZURE_LOCATION}", mapped["location"]);
         Assert.Equal("${AZURE_PRINCIPAL_ID}", mapped["principalId"]);
-        // The admin token is azd's to generate (metadata azd type generate), so nothing maps it.
-        Assert.DoesNotContain("adminToken", mapped.Keys);
-        Assert.Matches(@"@metadata\(\{ azd: \{ type: 'generate', config: \{ length: (\d+), noSpecial: true \} \} \}\)\s+param adminToken string", InfraFiles.Read("main.bicep"));
 
-        var declared = System.Text.RegularExpressions.Regex.Matches(InfraFiles.Read("main.bicep"), @"^param (?<name>\w+) \w+(?<default> =)?", System.Text.RegularExpressions.RegexOptions.Multiline)
-            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["default"].Success, StringComparer.Ordinal);
+        // The admin token is azd's to generate (metadata azd type generate), long enough for the app to accept, so nothing maps it.
+        Assert.DoesNotContain("adminToken", mapped.Keys);
+        var declared = CompiledInfra.Main.Root["parameters"]!.AsObject();
+        var adminToken = declared["adminToken"]!;
+        Assert.Equal("securestring", (string?)adminToken["type"]);
+        Assert.Equal("generate", (string?)adminToken["metadata"]?["azd"]?["type"]);
+        var generated = adminToken["metadata"]!["azd"]!["config"]!;
+        Assert.Equal(JsonValueKind.True, generated["noSpecial"]?.GetValueKind());
+        var length = (int)generated["length"]!;
+        Assert.True(length >= AdminToken.MinimumLength, $"azd generates an admin token of {length} characters; the app refuses fewer than {AdminToken.MinimumLength}");
+
         Assert.All(mapped.Keys, name => Assert.True(declared.ContainsKey(name), $"main.parameters.json maps {name}, which main.bicep does not declare"));
-        Assert.All(declared.Where(d => !d.Value && d.Key != "adminToken"), d => Assert.True(mapped.ContainsKey(d.Key), $"{d.Key} has no default and no value"));
+        Assert.All(declared.Where(d => !d.Value!.AsObject().ContainsKey("defaultValue") && d.Key != "adminToken"),
+            d => Assert.True(mapped.ContainsKey(d.Key), $"{d.Key} has no default and no value"));
     }
 }

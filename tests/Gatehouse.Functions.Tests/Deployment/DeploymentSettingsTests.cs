@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Azure.SignalR;
 using Gatehouse.Azure.Storage;
@@ -36,18 +37,6 @@ public sealed partial class DeploymentSettingsTests
     // Settings for the Functions host and the platform rather than the app.
     private static readonly string[] s_platformPrefixes = ["AzureWebJobsStorage__", "APPLICATIONINSIGHTS_"];
 
-    // Built-in roles main.bicep grants, by id (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
-    private static readonly Dictionary<string, string> s_builtInRoles = new(StringComparer.Ordinal)
-    {
-        ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-        ["storageQueueDataContributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-        ["storageTableDataContributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-        ["keyVaultCertificatesOfficer"] = "a4417e6f-fecd-4de8-b567-7b0420556985",
-        ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
-        ["signalRRestApiOwner"] = "fd53cd77-2268-407a-8f46-7e7863d0f521",
-        ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
-    };
-
     [Fact]
     public void The_scan_finds_the_settings_the_code_is_known_to_read()
     {
@@ -64,7 +53,7 @@ public sealed partial class DeploymentSettingsTests
     [Fact]
     public void Every_setting_the_code_reads_is_set_on_azure_or_safely_left_unset()
     {
-        var settings = InfraFiles.AppSettings();
+        var settings = CompiledInfra.AppSettings();
         var missing = SettingsReadByCode.Find().Where(name => !settings.ContainsKey(name) && !s_unsetOnAzure.ContainsKey(name)).ToList();
         Assert.True(missing.Count == 0, $"read by the code but neither set in infra/modules/functionapp.bicep nor known safe to leave unset: {string.Join(", ", missing)}");
         // And what is unset on purpose stays unset (a prefix would move the app off the queue the trigger reads).
@@ -76,7 +65,7 @@ public sealed partial class DeploymentSettingsTests
     {
         var read = SettingsReadByCode.Find();
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
-        foreach (var name in InfraFiles.AppSettings().Keys)
+        foreach (var name in CompiledInfra.AppSettings().Keys)
         {
             Assert.True(read.Contains(name) || s_platformPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) || readme.Contains($"`{name}`", StringComparison.Ordinal),
                 $"app setting {name} is read by nothing and not in the README's configuration table");
@@ -86,16 +75,19 @@ public sealed partial class DeploymentSettingsTests
     [Fact]
     public void Storage_is_reached_by_identity_for_both_the_app_and_the_host()
     {
-        var settings = InfraFiles.AppSettings();
+        var settings = CompiledInfra.AppSettings();
+        var identity = CompiledInfra.Snapshot.Single("Microsoft.ManagedIdentity/userAssignedIdentities");
+        var account = CompiledInfra.Snapshot.Single("Microsoft.Storage/storageAccounts");
         foreach (var connection in new[] { StorageConfiguration.SectionName, "AzureWebJobsStorage" })
         {
             // No connection string form at all.
             Assert.False(settings.ContainsKey(connection), $"{connection} is set: a connection string");
-            Assert.Equal("managedidentity", InfraFiles.Literal(settings[$"{connection}__credential"]));
-            Assert.Equal("identityClientId", settings[$"{connection}__clientId"]);
+            Assert.Equal("managedidentity", ArmExpression.Literal(settings[$"{connection}__credential"]));
+            // The client id of the identity the app runs as, and the endpoints of the account it is granted roles on.
+            Assert.Equal([((string)identity["id"]!, "clientId")], ArmExpression.References(settings[$"{connection}__clientId"]));
             foreach (var service in new[] { "blob", "queue", "table" })
             {
-                Assert.Equal($"storageEndpoints.{service}", settings[$"{connection}__{service}ServiceUri"]);
+                Assert.Equal([((string)account["id"]!, $"primaryEndpoints.{service}")], ArmExpression.References(settings[$"{connection}__{service}ServiceUri"]));
             }
         }
     }
@@ -103,64 +95,64 @@ public sealed partial class DeploymentSettingsTests
     [Fact]
     public void The_forwarded_client_certificate_is_trusted_only_where_the_front_end_is_its_sole_author()
     {
-        Assert.Equal("true", InfraFiles.Literal(InfraFiles.AppSettings()["Gatehouse__DataPlane__TrustForwardedClientCert"]));
+        Assert.Equal("true", ArmExpression.Literal(CompiledInfra.AppSettings()["Gatehouse__DataPlane__TrustForwardedClientCert"]));
         // With client certificates on, App Service replaces any X-ARR-ClientCert a client sends;
-        // without them, the header would pass through from anyone.
-        var site = InfraFiles.Read(Path.Combine("modules", "functionapp.bicep"));
-        Assert.Matches(@"(?m)^\s*clientCertEnabled: true\s*$", site);
-        Assert.Matches(@"(?m)^\s*clientCertMode: '(Optional|OptionalInteractiveUser|Required)'\s*$", site);
+        // without them, the header would pass through from anyone. OptionalInteractiveUser asks every
+        // client for one without prompting browsers on /docs (README, "Connecting a data plane").
+        var site = CompiledInfra.Main.Resource("Microsoft.Web/sites")["properties"]!;
+        Assert.Equal(JsonValueKind.True, site["clientCertEnabled"]?.GetValueKind());
+        Assert.Equal("OptionalInteractiveUser", (string?)site["clientCertMode"]);
     }
 
     [Fact]
     public void No_app_setting_carries_a_key_or_a_secret()
     {
-        var settings = InfraFiles.AppSettings();
-        foreach (var (name, value) in settings)
+        // As deployed: a literal, or an expression that only formats properties read from resources.
+        // (A secure parameter stays an expression in a snapshot, so the admin token would show as one.)
+        foreach (var (name, value) in CompiledInfra.AppSettings())
         {
-            Assert.False(SecretLooking().IsMatch(value), $"app setting {name} looks like it carries a secret: {value}");
+            if (ArmExpression.Literal(value) is { } literal)
+            {
+                Assert.False(SecretLooking().IsMatch(literal), $"app setting {name} looks like it carries a secret: {literal}");
+                continue;
+            }
+            Assert.Subset(new HashSet<string>(["format", "reference"], StringComparer.OrdinalIgnoreCase), ArmExpression.Functions(value));
+            var read = ArmExpression.References(value);
+            Assert.NotEmpty(read);
+            Assert.All(read, r => Assert.False(SecretLooking().IsMatch(r.Property), $"app setting {name} reads {r.Property}, which looks like a secret: {value}"));
         }
-        // The admin token is a Key Vault reference, never its value.
-        Assert.Matches(@"^'@Microsoft\.KeyVault\(SecretUri=\$\{adminTokenUri\}\)'$", settings["Gatehouse__AdminToken"]);
-        Assert.DoesNotContain(settings.Values, v => AdminTokenParameter().IsMatch(v));
 
-        // The secure parameter goes to Key Vault and nowhere else.
-        var main = InfraFiles.Read("main.bicep");
-        Assert.Equal(["param adminToken string", "adminToken: adminToken"], main.Split('\n').Select(l => l.Trim()).Where(l => AdminTokenParameter().IsMatch(l) && !l.StartsWith("//", StringComparison.Ordinal)));
-        var keyVaultModule = main[main.IndexOf("module keyVault 'modules/keyvault.bicep'", StringComparison.Ordinal)..];
-        Assert.Contains("adminToken: adminToken", keyVaultModule[..keyVaultModule.IndexOf("\nmodule ", StringComparison.Ordinal)]);
-        Assert.DoesNotMatch(AdminTokenParameter(), InfraFiles.Read(Path.Combine("modules", "functionapp.bicep")));
-        Assert.Matches(@"@secure\(\)[^@]*(@[^\n]*\n)*\s*param adminToken string", main);
-
-        // No template reads a key or connection string out of a resource.
-        foreach (var (file, text) in InfraFiles.AllBicep())
-        {
-            Assert.False(KeyListing().IsMatch(text), $"{file} lists keys or connection strings");
-        }
+        // The admin token is a Key Vault reference to the secret that holds the secure parameter, never its value.
+        var secret = Assert.Single(CompiledInfra.Snapshot.OfType("Microsoft.KeyVault/vaults/secrets"), s => (string?)s["properties"]!["value"] == "[parameters('adminToken')]");
+        var adminToken = CompiledInfra.AppSettings()["Gatehouse__AdminToken"];
+        Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})', reference(", adminToken);
+        Assert.Equal([((string)secret["id"]!, "secretUri")], ArmExpression.References(adminToken));
     }
 
     [Fact]
-    public void Every_service_refuses_keys_and_grants_roles_to_identities()
+    public void The_secure_admin_token_parameter_goes_to_key_vault_and_nowhere_else()
     {
-        Assert.Contains("allowSharedKeyAccess: false", InfraFiles.Read(Path.Combine("modules", "storage.bicep")));
-        Assert.Contains("allowBlobPublicAccess: false", InfraFiles.Read(Path.Combine("modules", "storage.bicep")));
-        Assert.Contains("enableRbacAuthorization: true", InfraFiles.Read(Path.Combine("modules", "keyvault.bicep")));
-        var signalR = InfraFiles.Read(Path.Combine("modules", "signalr.bicep"));
-        Assert.Contains("disableLocalAuth: true", signalR);
-        Assert.Matches(@"flag: 'ServiceMode'\s+value: 'Serverless'", signalR);
-        Assert.Contains("DisableLocalAuth: true", InfraFiles.Read(Path.Combine("modules", "monitoring.bicep")));
-        var functionApp = InfraFiles.Read(Path.Combine("modules", "functionapp.bicep"));
-        Assert.Matches(@"runtime: \{\s+name: 'custom'", functionApp);
-        Assert.Matches(@"tier: 'FlexConsumption'\s+name: 'FC1'", functionApp);
-        Assert.Contains("type: 'UserAssignedIdentity'", functionApp);
-        Assert.Contains("keyVaultReferenceIdentity: identityId", functionApp);
+        // Where parameters('adminToken') is read, template by template (a module's parameters are its own).
+        var reads = CompiledInfra.Main.SelfAndModules()
+            .SelectMany(t => t.OwnStrings().Where(s => s.Value.Contains("parameters('adminToken')", StringComparison.Ordinal)).Select(s => $"{t.Name}: {s.Path}"));
+        Assert.Equal(
+            ["main: resources[keyvault].properties.parameters.adminToken.value", "main/keyvault: resources[Microsoft.KeyVault/vaults/secrets].properties.value"],
+            reads);
+        // Declared secure wherever it is declared: in main and in the Key Vault module only.
+        var declared = CompiledInfra.Main.SelfAndModules().Where(t => t.Root["parameters"]?["adminToken"] is not null).ToList();
+        Assert.Equal(["main", "main/keyvault"], declared.Select(t => t.Name));
+        Assert.All(declared, t => Assert.Equal("securestring", (string?)t.Root["parameters"]!["adminToken"]!["type"]));
+    }
 
-        // The role ids are the built-in roles they are named after.
-        var main = InfraFiles.Read("main.bicep");
-        var granted = RoleVariable().Matches(main).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["id"].Value, StringComparer.Ordinal);
-        Assert.Equal(s_builtInRoles.OrderBy(r => r.Key, StringComparer.Ordinal), granted.OrderBy(r => r.Key, StringComparer.Ordinal));
-        foreach (var role in s_builtInRoles.Keys)
+    [Fact]
+    public void No_template_lists_keys_or_connection_strings()
+    {
+        foreach (var (file, template) in CompiledInfra.Templates)
         {
-            Assert.Contains($"roleDefinitionId: roles.{role}", main);
+            foreach (var (path, value) in new ArmTemplate(template).SelfAndModules().SelectMany(t => t.OwnStrings()))
+            {
+                Assert.False(KeyListing().IsMatch(value), $"{file} lists keys or connection strings at {path}: {value}");
+            }
         }
     }
 
@@ -168,9 +160,9 @@ public sealed partial class DeploymentSettingsTests
     public async Task The_app_starts_its_configuration_from_the_azure_settings_with_local_delivery_off()
     {
         // The settings as the platform hands them to the process: expressions resolved to values of their shape.
-        var settings = InfraFiles.AppSettings().ToDictionary(
+        var settings = CompiledInfra.AppSettings().ToDictionary(
             s => s.Key.Replace("__", ":", StringComparison.Ordinal),
-            s => InfraFiles.Literal(s.Value) ?? s.Key switch
+            s => ArmExpression.Literal(s.Value) ?? s.Key switch
             {
                 var k when k.EndsWith("ServiceUri", StringComparison.Ordinal) => $"https://stexample.{k[(k.LastIndexOf("__", StringComparison.Ordinal) + 2)..^"ServiceUri".Length]}.core.windows.net/",
                 var k when k.EndsWith("__clientId", StringComparison.Ordinal) => "00000000-0000-0000-0000-000000000001",
@@ -199,12 +191,6 @@ public sealed partial class DeploymentSettingsTests
     [GeneratedRegex(@"(?i)AccountKey|SharedAccessKey|SharedAccessSignature|\bsig=|password|pwd=|listKeys|listConnectionStrings|primaryKey|secondaryKey|accessKey|secret(?!Uri)")]
     private static partial Regex SecretLooking();
 
-    [GeneratedRegex(@"\badminToken\b")]
-    private static partial Regex AdminTokenParameter();
-
     [GeneratedRegex(@"(?i)\blist(Keys|AccountSas|ServiceSas|ConnectionStrings|Secrets|Credentials?)\(|\.listKeys\(|AccountKey=")]
     private static partial Regex KeyListing();
-
-    [GeneratedRegex(@"^\s*(?<name>[a-zA-Z]+): '(?<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'", RegexOptions.Multiline)]
-    private static partial Regex RoleVariable();
 }

@@ -76,7 +76,7 @@ internal sealed class HubSession : IAsyncDisposable
         _connection.On<JsonElement>(ConfigUpdatedArgument.Target, OnConfigUpdated);
         _connection.Reconnected += _ =>
         {
-            OnConnected();
+            OnConnected(unlessGoneAgain: true);
             return Task.CompletedTask;
         };
         _connection.Closed += OnClosedAsync;
@@ -92,7 +92,7 @@ internal sealed class HubSession : IAsyncDisposable
     {
         await using var stop = cancellationToken.Register(_stopping.Cancel);
         await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
-        OnConnected();
+        OnConnected(unlessGoneAgain: true);
         await Task.WhenAny(_closed.Task, _moved.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
         return _moved.Task.IsCompletedSuccessfully ? _moved.Task.Result : null;
     }
@@ -106,9 +106,20 @@ internal sealed class HubSession : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void OnConnected()
+    /// <summary>
+    /// Marks the connection up and tells the caller, once per connection: after the start or the
+    /// reconnect returns, or at its first push if that comes first (the client runs the two apart),
+    /// so that "connected" always precedes the pushes of its connection. A push proves the
+    /// connection is up (the client may not say Connected yet); a start or reconnect that returned
+    /// a moment ago does not (<paramref name="unlessGoneAgain"/>: it may be reconnecting already).
+    /// </summary>
+    private void OnConnected(bool unlessGoneAgain)
     {
-        Interlocked.Exchange(ref _connectedAt, Stopwatch.GetTimestamp());
+        if ((unlessGoneAgain && _connection.State != HubConnectionState.Connected)
+            || Interlocked.CompareExchange(ref _connectedAt, Stopwatch.GetTimestamp(), 0) != 0)
+        {
+            return;
+        }
         _connectedChanged(true);
         _logger.LogInformation("Connected to the hub at {HubHost}", Host);
         // Bounded, dropping the oldest: "connected" only asks for a pull, as does any newer event.
@@ -125,6 +136,7 @@ internal sealed class HubSession : IAsyncDisposable
 
     private void OnConfigUpdated(JsonElement argument)
     {
+        OnConnected(unlessGoneAgain: false);
         if (ConfigUpdatedArgument.TryRead(argument, out var update))
         {
             _logger.LogInformation("The hub at {HubHost} announced config {ConfigHash} of control plane {ControlPlaneId}",

@@ -156,7 +156,7 @@ internal sealed class HubSession : IAsyncDisposable
         // With a retry policy that never gives up, the client closes for good only when told to: by the server, or by this session.
         if (!_stopping.IsCancellationRequested && !_moved.Task.IsCompleted)
         {
-            _logger.LogWarning("The hub at {HubHost} closed the connection and asked not to be reconnected to soon: {Reason}", Host, ExceptionChain.Describe(error));
+            _logger.LogWarning("The hub at {HubHost} closed the connection and said not to reconnect: {Reason}", Host, ExceptionChain.Describe(error));
         }
         _closed.TrySetResult();
         return Task.CompletedTask;

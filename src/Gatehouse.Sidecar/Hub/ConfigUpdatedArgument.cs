@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Gatehouse.Sidecar.Hub;
 
 /// <summary>
-/// Reads the arguments of a <c>configUpdated</c> invocation: one object,
+/// Reads the argument of a <c>configUpdated</c> invocation: one object,
 /// <c>{"control_plane_id": "&lt;uuid&gt;", "config_hash": "&lt;hash&gt;"}</c>, as both notifiers send it
 /// (the Core <c>ConfigUpdated</c> record, snake_case). Further properties are ignored, for a newer control plane.
 /// </summary>
@@ -11,10 +11,10 @@ internal static class ConfigUpdatedArgument
 {
     public const string Target = "configUpdated";
 
-    public static bool TryRead(IReadOnlyList<JsonElement> arguments, out ConfigUpdated? update)
+    public static bool TryRead(JsonElement body, out ConfigUpdated? update)
     {
         update = null;
-        if (arguments.Count != 1 || arguments[0] is not { ValueKind: JsonValueKind.Object } body)
+        if (body.ValueKind != JsonValueKind.Object)
         {
             return false;
         }

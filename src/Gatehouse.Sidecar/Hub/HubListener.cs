@@ -1,12 +1,14 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gatehouse.Sidecar.Hub;
 
 /// <summary>
-/// Listens on the control plane's hub for as long as the sidecar runs: negotiates, connects,
-/// hands pushes to the caller, and whatever happens (refusals, timeouts, closes, garbage) tries
-/// again after a backoff. Push only hurries a sidecar that also polls, so the listener never
-/// gives up and never fails its caller.
+/// Listens on the control plane's hub for as long as the sidecar runs, with the official SignalR
+/// client (<see cref="HubSession"/>), and hands pushes to the caller. The client reconnects on its
+/// own; this loop covers what it does not: a first connect that fails, a server that closes and
+/// says not to come back soon, a hub that moved. Whatever happens, it tries again after a backoff.
+/// Push only hurries a sidecar that also polls, so the listener never gives up and never fails its caller.
 /// </summary>
 internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler http, ILogger logger)
 {
@@ -21,12 +23,16 @@ internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler
     /// <summary>For tests: the randomness of the reconnect jitter.</summary>
     internal Random Random { get; init; } = Random.Shared;
 
+    /// <summary>Where the SignalR client's own logs go (none by default: the listener logs the story of the connection itself).</summary>
+    internal ILoggerFactory ClientLogs { get; init; } = NullLoggerFactory.Instance;
+
     /// <summary>
     /// Runs until cancelled, then returns (it does not throw for its own cancellation). Calls
-    /// <paramref name="negotiate"/> before every attempt (tokens expire), <paramref name="connected"/>
-    /// after every handshake (pushes may have been missed while away), <paramref name="updated"/> for
-    /// each push. The callbacks run one at a time, in order, off the read loop (a slow config fetch
-    /// must not look like a silent server); one that throws is logged and the listening goes on.
+    /// <paramref name="negotiate"/> (Gatehouse's <c>POST /v1/dp/negotiate</c>) before every connect
+    /// and reconnect (tokens expire, hubs move), <paramref name="connected"/> after every handshake
+    /// (pushes may have been missed while away), <paramref name="updated"/> for each push. The
+    /// callbacks run one at a time, in order, off the client's receive loop (a slow config fetch must
+    /// not look like a silent server); one that throws is logged and the listening goes on.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task<HubEndpoint>> negotiate,
         Func<CancellationToken, Task> connected, Func<ConfigUpdated, CancellationToken, Task> updated, CancellationToken cancellationToken)
@@ -35,24 +41,27 @@ internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler
         ArgumentNullException.ThrowIfNull(connected);
         ArgumentNullException.ThrowIfNull(updated);
         var queue = Channel.CreateBounded<ConfigUpdated?>(
-            new BoundedChannelOptions(DispatchCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            new BoundedChannelOptions(DispatchCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             dropped => logger.LogInformation("Dropped a queued hub event ({Event}): newer ones are queued behind it", dropped?.ConfigHash ?? "connected"));
         var dispatcher = DispatchAsync(queue.Reader, connected, updated, cancellationToken);
-        using var invoker = new HttpMessageInvoker(http, disposeHandler: false);
+        using var pool = new HttpMessageInvoker(http, disposeHandler: false);
         var delay = new ReconnectDelay(options.MinReconnectDelay, options.MaxReconnectDelay, Random);
+        Task<HubEndpoint> Negotiate(CancellationToken ct) => NegotiateAsync(negotiate, ct);
+        HubEndpoint? movedTo = null;
         var host = "(not negotiated yet)";
         try
         {
             for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
             {
-                HubConnection? connection = null;
                 var stayAway = false;
                 try
                 {
-                    var target = await NegotiateAsync(invoker, negotiate, cancellationToken).ConfigureAwait(false);
-                    host = target.HubHost;
-                    connection = new HubConnection(options, logger, target, queue.Writer) { OnConnectedChanged = c => _isConnected = c };
-                    stayAway = (await connection.RunAsync(invoker, cancellationToken).ConfigureAwait(false)).StayAway;
+                    var endpoint = movedTo ?? await Negotiate(cancellationToken).ConfigureAwait(false);
+                    movedTo = null;
+                    host = endpoint.Url.Host;
+                    await using var session = new HubSession(options, logger, endpoint, Negotiate, delay, pool, queue.Writer, c => _isConnected = c, ClientLogs);
+                    movedTo = await session.RunAsync(cancellationToken).ConfigureAwait(false);
+                    stayAway = movedTo is null;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -60,18 +69,14 @@ internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler
                 }
                 catch (Exception e)
                 {
-                    // Whatever broke, the answer is the same: try again later. The token is in no message here (it travels in headers and the WebSocket URL, which no exception names).
-                    logger.LogWarning("Hub connection attempt {Attempt} to {HubHost} failed: {Reason}", attempt, host, Describe(e));
+                    // Whatever broke, the answer is the same: try again later. No token is in any message here (it travels in a header, never in a URL).
+                    logger.LogWarning("Hub connection attempt {Attempt} to {HubHost} failed: {Reason}", attempt, host, ExceptionChain.Describe(e));
                     logger.LogDebug(e, "Hub connection attempt {Attempt} to {HubHost} failed", attempt, host);
                 }
-                if (cancellationToken.IsCancellationRequested)
+                if (movedTo is not null)
                 {
-                    break;
-                }
-                // A connection that got through the handshake and stayed up a keep-alive period was healthy: start the backoff afresh.
-                if (connection?.ConnectedFor >= options.KeepAliveInterval)
-                {
-                    delay.Reset();
+                    logger.LogInformation("The hub moved from {HubHost} to {NewHubHost}; connecting there", host, movedTo.Url.Host);
+                    continue;
                 }
                 var wait = stayAway ? delay.Longest() : delay.Next();
                 logger.LogInformation("Reconnecting to the hub at {HubHost} in {DelayMs} ms (attempt {Attempt})", host, (long)wait.TotalMilliseconds, attempt + 1);
@@ -93,28 +98,18 @@ internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler
         }
     }
 
-    private async Task<NegotiatedConnection> NegotiateAsync(HttpMessageInvoker invoker, Func<CancellationToken, Task<HubEndpoint>> negotiate, CancellationToken cancellationToken)
+    /// <summary>The caller's negotiate, bounded like every other step of an attempt.</summary>
+    private async Task<HubEndpoint> NegotiateAsync(Func<CancellationToken, Task<HubEndpoint>> negotiate, CancellationToken cancellationToken)
     {
-        HubEndpoint endpoint;
-        using (var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            step.CancelAfter(options.HandshakeTimeout);
-            try
-            {
-                endpoint = await negotiate(step.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e) when (step.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The control plane's negotiate did not answer within {options.HandshakeTimeout.TotalSeconds:0.###} s.", e);
-            }
-        }
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        step.CancelAfter(options.HandshakeTimeout);
         try
         {
-            return await HubNegotiation.NegotiateAsync(invoker, endpoint, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            return await negotiate(step.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (step.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The hub's negotiate at {endpoint.Url.Host} did not answer within {options.HandshakeTimeout.TotalSeconds:0.###} s.", e);
+            throw new TimeoutException($"The control plane's negotiate did not answer within {options.HandshakeTimeout.TotalSeconds:0.###} s.", e);
         }
     }
 
@@ -140,15 +135,5 @@ internal sealed class HubListener(HubListenerOptions options, HttpMessageHandler
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    private static string Describe(Exception e)
-    {
-        var messages = new List<string>();
-        for (var current = e; current is not null && messages.Count < 4; current = current.InnerException)
-        {
-            messages.Add(current.Message);
-        }
-        return string.Join(" ← ", messages.Distinct());
     }
 }

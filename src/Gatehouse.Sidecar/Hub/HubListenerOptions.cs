@@ -8,13 +8,10 @@ internal sealed class HubListenerOptions
     /// <summary>Nothing heard for this long (the server pings every 15 s by default) means the connection is dead: reconnect.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The bound on each step of a connection attempt: the caller's negotiate, each negotiate hop, the WebSocket connect, the handshake.</summary>
+    /// <summary>The bound on each step of a connection attempt: Gatehouse's negotiate, each hub negotiate hop, the WebSocket connect, the handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan MinReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The largest hub message accepted; anything larger is a protocol error (configUpdated is ~150 bytes).</summary>
-    public int MaxMessageBytes { get; init; } = 1024 * 1024;
 }

@@ -16,11 +16,13 @@ internal sealed class ListenerRun : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
     private readonly SocketsHttpHandler _http = new();
+    private readonly ILoggerFactory _clientLogs;
     private int _negotiations;
 
     private ListenerRun(HubListenerOptions options, Func<int, HubEndpoint> endpoint, Func<ConfigUpdated, Task>? onUpdated)
     {
-        Listener = new HubListener(options, _http, Log);
+        _clientLogs = LoggerFactory.Create(logs => logs.SetMinimumLevel(LogLevel.Trace).AddProvider(ClientLog));
+        Listener = new HubListener(options, _http, Log) { ClientLogs = _clientLogs };
         Run = Listener.RunAsync(
             _ =>
             {
@@ -61,6 +63,9 @@ internal sealed class ListenerRun : IAsyncDisposable
 
     public CapturingLogger Log { get; } = new();
 
+    /// <summary>What the SignalR client itself logged, down to Trace.</summary>
+    public CapturingLogger ClientLog { get; } = new();
+
     /// <summary>How many times the listener asked for an endpoint.</summary>
     public int Negotiations => Volatile.Read(ref _negotiations);
 
@@ -98,7 +103,7 @@ internal sealed class ListenerRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the listener and checks that it ended quietly and logged no token.</summary>
+    /// <summary>Stops the listener and checks that it ended quietly and that neither it nor the client logged a token.</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
@@ -107,6 +112,7 @@ internal sealed class ListenerRun : IAsyncDisposable
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {stopped.Elapsed}");
         Assert.False(Listener.IsConnected);
         Assert.DoesNotContain("token-", Log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("token-", ClientLog.ToString(), StringComparison.Ordinal);
     }
 
     public async ValueTask DisposeAsync()
@@ -121,11 +127,12 @@ internal sealed class ListenerRun : IAsyncDisposable
         }
         _stop.Dispose();
         _http.Dispose();
+        _clientLogs.Dispose();
     }
 }
 
-/// <summary>Keeps every log line, at every level, with its structured values.</summary>
-internal sealed class CapturingLogger : ILogger
+/// <summary>Keeps every log line, at every level, with its structured values; as a provider, of every category.</summary>
+internal sealed class CapturingLogger : ILogger, ILoggerProvider
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State)> _entries = new();
 
@@ -134,6 +141,12 @@ internal sealed class CapturingLogger : ILogger
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
     public bool IsEnabled(LogLevel logLevel) => true;
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void Dispose()
+    {
+    }
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {

@@ -19,7 +19,7 @@ namespace Gatehouse.Sidecar.Tests.Hub;
 internal sealed class ScriptedHubServer : IAsyncDisposable
 {
     public const string HubPath = "/hub";
-    public const string ConnectionToken = "conn-token-1";
+    public const string ConnectionToken = "conn-secret-1";
     public const string ConnectionId = "conn-id-1";
 
     private readonly WebApplication _app;
@@ -38,12 +38,16 @@ internal sealed class ScriptedHubServer : IAsyncDisposable
     /// <summary>The negotiate answer (JSON) for a hub path; null for the default connection answer. Set before the client starts.</summary>
     public Func<string, string?> Negotiate { get; set; } = _ => null;
 
+    /// <summary>Whether the server takes a request's Authorization header (negotiate and WebSocket alike); refused ones get 401.</summary>
+    public Func<string?, bool> Authorize { get; set; } = _ => true;
+
     /// <summary>What the server does on a connection, given it and its index (0 first).</summary>
     public Func<ScriptedConnection, Task> Script { get; set; } = c => c.AcceptThenHoldAsync();
 
     public ConcurrentQueue<(string Path, string? Authorization, string Query)> Negotiations { get; } = new();
 
-    public ConcurrentQueue<(string? AccessToken, string? Id, string? Authorization)> Connects { get; } = new();
+    /// <summary>Every WebSocket request: the token if one came in the query (where no token should be), the connection id, the Authorization header.</summary>
+    public ConcurrentQueue<(string? QueryToken, string? Id, string? Authorization)> Connects { get; } = new();
 
     /// <summary>Every connection, as it is accepted.</summary>
     public Channel<ScriptedConnection> Accepted { get; } = Channel.CreateUnbounded<ScriptedConnection>();
@@ -75,6 +79,11 @@ internal sealed class ScriptedHubServer : IAsyncDisposable
         {
             var hubPath = path[..^"/negotiate".Length];
             Negotiations.Enqueue((hubPath, authorization, context.Request.QueryString.Value ?? ""));
+            if (!Authorize(authorization))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
             var answer = Negotiate(hubPath) ?? (hubPath == HubPath ? ConnectionAnswer() : null);
             if (answer is null)
             {
@@ -88,6 +97,11 @@ internal sealed class ScriptedHubServer : IAsyncDisposable
         if (path == HubPath && context.WebSockets.IsWebSocketRequest)
         {
             Connects.Enqueue((context.Request.Query["access_token"].FirstOrDefault(), context.Request.Query["id"].FirstOrDefault(), authorization));
+            if (!Authorize(authorization))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new ScriptedConnection(socket, Interlocked.Increment(ref _connections) - 1);
             Accepted.Writer.TryWrite(connection);

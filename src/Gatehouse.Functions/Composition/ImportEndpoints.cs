@@ -5,6 +5,7 @@ using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Import;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
@@ -37,7 +38,19 @@ internal static class ImportEndpoints
                     result.Plan.Unchanged, result.Commits, result.Revision);
             }
             return Results.Json(ImportJson.Result(result, dryRun), ApiJson.Options);
-        });
+        })
+            .WithErrorDialect(ErrorDialect.Problem)
+            .WithTags("Declarative Config")
+            .WithSummary("Make the control plane's entities exactly this kong.yaml (application/yaml or application/json; decK sync: create, update, delete). " +
+                "Nested or flat, references by name or id; _info.select_tags limits what the file manages. All or nothing: data planes see the old configuration or the new one.")
+            .WithParameter(ApiSchemas.Query("dry_run", new JsonObject { ["type"] = "boolean", ["default"] = false }, required: false, "true: answer the diff and write nothing."))
+            .WithRequestBody(new JsonObject { ["type"] = "object", ["description"] = "Kong declarative config, _format_version \"3.0\"" })
+            .Responds(200, "Applied (or, with dry_run, what would be)", ApiSchemas.Ref("ImportResult"))
+            .Responds(400, "The file is invalid: every entity's errors, with where it is in the file", ApiSchemas.Ref("DeclarativeConfigError"))
+            .Responds(404, "No such control plane")
+            .Responds(409, "Another import is being applied", ApiSchemas.KongError)
+            .Responds(413, "Larger than 25 MiB")
+            .Responds(415, "Neither JSON nor YAML");
     }
 
     private static bool DryRun(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() switch

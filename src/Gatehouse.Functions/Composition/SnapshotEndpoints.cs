@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
@@ -14,7 +15,7 @@ internal static class SnapshotEndpoints
 {
     public static void MapSnapshots(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Declarative Config");
 
         group.MapGet("/expected-config-hash", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
         {
@@ -27,7 +28,10 @@ internal static class SnapshotEndpoints
                 created_at = pointer.CreatedAt.ToUnixTimeSeconds(),
                 updated_at = pointer.UpdatedAt.ToUnixTimeSeconds(),
             }, ApiJson.Options);
-        });
+        })
+            .WithSummary("The config hash an in-sync data plane runs.")
+            .Responds(200, "expected_hash, created_at, updated_at")
+            .Responds(404, "No such control plane");
 
         group.MapGet("/group-status", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
         {
@@ -55,7 +59,11 @@ internal static class SnapshotEndpoints
                     }),
                 },
             }, ApiJson.Options);
-        });
+        })
+            .WithTags("Control Plane Groups")
+            .WithSummary("OK, CONFLICT (with every conflict) or UNKNOWN.")
+            .Responds(200, "The group's status")
+            .Responds(400, "Not a group");
 
         group.MapGet("/declarative-config", async (string controlPlaneId, HttpContext context, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
         {
@@ -74,7 +82,11 @@ internal static class SnapshotEndpoints
             return wantsYaml
                 ? Results.Text(YamlText.From(JsonNode.Parse(content.Span)!), "application/yaml")
                 : Results.Bytes(content.ToArray(), "application/json");
-        });
+        })
+            .WithSummary("The current snapshot as Kong declarative config (YAML with Accept: application/yaml). ETag is the config hash; If-None-Match answers 304.")
+            .Responds(200, "The snapshot")
+            .Responds(304, "Unchanged")
+            .Responds(404, "No such control plane");
     }
 }
 

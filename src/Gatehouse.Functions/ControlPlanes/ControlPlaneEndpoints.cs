@@ -1,15 +1,19 @@
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.ControlPlanes;
 
-/// <summary><c>/v2/control-planes</c>: list, create, get, update, delete.</summary>
+/// <summary>
+/// <c>/v2/control-planes</c>: list, create, get, update, delete. Under this prefix Konnect's
+/// platform dialect (problem+json) is spoken, except where a more specific group says otherwise.
+/// </summary>
 internal static class ControlPlaneEndpoints
 {
     public static void MapControlPlanes(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes");
+        var group = app.MapGroup("/v2/control-planes").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Planes");
 
         group.MapGet("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
         {
@@ -25,30 +29,51 @@ internal static class ControlPlaneEndpoints
                 meta = new { page = new { number = query.PageNumber, size = query.PageSize, total } },
                 data = page.Select(cp => ControlPlaneJson.Write(cp, publicUrl)),
             }, ApiJson.Options);
-        });
+        })
+            .WithSummary("List control planes: page[size], page[number], filter[id|name|cluster_type][op], filter[cloud_gateway], labels, sort.")
+            .Responds(200, "A page of control planes with meta.page")
+            .Responds(400, "Invalid query parameters");
 
         group.MapPost("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
         {
             var request = ControlPlaneJson.ReadCreate(await RequestBody.ReadObjectAsync(context.Request, ct));
             var created = await service.CreateAsync(request, ct);
             return Results.Json(ControlPlaneJson.Write(created, PublicUrl.Of(context)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+        })
+            .WithSummary("Create a control plane (name required, unique).")
+            .Responds(201, "Created")
+            .Responds(400, "Invalid request")
+            .Responds(409, "Name taken");
 
         group.MapGet("/{controlPlaneId}", async (string controlPlaneId, HttpContext context, ControlPlaneService service, CancellationToken ct) =>
-            Results.Json(ControlPlaneJson.Write(await service.GetAsync(ControlPlaneId.Parse(controlPlaneId), ct), PublicUrl.Of(context)), ApiJson.Options));
+            Results.Json(ControlPlaneJson.Write(await service.GetAsync(ControlPlaneId.Parse(controlPlaneId), ct), PublicUrl.Of(context)), ApiJson.Options))
+            .WithSummary("Get a control plane.")
+            .Responds(200, "The control plane")
+            .Responds(404, "Not found");
 
         group.MapPatch("/{controlPlaneId}", async (string controlPlaneId, HttpContext context, ControlPlaneService service, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
             var changes = ControlPlaneJson.ReadUpdate(await RequestBody.ReadObjectAsync(context.Request, ct));
             return Results.Json(ControlPlaneJson.Write(await service.UpdateAsync(id, changes, ct), PublicUrl.Of(context)), ApiJson.Options);
-        });
+        })
+            .WithSummary("Change name, description, auth_type, proxy_urls or labels.")
+            .Responds(200, "Updated")
+            .Responds(400, "Invalid request")
+            .Responds(404, "Not found")
+            .Responds(409, "Name taken, or the default control plane renamed");
 
         group.MapDelete("/{controlPlaneId}", async (string controlPlaneId, ControlPlaneService service, CancellationToken ct) =>
         {
             await service.DeleteAsync(ControlPlaneId.Parse(controlPlaneId), ct);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Delete a control plane and every entity in it. The default control plane cannot be deleted.")
+            .Responds(204, "Deleted")
+            .Responds(404, "Not found")
+            .Responds(409, "The default control plane");
+
+        group.MapUnmatched();
     }
 }
 

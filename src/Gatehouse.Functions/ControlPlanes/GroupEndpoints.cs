@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.ControlPlanes;
@@ -15,7 +16,7 @@ internal static class GroupEndpoints
 
     public static void MapGroups(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Plane Groups");
 
         group.MapGet("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {
@@ -34,31 +35,45 @@ internal static class GroupEndpoints
             }
             var publicUrl = PublicUrl.Of(context);
             return Results.Json(new { meta = new { page = meta }, data = page.Select(cp => ControlPlaneJson.Write(cp, publicUrl)) }, ApiJson.Options);
-        });
+        })
+            .WithSummary("A group's members (page[size], page[after]).")
+            .Responds(200, "data and meta.page.next")
+            .Responds(400, "Not a group");
 
         group.MapPut("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
             await groups.ReplaceAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Replace a group's members (at most 256).")
+            .Responds(204, "Replaced")
+            .Responds(400, "Invalid members");
 
         group.MapPost("/group-memberships/add", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
             await groups.AddAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Add up to 50 members.")
+            .Responds(204, "Done")
+            .Responds(400, "Invalid members");
 
         group.MapPost("/group-memberships/remove", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
             await groups.RemoveAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Remove up to 50 members.")
+            .Responds(204, "Done")
+            .Responds(400, "Invalid members");
 
         group.MapGet("/group-member-status", async (string controlPlaneId, ControlPlaneGroups groups, CancellationToken ct) =>
-            Results.Json(new { is_member = await groups.IsMemberAsync(ControlPlaneId.Parse(controlPlaneId), ct) }, ApiJson.Options));
+            Results.Json(new { is_member = await groups.IsMemberAsync(ControlPlaneId.Parse(controlPlaneId), ct) }, ApiJson.Options))
+            .WithSummary("Whether this control plane is a member of a group.")
+            .Responds(200, "is_member");
     }
 
     /// <summary>Konnect's <c>{"members":[{"id":"…"}]}</c>, every id a UUID.</summary>

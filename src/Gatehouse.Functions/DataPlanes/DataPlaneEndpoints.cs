@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Composition;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;
@@ -18,7 +20,11 @@ internal static class DataPlaneEndpoints
 
     public static void MapDataPlaneApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix);
+        var group = app.MapGroup(Prefix)
+            .WithErrorDialect(ErrorDialect.Legacy)
+            .WithOpenApiSecurity(OpenApiSecurity.DataPlaneCertificate)
+            .WithTags("Data plane API");
+        var error = ApiSchemas.LegacyError;
 
         group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, DataPlanePointers pointers, NodeService nodes, SnapshotPlugins plugins,
             SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
@@ -64,7 +70,17 @@ internal static class DataPlaneEndpoints
             var encoded = await encodings.GetAsync(identity.ControlPlaneId, pointer.Hash, encoding, Content, ct);
             context.Response.Headers.ContentEncoding = encoding;
             return Results.Bytes(encoded, "application/json");
-        });
+        })
+            .WithSummary("The current snapshot of the control plane (or group) the client certificate is pinned to. ETag is the config hash; If-None-Match with it answers 304 " +
+                "without reading the snapshot. Accept-Encoding br or gzip gets it precompressed. A node that is incompatible (see its heartbeat answer) gets 409.")
+            .WithParameter(DataPlaneSchemas.NodeIdQuery)
+            .WithParameter(DataPlaneSchemas.NodeFactsHashQuery)
+            .WithParameter(DataPlaneSchemas.IfNoneMatchHeader)
+            .Responds(200, "Kong declarative configuration (_format_version 3.0)", new JsonObject { ["type"] = "object" })
+            .Responds(304, "Unchanged")
+            .Responds(400, "node_id missing or not a UUID, or node_facts_hash malformed", error)
+            .Responds(401, DataPlaneSchemas.Refused, error)
+            .Responds(409, "The node cannot run this config", DataPlaneSchemas.Incompatible);
 
         group.MapPost("/heartbeat", async (HttpContext context, NodeService nodes, CancellationToken ct) =>
         {
@@ -77,7 +93,13 @@ internal static class DataPlaneEndpoints
                 config_sync_status = view.SyncStatus,
                 compatibility_status = NodeJson.Write(view.Compatibility),
             }, ApiJson.Options);
-        });
+        })
+            .WithSummary("Record the node (upsert, last_ping = now) and answer what it should run: the expected config hash, whether it runs it, and its compatibility.")
+            .WithRequestBody(ApiSchemas.Ref("Heartbeat"))
+            .Responds(200, "The node's view", DataPlaneSchemas.HeartbeatAnswer)
+            .Responds(400, "Invalid heartbeat; the message names each field", error)
+            .Responds(401, DataPlaneSchemas.Refused, error)
+            .Responds(413, "Body over 1 MB", error);
 
         // Where the node listens for pushes: SignalR's negotiate redirect ({url, accessToken}), for
         // the in-process hub or Azure SignalR Service alike, scoped to the certificate's control plane.
@@ -88,7 +110,14 @@ internal static class DataPlaneEndpoints
             context.Response.Headers.CacheControl = "no-store";
             // SignalR's own names (camelCase accessToken), which the API's snake_case policy would rewrite.
             return Results.Text(System.Text.Json.JsonSerializer.Serialize(new { url = hub.Url, accessToken = hub.AccessToken }), "application/json");
-        });
+        })
+            .WithSummary("SignalR's negotiate redirect: the hub URL and an access token for this control plane's push group (listen only).")
+            .WithParameter(DataPlaneSchemas.NodeIdQuery)
+            .Responds(200, "{url, accessToken}", DataPlaneSchemas.NegotiateAnswer)
+            .Responds(400, "node_id missing or not a UUID", error)
+            .Responds(401, DataPlaneSchemas.Refused, error);
+
+        group.MapUnmatched();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;
@@ -15,13 +16,17 @@ internal static class DpCertificateEndpoints
 
     public static void MapDpCertificates(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/dp-client-certificates");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/dp-client-certificates").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Certificates");
+        var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (string controlPlaneId, DpCertificateService service, CancellationToken ct) =>
         {
             var items = await service.ListAsync(ParseId(controlPlaneId, "control plane"), ct);
             return Results.Json(new { items = items.Select(DpCertificateJson.Write), page = new { total_count = items.Count } }, ApiJson.Options);
-        });
+        })
+            .WithSummary("List the control plane's pinned DP client certificates.")
+            .Responds(200, "items and page.total_count", DpCertificateSchemas.Page)
+            .Responds(404, "No such control plane", error);
 
         group.MapPost("", async (string controlPlaneId, HttpContext context, DpCertificateService service, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -29,7 +34,13 @@ internal static class DpCertificateEndpoints
             var pinned = await service.PinAsync(id, DpCertificateJson.ReadUpload(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
             Log(logs, "Pinned", pinned);
             return Results.Json(new { item = DpCertificateJson.Write(pinned) }, ApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+        })
+            .WithSummary("Pin an uploaded certificate (any control plane, groups included).")
+            .WithRequestBody(DpCertificateSchemas.Request)
+            .Responds(201, "Pinned", DpCertificateSchemas.Item)
+            .Responds(400, "Not one valid, unexpired PEM certificate; or a bad title", error)
+            .Responds(404, "No such control plane", error)
+            .Responds(409, "The certificate is pinned already", error);
 
         group.MapPost("/generate", async (string controlPlaneId, HttpContext context, DpCertificateService service, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -44,11 +55,21 @@ internal static class DpCertificateEndpoints
                 item = DpCertificateJson.Write(generated.Certificate),
                 private_key = generated.Issued.PrivateKeyPem,
             }, ApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+        })
+            .WithSummary("Gatehouse's extension: mint a key and a client certificate (CN gatehouse-dp-{controlPlaneId}, client-auth EKU, ECDSA P-256) with the configured issuer, " +
+                "pin the certificate, and answer the private key this once: it is stored nowhere. The body is optional.")
+            .WithRequestBody(DpCertificateSchemas.Generation)
+            .Responds(201, "Pinned; private_key is PKCS#8 PEM", DpCertificateSchemas.Generated)
+            .Responds(400, "Bad title or validity", error)
+            .Responds(404, "No such control plane", error)
+            .Responds(502, "The issuer (Key Vault) failed; the message says why", error);
 
         group.MapGet("/{certificateId}", async (string controlPlaneId, string certificateId, DpCertificateService service, CancellationToken ct) =>
             Results.Json(new { item = DpCertificateJson.Write(await service.GetAsync(ParseId(controlPlaneId, "control plane"), ParseId(certificateId, "DP client certificate"), ct)) },
-                ApiJson.Options));
+                ApiJson.Options))
+            .WithSummary("Get a pinned certificate.")
+            .Responds(200, "The certificate", DpCertificateSchemas.Item)
+            .Responds(404, "Not found", error);
 
         group.MapPut("/{certificateId}", async (string controlPlaneId, string certificateId, HttpContext context, DpCertificateService service, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -56,7 +77,13 @@ internal static class DpCertificateEndpoints
             var replaced = await service.ReplaceAsync(cp, id, DpCertificateJson.ReadUpload(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
             Log(logs, "Re-pinned", replaced);
             return Results.Json(new { item = DpCertificateJson.Write(replaced) }, ApiJson.Options);
-        });
+        })
+            .WithSummary("Pin another certificate in this record's place; the old one stops authenticating at once.")
+            .WithRequestBody(DpCertificateSchemas.Request)
+            .Responds(200, "Replaced", DpCertificateSchemas.Item)
+            .Responds(400, "Invalid", error)
+            .Responds(404, "Not found", error)
+            .Responds(409, "The certificate is pinned already", error);
 
         group.MapDelete("/{certificateId}", async (string controlPlaneId, string certificateId, DpCertificateService service, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -64,7 +91,12 @@ internal static class DpCertificateEndpoints
             await service.DeleteAsync(cp, id, ct);
             logs.CreateLogger(LogCategory).LogInformation("Unpinned DP client certificate {CertificateId} from control plane {ControlPlaneId}", id, cp);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Unpin: data planes presenting this certificate are refused from now on.")
+            .Responds(204, "Deleted")
+            .Responds(404, "Not found", error);
+
+        group.MapUnmatched();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;
@@ -16,7 +17,8 @@ internal static class NodeEndpoints
 
     public static void MapNodes(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/nodes");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/nodes").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Nodes");
+        var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (string controlPlaneId, HttpContext context, NodeService nodes, CancellationToken ct) =>
         {
@@ -30,16 +32,29 @@ internal static class NodeEndpoints
                 meta["next"] = PageCursor.Of(page[^1].Node.Id);
             }
             return Results.Json(new { items = page.Select(NodeJson.Write), page = meta }, ApiJson.Options);
-        });
+        })
+            .WithSummary("List the control plane's data plane nodes, in id order: page[size] (1 to 1000, default 100), page[after] (the previous page's page.next). " +
+                "Nodes unseen for Gatehouse__DataPlane__NodeRetentionHours (24) are removed.")
+            .Responds(200, "items, page.total_count, and page.next unless this is the last page", DataPlaneSchemas.NodePage)
+            .Responds(400, "Bad page[size] or page[after]", error)
+            .Responds(404, "No such control plane", error);
 
         group.MapGet("/{nodeId}", async (string controlPlaneId, string nodeId, NodeService nodes, CancellationToken ct) =>
-            Results.Json(new { item = NodeJson.Write(await nodes.GetAsync(ControlPlaneId.Parse(controlPlaneId), ParseNodeId(nodeId), ct)) }, ApiJson.Options));
+            Results.Json(new { item = NodeJson.Write(await nodes.GetAsync(ControlPlaneId.Parse(controlPlaneId), ParseNodeId(nodeId), ct)) }, ApiJson.Options))
+            .WithSummary("Get a node, with its compatibility with the current config.")
+            .Responds(200, "The node", DataPlaneSchemas.NodeItem)
+            .Responds(404, "Not found", error);
 
         group.MapDelete("/{nodeId}", async (string controlPlaneId, string nodeId, NodeService nodes, CancellationToken ct) =>
         {
             await nodes.DeleteAsync(ControlPlaneId.Parse(controlPlaneId), ParseNodeId(nodeId), ct);
             return Results.NoContent();
-        });
+        })
+            .WithSummary("Forget a node. It is not banned: its next heartbeat records it again (unpin its certificate to ban it).")
+            .Responds(204, "Deleted")
+            .Responds(404, "Not found", error);
+
+        group.MapUnmatched();
     }
 
     private static Guid ParseNodeId(string value) => Guid.TryParseExact(value, "D", out var id)

@@ -2,81 +2,130 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Functions.ControlPlanes;
+using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Entities;
 
 /// <summary>
 /// <c>/v2/control-planes/{id}/core-entities/...</c>: the Kong Admin API surface Konnect exposes,
-/// for every entity type in <see cref="KongSchemas"/>, flat and nested under the entity its
-/// foreign key points at (<c>/services/{id}/routes</c>, <c>/upstreams/{id}/targets</c>, ...).
+/// a route per collection and method for every entity type in <see cref="KongSchemas"/>, flat and
+/// nested under the entity its foreign key points at (<c>/services/{id}/routes</c>,
+/// <c>/upstreams/{id}/targets</c>, ...), and consumer group membership. Errors are Kong's.
 /// </summary>
 internal static class CoreEntityEndpoints
 {
+    public const string Prefix = "/v2/control-planes/{controlPlaneId}/core-entities";
+
     public static void MapCoreEntities(this IEndpointRouteBuilder app)
     {
-        app.Map("/v2/control-planes/{controlPlaneId}/core-entities/{**path}", HandleAsync);
+        var group = app.MapGroup(Prefix).WithErrorDialect(ErrorDialect.Kong);
+        foreach (var collection in EntityCollection.Of(KongSchemas.All))
+        {
+            MapCollection(group, collection);
+        }
+        group.MapMemberships();
+        group.MapUnmatched();
     }
 
-    private static async Task<IResult> HandleAsync(
-        string controlPlaneId, string? path, HttpContext context, EntityService service, ConsumerGroupMemberships memberships, CancellationToken ct)
+    // Handlers are request delegates, not minimal-API lambdas: there are some hundred and fifty
+    // routes, and each lambda would cost a compiled binder when the app starts.
+    private static void MapCollection(RouteGroupBuilder group, EntityCollection collection)
     {
-        var controlPlane = ControlPlaneId.Parse(controlPlaneId);
-        var segments = EntityRoute.Segments(path);
-        if (await MembershipEndpoints.TryHandleAsync(controlPlane, segments, context, memberships, ct) is { } membership)
-        {
-            return membership;
-        }
-        var route = EntityRoute.Parse(segments);
-        if (route is null)
-        {
-            return NotFound();
-        }
-        var (schema, key, scope) = route.Value;
-        var method = context.Request.Method;
+        var schema = collection.Schema;
+        var entity = ApiSchemas.Entity(schema);
+        var error = ApiSchemas.KongError;
+        var key = schema.EndpointKey is null ? "id" : $"id or {schema.EndpointKey}";
 
-        if (key is null)
+        group.MapGet(collection.Path, context => ExecuteAsync(context, ListAsync(context, collection)))
+            .WithTags(schema.Name)
+            .WithSummary($"List {schema.Name}: size (1-1000), offset, tags (a,b = all; a/b = any), filter[name][eq|contains].")
+            .Responds(200, "A page: data, and next and offset while there is more");
+        if (collection.AcceptsCreate)
         {
-            if (HttpMethods.IsGet(method))
-            {
-                var query = EntityListQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
-                var page = await service.ListAsync(controlPlane, schema, query, scope, ct);
-                return ListResult(context, page);
-            }
-            if (HttpMethods.IsPost(method))
-            {
-                if (schema.NestedOnlyUnder is { } parent && scope?.Schema.Name != parent)
-                {
-                    return MethodNotAllowed();
-                }
-                var created = await service.CreateAsync(controlPlane, schema, await ReadAsync(context, ct), scope, ct);
-                return Results.Json(created, ApiJson.Options, statusCode: StatusCodes.Status201Created);
-            }
-            return MethodNotAllowed();
+            group.MapPost(collection.Path, context => ExecuteAsync(context, CreateAsync(context, collection)))
+                .WithTags(schema.Name)
+                .WithSummary($"Create a {schema.Singular}.")
+                .WithRequestBody(entity)
+                .Responds(201, "Created", entity)
+                .Responds(400, "Invalid", error)
+                .Responds(404, "The parent in the path does not exist", error)
+                .Responds(409, "A unique value is taken", error);
         }
-
-        if (HttpMethods.IsGet(method))
-        {
-            return Results.Json(await service.GetAsync(controlPlane, schema, key, scope, ct), ApiJson.Options);
-        }
-        if (HttpMethods.IsPut(method))
-        {
-            return Results.Json(await service.UpsertAsync(controlPlane, schema, key, await ReadAsync(context, ct), scope, ct), ApiJson.Options);
-        }
-        if (HttpMethods.IsPatch(method))
-        {
-            return Results.Json(await service.UpdateAsync(controlPlane, schema, key, await ReadAsync(context, ct), scope, ct), ApiJson.Options);
-        }
-        if (HttpMethods.IsDelete(method))
-        {
-            await service.DeleteAsync(controlPlane, schema, key, scope, ct);
-            return Results.NoContent();
-        }
-        return MethodNotAllowed();
+        group.MapGet(collection.ItemPath, context => ExecuteAsync(context, GetAsync(context, collection)))
+            .WithTags(schema.Name)
+            .WithSummary($"Get a {schema.Singular} by {key}.")
+            .Responds(200, "The entity", entity)
+            .Responds(404, "Not found", error);
+        group.MapPut(collection.ItemPath, context => ExecuteAsync(context, UpsertAsync(context, collection)))
+            .WithTags(schema.Name)
+            .WithSummary($"Create or replace a {schema.Singular} at this {key}.")
+            .WithRequestBody(entity)
+            .Responds(200, "Created or replaced", entity)
+            .Responds(400, "Invalid", error)
+            .Responds(409, "A unique value is taken", error);
+        group.MapPatch(collection.ItemPath, context => ExecuteAsync(context, UpdateAsync(context, collection)))
+            .WithTags(schema.Name)
+            .WithSummary($"Change fields of a {schema.Singular}; the merged result is validated.")
+            .WithRequestBody(entity)
+            .Responds(200, "Updated", entity)
+            .Responds(400, "Invalid", error)
+            .Responds(404, "Not found", error);
+        group.MapDelete(collection.ItemPath, context => ExecuteAsync(context, DeleteAsync(context, collection)))
+            .WithTags(schema.Name)
+            .WithSummary($"Delete a {schema.Singular}, and what Kong cascades to.")
+            .Responds(204, "Deleted, or there was none")
+            .Responds(400, "Other entities still reference it", error);
     }
 
-    private static async Task<JsonObject> ReadAsync(HttpContext context, CancellationToken ct) =>
-        JsonObject.Create(await RequestBody.ReadObjectAsync(context.Request, ct))!;
+    private static async Task<IResult> ListAsync(HttpContext context, EntityCollection collection)
+    {
+        var controlPlane = ControlPlane(context);
+        var page = await Service(context).ListAsync(controlPlane, collection.Schema, ListQuery(context), collection.Scope(context), context.RequestAborted);
+        return ListResult(context, page);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, EntityCollection collection)
+    {
+        var created = await Service(context).CreateAsync(
+            ControlPlane(context), collection.Schema, await ReadAsync(context), collection.Scope(context), context.RequestAborted);
+        return Results.Json(created, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, EntityCollection collection) =>
+        Results.Json(await Service(context).GetAsync(
+            ControlPlane(context), collection.Schema, Key(context, collection), collection.Scope(context), context.RequestAborted), ApiJson.Options);
+
+    private static async Task<IResult> UpsertAsync(HttpContext context, EntityCollection collection) =>
+        Results.Json(await Service(context).UpsertAsync(
+            ControlPlane(context), collection.Schema, Key(context, collection), await ReadAsync(context), collection.Scope(context), context.RequestAborted), ApiJson.Options);
+
+    private static async Task<IResult> UpdateAsync(HttpContext context, EntityCollection collection) =>
+        Results.Json(await Service(context).UpdateAsync(
+            ControlPlane(context), collection.Schema, Key(context, collection), await ReadAsync(context), collection.Scope(context), context.RequestAborted), ApiJson.Options);
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, EntityCollection collection)
+    {
+        await Service(context).DeleteAsync(ControlPlane(context), collection.Schema, Key(context, collection), collection.Scope(context), context.RequestAborted);
+        return Results.NoContent();
+    }
+
+    /// <summary>Writes what a handler answers.</summary>
+    public static async Task ExecuteAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);
+
+    /// <summary>The control plane in the path; a 400 when it is no UUID, checked before anything else.</summary>
+    public static Guid ControlPlane(HttpContext context) => ControlPlaneId.Parse((string)context.GetRouteValue("controlPlaneId")!);
+
+    /// <summary>Kong's list parameters: size, offset, tags, filter.</summary>
+    public static EntityListQuery ListQuery(HttpContext context) =>
+        EntityListQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
+
+    private static EntityService Service(HttpContext context) => context.RequestServices.GetRequiredService<EntityService>();
+
+    private static string Key(HttpContext context, EntityCollection collection) => EntityCollection.Key(context, collection.Schema);
+
+    public static async Task<JsonObject> ReadAsync(HttpContext context) =>
+        JsonObject.Create(await RequestBody.ReadObjectAsync(context.Request, context.RequestAborted))!;
 
     /// <summary>
     /// Kong's list shape. On the last page <c>next</c> and <c>offset</c> are left out rather than
@@ -105,31 +154,5 @@ internal static class CoreEntityEndpoints
             body["offset"] = offset;
         }
         return Results.Json(body, ApiJson.Options);
-    }
-
-    private static IResult NotFound() => Results.Json(new { code = 5, message = "Not found" }, ApiJson.Options, statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult MethodNotAllowed() =>
-        Results.Json(new { code = 12, message = "Method not allowed" }, ApiJson.Options, statusCode: StatusCodes.Status405MethodNotAllowed);
-}
-
-/// <summary>The entity type, key and parent a core-entities path names.</summary>
-internal static class EntityRoute
-{
-    public static string[] Segments(string? path) =>
-        (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
-
-    public static (EntitySchema Schema, string? Key, ParentScope? Scope)? Parse(string[] segments)
-    {
-        switch (segments.Length)
-        {
-            case 1 or 2 when KongSchemas.FindPublic(segments[0]) is { } schema:
-                return (schema, segments.Length == 2 ? segments[1] : null, null);
-            case 3 or 4 when KongSchemas.FindPublic(segments[0]) is { } parent && KongSchemas.FindPublic(segments[2]) is { } child
-                && child.ForeignKeys.FirstOrDefault(f => f.Reference == parent.Name) is { } field:
-                return (child, segments.Length == 4 ? segments[3] : null, new ParentScope(parent, segments[1], field));
-            default:
-                return null;
-        }
     }
 }

@@ -19,19 +19,7 @@ internal sealed class AdminTokenMiddleware(RequestDelegate next, AdminToken toke
 
         logger.LogWarning("Refused {Method} {Path}: missing or wrong bearer token", context.Request.Method, context.Request.Path);
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        if (LegacyErrors.Applies(context))
-        {
-            await LegacyErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized");
-            return;
-        }
-        if (KongErrors.Applies(context))
-        {
-            // The core-entities spec's HTTP401Error: {"message","status"}.
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsJsonAsync(new { message = "Unauthorized", status = 401 }, context.RequestAborted);
-            return;
-        }
-        await Problem.WriteAsync(context, StatusCodes.Status401Unauthorized, "A valid token is required");
+        await ErrorDialect.Of(context).WriteUnauthorizedAsync(context);
     }
 }
 

@@ -8,7 +8,7 @@ using Gatehouse.Functions.Composition;
 namespace Gatehouse.Functions.Http;
 
 /// <summary>
-/// Turns refusals into the error dialect of the endpoint family, and anything unexpected into a
+/// Turns refusals into the error dialect of the endpoint (<see cref="ErrorDialect"/>), and anything unexpected into a
 /// 500 that carries the trace id (and is logged with it) — never a stack trace to the client.
 /// </summary>
 internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger, IHostEnvironment environment)
@@ -41,18 +41,9 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
             {
                 await KongErrors.WriteRejectionAsync(context, rejection);
             }
-            else if (LegacyErrors.Applies(context))
-            {
-                await LegacyErrors.WriteAsync(context, status, detail, parameters);
-            }
-            else if (KongErrors.Applies(context))
-            {
-                var code = status switch { 400 => 3, 404 => 5, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
-                await KongErrors.WriteAsync(context, status, code, detail, parameters?.Select(p => new FieldError(p.Field, p.Reason)));
-            }
             else
             {
-                await Problem.WriteAsync(context, status, detail, parameters);
+                await ErrorDialect.Of(context).WriteAsync(context, status, detail, parameters);
             }
         }
     }

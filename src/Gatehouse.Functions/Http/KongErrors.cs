@@ -11,8 +11,6 @@ internal static class KongErrors
 {
     private const string DetailType = "type.googleapis.com/kong.admin.model.v1.ErrorDetail";
 
-    public static bool Applies(HttpContext context) => context.Request.Path.Value?.Contains("/core-entities", StringComparison.Ordinal) == true;
-
     public static (int Status, int Code) StatusOf(Rejection kind) => kind switch
     {
         Rejection.Invalid => (400, 3),
@@ -24,6 +22,9 @@ internal static class KongErrors
         Rejection.Unavailable => (503, 14),
         _ => (500, 13),
     };
+
+    /// <summary>The gRPC code Koko answers with an HTTP status.</summary>
+    public static int CodeOf(int status) => status switch { 400 => 3, 404 => 5, 405 => 12, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
 
     public static Task WriteAsync(HttpContext context, int status, int code, string message, IEnumerable<FieldError>? errors = null, string detailType = "ERROR_TYPE_FIELD")
     {

@@ -11,16 +11,6 @@ namespace Gatehouse.Functions.Http;
 /// </summary>
 internal static class LegacyErrors
 {
-    public static bool Applies(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/v1/dp")
-        || context.Request.Path.Value?.Contains("/dp-client-certificates", StringComparison.Ordinal) == true
-        || IsNodes(context.Request.Path.Value ?? "");
-
-    // /v2/control-planes/{id}/nodes[/...], not a core entity that happens to be named "nodes".
-    private static bool IsNodes(string path) =>
-        path.StartsWith("/v2/control-planes/", StringComparison.Ordinal)
-        && path.Split('/') is [_, _, _, _, "nodes", ..];
-
     public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<InvalidParameter>? parameters = null)
     {
         context.Response.StatusCode = status;

@@ -64,9 +64,7 @@ internal sealed class StorageReadinessMiddleware(RequestDelegate next, StorageRe
             {
                 context.Response.Headers.RetryAfter = "5";
                 const string detail = "Storage is not ready yet; retry shortly.";
-                await (LegacyErrors.Applies(context)
-                    ? LegacyErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail)
-                    : Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail));
+                await ErrorDialect.Of(context).WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail);
                 return;
             }
         }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
@@ -188,7 +187,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     {
         var extra = schema.ChildNames is { } names ? new HashSet<string>(StringComparer.Ordinal) { names.Field } : null;
         var (entity, errors) = processor.Prepare(schema, input, mode, existing, extra);
-        return entity ?? throw new EntityRejectedException(Rejection.Invalid, Summary(errors), errors);
+        return entity ?? throw ConstraintViolation.Schema(errors).ToException();
     }
 
     /// <summary>
@@ -363,7 +362,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             var id = await store.FindUniqueAsync(controlPlane, parent, keyField, keyValue.GetValue<string>(), cancellationToken).ConfigureAwait(false);
             if (id is null)
             {
-                var message = $"the foreign key cannot be resolved with '{{{keyField}=\"{keyValue.GetValue<string>()}\"}}' for an existing '{parent.Name}' entity";
+                var message = ConstraintViolation.Unresolved(parent, keyField, keyValue.GetValue<string>());
                 throw new EntityRejectedException(Rejection.Reference, $"foreign key unresolved ({field.Name}.{keyField}: {message})",
                     [new FieldError($"{field.Name}.{keyField}", message)]);
             }
@@ -372,78 +371,21 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return input;
     }
 
-    /// <summary>Every foreign key names an existing entity, and no unique value is held by another one.</summary>
+    /// <summary>Kong's constraints against the stored entities (<see cref="FinalStateConstraints"/>); the first broken one is the answer.</summary>
     private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
     {
-        var errors = new List<FieldError>();
-        var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+        var violations = await FinalStateConstraints.CheckWriteAsync(schema, entity, new StoredEntities(store, controlPlane), cancellationToken).ConfigureAwait(false);
+        if (violations.Count > 0)
         {
-            var parent = KongSchemas.Find(field.Reference!)!;
-            if (await store.GetAsync(controlPlane, parent, parentId, cancellationToken).ConfigureAwait(false) is { } found)
-            {
-                parents[field.Name] = found;
-            }
-            else
-            {
-                errors.Add(new FieldError(field.Name, $"the foreign key '{{id=\"{parentId}\"}}' does not reference an existing '{parent.Name}' entity."));
-            }
+            throw violations[0].ToException();
         }
-        if (errors.Count > 0)
-        {
-            throw new EntityRejectedException(Rejection.Reference, errors[0].Message, errors);
-        }
-        if (schema.ReferenceChecks(entity, parents).ToList() is { Count: > 0 } mismatches)
-        {
-            throw new EntityRejectedException(Rejection.Invalid, Summary(mismatches), mismatches);
-        }
-        if (schema == Plugins.Schema && entity["route"] is null && parents.TryGetValue("service", out var service)
-            && Plugins.ProtocolsMeetTheServiceRoutes(entity, await RoutesOfAsync(controlPlane, service, cancellationToken).ConfigureAwait(false))
-                .ToList() is { Count: > 0 } unmatched)
-        {
-            throw new EntityRejectedException(Rejection.Invalid, Summary(unmatched), unmatched);
-        }
-
-        var id = EntityIndexes.IdOf(entity);
-        foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
-        {
-            var holder = await store.FindUniqueAsync(controlPlane, schema, field, value, cancellationToken).ConfigureAwait(false);
-            if (holder is not null && holder != id)
-            {
-                var shown = field == EntityIndexes.CacheKey ? CacheKeyText(schema, entity) : $"{{{field}=\"{value}\"}}";
-                throw new EntityRejectedException(Rejection.Conflict, $"UNIQUE violation detected on '{shown}'",
-                    [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}'")]);
-            }
-        }
-    }
-
-    private async Task<List<JsonObject>> RoutesOfAsync(Guid controlPlane, JsonObject service, CancellationToken cancellationToken)
-    {
-        var routes = new List<JsonObject>();
-        string? after = null;
-        do
-        {
-            var page = await store.ListChildrenAsync(controlPlane, Services.Schema, EntityIndexes.IdOf(service), Routes.Schema, after, 1000, _ => true, cancellationToken)
-                .ConfigureAwait(false);
-            routes.AddRange(page.Items);
-            after = page.Next;
-        }
-        while (after is not null);
-        return routes;
     }
 
     private async Task CheckNotRestrictedAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
     {
-        foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Restrict))
+        if (await FinalStateConstraints.CheckDeleteAsync(schema, entity, new StoredEntities(store, controlPlane), cancellationToken).ConfigureAwait(false) is { } violation)
         {
-            var children = await store.ListChildrenAsync(controlPlane, schema, EntityIndexes.IdOf(entity), child, null, 1, _ => true, cancellationToken)
-                .ConfigureAwait(false);
-            if (children.Items.Count > 0)
-            {
-                throw new EntityRejectedException(Rejection.InUse,
-                    $"an existing '{child.Name}' entity references this '{schema.Name}' entity",
-                    [new FieldError("@referenced_by", child.Name)]);
-            }
+            throw violation.ToException();
         }
     }
 
@@ -469,27 +411,5 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return deletes;
     }
 
-    /// <summary>Kong's rendering of a cache key: <c>{consumer=null,name="key-auth",service={id="…"}}</c>, keys sorted.</summary>
-    private static string CacheKeyText(EntitySchema schema, JsonObject entity)
-    {
-        var parts = schema.CacheKey!.Order(StringComparer.Ordinal).Select(name => entity[name] switch
-        {
-            null => $"{name}=null",
-            JsonObject reference => $"{name}={{id=\"{reference["id"]}\"}}",
-            var value => $"{name}={value.ToJsonString()}",
-        });
-        return "{" + string.Join(',', parts) + "}";
-    }
-
     private static EntityRejectedException NotFound() => new(Rejection.NotFound, "Not found");
-
-    /// <summary>Kong's one-line summary: "schema violation (...)" or "N schema violations (...; ...)".</summary>
-    private static string Summary(IReadOnlyList<FieldError> errors)
-    {
-        var entries = errors.Where(e => e.Path is null).Select(e => e.Message)
-            .Concat(errors.Where(e => e.Path is not null).OrderBy(e => e.Path, StringComparer.Ordinal).Select(e => $"{e.Path}: {e.Message}"))
-            .ToList();
-        var text = new StringBuilder(entries.Count == 1 ? "schema violation (" : $"{entries.Count} schema violations (");
-        return text.AppendJoin("; ", entries).Append(')').ToString();
-    }
 }

@@ -38,7 +38,7 @@ public sealed class ConfigImporter(
 
     public async Task<ImportResult> ImportAsync(Guid controlPlane, JsonObject document, bool dryRun, CancellationToken cancellationToken)
     {
-        var target = await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false) ?? throw NotFound(controlPlane);
+        var target = await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         if (target.IsGroup)
         {
             throw new EntityRejectedException(Rejection.ReadOnly,
@@ -50,7 +50,7 @@ public sealed class ConfigImporter(
             var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
             if (revision.Deleted)
             {
-                throw NotFound(controlPlane);
+                throw ExistingControlPlane.NotFound(controlPlane);
             }
             if (revision.Import is { } running)
             {
@@ -155,6 +155,4 @@ public sealed class ConfigImporter(
         }
         throw new InvalidOperationException($"Import {importId} into control plane {controlPlane} made no progress; the sweeper will try again.");
     }
-
-    private static EntityRejectedException NotFound(Guid controlPlane) => new(Rejection.NotFound, $"control plane {controlPlane} not found");
 }

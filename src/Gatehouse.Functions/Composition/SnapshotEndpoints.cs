@@ -84,7 +84,7 @@ internal sealed class SnapshotReader(ISnapshotStore store, Recomposer recomposer
     public async Task<SnapshotPointer> PointerAsync(Guid controlPlane, CancellationToken ct) =>
         await store.GetPointerAsync(controlPlane, ct)
         ?? (await recomposer.RecomposeAsync(controlPlane, ct)).Pointer
-        ?? throw new Gatehouse.Core.Validation.NotFoundException($"The requested control plane ({controlPlane}) was not found.");
+        ?? throw ExistingControlPlane.NotFound(controlPlane);
 
     /// <summary>A group's status, composing it first when it never was.</summary>
     public async Task<GroupStatus> GroupStatusAsync(Guid group, CancellationToken ct)

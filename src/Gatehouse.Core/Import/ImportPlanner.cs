@@ -23,13 +23,6 @@ namespace Gatehouse.Core.Import;
 /// </summary>
 public sealed class ImportPlanner(EntityProcessor processor)
 {
-    /// <summary>Collections in an order where each is planned after everything it references.</summary>
-    private static readonly string[] s_order =
-    [
-        "certificates", "ca_certificates", "services", "routes", "consumers", "consumer_groups", "consumer_group_consumers",
-        "upstreams", "targets", "snis", "vaults", "key-sets", "keys", "plugins",
-    ];
-
     public ImportPlan Plan(DeclarativeFile file, EntitySnapshot current) => new Planning(processor, file, current).Run();
 
     private sealed class Planning(EntityProcessor processor, DeclarativeFile file, EntitySnapshot current)
@@ -52,9 +45,10 @@ public sealed class ImportPlanner(EntityProcessor processor)
         public ImportPlan Run()
         {
             IndexExisting();
-            foreach (var collection in s_order)
+            // Each collection after everything it references.
+            foreach (var schema in KongSchemas.InDependencyOrder)
             {
-                foreach (var entity in file.Entities.Where(e => e.Schema.Name == collection))
+                foreach (var entity in file.Entities.Where(e => e.Schema.Name == schema.Name))
                 {
                     PlanEntity(entity);
                 }
@@ -72,17 +66,16 @@ public sealed class ImportPlanner(EntityProcessor processor)
 
         private void IndexExisting()
         {
-            foreach (var collection in s_order)
+            foreach (var schema in KongSchemas.InDependencyOrder)
             {
-                var schema = KongSchemas.Find(collection)!;
-                foreach (var entity in current.Entities.GetValueOrDefault(collection) ?? [])
+                foreach (var entity in current.Entities.GetValueOrDefault(schema.Name) ?? [])
                 {
                     var id = EntityIndexes.IdOf(entity);
-                    _existing[(collection, id)] = entity;
+                    _existing[(schema.Name, id)] = entity;
                     var managed = IsManaged(schema, entity);
                     if (managed)
                     {
-                        _managed.Add((collection, id));
+                        _managed.Add((schema.Name, id));
                     }
                     foreach (var key in KeysOf(schema, entity))
                     {
@@ -284,11 +277,11 @@ public sealed class ImportPlanner(EntityProcessor processor)
             var deletes = new List<(EntitySchema, JsonObject)>();
             var gone = new HashSet<(string, string)>();
             var queue = new Queue<(EntitySchema, JsonObject)>();
-            foreach (var collection in s_order.Reverse())
+            foreach (var schema in KongSchemas.InDependencyOrder.Reverse())
             {
-                foreach (var key in _managed.Where(k => k.Collection == collection && !_target.ContainsKey(k)).Order())
+                foreach (var key in _managed.Where(k => k.Collection == schema.Name && !_target.ContainsKey(k)).Order())
                 {
-                    queue.Enqueue((KongSchemas.Find(collection)!, _existing[key]));
+                    queue.Enqueue((schema, _existing[key]));
                     gone.Add(key);
                 }
             }

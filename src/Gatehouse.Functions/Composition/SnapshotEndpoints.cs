@@ -64,7 +64,7 @@ internal static class SnapshotEndpoints
             var pointer = await snapshots.PointerAsync(id, ct);
             var etag = $"\"{pointer.Hash}\"";
             context.Response.Headers.ETag = etag;
-            if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag))
+            if (IfNoneMatch.Matches(context.Request, etag))
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }

@@ -100,15 +100,7 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
     private async Task<Revision> WritableRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        if (revision.Deleted)
-        {
-            throw ExistingControlPlane.NotFound(controlPlane);
-        }
-        if (revision.Import is { } import)
-        {
-            throw new EntityRejectedException(Rejection.Conflict,
-                $"an import of declarative config is being applied (batch {import.NextBatch} of {import.Batches}); retry when it has finished");
-        }
+        ThrowUnlessWritable(controlPlane, revision);
         if (revision.Token is null || !_isGroup.TryGetValue(controlPlane, out var isGroup))
         {
             // Never written (or not yet seen here): the control plane row is the only proof it exists.
@@ -121,5 +113,19 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
                 "control plane groups are read-only: write entities to their member control planes");
         }
         return revision;
+    }
+
+    /// <summary>Writes, an import's included, land only where the control plane is not deleted and no import is being applied.</summary>
+    public static void ThrowUnlessWritable(Guid controlPlane, Revision revision)
+    {
+        if (revision.Deleted)
+        {
+            throw ExistingControlPlane.NotFound(controlPlane);
+        }
+        if (revision.Import is { } import)
+        {
+            throw new EntityRejectedException(Rejection.Conflict,
+                $"an import of declarative config is being applied (batch {import.NextBatch} of {import.Batches}); retry when it has finished");
+        }
     }
 }

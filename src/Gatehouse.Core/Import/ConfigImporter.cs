@@ -48,15 +48,7 @@ public sealed class ConfigImporter(
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (revision.Deleted)
-            {
-                throw ExistingControlPlane.NotFound(controlPlane);
-            }
-            if (revision.Import is { } running)
-            {
-                throw new EntityRejectedException(Rejection.Conflict,
-                    $"another import is being applied (batch {running.NextBatch} of {running.Batches}); retry when it has finished");
-            }
+            RevisionGate.ThrowUnlessWritable(controlPlane, revision);
             var current = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
             if (current.Revision != revision.Number)
             {

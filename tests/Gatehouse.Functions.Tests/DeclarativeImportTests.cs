@@ -280,7 +280,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         // Deleting what the file does not manage is not its to do: a name held outside the tags is a conflict.
         var clash = JsonNode.Parse("""{"_format_version":"3.0","_info":{"select_tags":["team-a"]},"services":[{"name":"theirs","host":"x"}]}""")!;
         var refused = await (await ImportAsync(app, cp, clash)).ExpectAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("select_tags", refused.GetProperty("flattened_errors")[0].GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal("UNIQUE violation detected on '{name=\"theirs\"}'", refused.GetProperty("flattened_errors")[0].GetProperty("errors")[0].GetProperty("message").GetString());
     }
 
     [Fact]

@@ -32,21 +32,9 @@ public static class DeclarativeConfig
 {
     public const string FormatVersion = "3.0";
 
-    /// <summary>Top-level keys in the order they are written; <c>key_sets</c> is <c>/key-sets</c> on the Admin API.</summary>
-    private static readonly (string Key, string Collection)[] s_sections =
-    [
-        ("services", "services"),
-        ("routes", "routes"),
-        ("consumers", "consumers"),
-        ("consumer_groups", "consumer_groups"),
-        ("plugins", "plugins"),
-        ("upstreams", "upstreams"),
-        ("certificates", "certificates"),
-        ("ca_certificates", "ca_certificates"),
-        ("vaults", "vaults"),
-        ("key_sets", "key-sets"),
-        ("keys", "keys"),
-    ];
+    /// <summary>Top-level sections in the order they are written: all but what decK nests in its parent (see <see cref="WriteNested"/>).</summary>
+    private static readonly EntitySchema[] s_sections =
+        [.. KongSchemas.All.Where(s => !s.Internal && s != Targets.Schema && s != Snis.Schema)];
 
     /// <summary>Foreign keys decK writes as the bare id string rather than <c>{"id"}</c>, by collection.</summary>
     private static readonly Dictionary<string, HashSet<string>> s_idStringReferences = new(StringComparer.Ordinal)
@@ -76,15 +64,15 @@ public static class DeclarativeConfig
         {
             writer.WriteStartObject();
             writer.WriteString("_format_version", FormatVersion);
-            foreach (var (key, collection) in s_sections)
+            foreach (var schema in s_sections)
             {
-                var items = Of(collection);
+                var items = Of(schema.Name);
                 if (items.Count == 0)
                 {
                     continue;
                 }
-                writer.WritePropertyName(key);
-                WriteSection(writer, KongSchemas.Find(collection)!, [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children);
+                writer.WritePropertyName(schema.DeclarativeKey);
+                WriteSection(writer, schema, [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children);
             }
             writer.WriteEndObject();
         }

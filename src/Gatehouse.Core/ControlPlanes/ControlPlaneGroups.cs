@@ -73,8 +73,7 @@ public sealed class ControlPlaneGroups(IControlPlaneStore controlPlanes, IGroupM
 
     public async Task<bool> IsMemberAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        _ = await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException($"The requested control plane ({controlPlane}) was not found.");
+        _ = await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         return (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupsOf(controlPlane).Count > 0;
     }
 
@@ -179,8 +178,7 @@ public sealed class ControlPlaneGroups(IControlPlaneStore controlPlanes, IGroupM
 
     private async Task RequireGroupAsync(Guid group, CancellationToken cancellationToken)
     {
-        var controlPlane = await controlPlanes.FindAsync(group, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException($"The requested control plane ({group}) was not found.");
+        var controlPlane = await controlPlanes.GetExistingAsync(group, cancellationToken).ConfigureAwait(false);
         if (!controlPlane.IsGroup)
         {
             throw Invalid("controlPlaneId", $"control plane {group} is not a control plane group", "invalid");

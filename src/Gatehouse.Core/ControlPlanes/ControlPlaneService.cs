@@ -33,7 +33,7 @@ public sealed class ControlPlaneService(IControlPlaneStore store, IGroupMembersh
     }
 
     public async Task<ControlPlane> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        await store.GetExistingAsync(id, cancellationToken).ConfigureAwait(false);
 
     public async Task<(IReadOnlyList<ControlPlane> Page, int Total)> ListAsync(ControlPlaneQuery query, CancellationToken cancellationToken) =>
         query.Apply(await store.ListAsync(cancellationToken).ConfigureAwait(false));
@@ -136,8 +136,6 @@ public sealed class ControlPlaneService(IControlPlaneStore store, IGroupMembersh
             throw new RequestInvalidException("Request contains invalid parameters.", errors);
         }
     }
-
-    private static NotFoundException NotFound(Guid id) => new($"The requested control plane ({id}) was not found.");
 
     private static ConflictException NameTaken(string name) => new($"Control Plane with provided name already exists: [{name}].");
 }

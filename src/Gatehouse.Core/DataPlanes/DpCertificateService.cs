@@ -109,7 +109,7 @@ public sealed class DpCertificateService(
         if (await controlPlanes.FindAsync(certificate.ControlPlaneId, cancellationToken).ConfigureAwait(false) is null)
         {
             await store.RemoveAllAsync(certificate.ControlPlaneId, cancellationToken).ConfigureAwait(false);
-            throw ControlPlaneNotFound(certificate.ControlPlaneId);
+            throw ExistingControlPlane.NotFound(certificate.ControlPlaneId);
         }
         return certificate;
     }
@@ -157,7 +157,7 @@ public sealed class DpCertificateService(
 
     private async Task RequireControlPlaneAsync(Guid controlPlaneId, CancellationToken cancellationToken)
     {
-        _ = await controlPlanes.FindAsync(controlPlaneId, cancellationToken).ConfigureAwait(false) ?? throw ControlPlaneNotFound(controlPlaneId);
+        _ = await controlPlanes.GetExistingAsync(controlPlaneId, cancellationToken).ConfigureAwait(false);
     }
 
     private static void ThrowIfInvalid(List<InvalidParameter> errors)
@@ -167,8 +167,6 @@ public sealed class DpCertificateService(
             throw new RequestInvalidException("Invalid DP client certificate request.", errors);
         }
     }
-
-    private static NotFoundException ControlPlaneNotFound(Guid id) => new($"The requested control plane ({id}) was not found.");
 
     private static NotFoundException NotFound(Guid id) => new($"The requested DP client certificate ({id}) was not found.");
 }

@@ -11,6 +11,9 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>Kong's name for one of these in declarative config and messages (e.g. "service").</summary>
     public required string Singular { get; init; }
 
+    /// <summary>The key of its section in a declarative file: the collection name, but <c>key_sets</c> for <c>/key-sets</c>.</summary>
+    public string DeclarativeKey { get => field ?? Name; init; }
+
     /// <summary>The field a non-UUID path segment is looked up by (name, username, prefix...), if any.</summary>
     public string? EndpointKey { get; init; }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
@@ -14,24 +12,13 @@ public sealed record ParentScope(EntitySchema Schema, string Key, Field Field);
 /// <summary>
 /// Kong's Admin API semantics for the core entities of one control plane: create, read, replace,
 /// update, delete and list, with Kong's constraints (unique values, foreign keys that must exist,
-/// restrict and cascade on delete). Every write reads the control plane's revision first and
-/// commits only if it has not moved, retrying on fresh reads, so concurrent writers never lose
-/// an update or create a duplicate.
+/// restrict and cascade on delete). Every write and read goes through the control plane's
+/// revision (<see cref="RevisionGate"/>), so concurrent writers never lose an update or create a
+/// duplicate, and no one reads an import half applied.
 /// </summary>
 public sealed class EntityService(IEntityStore store, IControlPlaneStore controlPlanes, EntityProcessor processor, IRecomposeQueue recompose)
 {
-    // Writers in this process take turns per control plane; these attempts are for writers in
-    // other processes (scaled-out instances), with exponential backoff and jitter between them.
-    private const int MaxAttempts = 30;
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(250);
-
-    // Imports commit their batches back to back: a few seconds even for tens of thousands of entities.
-    private static readonly TimeSpan s_importWait = TimeSpan.FromSeconds(15);
-
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _writeTurns = new();
-
-    // A control plane's cluster type never changes, so whether it is a group can be remembered.
-    private readonly ConcurrentDictionary<Guid, bool> _isGroup = new();
+    private readonly RevisionGate _revisions = new(store, controlPlanes, recompose);
 
     private readonly ChildNameSync _childNames = new(store, processor);
 
@@ -40,21 +27,21 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
 
     public async Task<JsonObject> CreateAsync(Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        var created = await RetryAsync<JsonObject>(async revision =>
+        var created = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
             var entity = Process(schema, input, WriteMode.Insert, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
-        }, controlPlane, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return await _childNames.DecorateAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return await SettledReadAsync(controlPlane, async () =>
+        await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await _revisions.SettledReadAsync(controlPlane, async () =>
         {
             var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             return await _childNames.DecorateAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
@@ -65,7 +52,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpsertAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        var upserted = await RetryAsync<JsonObject>(async revision =>
+        var upserted = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
@@ -86,7 +73,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             var entity = Process(schema, input, WriteMode.Upsert, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
-        }, controlPlane, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return await _childNames.DecorateAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,14 +81,14 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpdateAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        var updated = await RetryAsync<JsonObject>(async revision =>
+        var updated = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             var entity = Process(schema, input, WriteMode.Update, existing);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
-        }, controlPlane, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return await _childNames.DecorateAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
     }
 
@@ -112,14 +99,14 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     /// </summary>
     public async Task DeleteAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         if (scope is not null)
         {
             _ = await ResolveParentAsync(controlPlane, scope, cancellationToken).ConfigureAwait(false);
         }
         while (true)
         {
-            var done = await RetryAsync<bool>(async revision =>
+            var done = await _revisions.WriteAsync<bool>(controlPlane, async () =>
             {
                 var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false);
                 if (entity is null)
@@ -131,7 +118,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
                 return cascade.Count <= DeletesPerCommit
                     ? (true, [.. cascade, new EntityChange.Delete(schema, entity)])
                     : (false, cascade.Take(DeletesPerCommit).ToList());
-            }, controlPlane, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             if (done)
             {
                 return;
@@ -142,8 +129,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<EntityPage> ListAsync(
         Guid controlPlane, EntitySchema schema, EntityListQuery query, ParentScope? scope, CancellationToken cancellationToken)
     {
-        await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return await SettledReadAsync(controlPlane, () => ListPageAsync(controlPlane, schema, query, scope, cancellationToken), cancellationToken)
+        await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        return await _revisions.SettledReadAsync(controlPlane, () => ListPageAsync(controlPlane, schema, query, scope, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -188,112 +175,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     {
         var extra = schema.ChildNames is { } names ? new HashSet<string>(StringComparer.Ordinal) { names.Field } : null;
         var (entity, errors) = processor.Prepare(schema, input, mode, existing, extra);
-        return entity ?? throw new EntityRejectedException(Rejection.Invalid, Summary(errors), errors);
+        return entity ?? throw ConstraintViolation.Schema(errors).ToException();
     }
-
-    /// <summary>
-    /// Runs one read-validate-commit round, again on fresh reads while others commit first. The
-    /// revision is read before anything else, so a commit conditional on it proves every read
-    /// that followed was current.
-    /// </summary>
-    private async Task<T> RetryAsync<T>(
-        Func<Revision, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, Guid controlPlane, CancellationToken cancellationToken)
-    {
-        var turn = _writeTurns.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
-        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            for (var i = 0; i < MaxAttempts; i++)
-            {
-                var revision = await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                var (result, changes) = await attempt(revision).ConfigureAwait(false);
-                if (changes.Count == 0)
-                {
-                    return result;
-                }
-                var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
-                switch (commit.Outcome)
-                {
-                    case CommitOutcome.Committed:
-                        // The revision bump is the durable record of owed work; this only makes it prompt.
-                        await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                        return result;
-                    case CommitOutcome.IdTaken:
-                        throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
-                }
-                // Stale, or a unique value taken in between: another instance wrote first. Back off and read again.
-                var backoff = Math.Min(s_maxBackoff.TotalMilliseconds, Math.Pow(2, i));
-                await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + Random.Shared.NextDouble())), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            turn.Release();
-        }
-        throw new EntityRejectedException(Rejection.Conflict, "the control plane is being changed too fast for this write to land; retry");
-    }
-
-    /// <summary>
-    /// A read that sees no import half applied: it runs between two reads of the revision that show
-    /// no import's marker and at most one commit (a single commit is atomic; an import spans several).
-    /// While an import is being applied, reads wait for it, up to <see cref="s_importWait"/>.
-    /// </summary>
-    private async Task<T> SettledReadAsync<T>(Guid controlPlane, Func<Task<T>> read, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + s_importWait;
-        while (true)
-        {
-            var before = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (before.Import is null)
-            {
-                var result = await read().ConfigureAwait(false);
-                var after = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                if (after.Import is null && after.Number - before.Number <= 1)
-                {
-                    return result;
-                }
-            }
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new EntityRejectedException(Rejection.Unavailable,
-                    "an import of declarative config is being applied and has not finished; retry shortly");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The revision to commit against, once the control plane is known to exist and take writes.</summary>
-    private async Task<Revision> WritableRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
-    {
-        var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        if (revision.Deleted)
-        {
-            throw ControlPlaneNotFound(controlPlane);
-        }
-        if (revision.Import is { } import)
-        {
-            throw new EntityRejectedException(Rejection.Conflict,
-                $"an import of declarative config is being applied (batch {import.NextBatch} of {import.Batches}); retry when it has finished");
-        }
-        if (revision.Token is null || !_isGroup.TryGetValue(controlPlane, out var isGroup))
-        {
-            // Never written (or not yet seen here): the control plane row is the only proof it exists.
-            isGroup = (await ExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false)).IsGroup;
-            _isGroup[controlPlane] = isGroup;
-        }
-        if (isGroup)
-        {
-            throw new EntityRejectedException(Rejection.ReadOnly,
-                "control plane groups are read-only: write entities to their member control planes");
-        }
-        return revision;
-    }
-
-    private async Task<ControlPlane> ExistingAsync(Guid controlPlane, CancellationToken cancellationToken) =>
-        await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false) ?? throw ControlPlaneNotFound(controlPlane);
-
-    private static EntityRejectedException ControlPlaneNotFound(Guid controlPlane) =>
-        new(Rejection.NotFound, $"control plane {controlPlane} not found");
 
     private async Task<JsonObject?> FindAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
     {
@@ -363,7 +246,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             var id = await store.FindUniqueAsync(controlPlane, parent, keyField, keyValue.GetValue<string>(), cancellationToken).ConfigureAwait(false);
             if (id is null)
             {
-                var message = $"the foreign key cannot be resolved with '{{{keyField}=\"{keyValue.GetValue<string>()}\"}}' for an existing '{parent.Name}' entity";
+                var message = ConstraintViolation.Unresolved(parent, keyField, keyValue.GetValue<string>());
                 throw new EntityRejectedException(Rejection.Reference, $"foreign key unresolved ({field.Name}.{keyField}: {message})",
                     [new FieldError($"{field.Name}.{keyField}", message)]);
             }
@@ -372,78 +255,21 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return input;
     }
 
-    /// <summary>Every foreign key names an existing entity, and no unique value is held by another one.</summary>
+    /// <summary>Kong's constraints against the stored entities (<see cref="FinalStateConstraints"/>); the first broken one is the answer.</summary>
     private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
     {
-        var errors = new List<FieldError>();
-        var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+        var violations = await FinalStateConstraints.CheckWriteAsync(schema, entity, new StoredEntities(store, controlPlane), cancellationToken).ConfigureAwait(false);
+        if (violations.Count > 0)
         {
-            var parent = KongSchemas.Find(field.Reference!)!;
-            if (await store.GetAsync(controlPlane, parent, parentId, cancellationToken).ConfigureAwait(false) is { } found)
-            {
-                parents[field.Name] = found;
-            }
-            else
-            {
-                errors.Add(new FieldError(field.Name, $"the foreign key '{{id=\"{parentId}\"}}' does not reference an existing '{parent.Name}' entity."));
-            }
+            throw violations[0].ToException();
         }
-        if (errors.Count > 0)
-        {
-            throw new EntityRejectedException(Rejection.Reference, errors[0].Message, errors);
-        }
-        if (schema.ReferenceChecks(entity, parents).ToList() is { Count: > 0 } mismatches)
-        {
-            throw new EntityRejectedException(Rejection.Invalid, Summary(mismatches), mismatches);
-        }
-        if (schema == Plugins.Schema && entity["route"] is null && parents.TryGetValue("service", out var service)
-            && Plugins.ProtocolsMeetTheServiceRoutes(entity, await RoutesOfAsync(controlPlane, service, cancellationToken).ConfigureAwait(false))
-                .ToList() is { Count: > 0 } unmatched)
-        {
-            throw new EntityRejectedException(Rejection.Invalid, Summary(unmatched), unmatched);
-        }
-
-        var id = EntityIndexes.IdOf(entity);
-        foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
-        {
-            var holder = await store.FindUniqueAsync(controlPlane, schema, field, value, cancellationToken).ConfigureAwait(false);
-            if (holder is not null && holder != id)
-            {
-                var shown = field == EntityIndexes.CacheKey ? CacheKeyText(schema, entity) : $"{{{field}=\"{value}\"}}";
-                throw new EntityRejectedException(Rejection.Conflict, $"UNIQUE violation detected on '{shown}'",
-                    [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}'")]);
-            }
-        }
-    }
-
-    private async Task<List<JsonObject>> RoutesOfAsync(Guid controlPlane, JsonObject service, CancellationToken cancellationToken)
-    {
-        var routes = new List<JsonObject>();
-        string? after = null;
-        do
-        {
-            var page = await store.ListChildrenAsync(controlPlane, Services.Schema, EntityIndexes.IdOf(service), Routes.Schema, after, 1000, _ => true, cancellationToken)
-                .ConfigureAwait(false);
-            routes.AddRange(page.Items);
-            after = page.Next;
-        }
-        while (after is not null);
-        return routes;
     }
 
     private async Task CheckNotRestrictedAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
     {
-        foreach (var (child, field) in KongSchemas.ReferencesTo(schema).Where(r => r.Field.OnDelete == OnDelete.Restrict))
+        if (await FinalStateConstraints.CheckDeleteAsync(schema, entity, new StoredEntities(store, controlPlane), cancellationToken).ConfigureAwait(false) is { } violation)
         {
-            var children = await store.ListChildrenAsync(controlPlane, schema, EntityIndexes.IdOf(entity), child, null, 1, _ => true, cancellationToken)
-                .ConfigureAwait(false);
-            if (children.Items.Count > 0)
-            {
-                throw new EntityRejectedException(Rejection.InUse,
-                    $"an existing '{child.Name}' entity references this '{schema.Name}' entity",
-                    [new FieldError("@referenced_by", child.Name)]);
-            }
+            throw violation.ToException();
         }
     }
 
@@ -469,27 +295,5 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return deletes;
     }
 
-    /// <summary>Kong's rendering of a cache key: <c>{consumer=null,name="key-auth",service={id="…"}}</c>, keys sorted.</summary>
-    private static string CacheKeyText(EntitySchema schema, JsonObject entity)
-    {
-        var parts = schema.CacheKey!.Order(StringComparer.Ordinal).Select(name => entity[name] switch
-        {
-            null => $"{name}=null",
-            JsonObject reference => $"{name}={{id=\"{reference["id"]}\"}}",
-            var value => $"{name}={value.ToJsonString()}",
-        });
-        return "{" + string.Join(',', parts) + "}";
-    }
-
     private static EntityRejectedException NotFound() => new(Rejection.NotFound, "Not found");
-
-    /// <summary>Kong's one-line summary: "schema violation (...)" or "N schema violations (...; ...)".</summary>
-    private static string Summary(IReadOnlyList<FieldError> errors)
-    {
-        var entries = errors.Where(e => e.Path is null).Select(e => e.Message)
-            .Concat(errors.Where(e => e.Path is not null).OrderBy(e => e.Path, StringComparer.Ordinal).Select(e => $"{e.Path}: {e.Message}"))
-            .ToList();
-        var text = new StringBuilder(entries.Count == 1 ? "schema violation (" : $"{entries.Count} schema violations (");
-        return text.AppendJoin("; ", entries).Append(')').ToString();
-    }
 }

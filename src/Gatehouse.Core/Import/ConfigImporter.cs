@@ -38,7 +38,7 @@ public sealed class ConfigImporter(
 
     public async Task<ImportResult> ImportAsync(Guid controlPlane, JsonObject document, bool dryRun, CancellationToken cancellationToken)
     {
-        var target = await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false) ?? throw NotFound(controlPlane);
+        var target = await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         if (target.IsGroup)
         {
             throw new EntityRejectedException(Rejection.ReadOnly,
@@ -48,15 +48,7 @@ public sealed class ConfigImporter(
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (revision.Deleted)
-            {
-                throw NotFound(controlPlane);
-            }
-            if (revision.Import is { } running)
-            {
-                throw new EntityRejectedException(Rejection.Conflict,
-                    $"another import is being applied (batch {running.NextBatch} of {running.Batches}); retry when it has finished");
-            }
+            RevisionGate.ThrowUnlessWritable(controlPlane, revision);
             var current = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
             if (current.Revision != revision.Number)
             {
@@ -155,6 +147,4 @@ public sealed class ConfigImporter(
         }
         throw new InvalidOperationException($"Import {importId} into control plane {controlPlane} made no progress; the sweeper will try again.");
     }
-
-    private static EntityRejectedException NotFound(Guid controlPlane) => new(Rejection.NotFound, $"control plane {controlPlane} not found");
 }

@@ -16,23 +16,9 @@ public sealed record FileEntity(EntitySchema Schema, string Path, JsonObject Bod
 /// <summary>A parsed declarative file: every entity in it, flat, and the tags that select what it manages.</summary>
 public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOnlyList<string> SelectTags)
 {
-    /// <summary>Top-level sections, in the form decK and Kong write them, by the collection they hold.</summary>
-    private static readonly Dictionary<string, string> s_sections = new(StringComparer.Ordinal)
-    {
-        ["services"] = "services",
-        ["routes"] = "routes",
-        ["consumers"] = "consumers",
-        ["consumer_groups"] = "consumer_groups",
-        ["plugins"] = "plugins",
-        ["upstreams"] = "upstreams",
-        ["targets"] = "targets",
-        ["certificates"] = "certificates",
-        ["snis"] = "snis",
-        ["ca_certificates"] = "ca_certificates",
-        ["vaults"] = "vaults",
-        ["key_sets"] = "key-sets",
-        ["keys"] = "keys",
-    };
+    /// <summary>Top-level sections, in the form decK and Kong write them: every collection of the Admin API.</summary>
+    private static readonly Dictionary<string, EntitySchema> s_sections =
+        KongSchemas.All.Where(s => !s.Internal).ToDictionary(s => s.DeclarativeKey, StringComparer.Ordinal);
 
     /// <summary>What may nest in what: (key in the parent, collection, the child's foreign key to the parent).</summary>
     private static readonly Dictionary<string, (string Key, string Collection, string ForeignKey)[]> s_nesting = new(StringComparer.Ordinal)
@@ -88,9 +74,9 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
             {
                 continue;
             }
-            if (s_sections.TryGetValue(key, out var collection))
+            if (s_sections.TryGetValue(key, out var schema))
             {
-                ReadList(value, key, KongSchemas.Find(collection)!, parent: null, parentField: null, entities, Fail);
+                ReadList(value, key, schema, parent: null, parentField: null, entities, Fail);
             }
             else if (s_unsupported.Contains(key))
             {

@@ -23,13 +23,6 @@ namespace Gatehouse.Core.Import;
 /// </summary>
 public sealed class ImportPlanner(EntityProcessor processor)
 {
-    /// <summary>Collections in an order where each is planned after everything it references.</summary>
-    private static readonly string[] s_order =
-    [
-        "certificates", "ca_certificates", "services", "routes", "consumers", "consumer_groups", "consumer_group_consumers",
-        "upstreams", "targets", "snis", "vaults", "key-sets", "keys", "plugins",
-    ];
-
     public ImportPlan Plan(DeclarativeFile file, EntitySnapshot current) => new Planning(processor, file, current).Run();
 
     private sealed class Planning(EntityProcessor processor, DeclarativeFile file, EntitySnapshot current)
@@ -52,9 +45,10 @@ public sealed class ImportPlanner(EntityProcessor processor)
         public ImportPlan Run()
         {
             IndexExisting();
-            foreach (var collection in s_order)
+            // Each collection after everything it references.
+            foreach (var schema in KongSchemas.InDependencyOrder)
             {
-                foreach (var entity in file.Entities.Where(e => e.Schema.Name == collection))
+                foreach (var entity in file.Entities.Where(e => e.Schema.Name == schema.Name))
                 {
                     PlanEntity(entity);
                 }
@@ -72,17 +66,16 @@ public sealed class ImportPlanner(EntityProcessor processor)
 
         private void IndexExisting()
         {
-            foreach (var collection in s_order)
+            foreach (var schema in KongSchemas.InDependencyOrder)
             {
-                var schema = KongSchemas.Find(collection)!;
-                foreach (var entity in current.Entities.GetValueOrDefault(collection) ?? [])
+                foreach (var entity in current.Entities.GetValueOrDefault(schema.Name) ?? [])
                 {
                     var id = EntityIndexes.IdOf(entity);
-                    _existing[(collection, id)] = entity;
+                    _existing[(schema.Name, id)] = entity;
                     var managed = IsManaged(schema, entity);
                     if (managed)
                     {
-                        _managed.Add((collection, id));
+                        _managed.Add((schema.Name, id));
                     }
                     foreach (var key in KeysOf(schema, entity))
                     {
@@ -269,14 +262,13 @@ public sealed class ImportPlanner(EntityProcessor processor)
             }
             if (field == "id")
             {
-                return _target.ContainsKey((schema.Name, value)) || (_existing.ContainsKey((schema.Name, value)) && !_managed.Contains((schema.Name, value)))
-                    ? (value, null)
-                    : (null, $"the foreign key '{{id=\"{value}\"}}' does not reference a '{schema.Name}' entity in the file or outside its select_tags");
+                // Whether it exists once the import is done is for the final state's check to say.
+                return (value, null);
             }
             var key = (schema.Name, field, value);
             return _fileKeys.TryGetValue(key, out var id) || _unmanagedKeys.TryGetValue(key, out id)
                 ? (id, null)
-                : (null, $"the foreign key cannot be resolved with '{{{field}=\"{value}\"}}' for a '{schema.Name}' entity in the file or outside its select_tags");
+                : (null, ConstraintViolation.Unresolved(schema, field, value));
         }
 
         /// <summary>Managed entities the file leaves out, and what Kong cascades to from them among the unmanaged.</summary>
@@ -285,11 +277,11 @@ public sealed class ImportPlanner(EntityProcessor processor)
             var deletes = new List<(EntitySchema, JsonObject)>();
             var gone = new HashSet<(string, string)>();
             var queue = new Queue<(EntitySchema, JsonObject)>();
-            foreach (var collection in s_order.Reverse())
+            foreach (var schema in KongSchemas.InDependencyOrder.Reverse())
             {
-                foreach (var key in _managed.Where(k => k.Collection == collection && !_target.ContainsKey(k)).Order())
+                foreach (var key in _managed.Where(k => k.Collection == schema.Name && !_target.ContainsKey(k)).Order())
                 {
-                    queue.Enqueue((KongSchemas.Find(collection)!, _existing[key]));
+                    queue.Enqueue((schema, _existing[key]));
                     gone.Add(key);
                 }
             }
@@ -315,77 +307,29 @@ public sealed class ImportPlanner(EntityProcessor processor)
             return deletes;
         }
 
-        /// <summary>The result as a whole: unique values held once, references Kong checks, and nothing left pointing at a delete.</summary>
+        /// <summary>The result as a whole, by Kong's constraints (<see cref="FinalStateConstraints"/>): each entity of the file, and each delete.</summary>
         private void CheckFinalState(List<(EntitySchema Schema, JsonObject Entity)> deletes)
         {
             var deleted = deletes.Select(d => (d.Schema.Name, EntityIndexes.IdOf(d.Entity))).ToHashSet();
-            var remaining = _existing.Where(e => !_target.ContainsKey(e.Key) && !deleted.Contains(e.Key)).ToList();
-
-            var holders = new Dictionary<(string, string, string), string>();
-            ILookup<string?, JsonObject>? routesOf = null;
-            foreach (var (key, entity) in remaining)
-            {
-                foreach (var (field, value) in EntityIndexes.UniqueValues(KongSchemas.Find(key.Collection)!, entity))
-                {
-                    holders[(key.Collection, field, value)] = "an entity outside the file's select_tags";
-                }
-            }
+            var untouched = _existing.Where(e => !_target.ContainsKey(e.Key) && !deleted.Contains(e.Key));
+            var state = new PlannedState(
+                untouched.Select(e => (KongSchemas.Find(e.Key.Collection)!, e.Value)),
+                _target.Select(t => (KongSchemas.Find(t.Key.Collection)!, t.Value.Entity)));
             foreach (var ((collection, _), (source, entity)) in _target)
             {
-                var schema = KongSchemas.Find(collection)!;
-                foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+                foreach (var violation in PlannedState.Now(FinalStateConstraints.CheckWriteAsync(KongSchemas.Find(collection)!, entity, state, CancellationToken.None)))
                 {
-                    if (holders.TryGetValue((collection, field, value), out var holder))
-                    {
-                        var shown = field == EntityIndexes.CacheKey ? value : $"{{{field}=\"{value}\"}}";
-                        Fail(source, [new FieldError(field == EntityIndexes.CacheKey ? null : field, $"UNIQUE violation detected on '{shown}': also held by {holder}")]);
-                    }
-                    else
-                    {
-                        holders[(collection, field, value)] = source.Path;
-                    }
-                }
-                var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-                foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
-                {
-                    var parentKey = (field.Reference!, parentId);
-                    if ((_target.TryGetValue(parentKey, out var parent) ? parent.Entity : _existing.GetValueOrDefault(parentKey)) is { } found)
-                    {
-                        parents[field.Name] = found;
-                    }
-                }
-                if (schema.ReferenceChecks(entity, parents).ToList() is { Count: > 0 } mismatches)
-                {
-                    Fail(source, mismatches);
-                }
-                if (schema == Plugins.Schema && parents.ContainsKey("service")
-                    && Plugins.ProtocolsMeetTheServiceRoutes(entity, (routesOf ??= RoutesByService(remaining))[EntityIndexes.IdOf(parents["service"])].ToList())
-                        .ToList() is { Count: > 0 } unmatched)
-                {
-                    Fail(source, unmatched);
+                    Fail(source, violation.Errors);
                 }
             }
-
-            var restricting = remaining
-                .SelectMany(r => EntityIndexes.References(KongSchemas.Find(r.Key.Collection)!, r.Value)
-                    .Where(f => f.Field.OnDelete == OnDelete.Restrict)
-                    .Select(f => (Parent: (f.Field.Reference!, f.ParentId), Child: r.Key)))
-                .ToLookup(p => p.Parent, p => p.Child);
             foreach (var (schema, entity) in deletes)
             {
-                if (restricting[(schema.Name, EntityIndexes.IdOf(entity))].FirstOrDefault() is { Collection: not null } holder)
+                if (PlannedState.Now(FinalStateConstraints.CheckDeleteAsync(schema, entity, state, CancellationToken.None)) is { } violation)
                 {
-                    FailDelete(schema, entity,
-                        $"the file deletes this {schema.Singular}, but {KongSchemas.Find(holder.Collection)!.Singular} {holder.Id} outside the file's select_tags references it");
+                    FailDelete(schema, entity, violation.Message);
                 }
             }
         }
-
-        /// <summary>Services' routes as the import leaves them: the file's, and those it does not manage.</summary>
-        private ILookup<string?, JsonObject> RoutesByService(List<KeyValuePair<(string Collection, string Id), JsonObject>> remaining) =>
-            _target.Where(t => t.Key.Collection == "routes").Select(t => t.Value.Entity)
-                .Concat(remaining.Where(r => r.Key.Collection == "routes").Select(r => r.Value))
-                .ToLookup(route => route["service"]?["id"]?.GetValue<string>());
 
         /// <summary>(collection, field, value) for every unique value, the cache key, and the endpoint key.</summary>
         private static IEnumerable<(string, string, string)> KeysOf(EntitySchema schema, JsonObject entity)

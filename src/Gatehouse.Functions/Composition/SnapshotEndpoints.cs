@@ -72,7 +72,7 @@ internal static class SnapshotEndpoints
             var pointer = await snapshots.PointerAsync(id, ct);
             var etag = $"\"{pointer.Hash}\"";
             context.Response.Headers.ETag = etag;
-            if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag))
+            if (IfNoneMatch.Matches(context.Request, etag))
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
@@ -96,7 +96,7 @@ internal sealed class SnapshotReader(ISnapshotStore store, Recomposer recomposer
     public async Task<SnapshotPointer> PointerAsync(Guid controlPlane, CancellationToken ct) =>
         await store.GetPointerAsync(controlPlane, ct)
         ?? (await recomposer.RecomposeAsync(controlPlane, ct)).Pointer
-        ?? throw new Gatehouse.Core.Validation.NotFoundException($"The requested control plane ({controlPlane}) was not found.");
+        ?? throw ExistingControlPlane.NotFound(controlPlane);
 
     /// <summary>A group's status, composing it first when it never was.</summary>
     public async Task<GroupStatus> GroupStatusAsync(Guid group, CancellationToken ct)

@@ -37,7 +37,7 @@ internal static class DataPlaneEndpoints
             context.Response.Headers.ETag = etag;
             context.Response.Headers.Vary = "Accept-Encoding";
             // Answered from the pointer row alone: the node already runs this config.
-            if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Any(t => t == etag || t == "*"))
+            if (IfNoneMatch.Matches(context.Request, etag))
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }

@@ -119,6 +119,32 @@ public sealed class ImportPlannerTests
     }
 
     [Fact]
+    public void A_reference_by_id_must_name_an_entity_the_import_leaves_in_place()
+    {
+        var existing = new Existing();
+        var doomed = existing.Add(Services.Schema, """{"name":"doomed","host":"d.internal"}""");
+
+        // The file leaves the service out, so deletes it: the plugin would point at nothing.
+        var error = Assert.Single(Refusal(existing, $$$"""{"_format_version":"3.0","plugins":[{"name":"cors","service":{"id":"{{{Ref(doomed)}}}"}}]}"""));
+        Assert.Equal("plugins[0]", error.Path);
+        Assert.Equal(new FieldError("service", $"the foreign key '{{id=\"{Ref(doomed)}\"}}' does not reference an existing 'services' entity."), Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Of_two_entities_in_the_file_with_one_unique_value_the_later_is_refused_in_Kongs_words()
+    {
+        var errors = Refusal(new Existing(), """
+            {"_format_version":"3.0",
+             "services":[{"name":"s","host":"h","plugins":[{"name":"cors"}]}],
+             "plugins":[{"name":"cors","service":"s"},{"name":"cors","instance_name":"one"},{"name":"cors","instance_name":"one"}]}
+            """);
+        Assert.Equal(["plugins[0]", "plugins[2]"], errors.Select(e => e.Path));
+        Assert.StartsWith("UNIQUE violation detected on '{consumer=null,consumer_group=null,name=\"cors\",route=null,service={id=\"", Assert.Single(errors[0].Errors).Message);
+        var cacheKey = new FieldError(null, "UNIQUE violation detected on '{consumer=null,consumer_group=null,name=\"cors\",route=null,service=null}'");
+        Assert.Equal([new FieldError("instance_name", "UNIQUE violation detected on '{instance_name=\"one\"}'"), cacheKey], errors[1].Errors);
+    }
+
+    [Fact]
     public void A_consumer_in_a_group_from_both_sides_is_one_membership()
     {
         var plan = Plan(new Existing(), """

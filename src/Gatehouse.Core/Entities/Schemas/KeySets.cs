@@ -17,6 +17,7 @@ public static class KeySets
     ])
     {
         Singular = "key_set",
+        DeclarativeKey = "key_sets",
         EndpointKey = "name",
     };
 }

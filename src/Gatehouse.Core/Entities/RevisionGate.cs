@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.ControlPlanes;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>
+/// How Admin API requests meet a control plane's revision. A write reads the revision first and
+/// commits only if it has not moved, retrying on fresh reads, so concurrent writers never lose an
+/// update or create a duplicate; it lands only on a control plane that exists, takes writes (is
+/// not a group) and has no import being applied. A read waits until no import is half applied.
+/// </summary>
+internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore controlPlanes, IRecomposeQueue recompose)
+{
+    // Writers in this process take turns per control plane; these attempts are for writers in
+    // other processes (scaled-out instances), with exponential backoff and jitter between them.
+    private const int MaxAttempts = 30;
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(250);
+
+    // Imports commit their batches back to back: a few seconds even for tens of thousands of entities.
+    private static readonly TimeSpan s_importWait = TimeSpan.FromSeconds(15);
+
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _writeTurns = new();
+
+    // A control plane's cluster type never changes, so whether it is a group can be remembered.
+    private readonly ConcurrentDictionary<Guid, bool> _isGroup = new();
+
+    /// <summary>
+    /// Runs one read-validate-commit round, again on fresh reads while others commit first. The
+    /// revision is read before <paramref name="attempt"/> reads anything, so a commit conditional
+    /// on it proves every read that followed was current. An attempt with no changes commits nothing.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(
+        Guid controlPlane, Func<Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
+    {
+        var turn = _writeTurns.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < MaxAttempts; i++)
+            {
+                var revision = await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                var (result, changes) = await attempt().ConfigureAwait(false);
+                if (changes.Count == 0)
+                {
+                    return result;
+                }
+                var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
+                switch (commit.Outcome)
+                {
+                    case CommitOutcome.Committed:
+                        // The revision bump is the durable record of owed work; this only makes it prompt.
+                        await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                        return result;
+                    case CommitOutcome.IdTaken:
+                        throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
+                }
+                // Stale, or a unique value taken in between: another instance wrote first. Back off and read again.
+                var backoff = Math.Min(s_maxBackoff.TotalMilliseconds, Math.Pow(2, i));
+                await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + Random.Shared.NextDouble())), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            turn.Release();
+        }
+        throw new EntityRejectedException(Rejection.Conflict, "the control plane is being changed too fast for this write to land; retry");
+    }
+
+    /// <summary>
+    /// A read that sees no import half applied: it runs between two reads of the revision that show
+    /// no import's marker and at most one commit (a single commit is atomic; an import spans several).
+    /// While an import is being applied, reads wait for it, up to <see cref="s_importWait"/>.
+    /// </summary>
+    public async Task<T> SettledReadAsync<T>(Guid controlPlane, Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + s_importWait;
+        while (true)
+        {
+            var before = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (before.Import is null)
+            {
+                var result = await read().ConfigureAwait(false);
+                var after = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                if (after.Import is null && after.Number - before.Number <= 1)
+                {
+                    return result;
+                }
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new EntityRejectedException(Rejection.Unavailable,
+                    "an import of declarative config is being applied and has not finished; retry shortly");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The revision to commit against, once the control plane is known to exist and take writes.</summary>
+    private async Task<Revision> WritableRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        var revision = await store.GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessWritable(controlPlane, revision);
+        if (revision.Token is null || !_isGroup.TryGetValue(controlPlane, out var isGroup))
+        {
+            // Never written (or not yet seen here): the control plane row is the only proof it exists.
+            isGroup = (await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false)).IsGroup;
+            _isGroup[controlPlane] = isGroup;
+        }
+        if (isGroup)
+        {
+            throw new EntityRejectedException(Rejection.ReadOnly,
+                "control plane groups are read-only: write entities to their member control planes");
+        }
+        return revision;
+    }
+
+    /// <summary>Writes, an import's included, land only where the control plane is not deleted and no import is being applied.</summary>
+    public static void ThrowUnlessWritable(Guid controlPlane, Revision revision)
+    {
+        if (revision.Deleted)
+        {
+            throw ExistingControlPlane.NotFound(controlPlane);
+        }
+        if (revision.Import is { } import)
+        {
+            throw new EntityRejectedException(Rejection.Conflict,
+                $"an import of declarative config is being applied (batch {import.NextBatch} of {import.Batches}); retry when it has finished");
+        }
+    }
+}

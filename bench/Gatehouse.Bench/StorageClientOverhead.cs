@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Bench;
@@ -26,7 +26,7 @@ internal static class StorageClientOverhead
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
         var raw = new RawStorageRequests(http, connection.Credential.AccountName, Convert.FromBase64String(StorageConnectionString.DevelopmentAccountKey));
 
-        var table = new TableServiceClient(connection.TableEndpoint, connection.Credential).GetTableClient("benchinserts");
+        var table = StorageAccount.FromConnectionString(azurite.ConnectionString).Tables.GetTableClient("benchinserts");
         await table.CreateIfNotExistsAsync();
         var container = new BlobServiceClient(connection.BlobEndpoint, connection.Credential).GetBlobContainerClient("bench");
         await container.CreateIfNotExistsAsync();

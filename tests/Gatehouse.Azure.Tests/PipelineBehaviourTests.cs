@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Azure;
 using Azure.Core;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Azure.Tests;
@@ -13,6 +13,11 @@ public sealed class PipelineBehaviourTests(StorageFixture storage)
 {
     private static readonly StorageSharedKeyCredential s_key =
         new(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey);
+
+    /// <summary>All three services at one endpoint, signed with Azurite's well-known key.</summary>
+    private static string ConnectionString(Uri endpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+        $"BlobEndpoint={endpoint};QueueEndpoint={endpoint};TableEndpoint={endpoint};";
 
     private static TOptions Fast<TOptions>(TOptions options, int maxRetries = 3, double networkTimeoutSeconds = 10)
         where TOptions : ClientOptions
@@ -63,12 +68,13 @@ public sealed class PipelineBehaviourTests(StorageFixture storage)
     public async Task A_hung_service_fails_after_the_network_timeout_instead_of_hanging()
     {
         await using var server = new ScriptedHttpServer(_ => null);
-        var table = new TableServiceClient(server.Endpoint, s_key, Fast(new TableClientOptions(), maxRetries: 1, networkTimeoutSeconds: 0.5))
-            .GetTableClient("hung");
+        var options = new StorageAccountOptions();
+        Fast(options.Tables, maxRetries: 1, networkTimeoutSeconds: 0.5);
+        var table = StorageAccount.FromConnectionString(ConnectionString(server.Endpoint), options).Tables.GetTableClient("hung");
 
         var clock = Stopwatch.StartNew();
         var e = await Assert.ThrowsAnyAsync<Exception>(() =>
-            table.GetEntityAsync("p", "r", cancellationToken: TestContext.Current.CancellationToken));
+            table.GetEntityAsync<TableEntity>("p", "r", cancellationToken: TestContext.Current.CancellationToken));
         clock.Stop();
 
         Assert.True(e is RequestFailedException or AggregateException or TaskCanceledException, e.GetType().Name);
@@ -106,9 +112,9 @@ public sealed class PipelineBehaviourTests(StorageFixture storage)
     [Fact]
     public async Task A_wrong_account_key_is_refused_by_the_service_with_403()
     {
-        var wrongKey = new StorageSharedKeyCredential(StorageConnectionString.DevelopmentAccountName, Convert.ToBase64String(new byte[64]));
-        var table = new TableServiceClient(storage.Connection.TableEndpoint, wrongKey, Fast(new TableClientOptions()))
-            .GetTableClient(storage.UniqueName("t"));
+        var wrongKey = storage.ConnectionString.Replace(StorageConnectionString.DevelopmentAccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
+        Assert.NotEqual(storage.ConnectionString, wrongKey);
+        var table = StorageAccount.FromConnectionString(wrongKey).Tables.GetTableClient(storage.UniqueName("t"));
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken));
         Assert.Equal(403, e.Status);
     }

@@ -4,9 +4,10 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Queues;
-using Gatehouse.Azure.Tables;
+using Gatehouse.Azure.Storage;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Azure.Tests;
@@ -66,10 +67,13 @@ public sealed class TokenCredentialTests : IAsyncLifetime
         var connection = _azurite.Connection;
         Assert.Equal("https", connection.TableEndpoint.Scheme);
 
-        var table = new TableServiceClient(connection.TableEndpoint, credential, Trusting(new TableClientOptions())).GetTableClient("oauthtable");
+        var options = new StorageAccountOptions();
+        Trusting(options.Tables);
+        var table = StorageAccount.FromServiceUris(connection.TableEndpoint, connection.BlobEndpoint, connection.QueueEndpoint, credential, options)
+            .Tables.GetTableClient("oauthtable");
         await table.CreateIfNotExistsAsync(ct);
         await table.AddEntityAsync(new TableEntity("p", "r") { ["V"] = 1 }, ct);
-        Assert.Equal(1, (await table.GetEntityAsync("p", "r", cancellationToken: ct)).Value.GetInt32("V"));
+        Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "r", cancellationToken: ct)).Value.GetInt32("V"));
 
         var container = new BlobServiceClient(connection.BlobEndpoint, credential, Trusting(new BlobClientOptions())).GetBlobContainerClient("oauth");
         await container.CreateIfNotExistsAsync(ct);

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Queues;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Xunit;
 
 namespace Gatehouse.Testing;
@@ -55,8 +55,10 @@ public sealed class StorageFixture : IAsyncLifetime
     public string UniqueName(string prefix) =>
         $"{prefix}{Environment.ProcessId % 10000}x{Interlocked.Increment(ref _counter)}x{Random.Shared.Next(100000)}";
 
-    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
-        new(Connection.TableEndpoint, Connection.Credential, options ?? new TableClientOptions());
+    /// <summary>The account as the app reaches it: the clients <see cref="StorageAccount"/> builds, with their pinned service versions.</summary>
+    public StorageAccount CreateAccount(StorageAccountOptions? options = null) => StorageAccount.FromConnectionString(ConnectionString, options);
+
+    public TableServiceClient CreateTableServiceClient() => CreateAccount().Tables;
 
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
         new(Connection.BlobEndpoint, Connection.Credential, options ?? new BlobClientOptions());

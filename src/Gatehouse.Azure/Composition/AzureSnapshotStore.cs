@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Blobs;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
 
 namespace Gatehouse.Azure.Composition;
@@ -28,7 +28,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<SnapshotPointer?> GetPointerAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), PointerKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), PointerKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is not { HasValue: true, Value: { } pointer })
         {
             return null;
@@ -116,7 +116,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<GroupStatus?> GetGroupStatusAsync(Guid group, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(group.ToString(), StatusKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(group.ToString(), StatusKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is not { HasValue: true, Value: { } status })
         {
             return null;

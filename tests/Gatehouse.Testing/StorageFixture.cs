@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Gatehouse.Azure.Storage;
 using Xunit;
 
@@ -18,8 +18,6 @@ public sealed class StorageFixture : IAsyncLifetime
     private AzuriteProcess? _azurite;
     private int _counter;
 
-    public StorageConnectionString Connection { get; private set; } = null!;
-
     /// <summary>The connection string to hand to a process under test.</summary>
     public string ConnectionString { get; private set; } = null!;
 
@@ -31,12 +29,10 @@ public sealed class StorageFixture : IAsyncLifetime
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            Connection = StorageConnectionString.Parse(configured);
             ConnectionString = configured;
             return;
         }
         _azurite = await AzuriteProcess.StartAsync().ConfigureAwait(false);
-        Connection = _azurite.Connection;
         ConnectionString = _azurite.ConnectionString;
     }
 
@@ -60,9 +56,7 @@ public sealed class StorageFixture : IAsyncLifetime
 
     public TableServiceClient CreateTableServiceClient() => CreateAccount().Tables;
 
-    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
-        new(Connection.BlobEndpoint, Connection.Credential, options ?? new BlobClientOptions());
+    public BlobServiceClient CreateBlobServiceClient() => CreateAccount().Blobs;
 
-    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
-        new(Connection.QueueEndpoint, Connection.Credential, options ?? new QueueClientOptions());
+    public QueueServiceClient CreateQueueServiceClient() => CreateAccount().Queues;
 }

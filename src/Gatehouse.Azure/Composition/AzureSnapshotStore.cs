@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Gatehouse.Azure.Blobs;
+using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 
@@ -22,7 +22,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await _container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -49,11 +49,10 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
     {
         try
         {
-            await _container.GetBlobClient(BlobName(controlPlane, hash))
-                .UploadAsync(BinaryData.FromBytes(content), overwrite: false, contentType: "application/json", cancellationToken)
+            await BlobCreateOnly.UploadAsync(_container.GetBlobClient(BlobName(controlPlane, hash)), content, "application/json", cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
         {
             // Same hash, same bytes: an earlier attempt (or another worker) already wrote it.
         }

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Gatehouse.Azure.Storage;
 
@@ -36,13 +36,12 @@ public sealed class StorageAccount
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         options ??= new StorageAccountOptions();
-        var connection = StorageConnectionString.Parse(connectionString);
         try
         {
             return new StorageAccount(
                 new TableServiceClient(connectionString, options.Tables),
-                new BlobServiceClient(connection.BlobEndpoint, connection.Credential, options.Blobs),
-                new QueueServiceClient(connection.QueueEndpoint, connection.Credential, options.Queues));
+                new BlobServiceClient(connectionString, options.Blobs),
+                new QueueServiceClient(connectionString, options.Queues));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Gatehouse.Azure.Storage;
 
@@ -15,9 +15,22 @@ public sealed class StorageAccountOptions
     /// <summary>The newest version the Tables SDK offers; Azurite 3.35 accepts it.</summary>
     public const TableClientOptions.ServiceVersion TableServiceVersion = TableClientOptions.ServiceVersion.V2020_12_06;
 
+    /// <summary>
+    /// The newest version Azurite 3.35 accepts: it refuses the SDK's default (2026-10-06) unless
+    /// started with <c>--skipApiVersionCheck</c>.
+    /// </summary>
+    public const BlobClientOptions.ServiceVersion BlobServiceVersion = BlobClientOptions.ServiceVersion.V2025_11_05;
+
+    /// <summary>As <see cref="BlobServiceVersion"/>, and for the same reason.</summary>
+    public const QueueClientOptions.ServiceVersion QueueServiceVersion = QueueClientOptions.ServiceVersion.V2025_11_05;
+
     public TableClientOptions Tables { get; } = new(TableServiceVersion);
 
-    public BlobClientOptions Blobs { get; } = new();
+    public BlobClientOptions Blobs { get; } = new(BlobServiceVersion);
 
-    public QueueClientOptions Queues { get; } = new();
+    /// <summary>
+    /// Messages travel as plain text: the Functions host's queue trigger reads the recompose queue
+    /// with host.json's <c>messageEncoding: none</c>, and the messages already queued are plain.
+    /// </summary>
+    public QueueClientOptions Queues { get; } = new(QueueServiceVersion) { MessageEncoding = QueueMessageEncoding.None };
 }

@@ -8,7 +8,7 @@ namespace Gatehouse.Azure.Storage;
 /// The client options of each service, pinned to the service versions Gatehouse speaks, for
 /// callers that tune retries or transport or add a policy. The versions are pinned here, once,
 /// so that the tests against Azurite exercise the wire version production speaks (see
-/// docs/DESIGN.md, "Hosting decision").
+/// docs/DESIGN.md, "Storage service versions: pinned, not skipped").
 /// </summary>
 public sealed class StorageAccountOptions
 {

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Gatehouse.Azure.Tables;
+using Azure.Data.Tables;
+using Gatehouse.Azure.Storage;
 
 namespace Gatehouse.Bench;
 
@@ -27,7 +28,7 @@ internal static class ApiCreateThroughput
             controlPlanes.Add(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
         }
 
-        var table = new TableServiceClient(bench.Azurite.Connection.TableEndpoint, bench.Azurite.Connection.Credential).GetTableClient("benchraw");
+        var table = StorageAccount.FromConnectionString(bench.Azurite.ConnectionString).Tables.GetTableClient("benchraw");
         await table.CreateIfNotExistsAsync();
 
         var counter = 0;

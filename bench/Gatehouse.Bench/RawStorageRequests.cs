@@ -6,18 +6,22 @@ using System.Text;
 namespace Gatehouse.Bench;
 
 /// <summary>
-/// The same requests our clients send, made with a bare <see cref="HttpClient"/> and signed by
-/// hand from the Azure docs: the floor our clients' overhead is measured against.
+/// The same requests the storage clients send, made with a bare <see cref="HttpClient"/> and
+/// signed by hand from the Azure docs: the floor the clients' overhead is measured against.
 /// </summary>
 internal sealed class RawStorageRequests(HttpClient http, string account, byte[] key)
 {
+    // The service versions StorageAccountOptions pins, so that Azurite does the same work for both.
+    private const string TableVersion = "2020-12-06";
+    private const string BlobVersion = "2025-11-05";
+
     public async Task InsertEntityAsync(Uri tableEndpoint, string table, byte[] json)
     {
         var uri = new Uri($"{tableEndpoint.AbsoluteUri.TrimEnd('/')}/{table}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(json) };
         var date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
         request.Headers.Add("x-ms-date", date);
-        request.Headers.Add("x-ms-version", "2019-02-02");
+        request.Headers.Add("x-ms-version", TableVersion);
         request.Headers.Add("DataServiceVersion", "3.0");
         request.Headers.Add("MaxDataServiceVersion", "3.0;NetFx");
         request.Headers.Add("Accept", "application/json;odata=minimalmetadata");
@@ -34,11 +38,11 @@ internal sealed class RawStorageRequests(HttpClient http, string account, byte[]
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
         var date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
         request.Headers.Add("x-ms-date", date);
-        request.Headers.Add("x-ms-version", "2024-11-04");
+        request.Headers.Add("x-ms-version", BlobVersion);
         request.Headers.Add("x-ms-blob-type", "BlockBlob");
         request.Headers.Add("x-ms-blob-content-type", "application/json");
         var canonicalHeaders =
-            $"x-ms-blob-content-type:application/json\nx-ms-blob-type:BlockBlob\nx-ms-date:{date}\nx-ms-version:2024-11-04\n";
+            $"x-ms-blob-content-type:application/json\nx-ms-blob-type:BlockBlob\nx-ms-date:{date}\nx-ms-version:{BlobVersion}\n";
         var toSign = $"PUT\n\n\n{content.Length}\n\napplication/json\n\n\n\n\n\n\n{canonicalHeaders}/{account}{blobUri.AbsolutePath}";
         request.Headers.TryAddWithoutValidation("Authorization", $"SharedKey {account}:{Sign(toSign)}");
         using var response = await http.SendAsync(request).ConfigureAwait(false);
@@ -50,8 +54,8 @@ internal sealed class RawStorageRequests(HttpClient http, string account, byte[]
         using var request = new HttpRequestMessage(HttpMethod.Get, blobUri);
         var date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
         request.Headers.Add("x-ms-date", date);
-        request.Headers.Add("x-ms-version", "2024-11-04");
-        var toSign = $"GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:2024-11-04\n/{account}{blobUri.AbsolutePath}";
+        request.Headers.Add("x-ms-version", BlobVersion);
+        var toSign = $"GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{BlobVersion}\n/{account}{blobUri.AbsolutePath}";
         request.Headers.TryAddWithoutValidation("Authorization", $"SharedKey {account}:{Sign(toSign)}");
         using var response = await http.SendAsync(request).ConfigureAwait(false);
         Expect(response, 200);

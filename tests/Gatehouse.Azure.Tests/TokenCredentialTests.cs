@@ -4,9 +4,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
-using Gatehouse.Azure.Tables;
+using Azure.Data.Tables;
+using Gatehouse.Azure.Storage;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Azure.Tests;
@@ -46,16 +45,20 @@ public sealed class TokenCredentialTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private TOptions Trusting<TOptions>(TOptions options)
-        where TOptions : ClientOptions
+    /// <summary>The account as the app reaches it with a managed identity, trusting this Azurite's certificate.</summary>
+    private StorageAccount Account(TokenCredential credential)
     {
-        var handler = new HttpClientHandler
+        var options = new StorageAccountOptions();
+        var transport = new HttpClientTransport(new HttpClient(new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint,
-        };
-        options.Transport = new HttpClientTransport(new HttpClient(handler));
-        options.Retry.MaxRetries = 0;
-        return options;
+        }));
+        foreach (var service in new ClientOptions[] { options.Tables, options.Blobs, options.Queues })
+        {
+            service.Transport = transport;
+            service.Retry.MaxRetries = 0;
+        }
+        return StorageAccount.FromServiceUris(_azurite.TableEndpoint, _azurite.BlobEndpoint, _azurite.QueueEndpoint, credential, options);
     }
 
     [Fact]
@@ -63,21 +66,21 @@ public sealed class TokenCredentialTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var credential = new SelfIssuedToken("https://storage.azure.com");
-        var connection = _azurite.Connection;
-        Assert.Equal("https", connection.TableEndpoint.Scheme);
+        Assert.Equal("https", _azurite.TableEndpoint.Scheme);
+        var account = Account(credential);
 
-        var table = new TableServiceClient(connection.TableEndpoint, credential, Trusting(new TableClientOptions())).GetTableClient("oauthtable");
+        var table = account.Tables.GetTableClient("oauthtable");
         await table.CreateIfNotExistsAsync(ct);
         await table.AddEntityAsync(new TableEntity("p", "r") { ["V"] = 1 }, ct);
-        Assert.Equal(1, (await table.GetEntityAsync("p", "r", cancellationToken: ct)).Value.GetInt32("V"));
+        Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "r", cancellationToken: ct)).Value.GetInt32("V"));
 
-        var container = new BlobServiceClient(connection.BlobEndpoint, credential, Trusting(new BlobClientOptions())).GetBlobContainerClient("oauth");
-        await container.CreateIfNotExistsAsync(ct);
-        await container.GetBlobClient("b").UploadAsync(BinaryData.FromString("x"), cancellationToken: ct);
-        Assert.Equal("x", (await container.GetBlobClient("b").DownloadContentAsync(cancellationToken: ct)).Value.Content.ToString());
+        var container = account.Blobs.GetBlobContainerClient("oauth");
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        await container.GetBlobClient("b").UploadAsync(BinaryData.FromString("x"), ct);
+        Assert.Equal("x", (await container.GetBlobClient("b").DownloadContentAsync(ct)).Value.Content.ToString());
 
-        var queue = new QueueServiceClient(connection.QueueEndpoint, credential, Trusting(new QueueClientOptions())).GetQueueClient("oauth");
-        await queue.CreateIfNotExistsAsync(ct);
+        var queue = account.Queues.GetQueueClient("oauth");
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
         await queue.SendMessageAsync("m", cancellationToken: ct);
         Assert.Equal("m", Assert.Single((await queue.ReceiveMessagesAsync(cancellationToken: ct)).Value).MessageText);
 
@@ -87,9 +90,8 @@ public sealed class TokenCredentialTests : IAsyncLifetime
     [Fact]
     public async Task A_token_for_another_audience_is_refused()
     {
-        var credential = new SelfIssuedToken("https://vault.azure.net");
-        var container = new BlobServiceClient(_azurite.Connection.BlobEndpoint, credential, Trusting(new BlobClientOptions())).GetBlobContainerClient("refused");
-        var e = await Assert.ThrowsAsync<RequestFailedException>(() => container.CreateIfNotExistsAsync(TestContext.Current.CancellationToken));
+        var container = Account(new SelfIssuedToken("https://vault.azure.net")).Blobs.GetBlobContainerClient("refused");
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => container.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains(e.Status, new[] { 401, 403 });
         Assert.Contains("audience", e.Message, StringComparison.OrdinalIgnoreCase);
     }

@@ -4,10 +4,10 @@ using Azure.Core.Pipeline;
 namespace Gatehouse.Azure.Tests;
 
 /// <summary>
-/// A pipeline policy (after signing, per attempt) on the way to a real service: counts the
-/// entity writes a table client sends, single (PUT) or in a transaction (<c>$batch</c>), can hold
-/// the next one in flight until told to let it go, and can spoil the signature of chosen ones so
-/// that the service itself refuses them (403).
+/// A pipeline policy (added before the transport: after signing, on every attempt) on the way to
+/// a real service: counts the entity writes a table client sends, single (PUT) or in a
+/// transaction (<c>$batch</c>), can hold the next one in flight until told to let it go, and can
+/// spoil the signature of chosen ones so that the service itself refuses them (403).
 /// </summary>
 internal sealed class WriteGate : HttpPipelinePolicy
 {

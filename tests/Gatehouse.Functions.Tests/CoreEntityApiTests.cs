@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests;
@@ -299,7 +300,7 @@ public sealed class CoreEntityApiTests(StorageFixture storage) : IAsyncLifetime
         // Every entity and index row is gone; the revision stays a while as a tombstone, so that a
         // write racing the deletion fails instead of landing in the purged partition.
         var table = storage.CreateTableServiceClient().GetTableClient($"{_app.Prefix}entities");
-        var left = await table.QueryAsync(Gatehouse.Azure.Tables.TableFilter.Create($"PartitionKey eq {cp.GetProperty("id").GetString()}"), cancellationToken: Ct).ToListAsync(Ct);
+        var left = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cp.GetProperty("id").GetString()}"), cancellationToken: Ct).ToListAsync(Ct);
         Assert.Equal(["rev"], left.Select(r => r.RowKey));
         await (await Api.PostJsonAsync(cpBase + "/services", """{"host":"late.test"}""")).ExpectAsync(HttpStatusCode.NotFound);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Testing;
@@ -56,7 +57,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
 
         // What the crash left: never a pointer past the snapshot it names.
         var tables = storage.CreateTableServiceClient();
-        var pointer = await tables.GetTableClient($"{prefix}snapshots").GetEntityIfExistsAsync(controlPlane, "pointer", cancellationToken: Ct);
+        var pointer = await tables.GetTableClient($"{prefix}snapshots").GetEntityIfExistsAsync<TableEntity>(controlPlane, "pointer", cancellationToken: Ct);
         Assert.Equal(step == RecomposeStep.PointerMoved, pointer.HasValue);
 
         await using var survivor = await AppProcess.StartAsync(storage, prefix, s_fastRetry);
@@ -71,7 +72,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
             if (names.Count == 2)
             {
                 // Revision 2 is the last write: the pointer stands there, naming what data planes are served.
-                var row = await tables.GetTableClient($"{prefix}snapshots").GetEntityAsync(controlPlane, "pointer", cancellationToken: Ct);
+                var row = await tables.GetTableClient($"{prefix}snapshots").GetEntityAsync<TableEntity>(controlPlane, "pointer", cancellationToken: Ct);
                 var hash = await (await survivor.Client.GetAsync($"/v2/control-planes/{controlPlane}/expected-config-hash", Ct)).ExpectAsync(HttpStatusCode.OK);
                 Assert.Equal(2, row.Value.GetInt64("Revision"));
                 Assert.Equal(hash.GetProperty("expected_hash").GetString(), row.Value.GetString("Hash"));
@@ -112,7 +113,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         }
 
         // What the crash left: one batch committed, the import's marker on the revision, the old snapshot current.
-        var revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync(controlPlane, "rev", cancellationToken: Ct);
+        var revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync<TableEntity>(controlPlane, "rev", cancellationToken: Ct);
         Assert.NotNull(revision.Value.GetString("ImportId"));
         Assert.Equal(1, revision.Value.GetInt32("ImportNextBatch"));
 
@@ -147,7 +148,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
             await Task.Delay(100, Ct);
         }
         Assert.Contains(survivor.Output, line => line.Contains("finished a stalled import", StringComparison.Ordinal));
-        revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync(controlPlane, "rev", cancellationToken: Ct);
+        revision = await tables.GetTableClient($"{prefix}entities").GetEntityAsync<TableEntity>(controlPlane, "rev", cancellationToken: Ct);
         Assert.Null(revision.Value.GetString("ImportId"));
         await (await survivor.Client.PostJsonAsync($"/v2/control-planes/{controlPlane}/core-entities/services", """{"name":"after","host":"a.internal"}"""))
             .ExpectAsync(HttpStatusCode.Created);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
@@ -137,7 +138,7 @@ public sealed class DpClientCertApiTests(StorageFixture storage)
         // Not a byte of the key is in storage: every row of the table, every property.
         var keyBody = key.Split('\n')[1];
         var table = app.Services.GetRequiredService<StorageAccount>().Tables.GetTableClient(new StorageLayout(app.Prefix).DpCertificatesTable);
-        var rows = await table.QueryAsync(cancellationToken: Ct).ToListAsync(Ct);
+        var rows = await table.QueryAsync<TableEntity>(cancellationToken: Ct).ToListAsync(Ct);
         Assert.Equal(2, rows.Count);
         foreach (var value in rows.SelectMany(r => r).Select(p => p.Value?.ToString() ?? ""))
         {

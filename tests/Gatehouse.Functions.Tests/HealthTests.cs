@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Gatehouse.Azure.Storage;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests;
@@ -27,7 +26,7 @@ public sealed class HealthTests(StorageFixture storage)
     public async Task Healthz_is_503_naming_the_services_when_storage_is_unreachable()
     {
         var closed = LoopbackPort.Unused();
-        var unreachable = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+        var unreachable = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteProcess.AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;" +
             $"TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
         await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["GatehouseStorage"] = unreachable });

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Composition;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Testing;
@@ -130,7 +130,7 @@ public sealed class RecomposePipelineTests(StorageFixture storage)
         var poison = storage.CreateTableServiceClient().GetTableClient($"{app.Prefix}snapshots");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         List<TableEntity> recorded;
-        while ((recorded = await poison.QueryAsync(TableFilter.Create($"PartitionKey eq {"poison"}"), cancellationToken: Ct).ToListAsync(Ct)).Count == 0)
+        while ((recorded = await poison.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"poison"}"), cancellationToken: Ct).ToListAsync(Ct)).Count == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the failing message was never poisoned");
             await Task.Delay(200, Ct);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Gatehouse.Azure.Storage;
 
 namespace Gatehouse.Testing;
 
@@ -10,27 +9,35 @@ namespace Gatehouse.Testing;
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
+    /// <summary>Azurite's one account.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's well-known key, published in its README; not a secret.</summary>
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     private readonly Process _process;
 
     private AzuriteProcess(Process process, string scheme, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
-        var http = StorageConnectionString.ForAzurite("127.0.0.1", blobPort, queuePort, tablePort);
-        Uri WithScheme(Uri uri) => new UriBuilder(uri) { Scheme = scheme, Port = uri.Port }.Uri;
-        Connection = http with
-        {
-            BlobEndpoint = WithScheme(http.BlobEndpoint),
-            QueueEndpoint = WithScheme(http.QueueEndpoint),
-            TableEndpoint = WithScheme(http.TableEndpoint),
-        };
+        // Path-style, as Azurite expects: the account is the first segment.
+        Uri Endpoint(int port) => new($"{scheme}://127.0.0.1:{port}/{AccountName}");
+        BlobEndpoint = Endpoint(blobPort);
+        QueueEndpoint = Endpoint(queuePort);
+        TableEndpoint = Endpoint(tablePort);
         ConnectionString =
-            $"DefaultEndpointsProtocol={scheme};AccountName={StorageConnectionString.DevelopmentAccountName};" +
-            $"AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
-            $"BlobEndpoint={Connection.BlobEndpoint};QueueEndpoint={Connection.QueueEndpoint};TableEndpoint={Connection.TableEndpoint};";
+            $"DefaultEndpointsProtocol={scheme};AccountName={AccountName};AccountKey={AccountKey};" +
+            $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
     }
 
-    public StorageConnectionString Connection { get; }
+    public Uri BlobEndpoint { get; }
 
+    public Uri QueueEndpoint { get; }
+
+    public Uri TableEndpoint { get; }
+
+    /// <summary>The connection string to hand to a client or a process under test.</summary>
     public string ConnectionString { get; }
 
     /// <summary>Starts Azurite and waits until all three services listen.</summary>

@@ -1,7 +1,7 @@
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Xunit;
 
 namespace Gatehouse.Testing;
@@ -18,8 +18,6 @@ public sealed class StorageFixture : IAsyncLifetime
     private AzuriteProcess? _azurite;
     private int _counter;
 
-    public StorageConnectionString Connection { get; private set; } = null!;
-
     /// <summary>The connection string to hand to a process under test.</summary>
     public string ConnectionString { get; private set; } = null!;
 
@@ -31,12 +29,10 @@ public sealed class StorageFixture : IAsyncLifetime
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            Connection = StorageConnectionString.Parse(configured);
             ConnectionString = configured;
             return;
         }
         _azurite = await AzuriteProcess.StartAsync().ConfigureAwait(false);
-        Connection = _azurite.Connection;
         ConnectionString = _azurite.ConnectionString;
     }
 
@@ -55,12 +51,12 @@ public sealed class StorageFixture : IAsyncLifetime
     public string UniqueName(string prefix) =>
         $"{prefix}{Environment.ProcessId % 10000}x{Interlocked.Increment(ref _counter)}x{Random.Shared.Next(100000)}";
 
-    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
-        new(Connection.TableEndpoint, Connection.Credential, options ?? new TableClientOptions());
+    /// <summary>The account as the app reaches it: the clients <see cref="StorageAccount"/> builds, with their pinned service versions.</summary>
+    public StorageAccount CreateAccount(StorageAccountOptions? options = null) => StorageAccount.FromConnectionString(ConnectionString, options);
 
-    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
-        new(Connection.BlobEndpoint, Connection.Credential, options ?? new BlobClientOptions());
+    public TableServiceClient CreateTableServiceClient() => CreateAccount().Tables;
 
-    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
-        new(Connection.QueueEndpoint, Connection.Credential, options ?? new QueueClientOptions());
+    public BlobServiceClient CreateBlobServiceClient() => CreateAccount().Blobs;
+
+    public QueueServiceClient CreateQueueServiceClient() => CreateAccount().Queues;
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure;
-using Gatehouse.Azure.Blobs;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
 
 namespace Gatehouse.Azure.Composition;
@@ -22,13 +22,13 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await _container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SnapshotPointer?> GetPointerAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), PointerKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), PointerKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is not { HasValue: true, Value: { } pointer })
         {
             return null;
@@ -49,11 +49,10 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
     {
         try
         {
-            await _container.GetBlobClient(BlobName(controlPlane, hash))
-                .UploadAsync(BinaryData.FromBytes(content), overwrite: false, contentType: "application/json", cancellationToken)
+            await BlobCreateOnly.UploadAsync(_container.GetBlobClient(BlobName(controlPlane, hash)), content, "application/json", cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
         {
             // Same hash, same bytes: an earlier attempt (or another worker) already wrote it.
         }
@@ -116,7 +115,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<GroupStatus?> GetGroupStatusAsync(Guid group, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(group.ToString(), StatusKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(group.ToString(), StatusKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is not { HasValue: true, Value: { } status })
         {
             return null;

@@ -1,5 +1,5 @@
 using Azure;
-using Gatehouse.Azure.Blobs;
+using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Import;
 
@@ -14,9 +14,7 @@ public sealed class BlobImportJournal(StorageAccount storage, StorageLayout layo
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
 
     public async Task WriteAsync(Guid controlPlane, string importId, byte[] content, CancellationToken cancellationToken) =>
-        await Blob(controlPlane, importId)
-            .UploadAsync(BinaryData.FromBytes(content), overwrite: false, contentType: "application/json", cancellationToken)
-            .ConfigureAwait(false);
+        await BlobCreateOnly.UploadAsync(Blob(controlPlane, importId), content, "application/json", cancellationToken).ConfigureAwait(false);
 
     public async Task<byte[]?> ReadAsync(Guid controlPlane, string importId, CancellationToken cancellationToken)
     {

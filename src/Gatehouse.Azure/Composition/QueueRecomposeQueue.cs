@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gatehouse.Azure.Queues;
+using Azure.Storage.Queues;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 
@@ -13,7 +13,7 @@ public sealed class QueueRecomposeQueue(StorageAccount storage, StorageLayout la
 {
     public QueueClient Queue { get; } = storage.Queues.GetQueueClient(layout.RecomposeQueue);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => Queue.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public async Task EnqueueAsync(Guid controlPlane, CancellationToken cancellationToken) =>
         await Queue.SendMessageAsync(Format(controlPlane), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
@@ -42,13 +44,13 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     public async Task<ControlPlane?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        var row = await _controlPlanes.GetEntityIfExistsAsync(Partition, IdPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _controlPlanes.GetEntityIfExistsAsync<TableEntity>(Partition, IdPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? ControlPlaneRow.Read(entity) : null;
     }
 
     public async Task<ControlPlane?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
-        var index = await _controlPlanes.GetEntityIfExistsAsync(Partition, NameKey(name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var index = await _controlPlanes.GetEntityIfExistsAsync<TableEntity>(Partition, NameKey(name), cancellationToken: cancellationToken).ConfigureAwait(false);
         return index is { HasValue: true, Value: { } entity } && entity.GetGuid("Id") is { } id
             ? await FindAsync(id, cancellationToken).ConfigureAwait(false)
             : null;
@@ -58,7 +60,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     {
         var filter = Prefixed(IdPrefix);
         var list = new List<ControlPlane>();
-        await foreach (var row in _controlPlanes.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _controlPlanes.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(ControlPlaneRow.Read(row));
         }
@@ -131,14 +133,14 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     public async Task<int> CompletePendingDeletionsAsync(CancellationToken cancellationToken)
     {
         var finished = 0;
-        await foreach (var tombstone in _controlPlanes.QueryAsync(Prefixed(DeletingPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var tombstone in _controlPlanes.QueryAsync<TableEntity>(Prefixed(DeletingPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await PurgeAsync(Guid.Parse(tombstone.RowKey[DeletingPrefix.Length..]), cancellationToken).ConfigureAwait(false);
             finished++;
         }
 
         // Revision tombstones have outlived any write that could race their deletion: remove them.
-        await foreach (var deleted in _controlPlanes.QueryAsync(Prefixed(DeletedPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var deleted in _controlPlanes.QueryAsync<TableEntity>(Prefixed(DeletedPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (deleted.GetDateTimeOffset("DeletedAt") is { } at && DateTimeOffset.UtcNow - at > EntityPartition.TombstoneLifetime)
             {
@@ -164,11 +166,11 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
             new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.DeletedProperty] = true },
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
 
-        var filter = $"{TableFilter.Create($"PartitionKey eq {partition}")} and RowKey ne {TableFilter.Literal(EntityPartition.RevisionKey)}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ne {EntityPartition.RevisionKey}");
         while (true)
         {
             var keys = new List<string>();
-            await foreach (var page in _entities.QueryAsync(filter, maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"], cancellationToken: cancellationToken)
+            await foreach (var page in _entities.QueryAsync<TableEntity>(filter, maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"], cancellationToken: cancellationToken)
                 .AsPages().ConfigureAwait(false))
             {
                 keys.AddRange(page.Values.Select(e => e.RowKey));
@@ -197,7 +199,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     }
 
     private static string Prefixed(string prefix) =>
-        TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", prefix);
+        TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", prefix);
 
     private static TableEntity NameRow(ControlPlane controlPlane) =>
         new(Partition, NameKey(controlPlane.Name)) { ["Id"] = controlPlane.Id };

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
@@ -24,10 +25,10 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
 
     public async Task<GroupMemberships> ReadAsync(CancellationToken cancellationToken)
     {
-        var lockRow = await _table.GetEntityIfExistsAsync(Partition, LockKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var lockRow = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, LockKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         var pairs = new List<(Guid, Guid)>();
-        var filter = TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", MemberPrefix);
-        await foreach (var row in _table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", MemberPrefix);
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             pairs.Add((row.GetGuid("Group")!.Value, row.GetGuid("Member")!.Value));
         }
@@ -56,7 +57,8 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
             try
             {
                 var result = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                version = result.Value[^1].ETag.ToString();
+                version = result.Value[^1].Headers.ETag?.ToString()
+                    ?? throw new InvalidOperationException("The Table service answered a membership change without the new ETag of its lock row.");
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
             {

@@ -1,5 +1,5 @@
 using Azure;
-using Gatehouse.Azure.Blobs;
+using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.DataPlanes;
 
@@ -31,11 +31,10 @@ public sealed class BlobEncodedSnapshotStore(StorageAccount storage, StorageLayo
     {
         try
         {
-            await _container.GetBlobClient(Name(controlPlane, hash, encoding))
-                .UploadAsync(BinaryData.FromBytes(content), overwrite: false, contentType: "application/octet-stream", cancellationToken)
+            await BlobCreateOnly.UploadAsync(_container.GetBlobClient(Name(controlPlane, hash, encoding)), content, "application/octet-stream", cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
         {
             // Another request compressed the same snapshot first: same bytes.
         }

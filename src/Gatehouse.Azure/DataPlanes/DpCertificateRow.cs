@@ -1,4 +1,4 @@
-using Gatehouse.Azure.Tables;
+using Azure.Data.Tables;
 using Gatehouse.Core.DataPlanes;
 
 namespace Gatehouse.Azure.DataPlanes;

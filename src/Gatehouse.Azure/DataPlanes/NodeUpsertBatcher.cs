@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Tables;
 
 namespace Gatehouse.Azure.DataPlanes;
@@ -26,6 +28,8 @@ internal sealed class NodeUpsertBatcher(TableClient table)
     private const int TransactionEnvelopeBytes = 4 * 1024;
     // An operation's multipart and HTTP headers (~250 bytes) around its URI and JSON body.
     private const int OperationHeaderBytes = 512;
+    // "@odata.type":"Edm.DateTime", after a property's name, with its quotes and comma.
+    private const int AnnotationBytes = 32;
 
     private readonly TableClient _table = table;
     private readonly int _tableUriLength = table.Uri.AbsoluteUri.Length;
@@ -198,9 +202,17 @@ internal sealed class NodeUpsertBatcher(TableClient table)
     private int OperationBytes(TableEntity row)
     {
         TableLimits.CheckEntity(row);
-        return TableEntityJson.Serialize(row).Length + OperationHeaderBytes + _tableUriLength
+        return JsonBytes(row) + OperationHeaderBytes + _tableUriLength
             + (9 * (row.PartitionKey.Length + row.RowKey.Length));
     }
+
+    /// <summary>
+    /// The row's JSON as the Table client writes it (System.Text.Json's default escaping), and
+    /// room for the <c>name@odata.type</c> annotation it may add to each property.
+    /// </summary>
+    private static int JsonBytes(TableEntity row) =>
+        JsonSerializer.SerializeToUtf8Bytes<IDictionary<string, object>>(row).Length
+        + row.Keys.Sum(name => name.Length + AnnotationBytes);
 
     private sealed class Partition
     {

@@ -1,4 +1,6 @@
 using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.DataPlanes;
@@ -35,7 +37,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
     public async Task<IReadOnlyList<DpCertificate>> ListAsync(Guid controlPlaneId, CancellationToken cancellationToken)
     {
         var list = new List<DpCertificate>();
-        await foreach (var row in _table.QueryAsync(OfControlPlane(controlPlaneId), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(OfControlPlane(controlPlaneId), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(DpCertificateRow.Read(row));
         }
@@ -44,7 +46,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
 
     public async Task<DpCertificate?> FindAsync(Guid controlPlaneId, Guid id, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(Partition, CertificateKey(controlPlaneId, id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, CertificateKey(controlPlaneId, id), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? DpCertificateRow.Read(entity) : null;
     }
 
@@ -56,7 +58,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
         {
             return null;
         }
-        var row = await _table.GetEntityIfExistsAsync(Partition, ThumbprintPrefix + normalized, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, ThumbprintPrefix + normalized, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? DpCertificateRow.ReadPin(entity) : null;
     }
 
@@ -92,7 +94,9 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
         else
         {
             // The expiry lives in the index too; a same-key replace cannot change it, but keep them one.
-            actions.Add(new(TableTransactionActionType.UpdateReplace, DpCertificateRow.WritePin(updated.Pin, Partition, ThumbprintPrefix + updated.Thumbprint)));
+            // An update names ETag.All: without an ETag the Table client sends no If-Match, and the
+            // service would insert a pin that is gone instead of refusing (404).
+            actions.Add(new(TableTransactionActionType.UpdateReplace, DpCertificateRow.WritePin(updated.Pin, Partition, ThumbprintPrefix + updated.Thumbprint), ETag.All));
         }
         try
         {
@@ -132,7 +136,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
         while (true)
         {
             var batch = new List<(string Key, string Thumbprint)>();
-            await foreach (var row in _table.QueryAsync(OfControlPlane(controlPlaneId), maxPerPage: CertificatesPerTransaction,
+            await foreach (var row in _table.QueryAsync<TableEntity>(OfControlPlane(controlPlaneId), maxPerPage: CertificatesPerTransaction,
                 select: ["RowKey", "Thumbprint"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 batch.Add((row.RowKey, row.GetString("Thumbprint") ?? ""));
@@ -170,7 +174,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
     }
 
     private static string OfControlPlane(Guid controlPlaneId) =>
-        TableFilter.Create($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", $"{CertificatePrefix}{controlPlaneId}:");
+        TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", $"{CertificatePrefix}{controlPlaneId}:");
 
     private static string CertificateKey(Guid controlPlaneId, Guid id) => $"{CertificatePrefix}{controlPlaneId}:{id}";
 

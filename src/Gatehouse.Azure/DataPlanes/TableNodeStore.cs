@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.DataPlanes;
 
 namespace Gatehouse.Azure.DataPlanes;
@@ -33,17 +33,17 @@ public sealed class TableNodeStore : INodeStore
 
     public async Task<DataPlaneNode?> FindAsync(Guid controlPlaneId, Guid nodeId, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlaneId.ToString(), nodeId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlaneId.ToString(), nodeId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? Read(entity) : null;
     }
 
     public async Task<(IReadOnlyList<DataPlaneNode> Page, bool More)> ListAsync(Guid controlPlaneId, int size, Guid? after, CancellationToken cancellationToken)
     {
         var filter = after is { } last
-            ? TableFilter.Create($"PartitionKey eq {controlPlaneId.ToString()} and RowKey gt {last.ToString()}")
-            : TableFilter.Create($"PartitionKey eq {controlPlaneId.ToString()}");
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {controlPlaneId.ToString()} and RowKey gt {last.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {controlPlaneId.ToString()}");
         var page = new List<DataPlaneNode>();
-        await foreach (var row in _table.QueryAsync(filter, maxPerPage: Math.Min(size + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(size + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (page.Count == size)
             {
@@ -57,7 +57,7 @@ public sealed class TableNodeStore : INodeStore
     public async Task<int> CountAsync(Guid controlPlaneId, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var _ in _table.QueryAsync(Partition(controlPlaneId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in _table.QueryAsync<TableEntity>(Partition(controlPlaneId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             count++;
         }
@@ -72,7 +72,7 @@ public sealed class TableNodeStore : INodeStore
 
     public async Task<int> RemoveUnseenSinceAsync(Guid controlPlaneId, DateTimeOffset before, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {controlPlaneId.ToString()} and LastPing lt {before}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {controlPlaneId.ToString()} and LastPing lt {before}");
         return await RemoveAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
@@ -82,7 +82,7 @@ public sealed class TableNodeStore : INodeStore
     private async Task<int> RemoveAsync(string filter, CancellationToken cancellationToken)
     {
         var keys = new List<(string Partition, string Row)>();
-        await foreach (var row in _table.QueryAsync(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             keys.Add((row.PartitionKey, row.RowKey));
         }
@@ -95,7 +95,7 @@ public sealed class TableNodeStore : INodeStore
         return keys.Count;
     }
 
-    private static string Partition(Guid controlPlaneId) => TableFilter.Create($"PartitionKey eq {controlPlaneId.ToString()}");
+    private static string Partition(Guid controlPlaneId) => TableClient.CreateQueryFilter($"PartitionKey eq {controlPlaneId.ToString()}");
 
     private static TableEntity Write(DataPlaneNode node)
     {

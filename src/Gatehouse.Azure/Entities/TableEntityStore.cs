@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
@@ -33,7 +35,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), EntityPartition.RevisionKey, cancellationToken: cancellationToken)
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityPartition.RevisionKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } revision }
             ? new Revision(revision.GetInt64(EntityPartition.RevisionProperty) ?? 0, revision.ETag.ToString())
@@ -79,14 +81,14 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     public async Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), EntityKey(schema.Name, id), cancellationToken: cancellationToken)
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(schema.Name, id), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? ReadBody(entity) : null;
     }
 
     public async Task<string?> FindUniqueAsync(Guid controlPlane, EntitySchema schema, string field, string value, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync(controlPlane.ToString(), UniqueKey(schema.Name, field, value), cancellationToken: cancellationToken)
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), UniqueKey(schema.Name, field, value), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } index } ? index.GetString("Id") : null;
     }
@@ -245,11 +247,12 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     private IAsyncEnumerable<TableEntity> QueryRange(Guid controlPlane, string prefix, string? after, CancellationToken cancellationToken)
     {
-        var lower = after is null
-            ? $"RowKey ge {TableFilter.Literal(prefix)}"
-            : $"RowKey gt {TableFilter.Literal(prefix + after)}";
-        var filter = $"{TableFilter.Create($"PartitionKey eq {controlPlane.ToString()}")} and {lower} and RowKey lt {TableFilter.Literal(TableFilter.UpperBound(prefix))}";
-        return _table.QueryAsync(filter, cancellationToken: cancellationToken);
+        var partition = controlPlane.ToString();
+        var upper = TableFilter.UpperBound(prefix);
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {upper}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix + after} and RowKey lt {upper}");
+        return _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken);
     }
 
     private static TableEntity WriteBody(string partition, string collection, string id, JsonObject entity)

@@ -1,13 +1,15 @@
 using Azure.Core;
-using Gatehouse.Azure.Blobs;
-using Gatehouse.Azure.Queues;
-using Gatehouse.Azure.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Gatehouse.Azure.Storage;
 
 /// <summary>
 /// The three storage services Gatehouse uses, reached one way: a connection string (account key,
-/// or Azurite), or service URIs with an Entra ID credential (managed identity in Azure).
+/// or Azurite), or service URIs with an Entra ID credential (managed identity in Azure). The one
+/// place that builds their clients, so every client speaks the service versions of
+/// <see cref="StorageAccountOptions"/>.
 /// </summary>
 public sealed class StorageAccount
 {
@@ -24,16 +26,35 @@ public sealed class StorageAccount
 
     public QueueServiceClient Queues { get; }
 
+    /// <summary>
+    /// From a connection string: <c>UseDevelopmentStorage=true</c> (Azurite on its default ports),
+    /// or <c>AccountName</c> and <c>AccountKey</c> with optional <c>DefaultEndpointsProtocol</c>,
+    /// <c>EndpointSuffix</c> and <c>BlobEndpoint</c>/<c>QueueEndpoint</c>/<c>TableEndpoint</c>
+    /// (Azurite on other ports). Throws <see cref="FormatException"/> when it is none of these.
+    /// </summary>
     public static StorageAccount FromConnectionString(string connectionString, StorageAccountOptions? options = null)
     {
-        var connection = StorageConnectionString.Parse(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         options ??= new StorageAccountOptions();
-        return new StorageAccount(
-            new TableServiceClient(connection.TableEndpoint, connection.Credential, options.Tables),
-            new BlobServiceClient(connection.BlobEndpoint, connection.Credential, options.Blobs),
-            new QueueServiceClient(connection.QueueEndpoint, connection.Credential, options.Queues));
+        try
+        {
+            return new StorageAccount(
+                new TableServiceClient(connectionString, options.Tables),
+                new BlobServiceClient(connectionString, options.Blobs),
+                new QueueServiceClient(connectionString, options.Queues));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The SDK's parsers say little ("Connection string parsing error") and differ by
+            // service: say what a valid one holds instead. Neither their text nor the exception
+            // is passed on, as either may quote a malformed segment, which may be a key.
+            throw new FormatException(
+                $"The storage connection string is not valid ({e.GetType().Name}). It is UseDevelopmentStorage=true, or AccountName " +
+                "and AccountKey with optional DefaultEndpointsProtocol, EndpointSuffix, BlobEndpoint, QueueEndpoint and TableEndpoint.");
+        }
     }
 
+    /// <summary>From the three service URIs and an Entra ID credential, such as the function app's managed identity.</summary>
     public static StorageAccount FromServiceUris(
         Uri tableServiceUri, Uri blobServiceUri, Uri queueServiceUri, TokenCredential credential, StorageAccountOptions? options = null)
     {
@@ -43,14 +64,4 @@ public sealed class StorageAccount
             new BlobServiceClient(blobServiceUri, credential, options.Blobs),
             new QueueServiceClient(queueServiceUri, credential, options.Queues));
     }
-}
-
-/// <summary>The client options of each service, for callers that tune retries or transport.</summary>
-public sealed class StorageAccountOptions
-{
-    public TableClientOptions Tables { get; init; } = new();
-
-    public BlobClientOptions Blobs { get; init; } = new();
-
-    public QueueClientOptions Queues { get; init; } = new();
 }

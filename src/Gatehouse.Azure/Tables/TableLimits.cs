@@ -1,15 +1,17 @@
+using Azure.Data.Tables;
+
 namespace Gatehouse.Azure.Tables;
 
 /// <summary>
-/// The Table service's documented limits, checked before a request is sent so that bad input
-/// fails at once with the rule it broke instead of as an opaque 400 (or not at all on Azurite).
+/// The Table service's documented limits that Gatehouse's own writes plan around: how much fits
+/// in one transaction, and whether a row can be written at all, checked before it joins others
+/// (the Table client leaves these to the service, which refuses with an opaque 400).
 /// https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model
 /// </summary>
 public static class TableLimits
 {
     /// <summary>1 KiB of UTF-16: 512 characters (Azurite enforces exactly this).</summary>
     public const int MaxKeyLength = 512;
-    public const int MaxPropertyNameLength = 255;
     public const int MaxCustomProperties = 252;
     public const int MaxStringLength = 32 * 1024;
     public const int MaxBinaryLength = 64 * 1024;
@@ -17,29 +19,14 @@ public static class TableLimits
     public const int MaxTransactionActions = 100;
     public const int MaxTransactionBytes = 4 * 1024 * 1024;
 
+    // Held in a TableEntity beside its properties, but not counted or sized as properties.
     private static readonly HashSet<string> s_systemProperties = new(StringComparer.Ordinal)
     {
-        "PartitionKey", "RowKey", "Timestamp",
+        "PartitionKey", "RowKey", "Timestamp", "odata.etag",
     };
 
-    /// <summary>3–63 characters, alphanumeric, starting with a letter, and not the reserved name "tables".</summary>
-    public static string CheckTableName(string tableName)
-    {
-        ArgumentNullException.ThrowIfNull(tableName);
-        if (tableName.Length is < 3 or > 63 || !char.IsAsciiLetter(tableName[0]) || !tableName.All(char.IsAsciiLetterOrDigit))
-        {
-            throw new ArgumentException(
-                $"Table name '{tableName}' is invalid: 3-63 ASCII letters and digits, starting with a letter.", nameof(tableName));
-        }
-        if (string.Equals(tableName, "tables", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException("Table name 'tables' is reserved by the service.", nameof(tableName));
-        }
-        return tableName;
-    }
-
     /// <summary>Up to 512 characters (1 KiB) other than '/', '\', '#', '?' and control characters.</summary>
-    public static string CheckKey(string key, string paramName)
+    private static string CheckKey(string key, string paramName)
     {
         ArgumentNullException.ThrowIfNull(key, paramName);
         if (key.Length > MaxKeyLength)
@@ -57,24 +44,6 @@ public static class TableLimits
         return key;
     }
 
-    /// <summary>Property names follow the C# identifier rules the service documents, up to 255 characters.</summary>
-    public static string CheckPropertyName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (s_systemProperties.Contains(name))
-        {
-            throw new ArgumentException($"'{name}' is a system property: set it through TableEntity.{name}.", nameof(name));
-        }
-        if (name.Length is 0 or > MaxPropertyNameLength
-            || !(char.IsAsciiLetter(name[0]) || name[0] == '_')
-            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-        {
-            throw new ArgumentException(
-                $"Property name '{name}' is invalid: 1-{MaxPropertyNameLength} ASCII letters, digits or '_', not starting with a digit.", nameof(name));
-        }
-        return name;
-    }
-
     /// <summary>
     /// Checks keys, property count, value types and sizes, and the entity's total size by the
     /// service's own formula. Returns that size in bytes.
@@ -84,14 +53,15 @@ public static class TableLimits
         ArgumentNullException.ThrowIfNull(entity);
         CheckKey(entity.PartitionKey, nameof(entity.PartitionKey));
         CheckKey(entity.RowKey, nameof(entity.RowKey));
-        if (entity.Count > MaxCustomProperties)
+        var properties = entity.Where(p => !s_systemProperties.Contains(p.Key)).ToList();
+        if (properties.Count > MaxCustomProperties)
         {
             throw new ArgumentException(
-                $"The entity has {entity.Count} properties; the limit is {MaxCustomProperties} besides PartitionKey, RowKey and Timestamp.", nameof(entity));
+                $"The entity has {properties.Count} properties; the limit is {MaxCustomProperties} besides PartitionKey, RowKey and Timestamp.", nameof(entity));
         }
 
         var size = 4 + ((entity.PartitionKey.Length + entity.RowKey.Length) * 2);
-        foreach (var (name, value) in entity)
+        foreach (var (name, value) in properties)
         {
             size += 8 + (name.Length * 2) + ValueSize(name, value);
         }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 

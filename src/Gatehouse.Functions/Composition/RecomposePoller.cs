@@ -1,5 +1,6 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Gatehouse.Azure.Composition;
-using Gatehouse.Azure.Queues;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Composition;
@@ -32,7 +33,7 @@ internal sealed class RecomposePoller(
             QueueMessage[] messages;
             try
             {
-                messages = (await _queue.ReceiveMessagesAsync(QueueClient.MaxMessagesPerReceive, _visibility, stoppingToken)).Value;
+                messages = (await _queue.ReceiveMessagesAsync(_queue.MaxPeekableMessages, _visibility, stoppingToken)).Value;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -50,7 +51,7 @@ internal sealed class RecomposePoller(
             idle = s_idle;
 
             // Several messages for one control plane coalesce: the first composes, the rest find it up to date.
-            foreach (var group in messages.GroupBy(m => m.MessageText))
+            foreach (var group in messages.GroupBy(m => m.Body.ToString()))
             {
                 await Task.WhenAll(group.Select(m => ProcessAsync(m, stoppingToken)));
             }
@@ -59,7 +60,7 @@ internal sealed class RecomposePoller(
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
     {
-        var outcome = await delivery.DeliverAsync(message.MessageId, message.MessageText, message.DequeueCount, stoppingToken);
+        var outcome = await delivery.DeliverAsync(message.MessageId, message.Body.ToString(), message.DequeueCount, stoppingToken);
         if (outcome == DeliveryOutcome.Failed)
         {
             // Left on the queue: it reappears once its visibility timeout passes.

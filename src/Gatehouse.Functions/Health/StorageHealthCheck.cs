@@ -19,7 +19,7 @@ internal sealed class StorageHealthCheck(StorageAccount storage, ILogger<Storage
 
         var probes = new (string Service, Task Probe)[]
         {
-            ("tables", FirstPageAsync(storage.Tables.QueryTablesAsync(maxPerPage: 1, cancellationToken: token))),
+            ("tables", FirstPageAsync(storage.Tables.QueryAsync(maxPerPage: 1, cancellationToken: token))),
             ("blobs", FirstPageAsync(storage.Blobs.GetBlobContainersAsync(cancellationToken: token))),
             ("queues", FirstPageAsync(storage.Queues.GetQueuesAsync(cancellationToken: token))),
         };

@@ -1,6 +1,6 @@
+using Azure.Data.Tables;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Testing;
 
@@ -92,7 +92,7 @@ public sealed class TableControlPlaneStoreTests(StorageFixture storage)
         Assert.Null(await store.FindByNameAsync("doomed", ct));
         await AssertOnlyTheRevisionTombstoneLeftAsync(entities, cp.Id);
         Assert.True((await new Gatehouse.Azure.Entities.TableEntityStore(storage.CreateTableServiceClient(), layout).GetRevisionAsync(cp.Id, ct)).Deleted);
-        Assert.Equal(3, (await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {neighbour.Id.ToString()}"), cancellationToken: ct).ToListAsync(ct)).Count);
+        Assert.Equal(3, (await entities.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {neighbour.Id.ToString()}"), cancellationToken: ct).ToListAsync(ct)).Count);
         Assert.Equal(0, await store.CompletePendingDeletionsAsync(ct));
     }
 
@@ -131,13 +131,13 @@ public sealed class TableControlPlaneStoreTests(StorageFixture storage)
 
         await store.CompletePendingDeletionsAsync(ct);
 
-        Assert.True((await entities.GetEntityIfExistsAsync(fresh.ToString(), "rev", cancellationToken: ct)).HasValue);
-        Assert.False((await entities.GetEntityIfExistsAsync(old.ToString(), "rev", cancellationToken: ct)).HasValue);
+        Assert.True((await entities.GetEntityIfExistsAsync<TableEntity>(fresh.ToString(), "rev", cancellationToken: ct)).HasValue);
+        Assert.False((await entities.GetEntityIfExistsAsync<TableEntity>(old.ToString(), "rev", cancellationToken: ct)).HasValue);
     }
 
     private static async Task AssertOnlyTheRevisionTombstoneLeftAsync(TableClient entities, Guid controlPlane)
     {
-        var left = await entities.QueryAsync(TableFilter.Create($"PartitionKey eq {controlPlane.ToString()}"), cancellationToken: TestContext.Current.CancellationToken)
+        var left = await entities.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {controlPlane.ToString()}"), cancellationToken: TestContext.Current.CancellationToken)
             .ToListAsync(TestContext.Current.CancellationToken);
         var revision = Assert.Single(left);
         Assert.Equal("rev", revision.RowKey);

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;

@@ -2,7 +2,6 @@ using Azure;
 using Azure.Core;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Testing;
 
@@ -20,9 +19,9 @@ public sealed class TableNodeStoreTests(StorageFixture storage)
     private async Task<(TableNodeStore Store, WriteGate Gate)> NewStoreAsync()
     {
         var gate = new WriteGate();
-        var options = new TableClientOptions();
-        options.AddPolicy(gate, HttpPipelinePosition.PerRetry);
-        var store = new TableNodeStore(storage.CreateTableServiceClient(options), new StorageLayout(storage.UniqueName("n")));
+        var options = new StorageAccountOptions();
+        options.Tables.AddPolicy(gate, HttpPipelinePosition.BeforeTransport);
+        var store = new TableNodeStore(storage.CreateAccount(options).Tables, new StorageLayout(storage.UniqueName("n")));
         await store.InitializeAsync(Ct);
         return (store, gate);
     }

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Gatehouse.Azure.Composition;
-using Gatehouse.Azure.Queues;
-using Gatehouse.Azure.Tables;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Hosting;
 using Gatehouse.Testing;
@@ -212,13 +213,13 @@ public sealed class FunctionsHostTests(PublishedPackage package, StorageFixture 
     private async Task<TableEntity?> PointerAsync(string prefix, Guid controlPlane)
     {
         var row = await storage.CreateTableServiceClient().GetTableClient($"{prefix}snapshots")
-            .GetEntityIfExistsAsync(controlPlane.ToString(), "pointer", cancellationToken: Ct);
+            .GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), "pointer", cancellationToken: Ct);
         return row.HasValue ? row.Value : null;
     }
 
     private async Task<List<TableEntity>> PoisonedAsync(string prefix) =>
         await storage.CreateTableServiceClient().GetTableClient($"{prefix}snapshots")
-            .QueryAsync(TableFilter.Create($"PartitionKey eq {PoisonedMessages.PartitionKey}"), cancellationToken: Ct).ToListAsync(Ct);
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PoisonedMessages.PartitionKey}"), cancellationToken: Ct).ToListAsync(Ct);
 
     private static Task<HttpResponseMessage> InvokeRecomposeAsync(AppProcess app, string messageText, string messageId, JsonNode dequeueCount, Encoding encoding) =>
         InvokeAsync(app, FunctionEndpoints.Recompose, RecomposeBody(messageText, messageId, dequeueCount, encoding));

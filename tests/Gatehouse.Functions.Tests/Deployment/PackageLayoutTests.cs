@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Storage.Queues;
 using Gatehouse.Azure.Composition;
-using Gatehouse.Azure.Queues;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Documentation;
@@ -146,7 +146,9 @@ public sealed class PackageLayoutTests(PublishedPackage package, StorageFixture 
         await recompose.InitializeAsync(Ct);
         var controlPlane = Guid.NewGuid();
         await recompose.EnqueueAsync(controlPlane, Ct);
-        var raw = Assert.Single((await storage.CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None })
+        var asTheHostReads = new StorageAccountOptions();
+        asTheHostReads.Queues.MessageEncoding = QueueMessageEncoding.None;
+        var raw = Assert.Single((await storage.CreateAccount(asTheHostReads).Queues
             .GetQueueClient(layout.RecomposeQueue).ReceiveMessagesAsync(32, cancellationToken: Ct)).Value).MessageText;
         var decoded = queues.GetProperty("messageEncoding").GetString() switch
         {

@@ -35,6 +35,14 @@ public static class PluginSchemas
         BasicAuth.Schema,
         Acl.Schema,
         Cors.Schema,
+        Jwt.Schema,
+        HmacAuth.Schema,
+        RequestTransformer.Schema,
+        ResponseTransformer.Schema,
+        IpRestriction.Schema,
+        RequestSizeLimiting.Schema,
+        CorrelationId.Schema,
+        BotDetection.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -29,6 +29,8 @@ public sealed class PluginConfigSchemaTests
     [InlineData("request-size-limiting", "{}", """{"allowed_payload_size":128,"size_unit":"megabytes","require_content_length":false}""")]
     [InlineData("correlation-id", "{}", """{"header_name":"Kong-Request-ID","generator":"uuid#counter","echo_downstream":false}""")]
     [InlineData("bot-detection", "{}", """{"allow":[],"deny":[]}""")]
+    [InlineData("file-log", """{"path":"/tmp/kong.log"}""", """{"path":"/tmp/kong.log","reopen":false,"custom_fields_by_lua":null}""")]
+    [InlineData("prometheus", "{}", """{"per_consumer":false,"status_code_metrics":false,"ai_metrics":false,"latency_metrics":false,"bandwidth_metrics":false,"upstream_health_metrics":false}""")]
     public void A_minimal_config_gets_Kongs_defaults(string name, string config, string expected)
     {
         Assert.Equal(expected, Valid(Plugins.Schema, Plugin(name, config))["config"]!.ToJsonString());
@@ -61,6 +63,8 @@ public sealed class PluginConfigSchemaTests
     [InlineData("""{"name":"response-transformer","config":{"add":{"json":["a:1"],"json_types":["number"],"headers":["X-A:1"]},"rename":{"headers":["X-Old:X-New"]}}}""")]
     [InlineData("""{"name":"bot-detection","config":{"allow":["^curl/.*$"],"deny":["(?i)bot"]}}""")]
     [InlineData("""{"name":"hmac-auth","config":{"algorithms":["hmac-sha256"],"enforce_headers":["date"]}}""")]
+    [InlineData("""{"name":"file-log","config":{"path":"/tmp/k.log","reopen":true,"custom_fields_by_lua":{"route":"return nil"}},"protocols":["tcp"]}""")]
+    [InlineData("""{"name":"prometheus","config":{"per_consumer":null},"consumer":{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f"}}""")]
     public void Valid_plugins_are_accepted(string json) => Valid(Plugins.Schema, json);
 
     [Theory]
@@ -99,6 +103,12 @@ public sealed class PluginConfigSchemaTests
     [InlineData("correlation-id", """{"generator":"random"}""", "config.generator", "expected one of: uuid, uuid#counter, tracker")]
     [InlineData("correlation-id", """{"generator":null}""", "config.generator", "required field missing")]
     [InlineData("bot-detection", """{"deny":["[a-"]}""", "config.deny[0]", "not a valid regex: [a-")]
+    [InlineData("file-log", """{}""", "config.path", "required field missing")]
+    [InlineData("file-log", """{"path":"/tmp/*.log"}""", "config.path", "not a valid filename")]
+    [InlineData("file-log", """{"path":"/tmp/50%.log"}""", "config.path", "not a valid filename")]
+    [InlineData("file-log", """{"path":"/tmp/k.log","custom_fields_by_lua":{"route":""}}""", "config.custom_fields_by_lua.route", "length must be at least 1")]
+    [InlineData("file-log", """{"path":"/tmp/k.log","custom_fields_by_lua":[]}""", "config.custom_fields_by_lua", "expected a map")]
+    [InlineData("prometheus", """{"per_consumer":"yes"}""", "config.per_consumer", "expected a boolean")]
     public void Invalid_configs_are_refused_on_their_path(string name, string config, string path, string message) =>
         HasError(Invalid(Plugins.Schema, Plugin(name, config)), path, message);
 

@@ -78,6 +78,13 @@ public static class PluginFields
     public static Field Timeout(string name, long @default) =>
         new Field(name, FieldType.Integer) { Default = @default }.With(Validators.Between(0, 2147483646));
 
+    /// <summary>typedefs.lua_code (typedefs.lua:900-905): a map of non-empty names to non-empty Lua expressions.</summary>
+    public static Field LuaCode(string name) => new(name, FieldType.Map)
+    {
+        Keys = new Field("key", FieldType.String),
+        Elements = new Field("value", FieldType.String),
+    };
+
     /// <summary>typedefs.sni (typedefs.lua:157-173, 422-426): a host name, not an IP, without a port.</summary>
     public static Field Sni(string name) => new Field(name, FieldType.String).With(value =>
     {

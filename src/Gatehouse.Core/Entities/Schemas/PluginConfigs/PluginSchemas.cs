@@ -43,6 +43,8 @@ public static class PluginSchemas
         RequestSizeLimiting.Schema,
         CorrelationId.Schema,
         BotDetection.Schema,
+        FileLog.Schema,
+        Prometheus.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -109,11 +109,11 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
         // No routes yet: anything goes, as in Kong.
         await Post("/services/streams/plugins", """{"name":"cors","protocols":["http"]}""");
         await Post("/services/streams/routes", """{"name":"tcp-in","protocols":["tcp"],"destinations":[{"port":9000}]}""");
-        var error = await Post("/services/streams/plugins", """{"name":"ip-restriction","protocols":["http","https"]}""", HttpStatusCode.BadRequest);
+        var error = await Post("/services/streams/plugins", """{"name":"ip-restriction","config":{"deny":["10.0.0.1"]},"protocols":["http","https"]}""", HttpStatusCode.BadRequest);
         Assert.Contains(error.GetProperty("details").EnumerateArray(), d => d.GetProperty("field").GetString() == "protocols"
             && d.GetProperty("messages")[0].GetString() == "must match the protocols of at least one route pointing to this Plugin's service");
         await Post("/services/streams/routes", """{"name":"http-in","protocols":["http"],"paths":["/s"]}""");
-        await Post("/services/streams/plugins", """{"name":"ip-restriction","protocols":["http","https"]}""");
+        await Post("/services/streams/plugins", """{"name":"ip-restriction","config":{"deny":["10.0.0.1"]},"protocols":["http","https"]}""");
     }
 
     [Fact]

@@ -42,6 +42,13 @@ public sealed class EntityProcessor(TimeProvider clock)
                 errors.Add(new FieldError(name, "unknown field"));
             }
         }
+        foreach (var field in schema.Fields)
+        {
+            if (body[field.Name] is JsonObject record)
+            {
+                Shorthands.Expand(field, record, field.Name, errors);
+            }
+        }
 
         JsonNode now = schema.TimestampsInMilliseconds
             ? JsonValue.Create(Math.Round(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, 3))
@@ -86,7 +93,11 @@ public sealed class EntityProcessor(TimeProvider clock)
             output[field.Name] = field.Auto ? value : Validate(field, value, field.Name, errors);
         }
 
-        var context = new CheckContext(mode == WriteMode.Update);
+        var failed = errors.Where(e => e.Path is not null).Select(e => e.Path!).ToList();
+        var context = new CheckContext(mode == WriteMode.Update)
+        {
+            HasError = path => failed.Any(f => f == path || f.StartsWith(path + ".", StringComparison.Ordinal) || f.StartsWith(path + "[", StringComparison.Ordinal)),
+        };
         foreach (var check in schema.Checks)
         {
             errors.AddRange(check(output, context));
@@ -196,7 +207,7 @@ public sealed class EntityProcessor(TimeProvider clock)
     }
 
     /// <summary>Validates one value, returning it normalized (5.0 → 5, sets without repeats).</summary>
-    private static JsonNode? Validate(Field field, JsonNode? value, string path, List<FieldError> errors)
+    internal static JsonNode? Validate(Field field, JsonNode? value, string path, List<FieldError> errors)
     {
         if (value is null)
         {
@@ -206,12 +217,18 @@ public sealed class EntityProcessor(TimeProvider clock)
             }
             return null;
         }
+        if (field.MustBeNull)
+        {
+            return Fail(errors, path, "value must be null", value);
+        }
 
         switch (field.Type)
         {
             case FieldType.String when value.GetValueKind() != JsonValueKind.String:
                 return Fail(errors, path, "expected a string", value);
-            case FieldType.String when value.GetValue<string>().Length == 0:
+            case FieldType.String when field.Referenceable && IsVaultReference(value.GetValue<string>()):
+                return value;
+            case FieldType.String when value.GetValue<string>().Length == 0 && !field.EmptyAllowed:
                 // Kong strings have len_min = 1 unless a schema says otherwise.
                 return Fail(errors, path, "length must be at least 1", value);
             case FieldType.Integer:
@@ -244,7 +261,18 @@ public sealed class EntityProcessor(TimeProvider clock)
                 {
                     return Fail(errors, path, "expected a record", value);
                 }
-                return field.FreeForm ? record : ValidateRecord(field, record, path, errors);
+                if (field.FreeForm)
+                {
+                    return record;
+                }
+                var before = errors.Count;
+                value = ValidateRecord(field, record, path, errors);
+                // A record's own validator (Kong's custom_validator on a record) sees only a valid record.
+                if (errors.Count > before)
+                {
+                    return value;
+                }
+                break;
             case FieldType.Foreign:
                 return ValidateForeign(value, path, errors);
         }
@@ -259,6 +287,10 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         return value;
     }
+
+    /// <summary>Kong's is_reference (kong/pdk/vault.lua): <c>{vault://…}</c>.</summary>
+    public static bool IsVaultReference(string value) =>
+        value.StartsWith("{vault://", StringComparison.Ordinal) && value.EndsWith('}');
 
     private static JsonArray ValidateElements(Field field, JsonArray array, string path, List<FieldError> errors)
     {

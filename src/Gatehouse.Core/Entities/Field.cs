@@ -65,6 +65,21 @@ public sealed record Field(string Name, FieldType Type)
     /// </summary>
     public bool OmitWhenNull { get; init; }
 
+    /// <summary>Kong's <c>eq = null</c>: any value is refused with "value must be null" (a plugin's <c>no_consumer</c>).</summary>
+    public bool MustBeNull { get; init; }
+
+    /// <summary>Kong's <c>len_min = 0</c> on a string: "" is a value, not an error.</summary>
+    public bool EmptyAllowed { get; init; }
+
+    /// <summary>
+    /// Kong's <c>referenceable</c>: a <c>{vault://…}</c> reference is kept without running the
+    /// field's validators, since only the data plane can resolve it (si:995-997).
+    /// </summary>
+    public bool Referenceable { get; init; }
+
+    /// <summary>A record's shorthand fields (Kong's <c>shorthand_fields</c>): input-only names rewritten into real fields.</summary>
+    public IReadOnlyList<ShorthandField>? Shorthands { get; init; }
+
     /// <summary>For foreign keys: the collection referenced.</summary>
     public string? Reference { get; init; }
 
@@ -77,4 +92,16 @@ public sealed record Field(string Name, FieldType Type)
     public bool Auto { get; init; }
 
     public Field With(params Validator[] validators) => this with { Validators = [.. Validators, .. validators] };
+}
+
+/// <summary>
+/// An input-only field of a record (Kong's <c>shorthand_fields</c>, si:1798-1860): validated as
+/// <see cref="Field"/>, then removed and replaced by what <see cref="Expand"/> returns, merged
+/// into the record. When <see cref="ReplacedWith"/> names the field it deprecates, that field
+/// wins where both are given, and the two must agree.
+/// </summary>
+public sealed record ShorthandField(Field Field, Func<JsonNode, JsonObject> Expand)
+{
+    /// <summary>The dotted path (within the record) of the field this shorthand is a deprecated form of.</summary>
+    public string? ReplacedWith { get; init; }
 }

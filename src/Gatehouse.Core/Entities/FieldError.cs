@@ -12,4 +12,11 @@ public sealed record FieldError(string? Path, string Message)
 /// <summary>Checks across fields (Kong's entity_checks). Sees the whole entity after defaults and merges.</summary>
 public delegate IEnumerable<FieldError> EntityCheck(System.Text.Json.Nodes.JsonObject entity, CheckContext context);
 
-public sealed record CheckContext(bool IsUpdate);
+public sealed record CheckContext(bool IsUpdate)
+{
+    /// <summary>
+    /// Whether a field (dotted path) already failed: Kong skips a custom entity check whose
+    /// sources failed (si:1323-1329).
+    /// </summary>
+    public Func<string, bool> HasError { get; init; } = _ => false;
+}

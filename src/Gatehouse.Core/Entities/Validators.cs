@@ -26,6 +26,29 @@ public static class Validators
             ? null
             : $"value should be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>Kong's <c>gt</c>: "value must be greater than 0", the limit as Lua's tostring writes it.</summary>
+    public static Validator GreaterThan(double limit) => value =>
+        AsDouble(value) > limit ? null : $"value must be greater than {limit.ToString("R", CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Kong's <c>is_regex</c> ("not a valid regex: …"). Kong compiles with PCRE; .NET's syntax is
+    /// close enough to refuse what is not a regex at all (unbalanced brackets, bad escapes).
+    /// </summary>
+    public static Validator IsRegex { get; } = value => ValidRegex(value.GetValue<string>()) ? null : $"not a valid regex: {value.GetValue<string>()}";
+
+    public static bool ValidRegex(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Kong counts string length in characters (bytes for ASCII); arrays by elements.</summary>
     public static Validator LengthMin(int minimum) => value => Length(value) >= minimum ? null : $"length must be at least {minimum}";
 

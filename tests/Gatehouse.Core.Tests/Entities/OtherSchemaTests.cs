@@ -21,18 +21,19 @@ public sealed class OtherSchemaTests
     }
 
     [Fact]
-    public void Plugins_keep_config_as_given_and_default_protocols()
+    public void Plugins_without_a_schema_keep_config_as_given_and_default_protocols()
     {
-        var plugin = Valid(Plugins.Schema, """{"name":"rate-limiting","config":{"minute":5,"policy":{"nested":[1,2]}}}""");
+        var plugin = Valid(Plugins.Schema, """{"name":"my-custom-plugin","config":{"minute":5,"policy":{"nested":[1,2]}}}""");
         Assert.Equal("""{"minute":5,"policy":{"nested":[1,2]}}""", plugin["config"]!.ToJsonString());
         Assert.Equal("""["grpc","grpcs","http","https"]""", plugin["protocols"]!.ToJsonString());
-        Assert.Equal("{}", Valid(Plugins.Schema, """{"name":"cors"}""")["config"]!.ToJsonString());
+        Assert.Equal("{}", Valid(Plugins.Schema, """{"name":"my-custom-plugin"}""")["config"]!.ToJsonString());
 
+        HasError(Invalid(Plugins.Schema, """{"name":"my-custom-plugin","config":[1]}"""), "config", "expected a record");
         HasError(Invalid(Plugins.Schema, """{"name":"cors","config":[1]}"""), "config", "expected a record");
         HasError(Invalid(Plugins.Schema, """{"name":"cors","config":null}"""), "config", "required field missing");
         HasError(Invalid(Plugins.Schema, """{"config":{}}"""), "name", "required field missing");
         HasError(Invalid(Plugins.Schema, """{"name":"Bad Name"}"""), "name", "invalid plugin name 'Bad Name': expected lower-case letters, digits, '-' and '_'");
-        HasError(Invalid(Plugins.Schema, """{"name":"acl","consumer":{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f"},"consumer_group":{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e50"}}"""),
+        HasError(Invalid(Plugins.Schema, """{"name":"my-custom-plugin","consumer":{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f"},"consumer_group":{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e50"}}"""),
             null, "only one or none of these fields must be set: 'consumer', 'consumer_group'");
     }
 

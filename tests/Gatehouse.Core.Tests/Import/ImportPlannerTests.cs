@@ -42,14 +42,14 @@ public sealed class ImportPlannerTests
     {
         var existing = new Existing();
         var service = existing.Add(Services.Schema, """{"name":"orders","host":"orders.internal"}""");
-        var plugin = existing.Add(Plugins.Schema, $$$"""{"name":"cors","service":{"id":"{{{Ref(service)}}}"},"config":{"a":1}}""");
+        var plugin = existing.Add(Plugins.Schema, $$$"""{"name":"cors","service":{"id":"{{{Ref(service)}}}"},"config":{"max_age":1}}""");
         var pair = TestCertificates.Server();
         var certificate = existing.Add(Certificates.Schema, new JsonObject { ["cert"] = pair.Certificate, ["key"] = pair.Key }.ToJsonString());
 
         var file = new JsonObject
         {
             ["_format_version"] = "3.0",
-            ["services"] = JsonNode.Parse("""[{"name":"orders","host":"orders.internal","plugins":[{"name":"cors","config":{"a":2}}]}]"""),
+            ["services"] = JsonNode.Parse("""[{"name":"orders","host":"orders.internal","plugins":[{"name":"cors","config":{"max_age":2}}]}]"""),
             ["certificates"] = new JsonArray(new JsonObject { ["cert"] = pair.Certificate, ["key"] = pair.Key }),
         };
         var plan = Plan(existing, file.ToJsonString());

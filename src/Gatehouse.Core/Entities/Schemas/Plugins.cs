@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Typedefs;
 using static Gatehouse.Core.Entities.Validators;
@@ -7,8 +8,9 @@ using static Gatehouse.Core.Entities.Validators;
 namespace Gatehouse.Core.Entities.Schemas;
 
 /// <summary>
-/// Kong's plugins (kong/db/schema/entities/plugins.lua). Each plugin's own config schema is out
-/// of Gatehouse's scope: config must be a JSON object and is kept as given.
+/// Kong's plugins (kong/db/schema/entities/plugins.lua). A plugin whose name has a schema in
+/// <see cref="PluginSchemas"/> is validated against it, defaults filled; any other plugin's
+/// config must be a JSON object and is kept as given (see <see cref="PluginSchemas.RefuseUnknownNames"/>).
 /// </summary>
 public static partial class Plugins
 {
@@ -39,7 +41,31 @@ public static partial class Plugins
         CacheKey = ["name", "route", "service", "consumer", "consumer_group"],
         Checks = [MutuallyExclusive("consumer", "consumer_group")],
         ReferenceChecks = ProtocolsMeetTheRoute,
+        Variant = ByName,
     };
+
+    private static EntitySchema? s_unspecialized;
+
+    /// <summary>The schema of a plugin without its own config schema (and the selector removed, so choosing it does not recurse).</summary>
+    private static EntitySchema Unspecialized => s_unspecialized ??= Schema with { Variant = null };
+
+    /// <summary>Kong picks a plugin's subschema by its name; on PATCH without a name, by the stored one.</summary>
+    private static EntitySchema ByName(JsonObject input, JsonObject? existing)
+    {
+        var name = Text(input.TryGetPropertyValue("name", out var given) ? given : existing?["name"]);
+        if (name is null)
+        {
+            return Unspecialized;
+        }
+        if (PluginSchemas.Refusal(name) is { } refusal)
+        {
+            return Unspecialized with
+            {
+                Fields = [.. Unspecialized.Fields.Select(f => f.Name == "name" ? f.With(_ => refusal) : f)],
+            };
+        }
+        return PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized;
+    }
 
     /// <summary>A plugin on a route must run on at least one of the route's protocols (kong/db/dao/plugins.lua).</summary>
     private static IEnumerable<FieldError> ProtocolsMeetTheRoute(JsonObject plugin, IReadOnlyDictionary<string, JsonObject> parents)

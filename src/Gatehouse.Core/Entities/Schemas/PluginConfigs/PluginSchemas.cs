@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+
+namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
+
+/// <summary>
+/// The plugin config schemas Gatehouse knows, by plugin name, and the one place that decides
+/// what happens to a name without one.
+/// </summary>
+public static class PluginSchemas
+{
+    /// <summary>
+    /// Kong refuses a plugin it has no schema for (kong/db/schema/plugin_loader.lua, Kong's
+    /// "plugin '&lt;n&gt;' not enabled" message). Gatehouse does not yet hold all 45 bundled schemas
+    /// (issue 12), so for now such a plugin keeps its config as given. Turn this on when
+    /// <see cref="All"/> covers <see cref="Bundled"/>.
+    /// </summary>
+    public const bool RefuseUnknownNames = false;
+
+    /// <summary>Kong 3.9's bundled plugins, in kong/constants.lua's order (kong/constants.lua:1-47 at 3.9.3).</summary>
+    public static IReadOnlyList<string> Bundled { get; } =
+    [
+        "jwt", "acl", "correlation-id", "cors", "oauth2", "tcp-log", "udp-log", "file-log", "http-log", "key-auth",
+        "hmac-auth", "basic-auth", "ip-restriction", "request-transformer", "response-transformer", "request-size-limiting",
+        "rate-limiting", "response-ratelimiting", "syslog", "loggly", "datadog", "ldap-auth", "statsd", "bot-detection",
+        "aws-lambda", "request-termination", "prometheus", "proxy-cache", "session", "acme", "grpc-gateway", "grpc-web",
+        "pre-function", "post-function", "azure-functions", "zipkin", "opentelemetry", "ai-proxy", "ai-prompt-decorator",
+        "ai-prompt-template", "ai-prompt-guard", "ai-request-transformer", "ai-response-transformer", "standard-webhooks",
+        "redirect",
+    ];
+
+    public static IReadOnlyList<PluginSchema> All { get; } =
+    [
+        RateLimiting.Schema,
+        KeyAuth.Schema,
+        BasicAuth.Schema,
+        Acl.Schema,
+        Cors.Schema,
+        Jwt.Schema,
+        HmacAuth.Schema,
+        RequestTransformer.Schema,
+        ResponseTransformer.Schema,
+        IpRestriction.Schema,
+        RequestSizeLimiting.Schema,
+        CorrelationId.Schema,
+        BotDetection.Schema,
+        FileLog.Schema,
+        Prometheus.Schema,
+    ];
+
+    private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    public static PluginSchema? Find(string name) => s_byName.GetValueOrDefault(name);
+
+    /// <summary>Kong's refusal of a name it has no schema for, in Kong's words; null while <paramref name="refuseUnknown"/> is off or the name is known.</summary>
+    public static string? Refusal(string name, bool refuseUnknown = RefuseUnknownNames) =>
+        refuseUnknown && Find(name) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
+
+    private static readonly ConcurrentDictionary<string, EntitySchema> s_entitySchemas = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The plugins entity specialized for one plugin, as Kong's subschema by <c>name</c> does
+    /// (kong/db/schema/entities/plugins.lua, si:2138-2153): its config, protocols, refused
+    /// foreign keys and entity checks. Null for a name without a schema.
+    /// </summary>
+    public static EntitySchema? EntitySchemaFor(EntitySchema plugins, string name) => Find(name) is { } plugin
+        ? s_entitySchemas.GetOrAdd(name, _ => Specialize(plugins, plugin))
+        : null;
+
+    private static EntitySchema Specialize(EntitySchema plugins, PluginSchema plugin) => plugins with
+    {
+        Variant = null,
+        Fields = [.. plugins.Fields.Select(field => field.Name switch
+        {
+            "config" => plugin.Config,
+            "protocols" => plugin.Protocols,
+            "consumer" when plugin.NoConsumer => field with { MustBeNull = true },
+            "route" when plugin.NoRoute => field with { MustBeNull = true },
+            "service" when plugin.NoService => field with { MustBeNull = true },
+            _ => field,
+        })],
+        Checks = [.. plugins.Checks, .. plugin.Checks],
+    };
+}

@@ -54,6 +54,25 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
         return await store.CommitAsync(cp, revision, [new EntityChange.Put(s_consumers, entity, previous)], ct);
     }
 
+    /// <summary>Two consumers named <paramref name="a"/> and <paramref name="b"/> both commit, and each is found by its own name.</summary>
+    private static async Task AssertIndexedApartAsync(TableEntityStore store, Guid cp, string a, string b)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (first, second) = (Consumer(a), Consumer(b));
+
+        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, first)).Outcome);
+        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, second)).Outcome);
+
+        Assert.Equal(EntityIndexes.IdOf(first), await store.FindUniqueAsync(cp, s_consumers, "username", a, ct));
+        Assert.Equal(EntityIndexes.IdOf(second), await store.FindUniqueAsync(cp, s_consumers, "username", b, ct));
+    }
+
+    private static async Task<List<TableEntity>> PartitionRowsAsync(TableClient table, Guid cp)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        return await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cp.ToString()}"), cancellationToken: ct).ToListAsync(ct);
+    }
+
     [Theory]
     [InlineData(32 * 1024 - 1)]
     [InlineData(32 * 1024)]
@@ -102,8 +121,7 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
         Assert.Equal(before, await store.GetRevisionAsync(cp, ct));
         Assert.Null(await store.GetAsync(cp, s_consumers, EntityIndexes.IdOf(huge), ct));
         Assert.Null(await store.FindUniqueAsync(cp, s_consumers, "username", "huge", ct));
-        var rows = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cp.ToString()}"), cancellationToken: ct).ToListAsync(ct);
-        Assert.Equal(3, rows.Count); // rev, the first consumer and its username
+        Assert.Equal(3, (await PartitionRowsAsync(table, cp)).Count); // rev, the first consumer and its username
     }
 
     [Fact]
@@ -113,14 +131,9 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
         var ct = TestContext.Current.CancellationToken;
         var cp = Guid.NewGuid();
         var prefix = new string('n', 1000);
-        var first = Consumer(prefix + "1");
-        var second = Consumer(prefix + "2");
 
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, first)).Outcome);
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, second)).Outcome);
+        await AssertIndexedApartAsync(store, cp, prefix + "1", prefix + "2");
 
-        Assert.Equal(EntityIndexes.IdOf(first), await store.FindUniqueAsync(cp, s_consumers, "username", prefix + "1", ct));
-        Assert.Equal(EntityIndexes.IdOf(second), await store.FindUniqueAsync(cp, s_consumers, "username", prefix + "2", ct));
         Assert.Null(await store.FindUniqueAsync(cp, s_consumers, "username", prefix + "3", ct));
         var taken = await PutAsync(store, cp, Consumer(prefix + "1"));
         Assert.Equal(new CommitResult(CommitOutcome.UniqueViolation, Field: "username"), taken);
@@ -136,34 +149,18 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
     public async Task Values_with_characters_keys_cannot_hold_do_not_collide_with_their_escaped_spelling(string raw, string lookalike)
     {
         var (store, _) = await NewStoreAsync();
-        var ct = TestContext.Current.CancellationToken;
-        var cp = Guid.NewGuid();
-        var a = Consumer(raw);
-        var b = Consumer(lookalike);
 
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, a)).Outcome);
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, b)).Outcome);
-
-        Assert.Equal(EntityIndexes.IdOf(a), await store.FindUniqueAsync(cp, s_consumers, "username", raw, ct));
-        Assert.Equal(EntityIndexes.IdOf(b), await store.FindUniqueAsync(cp, s_consumers, "username", lookalike, ct));
+        await AssertIndexedApartAsync(store, Guid.NewGuid(), raw, lookalike);
     }
 
     [Fact]
     public async Task A_short_value_spelled_like_a_hashed_key_does_not_collide_with_the_long_value_hashed()
     {
         var (store, _) = await NewStoreAsync();
-        var ct = TestContext.Current.CancellationToken;
-        var cp = Guid.NewGuid();
         var longValue = new string('l', 600);
         var mimic = "%h:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(longValue)));
-        var a = Consumer(longValue);
-        var b = Consumer(mimic);
 
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, a)).Outcome);
-        Assert.Equal(CommitOutcome.Committed, (await PutAsync(store, cp, b)).Outcome);
-
-        Assert.Equal(EntityIndexes.IdOf(a), await store.FindUniqueAsync(cp, s_consumers, "username", longValue, ct));
-        Assert.Equal(EntityIndexes.IdOf(b), await store.FindUniqueAsync(cp, s_consumers, "username", mimic, ct));
+        await AssertIndexedApartAsync(store, Guid.NewGuid(), longValue, mimic);
     }
 
     [Fact]
@@ -207,7 +204,6 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
 
         Assert.Null(await store.FindUniqueAsync(cp, s_consumers, "username", newName, ct));
         Assert.Null(await store.FindUniqueAsync(cp, s_consumers, "custom_id", new string('c', 500), ct));
-        var rows = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cp.ToString()}"), cancellationToken: ct).ToListAsync(ct);
-        Assert.Equal(3, rows.Count); // rev, the other consumer and its username
+        Assert.Equal(3, (await PartitionRowsAsync(table, cp)).Count); // rev, the other consumer and its username
     }
 }

@@ -1,14 +1,5 @@
 using System.Globalization;
-using Gatehouse.Azure.Composition;
-using Gatehouse.Azure.ControlPlanes;
-using Gatehouse.Azure.DataPlanes;
-using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
-using Gatehouse.Core.Composition;
-using Gatehouse.Core.ControlPlanes;
-using Gatehouse.Core.DataPlanes;
-using Gatehouse.Core.Entities;
-using Gatehouse.Core.Import;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
@@ -39,72 +30,23 @@ public static class GatehouseApp
         configure?.Invoke(builder);
         DataPlaneHttps.Configure(builder);
 
-        // Resolved now, not on first request, so a misconfigured app fails at start with the reason.
-        var storage = StorageConfiguration.Create(builder.Configuration);
-        var layout = new StorageLayout(builder.Configuration["Gatehouse:Storage:Prefix"] ?? "");
-        var issuer = CertificateIssuerConfiguration.Read(builder.Configuration);
-        var push = PushConfiguration.Read(builder.Configuration);
-        builder.Services.AddSingleton(storage);
-        builder.Services.AddSingleton(layout);
-        builder.Services.AddSingleton(new AdminToken(builder.Configuration["Gatehouse:AdminToken"] ?? ""));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
-
-        builder.Services.AddSingleton(sp => new TableControlPlaneStore(storage.Tables, layout, sp.GetRequiredService<IDpCertificateStore>()));
-        builder.Services.AddSingleton<IControlPlaneStore>(sp => sp.GetRequiredService<TableControlPlaneStore>());
-        builder.Services.AddSingleton<IGroupMembershipStore>(sp => new TableGroupMembershipStore(storage.Tables, layout));
-        builder.Services.AddSingleton<ControlPlaneGroups>();
-        builder.Services.AddSingleton<ControlPlaneService>();
-        builder.Services.AddSingleton<EntityProcessor>();
-        builder.Services.AddSingleton(sp => new TableEntityStore(storage.Tables, layout));
-        builder.Services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<TableEntityStore>());
-        builder.Services.AddSingleton<IEntityReader>(sp => sp.GetRequiredService<TableEntityStore>());
-        builder.Services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
-        builder.Services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
-        builder.Services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));
-        builder.Services.AddSingleton<PollerWakeup>();
-        builder.Services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
-        builder.Services.AddSingleton<IRecomposeObserver, CrashInjection>();
-        push.AddServices(builder.Services);
-        builder.Services.AddSingleton<Recomposer>();
-        builder.Services.AddSingleton<Sweeper>();
-        builder.Services.AddSingleton<IImportJournal>(sp => new BlobImportJournal(storage, layout));
-        builder.Services.AddSingleton<ImportPlanner>();
-        builder.Services.AddSingleton(new ImportSettings(TimeSpan.FromSeconds(builder.Configuration.GetValue("Gatehouse:Import:StallSeconds", 30))));
-        builder.Services.AddSingleton<ConfigImporter>();
-        builder.Services.AddSingleton<RecomposeHandler>();
-        builder.Services.AddSingleton<PoisonedMessages>();
-        builder.Services.AddSingleton<RecomposeDelivery>();
-        builder.Services.AddSingleton<SnapshotReader>();
-        // On Azure the Functions host delivers queue messages and runs the sweep timer
-        // (Gatehouse__Recompose__Local=false): it invokes the endpoints of MapFunctions instead.
-        if (builder.Configuration.GetValue("Gatehouse:Recompose:Local", true))
-        {
-            builder.Services.AddHostedService<RecomposePoller>();
-            builder.Services.AddHostedService<SweepTimer>();
-        }
-        builder.Services.AddSingleton<EntityService>();
-        builder.Services.AddSingleton<IDpCertificateStore>(sp => new RecentPins(new TableDpCertificateStore(storage.Tables, layout), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(issuer.Options);
-        builder.Services.AddSingleton(issuer.Issuer);
-        builder.Services.AddSingleton<DpCertificateService>();
-        builder.Services.AddSingleton(DataPlaneSettings.Read(builder.Configuration));
-        builder.Services.AddSingleton<INodeStore>(sp => new TableNodeStore(storage.Tables, layout));
-        builder.Services.AddSingleton<IEncodedSnapshotStore>(sp => new BlobEncodedSnapshotStore(storage, layout));
-        builder.Services.AddSingleton<SnapshotEncodings>();
-        builder.Services.AddSingleton<RecentPointers>();
-        builder.Services.AddSingleton<DataPlanePointers>();
-        builder.Services.AddSingleton<SnapshotPlugins>();
-        builder.Services.AddSingleton<NodeService>();
-        builder.Services.AddSingleton<ConsumerGroupMemberships>();
-        builder.Services.AddSingleton<StorageReadiness>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageReadiness>());
+        // Each module reads and checks its settings as it is added, so a misconfigured app fails
+        // here, at start, with the reason. Hosting goes last: its hosted services start after the rest.
+        builder.Services
+            .AddGatehouseStorage(builder.Configuration)
+            .AddGatehouseDataPlaneApi(builder.Configuration)
+            .AddGatehousePush(builder.Configuration)
+            .AddGatehouseEntities()
+            .AddGatehouseComposition(builder.Configuration)
+            .AddGatehouseHosting(builder.Configuration);
 
         var app = builder.Build();
+        var storage = app.Services.GetRequiredService<StorageAccount>();
+        var push = app.Services.GetRequiredService<PushConfiguration>();
         app.Logger.LogInformation(
             "Gatehouse storage: tables {TableEndpoint}, blobs {BlobEndpoint}, queues {QueueEndpoint}",
             storage.Tables.Uri, storage.Blobs.Uri, storage.Queues.Uri);
-        app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", issuer.Description);
+        app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", app.Services.GetRequiredService<CertificateIssuerConfiguration>().Description);
         app.Logger.LogInformation("Data planes are pushed to through {PushHub}", push.Description);
 
         // The Functions host probes GET / for readiness; anything that answers will do.

@@ -25,7 +25,8 @@ namespace Gatehouse.Azure.Entities;
 /// </summary>
 public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader
 {
-    // A string property holds at most 32 Ki UTF-16 units; larger bodies span several.
+    // A string property holds at most 32 Ki UTF-16 units; larger bodies span several, up to the
+    // 1 MiB a row holds (about 500 Ki characters of JSON).
     private const int ChunkLength = 30_000;
 
     // Row keys hold at most 512 characters; longer unique values are hashed (see UniqueKey).
@@ -263,6 +264,9 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         {
             row[$"B{chunk}"] = json.Substring(i, Math.Min(ChunkLength, json.Length - i));
         }
+        // Past 1 MiB the service refuses the whole transaction with an opaque 400 (and Azurite
+        // stores it anyway); refusing here names the entity and writes nothing either way.
+        TableLimits.CheckEntity(row);
         return row;
     }
 

@@ -1,0 +1,190 @@
+using System.Text;
+using Gatehouse.Azure.Composition;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Core.Composition;
+using Gatehouse.Testing;
+
+namespace Gatehouse.Azure.Tests.Composition;
+
+/// <summary>
+/// The snapshot pointer is what sidecars follow, so it must only ever move forward: every move is
+/// conditional on the pointer as read, and a move to something that does not follow is refused.
+/// </summary>
+public sealed class AzureSnapshotStoreTests(StorageFixture storage)
+{
+    private async Task<(AzureSnapshotStore Store, StorageLayout Layout)> NewStoreAsync()
+    {
+        var layout = new StorageLayout(storage.UniqueName("p"));
+        var store = new AzureSnapshotStore(storage.CreateAccount(), layout);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return (store, layout);
+    }
+
+    private static SnapshotPointer Pointer(long revision, IReadOnlyDictionary<Guid, long>? members = null)
+    {
+        var at = DateTimeOffset.UnixEpoch.AddSeconds(revision);
+        string Hash(string part) => $"{part}-{revision}";
+        return new SnapshotPointer(revision,
+            new ConfigHash(Hash("config"), Hash("routes"), Hash("services"), Hash("plugins"), Hash("upstreams"), Hash("targets"), Hash("rest")), at, at)
+        {
+            Members = members,
+        };
+    }
+
+    [Fact]
+    public async Task A_pointer_reads_back_with_every_hash_its_times_and_its_members()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var group = Guid.NewGuid();
+        var members = new Dictionary<Guid, long> { [Guid.NewGuid()] = 4, [Guid.NewGuid()] = 9 };
+        var written = Pointer(7, members);
+
+        Assert.Null(await store.GetPointerAsync(group, ct));
+        Assert.True(await store.TryAdvanceAsync(group, null, written, ct));
+
+        var read = await store.GetPointerAsync(group, ct);
+        Assert.NotNull(read);
+        Assert.NotNull(read.Version);
+        Assert.Equal(written.Revision, read.Revision);
+        Assert.Equal(written.Hashes, read.Hashes);
+        Assert.Equal(written.CreatedAt, read.CreatedAt);
+        Assert.Equal(written.UpdatedAt, read.UpdatedAt);
+        Assert.Equal(members, read.Members);
+    }
+
+    [Fact]
+    public async Task Of_two_first_pointers_only_one_is_written()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+
+        Assert.True(await store.TryAdvanceAsync(cp, null, Pointer(2), ct));
+        Assert.False(await store.TryAdvanceAsync(cp, null, Pointer(1), ct));
+        Assert.False(await store.TryAdvanceAsync(cp, null, Pointer(3), ct));
+
+        Assert.Equal(2, (await store.GetPointerAsync(cp, ct))!.Revision);
+    }
+
+    [Fact]
+    public async Task A_move_from_a_pointer_someone_else_has_moved_since_is_not_written()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        await store.TryAdvanceAsync(cp, null, Pointer(1), ct);
+        var readByBoth = (await store.GetPointerAsync(cp, ct))!;
+
+        Assert.True(await store.TryAdvanceAsync(cp, readByBoth, Pointer(5), ct));
+        // The slower worker composed revision 3 from the same read: it must not undo revision 5.
+        Assert.False(await store.TryAdvanceAsync(cp, readByBoth, Pointer(3), ct));
+        Assert.False(await store.TryAdvanceAsync(cp, readByBoth, Pointer(6), ct));
+
+        Assert.Equal(Pointer(5).Hashes, (await store.GetPointerAsync(cp, ct))!.Hashes);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(3)]
+    public async Task A_move_to_a_revision_not_after_the_current_one_is_refused(long revision)
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        await store.TryAdvanceAsync(cp, null, Pointer(4), ct);
+        var current = (await store.GetPointerAsync(cp, ct))!;
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.TryAdvanceAsync(cp, current, Pointer(revision), ct));
+
+        Assert.Contains("only forward", error.Message);
+        var after = (await store.GetPointerAsync(cp, ct))!;
+        Assert.Equal(current.Version, after.Version);
+        Assert.Equal(4, after.Revision);
+    }
+
+    [Fact]
+    public async Task A_pointer_removed_since_it_was_read_is_not_written_back()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        await store.TryAdvanceAsync(cp, null, Pointer(1), ct);
+        var read = (await store.GetPointerAsync(cp, ct))!;
+        await storage.CreateTableServiceClient().GetTableClient(layout.SnapshotsTable).DeleteEntityAsync(cp.ToString(), "pointer", cancellationToken: ct);
+
+        Assert.False(await store.TryAdvanceAsync(cp, read, Pointer(2), ct));
+
+        Assert.Null(await store.GetPointerAsync(cp, ct));
+    }
+
+    /// <summary>
+    /// Workers composing different revisions at once, each retrying as the recomposer does (read,
+    /// move if still ahead, else stop). All first read the same pointer before any moves it, so of
+    /// that round exactly one may win; whatever the interleaving after, the newest revision stays.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_movers_leave_the_pointer_at_the_newest_revision()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        const int Workers = 12;
+        Assert.True(await store.TryAdvanceAsync(cp, null, Pointer(0), ct));
+        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (reads, firstRoundWins) = (0, 0);
+
+        async Task MoveAsync(long revision)
+        {
+            var next = Pointer(revision);
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var current = await store.GetPointerAsync(cp, ct);
+                if (attempt == 0)
+                {
+                    if (Interlocked.Increment(ref reads) == Workers)
+                    {
+                        allRead.SetResult();
+                    }
+                    await allRead.Task.WaitAsync(ct);
+                }
+                if (!next.Follows(current))
+                {
+                    return;
+                }
+                if (await store.TryAdvanceAsync(cp, current, next, ct))
+                {
+                    if (attempt == 0)
+                    {
+                        Interlocked.Increment(ref firstRoundWins);
+                    }
+                    return;
+                }
+            }
+            Assert.Fail($"Revision {revision} neither moved the pointer nor was overtaken in 100 attempts.");
+        }
+
+        await Task.WhenAll(Enumerable.Range(1, Workers).Select(r => Task.Run(() => MoveAsync(r), ct)));
+
+        Assert.Equal(1, firstRoundWins);
+        var final = (await store.GetPointerAsync(cp, ct))!;
+        Assert.Equal(Workers, final.Revision);
+        Assert.Equal(Pointer(Workers).Hashes, final.Hashes);
+    }
+
+    [Fact]
+    public async Task A_snapshot_is_written_once_under_its_hash_and_a_repeat_changes_nothing()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        var content = Encoding.UTF8.GetBytes("{\"_format_version\":\"3.0\"}");
+
+        Assert.Null(await store.ReadSnapshotAsync(cp, "h1", ct));
+        await store.WriteSnapshotAsync(cp, "h1", content, ct);
+        await store.WriteSnapshotAsync(cp, "h1", Encoding.UTF8.GetBytes("{\"other\":true}"), ct);
+
+        Assert.Equal(content, (await store.ReadSnapshotAsync(cp, "h1", ct))!.Value.ToArray());
+        Assert.Null(await store.ReadSnapshotAsync(Guid.NewGuid(), "h1", ct));
+    }
+}

@@ -49,6 +49,20 @@ public sealed class CoreEntityApiTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_entity_within_the_body_limit_but_past_what_one_row_holds_is_a_400_and_nothing_is_written()
+    {
+        // 700,000 ASCII characters fit the 1 MiB body limit but take 1.4 MB as UTF-16 in a Table row.
+        var config = new string('x', 700_000);
+        var error = await PostAsync("/plugins", $$$"""{"name":"my-custom-plugin","instance_name":"big","config":{"blob":"{{{config}}}"}}""",
+            HttpStatusCode.BadRequest);
+
+        Assert.Equal(3, error.GetProperty("code").GetInt32());
+        Assert.Contains(Details(error), d => d.Field is null && d.Message.Contains("too large to store", StringComparison.Ordinal)
+            && d.Message.Contains("1,048,576", StringComparison.Ordinal));
+        await GetAsync("/plugins/big", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_route_created_without_protocols_gets_Kongs_default()
     {
         var route = await PostAsync("/routes", """{"paths":["/x"]}""");

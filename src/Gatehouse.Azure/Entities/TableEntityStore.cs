@@ -265,8 +265,18 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             row[$"B{chunk}"] = json.Substring(i, Math.Min(ChunkLength, json.Length - i));
         }
         // Past 1 MiB the service refuses the whole transaction with an opaque 400 (and Azurite
-        // stores it anyway); refusing here names the entity and writes nothing either way.
-        TableLimits.CheckEntity(row);
+        // stores it anyway); refusing here names the entity and writes nothing either way. It is
+        // the caller's input that is too large, so it is refused as such (a 400), not as a fault.
+        try
+        {
+            TableLimits.CheckEntity(row);
+        }
+        catch (ArgumentException e)
+        {
+            var message = $"The {collection} entity '{id}' is too large to store: its JSON is {json.Length:N0} characters, " +
+                $"and one Table row holds at most {TableLimits.MaxEntityBytes:N0} bytes ({e.Message.Split(';')[0]}).";
+            throw new EntityRejectedException(Rejection.Invalid, message, [FieldError.Entity(message)]);
+        }
         return row;
     }
 

@@ -113,8 +113,9 @@ public sealed class TableEntityStoreTests(StorageFixture storage)
         var huge = ConsumerOfLength(length);
         huge["username"] = "huge";
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => PutAsync(store, cp, huge));
+        var error = await Assert.ThrowsAsync<EntityRejectedException>(() => PutAsync(store, cp, huge));
 
+        Assert.Equal(Rejection.Invalid, error.Kind);
         Assert.Contains("1,048,576", error.Message);
         Assert.Contains("consumers", error.Message);
         Assert.Contains(EntityIndexes.IdOf(huge), error.Message);

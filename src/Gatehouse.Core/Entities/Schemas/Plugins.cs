@@ -25,12 +25,7 @@ public static partial class Plugins
         Foreign("consumer", "consumers", OnDelete.Cascade),
         Foreign("consumer_group", "consumer_groups", OnDelete.Cascade),
         new Field("config", FieldType.Record) { FreeForm = true, Default = new JsonObject() },
-        new Field("protocols", FieldType.Set)
-        {
-            Required = true,
-            Default = new JsonArray("grpc", "grpcs", "http", "https"),
-            Elements = Protocol("protocol"),
-        },
+        PluginFields.AnyProtocols,
         Boolean("enabled", true, required: true),
         Tags,
         new Field("ordering", FieldType.Record) { FreeForm = true, Optional = true },

@@ -28,7 +28,7 @@ public static class PluginFields
     /// <summary>Kong 3.9 OSS's HTTP-subsystem protocols, sorted (kong/constants.lua:77-86, typedefs.lua:466-472).</summary>
     public static readonly string[] HttpProtocols = ["grpc", "grpcs", "http", "https"];
 
-    /// <summary>typedefs.protocols (typedefs.lua:474-480): any protocol, HTTP ones by default.</summary>
+    /// <summary>typedefs.protocols (typedefs.lua:474-480): any protocol, HTTP ones by default; the plugins entity's own field, and every plugin's that does not narrow it.</summary>
     public static Field AnyProtocols { get; } = new("protocols", FieldType.Set)
     {
         Required = true,

@@ -199,7 +199,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     }
 
     private static string Prefixed(string prefix) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", prefix);
+        TableFilter.InPartitionStartingWith(Partition, prefix);
 
     private static TableEntity NameRow(ControlPlane controlPlane) =>
         new(Partition, NameKey(controlPlane.Name)) { ["Id"] = controlPlane.Id };

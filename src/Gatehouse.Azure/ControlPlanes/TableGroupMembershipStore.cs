@@ -27,7 +27,7 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
     {
         var lockRow = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, LockKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         var pairs = new List<(Guid, Guid)>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", MemberPrefix);
+        var filter = TableFilter.InPartitionStartingWith(Partition, MemberPrefix);
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             pairs.Add((row.GetGuid("Group")!.Value, row.GetGuid("Member")!.Value));

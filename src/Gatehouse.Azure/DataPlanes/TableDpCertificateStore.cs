@@ -174,7 +174,7 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
     }
 
     private static string OfControlPlane(Guid controlPlaneId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and " + TableFilter.StartsWith("RowKey", $"{CertificatePrefix}{controlPlaneId}:");
+        TableFilter.InPartitionStartingWith(Partition, $"{CertificatePrefix}{controlPlaneId}:");
 
     private static string CertificateKey(Guid controlPlaneId, Guid id) => $"{CertificatePrefix}{controlPlaneId}:{id}";
 

@@ -249,10 +249,9 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     private IAsyncEnumerable<TableEntity> QueryRange(Guid controlPlane, string prefix, string? after, CancellationToken cancellationToken)
     {
         var partition = controlPlane.ToString();
-        var upper = TableFilter.UpperBound(prefix);
         var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {upper}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix + after} and RowKey lt {upper}");
+            ? TableFilter.InPartitionStartingWith(partition, prefix)
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix + after} and RowKey lt {TableFilter.UpperBound(prefix)}");
         return _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken);
     }
 

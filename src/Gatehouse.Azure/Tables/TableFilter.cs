@@ -13,6 +13,10 @@ public static class TableFilter
     public static string StartsWith(string property, string prefix) =>
         TableClient.CreateQueryFilter(FormattableStringFactory.Create($"{property} ge {{0}} and {property} lt {{1}}", prefix, UpperBound(prefix)));
 
+    /// <summary>The rows of one partition whose row key starts with <paramref name="prefix"/>: one kind of row in Gatehouse's layout.</summary>
+    public static string InPartitionStartingWith(string partition, string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and " + StartsWith("RowKey", prefix);
+
     /// <summary>The least string above every string that starts with <paramref name="prefix"/>.</summary>
     public static string UpperBound(string prefix)
     {

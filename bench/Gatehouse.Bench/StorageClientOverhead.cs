@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Bench;
@@ -42,11 +43,32 @@ internal static class StorageClientOverhead
         var json = (TableEntity e) => System.Text.Encoding.UTF8.GetBytes(
             $"{{\"PartitionKey\":\"{e.PartitionKey}\",\"RowKey\":\"{e.RowKey}\",\"Name\":\"orders\",\"Port\":8080,\"Revision\":\"42\",\"Revision@odata.type\":\"Edm.Int64\"}}");
 
+        // A control plane's partition as the entity store lays it out: 100 entity rows, each a JSON body in B0.
+        const string partition = "cp";
+        var entities = account.Tables.GetTableClient("benchentities");
+        await entities.CreateIfNotExistsAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            await entities.UpsertEntityAsync(new TableEntity(partition, $"e|services|{Guid.NewGuid()}")
+            {
+                ["B0"] = $"{{\"id\":\"{Guid.NewGuid()}\",\"name\":\"service-{i}\",\"host\":\"orders.internal\",\"port\":8080,\"protocol\":\"http\",\"retries\":5,\"tags\":[\"team-a\"]}}",
+            });
+        }
+        var range = TableFilter.InPartitionStartingWith(partition, "e|");
+        async Task QueryWithClient()
+        {
+            await foreach (var entity in entities.QueryAsync<TableEntity>(range))
+            {
+                System.Text.Json.Nodes.JsonNode.Parse(entity.GetString("B0"));
+            }
+        }
+
         var cases = new (string Name, Func<Task> Ours, Func<Task> Raw)[]
         {
             ("Table insert", () => table.AddEntityAsync(NextEntity()), () => raw.InsertEntityAsync(azurite.TableEndpoint, table.Name, json(NextEntity()))),
             ("Blob put 16 KiB", () => blob.UploadAsync(payload, put), () => raw.PutBlobAsync(blob.Uri, payload.ToArray())),
             ("Blob get 16 KiB", () => blob.DownloadContentAsync(), () => raw.GetBlobAsync(blob.Uri)),
+            ("Table query 100", QueryWithClient, () => raw.QueryPartitionAsync(azurite.TableEndpoint, entities.Name, range)),
         };
 
         Console.WriteLine($"Storage client overhead against Azurite: {perRound * rounds} operations per case, {rounds} alternating rounds, sequential.");

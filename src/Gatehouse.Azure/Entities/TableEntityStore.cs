@@ -34,10 +34,13 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     private readonly TableClient _table = tables.GetTableClient(layout.EntitiesTable);
 
+    private readonly SeenRevisionTokens _seen = new();
+
     public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityPartition.RevisionKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+        _seen.Saw(controlPlane, row is { HasValue: true, Value: { } seen } ? seen.ETag.ToString() : null);
         return row is { HasValue: true, Value: { } revision }
             ? new Revision(revision.GetInt64(EntityPartition.RevisionProperty) ?? 0, revision.ETag.ToString())
             {
@@ -51,14 +54,16 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     }
 
     /// <summary>
-    /// Every entity at one revision: the revision is read before and after the entities, and the
-    /// read is repeated until both agree, so no write landed in between.
+    /// Every entity at one revision: the entities are read between two sightings of the revision
+    /// row, and read again until both agree, so no write landed in between. The first sighting is
+    /// the last one this instance had (see <see cref="SeenRevisionTokens"/>), so in the common case
+    /// the read costs the entity query and one revision read, not two.
     /// </summary>
     public async Task<EntitySnapshot> ReadAllAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
+        var before = _seen.Last(controlPlane) ?? (await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
         for (var attempt = 0; ; attempt++)
         {
-            var before = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
             var entities = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
             await foreach (var row in QueryRange(controlPlane, "e|", null, cancellationToken).ConfigureAwait(false))
             {
@@ -66,17 +71,19 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 (entities.TryGetValue(collection, out var list) ? list : entities[collection] = []).Add(ReadBody(row));
             }
             var after = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (before.Token == after.Token || attempt == 20)
+            if (before == after.Token)
             {
-                if (before.Token != after.Token)
-                {
-                    throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads.");
-                }
                 return new EntitySnapshot(after.Number, after.Deleted, entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value))
                 {
                     Importing = after.Import is not null,
                 };
             }
+            if (attempt == 20)
+            {
+                throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads.");
+            }
+            // What was seen after this pass is what the next pass starts from.
+            before = after.Token;
         }
     }
 
@@ -186,7 +193,9 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
         try
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            var responses = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            // The revision row's action is the last; its response carries the row's new ETag.
+            _seen.Saw(controlPlane, responses.Value[^1].Headers.ETag?.ToString());
             return new CommitResult(CommitOutcome.Committed, next);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.Status == 412)

@@ -46,14 +46,20 @@ public sealed class Recomposer(
 
     public async Task<(RecomposeOutcome Outcome, SnapshotPointer? Pointer)> RecomposeAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var target = await controlPlanes.FindAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        // Independent reads, made together: each is a round trip on the way from a write to its snapshot.
+        var finding = controlPlanes.FindAsync(controlPlane, cancellationToken);
+        var reading = snapshots.GetPointerAsync(controlPlane, cancellationToken);
+        await Task.WhenAll(finding, reading).ConfigureAwait(false);
+        var target = await finding.ConfigureAwait(false);
         if (target is null)
         {
-            return (RecomposeOutcome.Gone, await snapshots.GetPointerAsync(controlPlane, cancellationToken).ConfigureAwait(false));
+            return (RecomposeOutcome.Gone, await reading.ConfigureAwait(false));
         }
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var pointer = await snapshots.GetPointerAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            var pointer = attempt == 0
+                ? await reading.ConfigureAwait(false)
+                : await snapshots.GetPointerAsync(controlPlane, cancellationToken).ConfigureAwait(false);
             var (state, conflicts) = target.IsGroup
                 ? await ReadGroupAsync(controlPlane, cancellationToken).ConfigureAwait(false)
                 : (await ReadOneAsync(controlPlane, cancellationToken).ConfigureAwait(false), []);

@@ -33,6 +33,13 @@ public static partial class EntityChecks
                 ?? $"at least one of these fields must be non-empty: {Quote(fields)}")];
 
     /// <summary>
+    /// An if-match on a field that is not required: Kong's validate_field passes a null value
+    /// unless the match has <c>eq</c> or the field is required (si:877-888), so a field set to
+    /// null explicitly satisfies <c>one_of</c> and the then-part applies.
+    /// </summary>
+    public static Func<JsonNode?, bool> NullOr(Func<JsonNode?, bool> when) => node => node is null || when(node);
+
+    /// <summary>
     /// Kong's <c>eq</c> as a then-match (si:881-883 for null, 221-227): anything else, null included, is
     /// "value must be …" with the wanted value as Lua's tostring writes it.
     /// </summary>

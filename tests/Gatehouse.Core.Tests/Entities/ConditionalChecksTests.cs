@@ -49,6 +49,15 @@ public sealed class ConditionalChecksTests
     }
 
     [Fact]
+    public void An_explicit_null_in_a_field_that_is_not_required_satisfies_the_if_match()
+    {
+        var schema = Things(Conditional("kind", NullOr(Is("a")), "mode", MustBe("fast")));
+        HasError(Invalid(schema, """{"kind":null,"mode":"slow"}"""), "mode", "value must be fast");
+        HasError(Invalid(schema, """{"kind":"a","mode":"slow"}"""), "mode", "value must be fast");
+        Valid(schema, """{"kind":"b","mode":"slow"}""");
+    }
+
+    [Fact]
     public void Conditional_at_least_one_of_uses_the_schemas_message_with_the_quoted_list()
     {
         var own = Things(ConditionalAtLeastOneOf("kind", Is("a"), ["options.x", "options.y"], "must set %s for a"));

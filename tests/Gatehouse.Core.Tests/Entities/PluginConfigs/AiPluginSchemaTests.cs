@@ -155,6 +155,14 @@ public sealed class AiPluginSchemaTests
         HasError(errors, null, entityMessage);
     }
 
+    [Fact]
+    public void An_explicit_null_llm_format_meets_all_three_native_format_checks_and_is_refused()
+    {
+        var errors = Invalid(Plugins.Schema, Proxy("""{"route_type":"llm/v1/chat","model":{"provider":"openai"},"llm_format":null}"""));
+        HasError(errors, "config.model.provider", "value must be bedrock");
+        HasError(errors, "config.model.provider", "value must be gemini");
+    }
+
     [Theory]
     [InlineData("""{"prompts":{"append":[{"role":"user","content":"Answer in French."}]}}""")]
     [InlineData("""{"prompts":{"prepend":[{"role":"assistant","content":"Hi"}],"append":[]},"llm_format":"bedrock"}""")]

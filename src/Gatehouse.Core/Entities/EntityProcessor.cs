@@ -171,7 +171,7 @@ public sealed class EntityProcessor(TimeProvider clock)
         return WithDefaults(field, patch);
     }
 
-    /// <summary>A record given in part (or left out, with a record default) gets its nested defaults and nulls.</summary>
+    /// <summary>A record given in part (or left out, with a record default) gets its nested defaults and nulls; so do the records an array holds.</summary>
     private static JsonNode? WithDefaults(Field field, JsonNode? value)
     {
         if (field.Type != FieldType.Record || field.Fields is not { } subfields)

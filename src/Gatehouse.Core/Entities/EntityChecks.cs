@@ -7,7 +7,7 @@ namespace Gatehouse.Core.Entities;
 /// Kong's entity checks (kong/db/schema/init.lua) with Kong's messages. Field names may be
 /// dotted paths into records (<c>config.redis.host</c>), as Kong's get_field reads them (si:472-482).
 /// </summary>
-public static class EntityChecks
+public static partial class EntityChecks
 {
     /// <summary>The value at a dotted path, or null when any step is missing or not a record.</summary>
     public static JsonNode? Get(JsonObject entity, string path)

@@ -168,15 +168,15 @@ public sealed class EntityProcessor(TimeProvider clock)
             }
             return merged;
         }
-        return field.Type == FieldType.Record ? WithDefaults(field, patch) : patch;
+        return WithDefaults(field, patch);
     }
 
-    /// <summary>A record given in part (or left out, with a record default) gets its nested defaults and nulls.</summary>
+    /// <summary>A record given in part (or left out, with a record default) gets its nested defaults and nulls; so do the records an array holds.</summary>
     private static JsonNode? WithDefaults(Field field, JsonNode? value)
     {
         if (field.Type != FieldType.Record || field.Fields is not { } subfields)
         {
-            return value;
+            return WithElementDefaults(field, value);
         }
         if (value is null)
         {
@@ -202,8 +202,29 @@ public sealed class EntityProcessor(TimeProvider clock)
                 // Fills in place: the nested record is already a child of this one.
                 WithDefaults(sub, nested);
             }
+            else
+            {
+                WithElementDefaults(sub, record[sub.Name]);
+            }
         }
         return record;
+    }
+
+    /// <summary>
+    /// The records of an array or set get their defaults too (Kong's adjust_field_for_context
+    /// walks elements, si:1663-1682): an ai-prompt-decorator message without a role is a
+    /// "system" message. A null element stays null, to be refused as missing. Fills in place.
+    /// </summary>
+    private static JsonNode? WithElementDefaults(Field field, JsonNode? value)
+    {
+        if (field.Type is FieldType.Array or FieldType.Set && field.Elements is { Type: FieldType.Record } elements && value is JsonArray array)
+        {
+            foreach (var element in array.OfType<JsonObject>())
+            {
+                WithDefaults(elements, element);
+            }
+        }
+        return value;
     }
 
     /// <summary>Validates one value, returning it normalized (5.0 → 5, sets without repeats).</summary>
@@ -327,6 +348,7 @@ public sealed class EntityProcessor(TimeProvider clock)
 
     private static JsonObject ValidateRecord(Field field, JsonObject record, string path, List<FieldError> errors)
     {
+        var before = errors.Count;
         var result = new JsonObject();
         var subfields = field.Fields ?? [];
         foreach (var (name, _) in record)
@@ -344,12 +366,25 @@ public sealed class EntityProcessor(TimeProvider clock)
                 result[sub.Name] = validated;
             }
         }
+        var context = new CheckContext(false) { HasError = FailedWithin(errors, before, path) };
         foreach (var check in field.RecordChecks ?? [])
         {
-            errors.AddRange(check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
+            errors.AddRange(check(result, context).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
         }
         return result;
     }
+
+    /// <summary>
+    /// Whether a field of the record at <paramref name="recordPath"/> (named relative to it) failed
+    /// since <paramref name="from"/>: a record's custom entity check skips failed sources as the
+    /// entity's do (si:1323-1329).
+    /// </summary>
+    private static Func<string, bool> FailedWithin(List<FieldError> errors, int from, string recordPath) => name =>
+    {
+        var full = $"{recordPath}.{name}";
+        return errors.Skip(from).Any(e => e.Path is { } p
+            && (p == full || p.StartsWith(full + ".", StringComparison.Ordinal) || p.StartsWith(full + "[", StringComparison.Ordinal)));
+    };
 
     private static JsonNode ValidateForeign(JsonNode value, string path, List<FieldError> errors)
     {

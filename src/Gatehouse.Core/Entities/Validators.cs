@@ -49,7 +49,10 @@ public static class Validators
         }
     }
 
-    /// <summary>Kong counts string length in characters (bytes for ASCII); arrays by elements.</summary>
+    /// <summary>
+    /// Kong's len_min and len_max (si:162-174): a string's length is Lua's <c>#value</c>, its
+    /// UTF-8 bytes; an array's, its elements; a map's, its keys.
+    /// </summary>
     public static Validator LengthMin(int minimum) => value => Length(value) >= minimum ? null : $"length must be at least {minimum}";
 
     public static Validator LengthMax(int maximum) => value => Length(value) <= maximum ? null : $"length must be at most {maximum}";
@@ -98,6 +101,6 @@ public static class Validators
     {
         JsonArray array => array.Count,
         JsonObject map => map.Count,
-        _ => new StringInfo(value.GetValue<string>()).LengthInTextElements,
+        _ => System.Text.Encoding.UTF8.GetByteCount(value.GetValue<string>()),
     };
 }

@@ -45,6 +45,12 @@ public static class PluginSchemas
         BotDetection.Schema,
         FileLog.Schema,
         Prometheus.Schema,
+        AiProxy.Schema,
+        AiPromptDecorator.Schema,
+        AiPromptTemplate.Schema,
+        AiPromptGuard.Schema,
+        AiRequestTransformer.Schema,
+        AiResponseTransformer.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.Core.Entities;
+
+/// <summary>
+/// Kong's conditional entity checks beyond the plain <c>conditional</c>: one with the schema's own
+/// entity message (<c>then_err</c>), <c>conditional_at_least_one_of</c>, and the <c>eq</c> then-match.
+/// </summary>
+public static partial class EntityChecks
+{
+    /// <summary>
+    /// Kong's <c>conditional</c> with <c>then_err</c> (si:725-769): the then-field error as usual,
+    /// and <paramref name="thenError"/> (its <c>%s</c> filled with the if-field) as the entity
+    /// error instead of "failed conditional validation given value of field …".
+    /// </summary>
+    public static EntityCheck Conditional(string ifField, Func<JsonNode?, bool> when, string thenField, Func<JsonNode?, string?> then, string thenError) =>
+        (entity, _) => when(Get(entity, ifField)) && then(Get(entity, thenField)) is { } message
+            ? [new FieldError(thenField, message), FieldError.Entity(thenError.Replace("%s", ifField, StringComparison.Ordinal))]
+            : [];
+
+    /// <summary>
+    /// Kong's <c>conditional_at_least_one_of</c> (si:607-672): when <paramref name="ifField"/>
+    /// satisfies <paramref name="when"/>, one of <paramref name="fields"/> must be non-empty. The
+    /// entity error is <paramref name="thenError"/> with its <c>%s</c> filled with the quoted
+    /// list, or Kong's "at least one of these fields must be non-empty: …". (No bundled 3.9
+    /// plugin uses the <c>else_match</c> branch.)
+    /// </summary>
+    public static EntityCheck ConditionalAtLeastOneOf(string ifField, Func<JsonNode?, bool> when, string[] fields, string? thenError = null) =>
+        (entity, _) => !when(Get(entity, ifField)) || fields.Any(f => IsSet(Get(entity, f)))
+            ? []
+            : [FieldError.Entity(thenError?.Replace("%s", Quote(fields), StringComparison.Ordinal)
+                ?? $"at least one of these fields must be non-empty: {Quote(fields)}")];
+
+    /// <summary>
+    /// An if-match on a field that is not required: Kong's validate_field passes a null value
+    /// unless the match has <c>eq</c> or the field is required (si:877-888), so a field set to
+    /// null explicitly satisfies <c>one_of</c> and the then-part applies.
+    /// </summary>
+    public static Func<JsonNode?, bool> NullOr(Func<JsonNode?, bool> when) => node => node is null || when(node);
+
+    /// <summary>
+    /// Kong's <c>eq</c> as a then-match (si:881-883 for null, 221-227): anything else, null included, is
+    /// "value must be …" with the wanted value as Lua's tostring writes it.
+    /// </summary>
+    public static Func<JsonNode?, string?> MustBe(string wanted) => node => Text(node) == wanted ? null : $"value must be {wanted}";
+
+    /// <inheritdoc cref="MustBe(string)"/>
+    public static Func<JsonNode?, string?> MustBe(bool wanted) => node =>
+        node?.GetValueKind() == (wanted ? JsonValueKind.True : JsonValueKind.False) ? null : $"value must be {(wanted ? "true" : "false")}";
+}

@@ -45,6 +45,11 @@ public static class PluginSchemas
         BotDetection.Schema,
         FileLog.Schema,
         Prometheus.Schema,
+        OAuth2.Schema,
+        ResponseRateLimiting.Schema,
+        LdapAuth.Schema,
+        AwsLambda.Schema,
+        RequestTermination.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -30,6 +30,12 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("aws-lambda", "{}",
         """{"timeout":60000,"keepalive":60000,"aws_key":null,"aws_secret":null,"aws_assume_role_arn":null,"aws_role_session_name":"kong","aws_sts_endpoint_url":null,"aws_region":null,"function_name":null,"qualifier":null,"invocation_type":"RequestResponse","log_type":"Tail","host":null,"port":443,"disable_https":false,"unhandled_status":null,"forward_request_method":false,"forward_request_uri":false,"forward_request_headers":false,"forward_request_body":false,"is_proxy_integration":false,"awsgateway_compatible":false,"proxy_url":null,"skip_large_bodies":true,"base64_encode_body":true,"aws_imds_protocol_version":"v1","empty_arrays_mode":"legacy"}""")]
     [InlineData("request-termination", "{}", """{"status_code":503,"message":null,"content_type":null,"body":null,"echo":false,"trigger":null}""")]
+    [InlineData("proxy-cache", """{"strategy":"memory"}""",
+        """{"response_code":[200,301,404],"request_method":["GET","HEAD"],"content_type":["text/plain","application/json"],"cache_ttl":300,"strategy":"memory","cache_control":false,"ignore_uri_case":false,"storage_ttl":null,"memory":{"dictionary_name":"kong_db_cache"},"vary_query_params":null,"vary_headers":null,"response_headers":{"age":true,"X-Cache-Status":true,"X-Cache-Key":true}}""")]
+    [InlineData("acme", """{"account_email":"example@example.com","storage":"kong"}""",
+        """{"account_email":"example@example.com","account_key":null,"api_uri":"https://acme-v02.api.letsencrypt.org/directory","tos_accepted":false,"eab_kid":null,"eab_hmac_key":null,"cert_type":"rsa","rsa_key_size":4096,"renew_threshold_days":14,"domains":null,"allow_any_domain":false,"fail_backoff_minutes":5,"storage":"kong","storage_config":{"shm":{"shm_name":"kong"},"kong":{},"redis":{"host":null,"port":6379,"timeout":2000,"username":null,"password":null,"database":0,"ssl":false,"ssl_verify":false,"server_name":null,"extra_options":{"namespace":"","scan_count":10}},"consul":{"https":false,"host":null,"port":null,"kv_path":null,"timeout":null,"token":null},"vault":{"https":false,"host":null,"port":null,"kv_path":null,"timeout":null,"token":null,"tls_verify":true,"tls_server_name":null,"auth_method":"token","auth_path":null,"auth_role":null,"jwt_path":null}},"preferred_chain":null,"enable_ipv4_common_name":true}""")]
+    [InlineData("grpc-gateway", "{}", """{"proto":null}""")]
+    [InlineData("grpc-web", "{}", """{"proto":null,"pass_stripped_path":null,"allow_origin_header":"*"}""")]
     public void A_minimal_config_gets_Kongs_defaults(string name, string config, string expected)
     {
         Assert.Equal(expected, ConfigOf(name, config).ToJsonString());
@@ -46,6 +52,11 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("ldap-auth", """["grpc","grpcs","http","https"]""")]
     [InlineData("aws-lambda", """["grpc","grpcs","http","https"]""")]
     [InlineData("request-termination", """["grpc","grpcs","http","https"]""")]
+    [InlineData("proxy-cache", """["grpc","grpcs","http","https"]""")]
+    [InlineData("session", """["grpc","grpcs","http","https"]""")]
+    [InlineData("acme", """["grpc","grpcs","http","https"]""")]
+    [InlineData("grpc-gateway", """["grpc","grpcs","http","https"]""")]
+    [InlineData("grpc-web", """["grpc","grpcs","http","https"]""")]
     public void Protocols_default_to_Kongs_http_protocols(string name, string expected)
     {
         var plugin = Valid(Plugins.Schema, Plugin(name, MinimalConfig(name)));
@@ -58,13 +69,24 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("ldap-auth")]
     [InlineData("aws-lambda")]
     [InlineData("request-termination")]
+    [InlineData("acme")]
     public void Http_only_plugins_refuse_stream_protocols(string name) =>
         HasError(Invalid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"protocols":["http","tcp"]}"""), "protocols[1]",
             "expected one of: grpc, grpcs, http, https");
 
     [Theory]
+    [InlineData("proxy-cache")]
+    [InlineData("session")]
+    [InlineData("grpc-gateway")]
+    [InlineData("grpc-web")]
+    public void Plugins_on_any_protocol_take_stream_protocols(string name) =>
+        Valid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"protocols":["tcp","tls","udp"]}""");
+
+    [Theory]
     [InlineData("oauth2")]
     [InlineData("ldap-auth")]
+    [InlineData("session")]
+    [InlineData("acme")]
     public void Authentication_plugins_refuse_a_consumer(string name) =>
         HasError(Invalid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"consumer":{"id":"{{{ConsumerId}}}"}}"""), "consumer", "value must be null");
 
@@ -72,6 +94,9 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("response-ratelimiting")]
     [InlineData("aws-lambda")]
     [InlineData("request-termination")]
+    [InlineData("proxy-cache")]
+    [InlineData("grpc-gateway")]
+    [InlineData("grpc-web")]
     public void Plugins_without_no_consumer_take_a_consumer_route_and_service(string name) =>
         Valid(Plugins.Schema, $$$"""
             {"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"consumer":{"id":"{{{ConsumerId}}}"},"route":{"id":"{{{RouteId}}}"},"service":{"id":"{{{ServiceId}}}"}}
@@ -82,6 +107,8 @@ public sealed partial class MorePluginSchemaTests
         "oauth2" => """{"enable_client_credentials":true}""",
         "response-ratelimiting" => """{"limits":{"video":{"minute":10}}}""",
         "ldap-auth" => """{"ldap_host":"ldap.test","base_dn":"dc=example,dc=com","attribute":"cn"}""",
+        "proxy-cache" => """{"strategy":"memory"}""",
+        "acme" => """{"account_email":"example@example.com","storage":"kong"}""",
         _ => "{}",
     };
 
@@ -254,4 +281,160 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("""{"trigger":"bad header"}""", "config.trigger", "bad header name 'bad header', allowed characters are A-Z, a-z, 0-9, '_', and '-'")]
     public void Request_termination_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
         HasError(Invalid(Plugins.Schema, Plugin("request-termination", config)), path, message);
+
+    // proxy-cache (spec/03-plugins/31-proxy-cache/01-schema_spec.lua)
+
+    [Theory]
+    [InlineData("""{"strategy":"memory","response_code":[200,301],"request_method":["GET"],"content_type":["application/json"]}""")]
+    [InlineData("""{"strategy":"memory","response_code":[123,200]}""")]
+    [InlineData("""{"strategy":"memory","vary_query_params":["foo"],"vary_headers":["foo"]}""")]
+    [InlineData("""{"strategy":"memory","content_type":["application/*","*/text","application/json; charset=UTF-8"]}""")]
+    [InlineData("""{"strategy":"memory","memory":{"dictionary_name":"my_cache"},"response_headers":{"X-Cache-Key":false}}""")]
+    public void Proxy_cache_valid_configs_are_accepted(string config) => Valid(Plugins.Schema, Plugin("proxy-cache", config));
+
+    [Theory]
+    [InlineData("{}", "config.strategy", "required field missing")]
+    [InlineData("""{"strategy":"redis"}""", "config.strategy", "expected one of: memory")]
+    [InlineData("""{"strategy":"memory","response_code":[99]}""", "config.response_code[0]", "value should be between 100 and 900")]
+    [InlineData("""{"strategy":"memory","response_code":[]}""", "config.response_code", "length must be at least 1")]
+    [InlineData("""{"strategy":"memory","response_code":""}""", "config.response_code", "expected an array")]
+    [InlineData("""{"strategy":"memory","response_code":[true,"alo",123]}""", "config.response_code[1]", "expected an integer")]
+    [InlineData("""{"strategy":"memory","response_code":[123.5]}""", "config.response_code[0]", "expected an integer")]
+    [InlineData("""{"strategy":"memory","cache_ttl":-1}""", "config.cache_ttl", "value must be greater than 0")]
+    [InlineData("""{"strategy":"memory","request_method":["DELETE"]}""", "config.request_method[0]", "expected one of: HEAD, GET, POST, PATCH, PUT")]
+    [InlineData("""{"strategy":"memory","memory":{"dictionary_name":null}}""", "config.memory.dictionary_name", "required field missing")]
+    [InlineData("""{"strategy":"memory","response_headers":{"X-Cache-Status":"yes"}}""", "config.response_headers.X-Cache-Status", "expected a boolean")]
+    public void Proxy_cache_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("proxy-cache", config)), path, message);
+
+    // session (no schema spec in Kong; the schema's own rules)
+
+    [Fact]
+    public void Session_fills_Kongs_defaults_and_a_fresh_random_secret()
+    {
+        var config = ConfigOf("session", "{}");
+        var secret = config["secret"]!.GetValue<string>();
+        Assert.Matches(SessionSecret(), secret);
+        config["secret"] = "generated";
+        Assert.Equal("""{"secret":"generated","storage":"cookie","audience":"default","idling_timeout":900,"rolling_timeout":3600,"absolute_timeout":86400,"stale_ttl":10,"cookie_name":"session","cookie_path":"/","cookie_domain":null,"cookie_same_site":"Strict","cookie_http_only":true,"cookie_secure":true,"remember":false,"remember_cookie_name":"remember","remember_rolling_timeout":604800,"remember_absolute_timeout":2592000,"response_headers":null,"request_headers":null,"read_body_for_logout":false,"logout_methods":["POST","DELETE"],"logout_query_arg":"session_logout","logout_post_arg":"session_logout"}""",
+            config.ToJsonString());
+        Assert.NotEqual(secret, ConfigOf("session", "{}")["secret"]!.GetValue<string>());
+        Assert.Equal("{vault://env/session-secret}", ConfigOf("session", """{"secret":"{vault://env/session-secret}"}""")["secret"]!.GetValue<string>());
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9]{44}$")]
+    private static partial Regex SessionSecret();
+
+    [Fact]
+    public void Session_cookie_shorthands_write_the_fields_they_replace()
+    {
+        var config = ConfigOf("session", """
+            {"cookie_lifetime":100,"cookie_idletime":20,"cookie_renew":600,"cookie_discard":5,"cookie_samesite":"off","cookie_httponly":false,"cookie_persistent":true,"rolling_timeout":7}
+            """);
+        Assert.Equal(100, config["rolling_timeout"]!.GetValue<double>());
+        Assert.Equal(20, config["idling_timeout"]!.GetValue<double>());
+        Assert.Equal(5, config["stale_ttl"]!.GetValue<double>());
+        Assert.Equal("Lax", config["cookie_same_site"]!.GetValue<string>());
+        Assert.False(config["cookie_http_only"]!.GetValue<bool>());
+        Assert.True(config["remember"]!.GetValue<bool>());
+        Assert.DoesNotContain(config, p => p.Key.StartsWith("cookie_lifetime", StringComparison.Ordinal) || p.Key == "cookie_renew");
+        Assert.Equal("None", ConfigOf("session", """{"cookie_samesite":"None"}""")["cookie_same_site"]!.GetValue<string>());
+
+        // Kong calls their funcs with a null too: no idle time is 0, the others become null.
+        var nulls = ConfigOf("session", """{"cookie_idletime":null,"cookie_lifetime":null,"cookie_renew":null}""");
+        Assert.Equal("0", nulls["idling_timeout"]!.ToJsonString());
+        Assert.Null(nulls["rolling_timeout"]);
+    }
+
+    [Theory]
+    [InlineData("""{"storage":"redis"}""", "config.storage", "expected one of: cookie, kong")]
+    [InlineData("""{"cookie_same_site":"Loose"}""", "config.cookie_same_site", "expected one of: Strict, Lax, None, Default")]
+    [InlineData("""{"cookie_samesite":"Loose"}""", "config.cookie_same_site", "expected one of: Strict, Lax, None, Default")]
+    [InlineData("""{"response_headers":["id","token"]}""", "config.response_headers[1]", "expected one of: id, audience, subject, timeout, idling-timeout, rolling-timeout, absolute-timeout")]
+    [InlineData("""{"logout_methods":["PUT"]}""", "config.logout_methods[0]", "expected one of: GET, POST, DELETE")]
+    [InlineData("""{"cookie_lifetime":"long"}""", "config.cookie_lifetime", "expected a number")]
+    [InlineData("""{"secret":""}""", "config.secret", "length must be at least 1")]
+    public void Session_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("session", config)), path, message);
+
+    // acme (spec/03-plugins/29-acme/04-schema_spec.lua)
+
+    [Theory]
+    [InlineData("""{"account_email":"example@example.com","api_uri":"https://api.acme.org","storage":"kong"}""")]
+    [InlineData("""{"account_email":"example@example.com","api_uri":"https://acme-v02.api.letsencrypt.org","tos_accepted":true,"storage":"kong"}""")]
+    [InlineData("""{"account_email":"example@example.com","storage":"kong","account_key":{"key_id":"123","key_set":"my-key-set"}}""")]
+    [InlineData("""{"account_email":"example@example.com","storage":"kong","account_key":{"key_id":"123"}}""")]
+    [InlineData("""{"account_email":"example@example.com","storage":"redis","storage_config":{"redis":{"host":"localhost"}}}""")]
+    [InlineData("""{"account_email":"{vault://env/acme-email}","storage":"vault","storage_config":{"vault":{"host":"vault.test","auth_method":"kubernetes"}}}""")]
+    [InlineData("""{"account_email":"example@example.com","storage":"consul","domains":["*.example.com","example.*","example.org"],"rsa_key_size":2048}""")]
+    public void Acme_valid_configs_are_accepted(string config) => Valid(Plugins.Schema, Plugin("acme", config));
+
+    [Theory]
+    [InlineData("""{"storage":"kong"}""", "config.account_email", "required field missing")]
+    [InlineData("""{"account_email":"notaemail","storage":"kong"}""", "config.account_email", "invalid value: notaemail")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","api_uri":"api.acme.org"}""", "config.api_uri", "missing host in url")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","cert_type":"dsa"}""", "config.cert_type", "expected one of: rsa, ecc")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","rsa_key_size":1024}""", "config.rsa_key_size", "expected one of: 2048, 3072, 4096")]
+    [InlineData("""{"account_email":"a@b.test","storage":"s3"}""", "config.storage", "expected one of: kong, shm, redis, consul, vault")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","domains":["*.*.example.com"]}""", "config.domains[0]", "invalid wildcard: must have at most one wildcard")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","account_key":{"key_set":"s"}}""", "config.account_key.key_id", "required field missing")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","storage_config":{"vault":{"auth_method":"ldap"}}}""", "config.storage_config.vault.auth_method", "expected one of: token, kubernetes")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","storage_config":{"redis":{"extra_options":{"namespace":"kong_acme:cert_key:x"}}}}""", "config.storage_config.redis.extra_options.namespace", "namespace can't be prefixed with reserved word: kong_acme:cert_key:")]
+    [InlineData("""{"account_email":"a@b.test","storage":"redis","storage_config":{"redis":{}}}""", "config.storage_config.redis.host", "required field missing")]
+    [InlineData("""{"account_email":"a@b.test","storage":"kong","storage_config":{"redis":{"auth":"a","password":"b"}}}""", "config.storage_config.redis.auth", "both deprecated and new field are used but their values mismatch: auth = a vs password = b")]
+    public void Acme_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("acme", config)), path, message);
+
+    [Theory]
+    [InlineData("https://acme-staging-v02.api.letsencrypt.org")]
+    [InlineData("https://acme-v02.api.letsencrypt.org")]
+    public void Acme_lets_encrypt_needs_its_terms_accepted(string api)
+    {
+        var errors = Invalid(Plugins.Schema, Plugin("acme", $$"""{"account_email":"example@example.com","api_uri":"{{api}}","storage":"kong"}"""));
+        HasError(errors, null, "terms of service must be accepted, see https://letsencrypt.org/repository/");
+        HasError(errors, "config.tos_accepted", "value must be true");
+    }
+
+    [Fact]
+    public void Acme_refuses_shm_storage_on_a_control_plane_and_redis_without_a_host()
+    {
+        // storage defaults to "shm", which Kong's control plane refuses: a minimal acme names its storage.
+        HasError(Invalid(Plugins.Schema, Plugin("acme", """{"account_email":"example@example.com"}""")), null, "\"shm\" storage can't be used in Hybrid mode");
+        HasError(Invalid(Plugins.Schema, Plugin("acme", """{"account_email":"example@example.com","storage":"redis"}""")), null,
+            "failed conditional validation given value of field 'config.storage'");
+    }
+
+    [Fact]
+    public void Acme_takes_the_deprecated_redis_names()
+    {
+        var redis = ConfigOf("acme", """
+            {"account_email":"a@b.test","storage":"redis","storage_config":{"redis":{"host":"redis.test","auth":"pw","ssl_server_name":"redis.test","namespace":"ns","scan_count":20}}}
+            """)["storage_config"]!["redis"]!;
+        Assert.Equal("pw", redis["password"]!.GetValue<string>());
+        Assert.Equal("redis.test", redis["server_name"]!.GetValue<string>());
+        Assert.Equal("""{"namespace":"ns","scan_count":20}""", redis["extra_options"]!.ToJsonString());
+        Assert.Null(redis["auth"]);
+    }
+
+    [Theory]
+    [InlineData("route", RouteId)]
+    [InlineData("service", ServiceId)]
+    [InlineData("consumer", ConsumerId)]
+    public void Acme_is_global_only(string foreign, string id) =>
+        HasError(Invalid(Plugins.Schema, $$$"""{"name":"acme","config":{"account_email":"a@b.test","storage":"kong"},"{{{foreign}}}":{"id":"{{{id}}}"}}"""), foreign, "value must be null");
+
+    // grpc-gateway, grpc-web
+
+    [Theory]
+    [InlineData("grpc-gateway", """{"proto":"path/to/service.proto"}""")]
+    [InlineData("grpc-web", """{"proto":"path/to/service.proto","pass_stripped_path":true,"allow_origin_header":"https://app.test"}""")]
+    public void Grpc_valid_configs_are_accepted(string name, string config) => Valid(Plugins.Schema, Plugin(name, config));
+
+    [Theory]
+    [InlineData("grpc-gateway", """{"proto":""}""", "config.proto", "length must be at least 1")]
+    [InlineData("grpc-gateway", """{"protos":"a.proto"}""", "config.protos", "unknown field")]
+    [InlineData("grpc-web", """{"pass_stripped_path":"yes"}""", "config.pass_stripped_path", "expected a boolean")]
+    [InlineData("grpc-web", """{"allow_origin_header":5}""", "config.allow_origin_header", "expected a string")]
+    public void Grpc_invalid_configs_are_refused_on_their_path(string name, string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin(name, config)), path, message);
 }

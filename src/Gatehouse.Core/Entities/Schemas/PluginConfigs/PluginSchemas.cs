@@ -50,6 +50,11 @@ public static class PluginSchemas
         LdapAuth.Schema,
         AwsLambda.Schema,
         RequestTermination.Schema,
+        ProxyCache.Schema,
+        Session.Schema,
+        Acme.Schema,
+        GrpcGateway.Schema,
+        GrpcWeb.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -36,6 +36,12 @@ public sealed partial class MorePluginSchemaTests
         """{"account_email":"example@example.com","account_key":null,"api_uri":"https://acme-v02.api.letsencrypt.org/directory","tos_accepted":false,"eab_kid":null,"eab_hmac_key":null,"cert_type":"rsa","rsa_key_size":4096,"renew_threshold_days":14,"domains":null,"allow_any_domain":false,"fail_backoff_minutes":5,"storage":"kong","storage_config":{"shm":{"shm_name":"kong"},"kong":{},"redis":{"host":null,"port":6379,"timeout":2000,"username":null,"password":null,"database":0,"ssl":false,"ssl_verify":false,"server_name":null,"extra_options":{"namespace":"","scan_count":10}},"consul":{"https":false,"host":null,"port":null,"kv_path":null,"timeout":null,"token":null},"vault":{"https":false,"host":null,"port":null,"kv_path":null,"timeout":null,"token":null,"tls_verify":true,"tls_server_name":null,"auth_method":"token","auth_path":null,"auth_role":null,"jwt_path":null}},"preferred_chain":null,"enable_ipv4_common_name":true}""")]
     [InlineData("grpc-gateway", "{}", """{"proto":null}""")]
     [InlineData("grpc-web", "{}", """{"proto":null,"pass_stripped_path":null,"allow_origin_header":"*"}""")]
+    [InlineData("pre-function", """{"access":["ngx.exit(403)"]}""", """{"certificate":[],"rewrite":[],"access":["ngx.exit(403)"],"header_filter":[],"body_filter":[],"log":[]}""")]
+    [InlineData("post-function", """{"log":["return"]}""", """{"certificate":[],"rewrite":[],"access":[],"header_filter":[],"body_filter":[],"log":["return"]}""")]
+    [InlineData("azure-functions", """{"appname":"app","functionname":"fn"}""",
+        """{"timeout":600000,"keepalive":60000,"https":true,"https_verify":false,"apikey":null,"clientid":null,"appname":"app","hostdomain":"azurewebsites.net","routeprefix":"api","functionname":"fn"}""")]
+    [InlineData("redirect", """{"location":"https://example.com"}""", """{"status_code":301,"location":"https://example.com","keep_incoming_path":false}""")]
+    [InlineData("standard-webhooks", """{"secret_v1":"whsec"}""", """{"secret_v1":"whsec","tolerance_second":300}""")]
     public void A_minimal_config_gets_Kongs_defaults(string name, string config, string expected)
     {
         Assert.Equal(expected, ConfigOf(name, config).ToJsonString());
@@ -57,6 +63,11 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("acme", """["grpc","grpcs","http","https"]""")]
     [InlineData("grpc-gateway", """["grpc","grpcs","http","https"]""")]
     [InlineData("grpc-web", """["grpc","grpcs","http","https"]""")]
+    [InlineData("pre-function", """["grpc","grpcs","http","https"]""")]
+    [InlineData("post-function", """["grpc","grpcs","http","https"]""")]
+    [InlineData("azure-functions", """["grpc","grpcs","http","https"]""")]
+    [InlineData("redirect", """["grpc","grpcs","http","https"]""")]
+    [InlineData("standard-webhooks", """["grpc","grpcs","http","https"]""")]
     public void Protocols_default_to_Kongs_http_protocols(string name, string expected)
     {
         var plugin = Valid(Plugins.Schema, Plugin(name, MinimalConfig(name)));
@@ -70,6 +81,8 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("aws-lambda")]
     [InlineData("request-termination")]
     [InlineData("acme")]
+    [InlineData("redirect")]
+    [InlineData("standard-webhooks")]
     public void Http_only_plugins_refuse_stream_protocols(string name) =>
         HasError(Invalid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"protocols":["http","tcp"]}"""), "protocols[1]",
             "expected one of: grpc, grpcs, http, https");
@@ -79,6 +92,9 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("session")]
     [InlineData("grpc-gateway")]
     [InlineData("grpc-web")]
+    [InlineData("pre-function")]
+    [InlineData("post-function")]
+    [InlineData("azure-functions")]
     public void Plugins_on_any_protocol_take_stream_protocols(string name) =>
         Valid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"protocols":["tcp","tls","udp"]}""");
 
@@ -87,7 +103,10 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("ldap-auth")]
     [InlineData("session")]
     [InlineData("acme")]
-    public void Authentication_plugins_refuse_a_consumer(string name) =>
+    [InlineData("pre-function")]
+    [InlineData("post-function")]
+    [InlineData("standard-webhooks")]
+    public void No_consumer_plugins_refuse_a_consumer(string name) =>
         HasError(Invalid(Plugins.Schema, $$$"""{"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"consumer":{"id":"{{{ConsumerId}}}"}}"""), "consumer", "value must be null");
 
     [Theory]
@@ -97,6 +116,8 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("proxy-cache")]
     [InlineData("grpc-gateway")]
     [InlineData("grpc-web")]
+    [InlineData("azure-functions")]
+    [InlineData("redirect")]
     public void Plugins_without_no_consumer_take_a_consumer_route_and_service(string name) =>
         Valid(Plugins.Schema, $$$"""
             {"name":"{{{name}}}","config":{{{MinimalConfig(name)}}},"consumer":{"id":"{{{ConsumerId}}}"},"route":{"id":"{{{RouteId}}}"},"service":{"id":"{{{ServiceId}}}"}}
@@ -109,6 +130,10 @@ public sealed partial class MorePluginSchemaTests
         "ldap-auth" => """{"ldap_host":"ldap.test","base_dn":"dc=example,dc=com","attribute":"cn"}""",
         "proxy-cache" => """{"strategy":"memory"}""",
         "acme" => """{"account_email":"example@example.com","storage":"kong"}""",
+        "pre-function" or "post-function" => """{"access":["return"]}""",
+        "azure-functions" => """{"appname":"app","functionname":"fn"}""",
+        "redirect" => """{"location":"https://example.com"}""",
+        "standard-webhooks" => """{"secret_v1":"whsec"}""",
         _ => "{}",
     };
 
@@ -437,4 +462,76 @@ public sealed partial class MorePluginSchemaTests
     [InlineData("grpc-web", """{"allow_origin_header":5}""", "config.allow_origin_header", "expected a string")]
     public void Grpc_invalid_configs_are_refused_on_their_path(string name, string config, string path, string message) =>
         HasError(Invalid(Plugins.Schema, Plugin(name, config)), path, message);
+
+    // pre-function, post-function (spec/03-plugins/33-serverless-functions/01-schema_spec.lua)
+
+    [Theory]
+    [InlineData("pre-function")]
+    [InlineData("post-function")]
+    public void Serverless_functions_need_at_least_one_phase(string name)
+    {
+        const string Message = "at least one of these fields must be non-empty: 'config.certificate', 'config.rewrite', 'config.access', 'config.header_filter', 'config.body_filter', 'config.log'";
+        HasError(Invalid(Plugins.Schema, Plugin(name, "{}")), null, Message);
+        HasError(Invalid(Plugins.Schema, $$"""{"name":"{{name}}"}"""), null, Message);
+        HasError(Invalid(Plugins.Schema, Plugin(name, """{"access":[]}""")), null, Message);
+        Valid(Plugins.Schema, Plugin(name, """{"access":["(\"hello world!\"):find(\"world\")","local x = 1"],"log":["local x = 1 return function() x = x + 1 end"]}"""));
+    }
+
+    [Theory]
+    [InlineData("pre-function", """{"access":"return"}""", "config.access", "expected an array")]
+    [InlineData("pre-function", """{"access":[5]}""", "config.access[0]", "expected a string")]
+    [InlineData("post-function", """{"log":[""]}""", "config.log[0]", "length must be at least 1")]
+    [InlineData("post-function", """{"functions":["return"]}""", "config.functions", "unknown field")]
+    [InlineData("post-function", """{"access":null}""", "config.access", "required field missing")]
+    public void Serverless_functions_invalid_configs_are_refused_on_their_path(string name, string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin(name, config)), path, message);
+
+    // azure-functions
+
+    [Theory]
+    [InlineData("""{"functionname":"fn"}""", "config.appname", "required field missing")]
+    [InlineData("""{"appname":"app"}""", "config.functionname", "required field missing")]
+    [InlineData("""{"appname":"app","functionname":"fn","hostdomain":null}""", "config.hostdomain", "required field missing")]
+    [InlineData("""{"appname":"app","functionname":"fn","https":"yes"}""", "config.https", "expected a boolean")]
+    [InlineData("""{"appname":"app","functionname":"fn","timeout":"10s"}""", "config.timeout", "expected a number")]
+    public void Azure_functions_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("azure-functions", config)), path, message);
+
+    [Fact]
+    public void Azure_functions_keep_vault_references_for_their_keys() =>
+        Assert.Equal("{vault://env/azure-key}",
+            ConfigOf("azure-functions", """{"appname":"app","functionname":"fn","apikey":"{vault://env/azure-key}"}""")["apikey"]!.GetValue<string>());
+
+    // redirect (spec/03-plugins/45-redirect/01-schema_spec.lua)
+
+    [Theory]
+    [InlineData("""{"status_code":404,"location":"https://example.com"}""")]
+    [InlineData("""{"location":"https://example.com","keep_incoming_path":true}""")]
+    public void Redirect_valid_configs_are_accepted(string config) => Valid(Plugins.Schema, Plugin("redirect", config));
+
+    [Theory]
+    [InlineData("""{"status_code":"abcd","location":"https://example.com"}""", "config.status_code", "expected an integer")]
+    [InlineData("""{"status_code":null,"location":"https://example.com"}""", "config.status_code", "required field missing")]
+    [InlineData("""{"status_code":99,"location":"https://example.com"}""", "config.status_code", "value should be between 100 and 599")]
+    [InlineData("""{"status_code":600,"location":"https://example.com"}""", "config.status_code", "value should be between 100 and 599")]
+    [InlineData("""{"status_code":301}""", "config.location", "required field missing")]
+    [InlineData("""{"status_code":301,"location":"definitely_not_a_url"}""", "config.location", "missing host in url")]
+    [InlineData("""{"status_code":301,"location":"https://example.com","keep_incoming_path":"invalid"}""", "config.keep_incoming_path", "expected a boolean")]
+    public void Redirect_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("redirect", config)), path, message);
+
+    // standard-webhooks
+
+    [Theory]
+    [InlineData("""{"secret_v1":"whsec","tolerance_second":0}""")]
+    [InlineData("""{"secret_v1":"{vault://env/webhook-secret}"}""")]
+    public void Standard_webhooks_valid_configs_are_accepted(string config) => Valid(Plugins.Schema, Plugin("standard-webhooks", config));
+
+    [Theory]
+    [InlineData("{}", "config.secret_v1", "required field missing")]
+    [InlineData("""{"secret_v1":"whsec","tolerance_second":-1}""", "config.tolerance_second", "value must be greater than -1")]
+    [InlineData("""{"secret_v1":"whsec","tolerance_second":1.5}""", "config.tolerance_second", "expected an integer")]
+    [InlineData("""{"secret_v1":"whsec","tolerance_second":null}""", "config.tolerance_second", "required field missing")]
+    public void Standard_webhooks_invalid_configs_are_refused_on_their_path(string config, string path, string message) =>
+        HasError(Invalid(Plugins.Schema, Plugin("standard-webhooks", config)), path, message);
 }

@@ -55,6 +55,11 @@ public static class PluginSchemas
         Acme.Schema,
         GrpcGateway.Schema,
         GrpcWeb.Schema,
+        PreFunction.Schema,
+        PostFunction.Schema,
+        AzureFunctions.Schema,
+        Redirect.Schema,
+        StandardWebhooks.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

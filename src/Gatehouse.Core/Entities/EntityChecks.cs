@@ -77,7 +77,7 @@ public static class EntityChecks
     };
 
     /// <summary>
-    /// Kong skips an entity check when one of its fields holds a vault reference (si:1309-1313):
+    /// Kong skips an entity check when one of its fields holds a vault reference (si:1311-1315):
     /// only the data plane can resolve it. <paramref name="referenceable"/> names the check's
     /// fields that are <c>referenceable</c>.
     /// </summary>
@@ -97,12 +97,12 @@ public static class EntityChecks
     public static Func<JsonNode?, string?> Required { get; } = node => IsSet(node) ? null : "required field missing";
 
     /// <summary>
-    /// Kong's <c>then_match = { required = true }</c> taken literally (si:743-747): only a null
+    /// Kong's <c>then_match = { required = true }</c> taken literally (si:745-749): only a null
     /// fails, so an empty list passes (oauth2's <c>scopes</c> when <c>mandatory_scope</c>).
     /// </summary>
     public static Func<JsonNode?, string?> NotNull { get; } = node => node is null ? "required field missing" : null;
 
-    /// <summary>Kong's <c>then_match = { eq = true }</c> (or false) on a boolean: null fails too (si:877-883).</summary>
+    /// <summary>Kong's <c>then_match = { eq = true }</c> (or false) on a boolean: null fails too (si:221-227, 881-883).</summary>
     public static Func<JsonNode?, string?> MustBe(bool expected) => node => node?.GetValueKind() switch
     {
         JsonValueKind.True or JsonValueKind.False when node.GetValue<bool>() == expected => null,

@@ -7,8 +7,8 @@ namespace Gatehouse.Core.Tests.Entities;
 /// <summary>
 /// Engine rules added for the second set of plugin schemas, each on a schema of its own:
 /// generated defaults (si:1885-1895), shorthands fed a null (si:1804-1819), a conditional's
-/// then_err (si:759-764), eq and required then-matches (si:743-747, 877-883), checks skipped for
-/// vault references (si:1309-1313) and typedefs.url (typedefs.lua:205-221).
+/// then_err (si:759-764), eq and required then-matches (si:745-749, 881-883), checks skipped for
+/// vault references (si:1311-1315) and typedefs.url (typedefs.lua:205-221).
 /// </summary>
 public sealed class SchemaEngineAdditionsTests
 {

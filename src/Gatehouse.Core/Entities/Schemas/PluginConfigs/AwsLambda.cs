@@ -8,7 +8,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
 /// <summary>
 /// aws-lambda (kong/plugins/aws-lambda/schema.lua:3-150 at 3.9.3): the AWS key and secret go
-/// together (131), skipped when either is a vault reference as Kong skips it (si:1309-1313),
+/// together (131), skipped when either is a vault reference as Kong skips it (si:1311-1315),
 /// and a proxy URL with a scheme must be http (132-148).
 /// </summary>
 public static partial class AwsLambda

@@ -1,24 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gatehouse.Core.Entities;
 
 /// <summary>
-/// Kong's conditional entity checks beyond the plain <c>conditional</c>: one with the schema's own
-/// entity message (<c>then_err</c>), <c>conditional_at_least_one_of</c>, and the <c>eq</c> then-match.
+/// Kong's conditional entity checks beyond the plain <c>conditional</c>: <c>conditional_at_least_one_of</c>,
+/// null-or if-matches, and the <c>eq</c> then-match on strings.
 /// </summary>
 public static partial class EntityChecks
 {
-    /// <summary>
-    /// Kong's <c>conditional</c> with <c>then_err</c> (si:725-769): the then-field error as usual,
-    /// and <paramref name="thenError"/> (its <c>%s</c> filled with the if-field) as the entity
-    /// error instead of "failed conditional validation given value of field …".
-    /// </summary>
-    public static EntityCheck Conditional(string ifField, Func<JsonNode?, bool> when, string thenField, Func<JsonNode?, string?> then, string thenError) =>
-        (entity, _) => when(Get(entity, ifField)) && then(Get(entity, thenField)) is { } message
-            ? [new FieldError(thenField, message), FieldError.Entity(thenError.Replace("%s", ifField, StringComparison.Ordinal))]
-            : [];
-
     /// <summary>
     /// Kong's <c>conditional_at_least_one_of</c> (si:607-672): when <paramref name="ifField"/>
     /// satisfies <paramref name="when"/>, one of <paramref name="fields"/> must be non-empty. The
@@ -44,8 +33,4 @@ public static partial class EntityChecks
     /// "value must be …" with the wanted value as Lua's tostring writes it.
     /// </summary>
     public static Func<JsonNode?, string?> MustBe(string wanted) => node => Text(node) == wanted ? null : $"value must be {wanted}";
-
-    /// <inheritdoc cref="MustBe(string)"/>
-    public static Func<JsonNode?, string?> MustBe(bool wanted) => node =>
-        node?.GetValueKind() == (wanted ? JsonValueKind.True : JsonValueKind.False) ? null : $"value must be {(wanted ? "true" : "false")}";
 }

@@ -61,15 +61,30 @@ public static partial class EntityChecks
     public static EntityCheck Custom(string[] sources, Func<JsonObject, string?> check) => (entity, context) =>
         sources.Any(context.HasError) || check(entity) is not { } message ? [] : [FieldError.Entity(message)];
 
-    /// <summary>When <paramref name="ifField"/> satisfies <paramref name="when"/>, <paramref name="thenField"/> must satisfy <paramref name="then"/>.</summary>
-    public static EntityCheck Conditional(string ifField, Func<JsonNode?, bool> when, string thenField, Func<JsonNode?, string?> then) => (entity, _) =>
+    /// <summary>
+    /// When <paramref name="ifField"/> satisfies <paramref name="when"/>, <paramref name="thenField"/>
+    /// must satisfy <paramref name="then"/>. The entity error is Kong's conditional message, or the
+    /// check's own <c>then_err</c> (<paramref name="thenError"/>, its <c>%s</c> filled with the if-field, si:759-764)
+    /// where the schema gives one.
+    /// </summary>
+    public static EntityCheck Conditional(string ifField, Func<JsonNode?, bool> when, string thenField, Func<JsonNode?, string?> then,
+        string? thenError = null) => (entity, _) =>
     {
         if (!when(Get(entity, ifField)) || then(Get(entity, thenField)) is not { } message)
         {
             return [];
         }
-        return [new FieldError(thenField, message), FieldError.Entity($"failed conditional validation given value of field '{ifField}'")];
+        return [new FieldError(thenField, message),
+            FieldError.Entity(thenError?.Replace("%s", ifField, StringComparison.Ordinal) ?? $"failed conditional validation given value of field '{ifField}'")];
     };
+
+    /// <summary>
+    /// Kong skips an entity check when one of its fields holds a vault reference (si:1311-1315):
+    /// only the data plane can resolve it. <paramref name="referenceable"/> names the check's
+    /// fields that are <c>referenceable</c>.
+    /// </summary>
+    public static EntityCheck UnlessReferenced(EntityCheck check, params string[] referenceable) => (entity, context) =>
+        referenceable.Any(f => Text(Get(entity, f)) is { } value && EntityProcessor.IsVaultReference(value)) ? [] : check(entity, context);
 
     public static Func<JsonNode?, bool> Is(params string[] values) => node =>
         node?.GetValueKind() == JsonValueKind.String && values.Contains(node.GetValue<string>());
@@ -82,6 +97,20 @@ public static partial class EntityChecks
     public static Func<JsonNode?, string?> MustBeNull { get; } = node => node is null ? null : "value must be null";
 
     public static Func<JsonNode?, string?> Required { get; } = node => IsSet(node) ? null : "required field missing";
+
+    /// <summary>
+    /// Kong's <c>then_match = { required = true }</c> taken literally (si:745-749): only a null
+    /// fails, so an empty list passes (oauth2's <c>scopes</c> when <c>mandatory_scope</c>).
+    /// </summary>
+    public static Func<JsonNode?, string?> NotNull { get; } = node => node is null ? "required field missing" : null;
+
+    /// <summary>Kong's <c>then_match = { eq = true }</c> (or false) on a boolean: null fails too (si:221-227, 881-883).</summary>
+    public static Func<JsonNode?, string?> MustBe(bool expected) => node => node?.GetValueKind() switch
+    {
+        JsonValueKind.True or JsonValueKind.False when node.GetValue<bool>() == expected => null,
+        null or JsonValueKind.True or JsonValueKind.False => $"value must be {(expected ? "true" : "false")}",
+        _ => "expected a boolean",
+    };
 
     public static Func<JsonNode?, string?> OneOfValues(params string[] values) => node =>
         node is null || Is(values)(node) ? null : $"expected one of: {string.Join(", ", values)}";

@@ -82,7 +82,7 @@ public sealed class EntityProcessor(TimeProvider clock)
                 // An explicit null stays null (Kong does not replace it with the default).
                 entity[field.Name] = given
                     ? value is null ? null : WithDefaults(field, value.DeepClone())
-                    : WithDefaults(field, field.Default?.DeepClone());
+                    : WithDefaults(field, DefaultOf(field));
             }
         }
 
@@ -195,7 +195,7 @@ public sealed class EntityProcessor(TimeProvider clock)
         {
             if (!record.ContainsKey(sub.Name))
             {
-                record[sub.Name] = WithDefaults(sub, sub.Default?.DeepClone());
+                record[sub.Name] = WithDefaults(sub, DefaultOf(sub));
             }
             else if (sub.Type == FieldType.Record && record[sub.Name] is JsonObject nested)
             {
@@ -226,6 +226,9 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         return value;
     }
+
+    /// <summary>What a field left out becomes: a freshly generated value, or a copy of its default.</summary>
+    private static JsonNode? DefaultOf(Field field) => field.Generate is { } generate ? generate() : field.Default?.DeepClone();
 
     /// <summary>Validates one value, returning it normalized (5.0 → 5, sets without repeats).</summary>
     internal static JsonNode? Validate(Field field, JsonNode? value, string path, List<FieldError> errors)

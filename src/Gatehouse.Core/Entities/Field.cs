@@ -42,6 +42,12 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>Applied (deep-copied) when an insert or upsert leaves the field out.</summary>
     public JsonNode? Default { get; init; }
 
+    /// <summary>
+    /// A default made fresh for each insert or upsert that leaves the field out, in place of
+    /// <see cref="Default"/>: Kong's <c>auto</c> string fields get a random string (si:1885-1895).
+    /// </summary>
+    public Func<JsonNode>? Generate { get; init; }
+
     public IReadOnlyList<Validator> Validators { get; init; } = [];
 
     /// <summary>Array and set elements; map values.</summary>
@@ -104,4 +110,21 @@ public sealed record ShorthandField(Field Field, Func<JsonNode, JsonObject> Expa
 {
     /// <summary>The dotted path (within the record) of the field this shorthand is a deprecated form of.</summary>
     public string? ReplacedWith { get; init; }
+
+    /// <summary>
+    /// What a JSON null given for the shorthand becomes. Kong calls the shorthand's func with the
+    /// null too (si:1804-1819), so a func that writes its value through (session's
+    /// <c>cookie_lifetime</c>) sets the real field to null; without this the null is dropped.
+    /// </summary>
+    public Func<JsonObject>? ExpandNull { get; init; }
+
+    /// <summary>
+    /// A deprecated shorthand whose value moves to the dotted path <paramref name="replacedWith"/>
+    /// (rate-limiting's <c>redis_host</c> to <c>redis.host</c>).
+    /// </summary>
+    public static ShorthandField Deprecated(Field field, string replacedWith) =>
+        new(field, value => Nest(replacedWith.Split('.'), value.DeepClone())) { ReplacedWith = replacedWith };
+
+    private static JsonObject Nest(ReadOnlySpan<string> path, JsonNode value) =>
+        new() { [path[0]] = path.Length == 1 ? value : Nest(path[1..], value) };
 }

@@ -23,6 +23,10 @@ internal static class Shorthands
             record.Remove(name);
             if (value is null)
             {
+                if (shorthand.ExpandNull is { } expandNull)
+                {
+                    Merge(record, expandNull(), deprecated: shorthand.ReplacedWith is not null);
+                }
                 continue;
             }
             var before = errors.Count;

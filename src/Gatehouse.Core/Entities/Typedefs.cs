@@ -69,6 +69,53 @@ public static partial class Typedefs
         return !allowPort && parsed.Port is not null ? "must not have a port" : null;
     };
 
+    /// <summary>
+    /// typedefs.url (typedefs.lua:205-221, 331-335): what LuaSocket 3.0-rc1's <c>url.parse</c>
+    /// (the version kong-3.9.3-0.rockspec pins) reads as the host and the scheme must both be
+    /// there. The parse itself cannot fail on a non-empty string, so only those two are refused.
+    /// </summary>
+    public static Validator Url { get; } = value =>
+    {
+        var url = value.GetValue<string>();
+        // url.lua parse: the fragment goes first, then the scheme, then "//authority" up to the next '/'.
+        var hash = url.IndexOf('#', StringComparison.Ordinal);
+        var rest = hash < 0 ? url : url[..hash];
+        var scheme = UrlScheme().Match(rest);
+        rest = rest[scheme.Length..];
+        string? host = null;
+        if (rest.StartsWith("//", StringComparison.Ordinal))
+        {
+            var authority = rest[2..].Split('/')[0];
+            var at = authority.IndexOf('@', StringComparison.Ordinal);
+            authority = UrlPort().Replace(at < 0 ? authority : authority[(at + 1)..], "");
+            host = authority.Length > 0 ? authority : null;
+        }
+        if (host is null)
+        {
+            return "missing host in url";
+        }
+        return scheme.Success ? null : "missing scheme in url";
+    };
+
+    /// <summary>
+    /// An element of typedefs.hosts (typedefs.lua:575-592, 495-498): at most one wildcard, as a
+    /// whole leftmost or rightmost label, and with it replaced a host with an optional port.
+    /// </summary>
+    public static Validator HostWithWildcards { get; } = value =>
+    {
+        var host = value.GetValue<string>();
+        if (host.Count(c => c == '*') > 1)
+        {
+            return "invalid wildcard: must have at most one wildcard";
+        }
+        if (host.Contains('*', StringComparison.Ordinal) && !host.StartsWith("*.", StringComparison.Ordinal) && !host.EndsWith(".*", StringComparison.Ordinal))
+        {
+            return "invalid wildcard: must be placed at leftmost or rightmost label";
+        }
+        var concrete = host.Replace("*", "abc", StringComparison.Ordinal);
+        return HostNames.Parse(concrete) is null ? $"invalid hostname: {concrete}" : null;
+    };
+
     /// <summary>The RFC 3986 characters and percent-encoding check of Kong's path typedef.</summary>
     public static Validator PathValidator { get; } = value =>
     {
@@ -142,4 +189,12 @@ public static partial class Typedefs
 
     [GeneratedRegex(@"%[0-9A-Fa-f]{2}")]
     private static partial Regex PercentEscape();
+
+    /// <summary>url.lua's scheme, <c>^([%w][%w%+%-%.]*)%:</c>.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9+\-.]*:")]
+    private static partial Regex UrlScheme();
+
+    /// <summary>url.lua's port, <c>:([^:%]]*)$</c>, taken off the authority before the host.</summary>
+    [GeneratedRegex(@":[^:\]]*\z")]
+    private static partial Regex UrlPort();
 }

@@ -74,7 +74,7 @@ public sealed class ConditionalChecksTests
     [Fact]
     public void A_check_over_a_referenceable_field_holding_a_vault_reference_does_not_run()
     {
-        var schema = Things(UnlessReferenced(["secret"], MutuallyRequired("secret", "partner")));
+        var schema = Things(UnlessReferenced(MutuallyRequired("secret", "partner"), "secret"));
         Valid(schema, """{"secret":"{vault://env/secret}"}""");
         HasError(Invalid(schema, """{"secret":"plain"}"""), null, "all or none of these fields must be set: 'secret', 'partner'");
         HasError(Invalid(schema, """{"partner":"p"}"""), null, "all or none of these fields must be set: 'secret', 'partner'");

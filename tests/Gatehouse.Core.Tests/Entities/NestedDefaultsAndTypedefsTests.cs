@@ -24,7 +24,7 @@ public sealed class NestedDefaultsAndTypedefsTests
         new Field("messages", FieldType.Array) { Elements = s_message },
         new Field("wrapper", FieldType.Record) { Fields = [new Field("messages", FieldType.Array) { Elements = s_message }] },
         new Field("short", FieldType.String).With(Validators.LengthMax(3)),
-        Typedefs.Url("url"),
+        new Field("url", FieldType.String).With(Typedefs.Url),
     ])
     {
         Singular = "thing",

@@ -69,7 +69,7 @@ public static partial class Routes
             Elements = Protocol("protocol"),
         }.With(LengthMin(1)),
         new Field("methods", FieldType.Set) { Elements = new Field("method", FieldType.String).With(Match(HttpMethod())) },
-        new Field("hosts", FieldType.Array) { Elements = new Field("host", FieldType.String).With(RouteHost) },
+        new Field("hosts", FieldType.Array) { Elements = new Field("host", FieldType.String).With(Typedefs.HostWithWildcards) },
         new Field("paths", FieldType.Array) { Elements = new Field("path", FieldType.String).With(value => RouterPaths.Check(value.GetValue<string>())) },
         new Field("headers", FieldType.Map)
         {
@@ -219,22 +219,6 @@ public static partial class Routes
             yield return new FieldError("snis", "length must be 0");
             yield return FieldError.Entity("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'");
         }
-    }
-
-    /// <summary>A route host: at most one wildcard, as a whole leftmost or rightmost label; an optional port.</summary>
-    private static string? RouteHost(JsonNode value)
-    {
-        var host = value.GetValue<string>();
-        if (host.Count(c => c == '*') > 1)
-        {
-            return "invalid wildcard: must have at most one wildcard";
-        }
-        if (host.Contains('*', StringComparison.Ordinal) && !host.StartsWith("*.", StringComparison.Ordinal) && !host.EndsWith(".*", StringComparison.Ordinal))
-        {
-            return "invalid wildcard: must be placed at leftmost or rightmost label";
-        }
-        var concrete = host.Replace("*", "abc", StringComparison.Ordinal);
-        return HostNames.Parse(concrete) is null ? $"invalid hostname: {concrete}" : null;
     }
 
     [GeneratedRegex(@"^[A-Z]+\z")]

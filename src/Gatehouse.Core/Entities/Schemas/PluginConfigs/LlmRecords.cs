@@ -32,8 +32,8 @@ public static class LlmRecords
     [
         Conditional("model.provider", Is("bedrock", "gemini"), "auth.allow_override", MustBe(false),
             "bedrock and gemini only support auth.allow_override = false"),
-        UnlessReferenced(["auth.header_name", "auth.header_value"], MutuallyRequired("auth.header_name", "auth.header_value")),
-        UnlessReferenced(["auth.param_name", "auth.param_value"], MutuallyRequired("auth.param_name", "auth.param_value", "auth.param_location")),
+        UnlessReferenced(MutuallyRequired("auth.header_name", "auth.header_value"), "auth.header_name", "auth.header_value"),
+        UnlessReferenced(MutuallyRequired("auth.param_name", "auth.param_value", "auth.param_location"), "auth.param_name", "auth.param_value"),
         ConditionalAtLeastOneOf("model.provider", Is("llama2"), ["model.options.llama2_format"], "must set %s for llama2 provider"),
         ConditionalAtLeastOneOf("model.provider", Is("mistral"), ["model.options.mistral_format"], "must set %s for mistral provider"),
         ConditionalAtLeastOneOf("model.provider", Is("anthropic"), ["model.options.anthropic_version"], "must set %s for anthropic provider"),
@@ -81,7 +81,7 @@ public static class LlmRecords
             Text("azure_deployment_id"),
             Text("llama2_format").With(OneOf("raw", "openai", "ollama")),
             Text("mistral_format").With(OneOf("openai", "ollama")),
-            Typedefs.Url("upstream_url"),
+            Url("upstream_url"),
             Text("upstream_path"),
             Optional(PluginFields.Record("gemini", Text("api_endpoint"), Text("project_id"), Text("location_id"))) with
             {

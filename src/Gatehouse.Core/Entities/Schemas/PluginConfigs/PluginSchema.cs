@@ -78,6 +78,15 @@ public static class PluginFields
     public static Field Timeout(string name, long @default) =>
         new Field(name, FieldType.Integer) { Default = @default }.With(Validators.Between(0, 2147483646));
 
+    /// <summary>typedefs.url (typedefs.lua:205-221, 331-335): a URL with a scheme and a host.</summary>
+    public static Field Url(string name, string? @default = null, bool required = false) => Text(name, @default, required).With(Typedefs.Url);
+
+    /// <summary>typedefs.hosts (typedefs.lua:575-592): an array of host names, each with at most one wildcard label.</summary>
+    public static Field Hosts(string name) => new(name, FieldType.Array) { Elements = new Field("host", FieldType.String).With(Typedefs.HostWithWildcards) };
+
+    /// <summary>typedefs.ttl (typedefs.lua:914-918): 0 to DAO_MAX_TTL (1e8, kong/constants.lua:205) seconds.</summary>
+    public static Field Ttl(string name, double? @default = null, bool required = false) => Number(name, @default, required).With(Validators.Between(0, 1e8));
+
     /// <summary>typedefs.lua_code (typedefs.lua:900-905): a map of non-empty names to non-empty Lua expressions.</summary>
     public static Field LuaCode(string name) => new(name, FieldType.Map)
     {

@@ -51,6 +51,21 @@ public static class PluginSchemas
         AiPromptGuard.Schema,
         AiRequestTransformer.Schema,
         AiResponseTransformer.Schema,
+        OAuth2.Schema,
+        ResponseRateLimiting.Schema,
+        LdapAuth.Schema,
+        AwsLambda.Schema,
+        RequestTermination.Schema,
+        ProxyCache.Schema,
+        Session.Schema,
+        Acme.Schema,
+        GrpcGateway.Schema,
+        GrpcWeb.Schema,
+        PreFunction.Schema,
+        PostFunction.Schema,
+        AzureFunctions.Schema,
+        Redirect.Schema,
+        StandardWebhooks.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -17,13 +17,10 @@ public static class RateLimiting
 {
     private static readonly string[] s_periods = ["second", "minute", "hour", "day", "month", "year"];
 
-    private static Field Limit(string period) => Number(period).With(GreaterThan(0));
+    /// <summary>ORDERED_PERIODS, shortest first; response-ratelimiting has the same.</summary>
+    internal static IReadOnlyList<string> Periods => s_periods;
 
-    private static ShorthandField RedisShorthand(string name, FieldType type, bool emptyAllowed = false) =>
-        new(new Field($"redis_{name}", type) { EmptyAllowed = emptyAllowed }, value => new JsonObject { ["redis"] = new JsonObject { [name] = value.DeepClone() } })
-        {
-            ReplacedWith = $"redis.{name}",
-        };
+    private static Field Limit(string period) => Number(period).With(GreaterThan(0));
 
     public static PluginSchema Schema { get; } = new("rate-limiting", Config(
         [
@@ -42,18 +39,7 @@ public static class RateLimiting
         ]) with
     {
         Validators = [PeriodsInOrderAndSyncRate],
-        Shorthands =
-        [
-            RedisShorthand("host", FieldType.String),
-            RedisShorthand("port", FieldType.Integer),
-            RedisShorthand("password", FieldType.String, emptyAllowed: true),
-            RedisShorthand("username", FieldType.String),
-            RedisShorthand("ssl", FieldType.Boolean),
-            RedisShorthand("ssl_verify", FieldType.Boolean),
-            RedisShorthand("server_name", FieldType.String),
-            RedisShorthand("timeout", FieldType.Integer),
-            RedisShorthand("database", FieldType.Integer),
-        ],
+        Shorthands = Redis.DeprecatedShorthands,
     })
     {
         Protocols = HttpOnly,
@@ -72,20 +58,9 @@ public static class RateLimiting
     private static string? PeriodsInOrderAndSyncRate(JsonNode value)
     {
         var config = value.AsObject();
-        for (var i = 0; i < s_periods.Length; i++)
+        if (PeriodsOutOfOrder(config, "The") is { } outOfOrder)
         {
-            if (config[s_periods[i]] is not { } lower || lower.GetValueKind() != JsonValueKind.Number)
-            {
-                continue;
-            }
-            for (var j = i + 1; j < s_periods.Length; j++)
-            {
-                if (config[s_periods[j]] is { } upper && upper.GetValueKind() == JsonValueKind.Number && AsDouble(upper) < AsDouble(lower))
-                {
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"The limit for {s_periods[j]}({AsDouble(upper):F1}) cannot be lower than the limit for {s_periods[i]}({AsDouble(lower):F1})");
-                }
-            }
+            return outOfOrder;
         }
         var redis = Text(config["policy"]) == "redis";
         var syncRate = AsDouble(config["sync_rate"]!);
@@ -94,5 +69,30 @@ public static class RateLimiting
             return "sync_rate can only be used with the redis policy";
         }
         return redis && syncRate != -1 && syncRate < 0.02 ? "sync_rate must be greater than 0.02, or -1 to disable" : null;
+    }
+
+    /// <summary>
+    /// The periods check both rate-limiting plugins share (response-ratelimiting's schema.lua:7-23
+    /// words it the same but for the lower-case <paramref name="the"/>): the first longer period
+    /// whose limit is lower than a shorter one's, limits written as Lua's <c>%.1f</c>.
+    /// </summary>
+    internal static string? PeriodsOutOfOrder(JsonObject limits, string the)
+    {
+        for (var i = 0; i < s_periods.Length; i++)
+        {
+            if (limits[s_periods[i]] is not { } lower || lower.GetValueKind() != JsonValueKind.Number)
+            {
+                continue;
+            }
+            for (var j = i + 1; j < s_periods.Length; j++)
+            {
+                if (limits[s_periods[j]] is { } upper && upper.GetValueKind() == JsonValueKind.Number && AsDouble(upper) < AsDouble(lower))
+                {
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"{the} limit for {s_periods[j]}({AsDouble(upper):F1}) cannot be lower than the limit for {s_periods[i]}({AsDouble(lower):F1})");
+                }
+            }
+        }
+        return null;
     }
 }

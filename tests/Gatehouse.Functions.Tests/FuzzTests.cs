@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 using Gatehouse.Testing;
 using Gatehouse.Testing.OpenApi;
 
@@ -152,6 +153,79 @@ public sealed class FuzzTests(StorageFixture storage)
             Assert.True(DateTime.UtcNow < deadline, "the snapshot never caught up with the last import");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Plugin bodies mutated at the top and inside their config, and garbage, against validation
+    /// without writing: no 5xx, every refusal either Kong's schema violation or the core-entities
+    /// dialect, and nothing stored.
+    /// </summary>
+    [Fact]
+    public async Task Mutated_bodies_to_schema_validation_never_get_a_5xx_and_store_nothing()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("GATEHOUSE_FUZZ_SEED"), out var s) ? s : 20261123;
+        var random = new Random(seed);
+        await using var app = await RunningApp.StartAsync(storage);
+        var root = await app.CreateControlPlaneAsync("fuzzed-validation");
+        var configs = new Dictionary<string, string>
+        {
+            ["rate-limiting"] = """{"minute":5}""",
+            ["acl"] = """{"allow":["a"]}""",
+            ["ip-restriction"] = """{"allow":["10.0.0.1"]}""",
+            ["file-log"] = """{"path":"/tmp/x.log"}""",
+        };
+        var valid = PluginSchemas.All
+            .Select(p => Obj($$"""{"name":"{{p.Name}}","config":{{configs.GetValueOrDefault(p.Name, "{}")}}}"""))
+            .ToList();
+        var failures = new List<string>();
+        var statuses = new Dictionary<int, int>();
+        for (var i = 0; i < 300; i++)
+        {
+            var plugin = valid[random.Next(valid.Count)];
+            byte[] body;
+            if (i % 10 == 9)
+            {
+                body = Garbage(random);
+            }
+            else if (random.Next(2) == 0)
+            {
+                body = Mutate(random, plugin);
+            }
+            else
+            {
+                var inner = plugin.DeepClone().AsObject();
+                inner["config"] = JsonNode.Parse(Mutate(random, plugin["config"]!));
+                body = Encoding.UTF8.GetBytes(inner.ToJsonString());
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{root}/schemas/plugins/validate") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            using var response = await app.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            var status = (int)response.StatusCode;
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var answer = text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+            var wellFormed = status switch
+            {
+                200 => answer?["message"]?.GetValue<string>() == "schema validation successful",
+                400 => answer?["code"]?.GetValue<int>() switch
+                {
+                    2 => answer["name"]?.GetValue<string>() == "schema violation" && answer["fields"] is JsonObject { Count: > 0 },
+                    3 => answer["message"] is not null,
+                    _ => false,
+                },
+                413 => true,
+                _ => false,
+            };
+            if (!wellFormed)
+            {
+                failures.Add($"{Truncate(Encoding.UTF8.GetString(body))} -> {status} {Truncate(text)}");
+            }
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"validation fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
+        Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} answers were a 5xx or out of shape:\n{string.Join('\n', failures.Take(10))}");
+        Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.GetValueOrDefault(400) > 0, $"seed {seed}: the fuzzer did not exercise both outcomes");
+        var plugins = await (await app.Client.GetAsync($"{root}/plugins", TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(plugins.GetProperty("data").EnumerateArray());
     }
 
     private static IEnumerable<JsonObject> Objects(JsonNode? node) => node switch

@@ -8,33 +8,37 @@ namespace Gatehouse.Core.Entities;
 /// <summary>Kong's generic field validators (kong/db/schema/init.lua), with Kong's messages.</summary>
 public static class Validators
 {
-    public static Validator OneOf(params string[] choices) => value =>
+    public static Validator OneOf(params string[] choices) => Named(value =>
         value.GetValueKind() == JsonValueKind.String && choices.Contains(value.GetValue<string>())
             ? null
-            : $"expected one of: {string.Join(", ", choices)}";
+            : $"expected one of: {string.Join(", ", choices)}", "one_of", SchemaRules.Strings(choices));
 
-    public static Validator OneOfIntegers(params int[] choices) => value =>
-        TryInteger(value, out var n) && choices.Contains((int)n) ? null : $"expected one of: {string.Join(", ", choices)}";
+    public static Validator OneOfIntegers(params int[] choices) => Named(value =>
+        TryInteger(value, out var n) && choices.Contains((int)n) ? null : $"expected one of: {string.Join(", ", choices)}",
+        "one_of", new JsonArray([.. choices.Select(c => (JsonNode)c)]));
 
-    public static Validator NotOneOf(params string[] choices) => value =>
+    public static Validator NotOneOf(params string[] choices) => Named(value =>
         value.GetValueKind() == JsonValueKind.String && choices.Contains(value.GetValue<string>())
             ? $"must not be one of: {string.Join(", ", choices)}"
-            : null;
+            : null, "not_one_of", SchemaRules.Strings(choices));
 
-    public static Validator Between(double minimum, double maximum) => value =>
+    public static Validator Between(double minimum, double maximum) => Named(value =>
         AsDouble(value) is var n && n >= minimum && n <= maximum
             ? null
-            : $"value should be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}";
+            : $"value should be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}",
+        "between", new JsonArray(SchemaRules.Number(minimum), SchemaRules.Number(maximum)));
 
     /// <summary>Kong's <c>gt</c>: "value must be greater than 0", the limit as Lua's tostring writes it.</summary>
-    public static Validator GreaterThan(double limit) => value =>
-        AsDouble(value) > limit ? null : $"value must be greater than {limit.ToString("R", CultureInfo.InvariantCulture)}";
+    public static Validator GreaterThan(double limit) => Named(value =>
+        AsDouble(value) > limit ? null : $"value must be greater than {limit.ToString("R", CultureInfo.InvariantCulture)}",
+        "gt", SchemaRules.Number(limit));
 
     /// <summary>
     /// Kong's <c>is_regex</c> ("not a valid regex: …"). Kong compiles with PCRE; .NET's syntax is
     /// close enough to refuse what is not a regex at all (unbalanced brackets, bad escapes).
     /// </summary>
-    public static Validator IsRegex { get; } = value => ValidRegex(value.GetValue<string>()) ? null : $"not a valid regex: {value.GetValue<string>()}";
+    public static Validator IsRegex { get; } = Named(value => ValidRegex(value.GetValue<string>()) ? null : $"not a valid regex: {value.GetValue<string>()}",
+        "is_regex", true);
 
     public static bool ValidRegex(string pattern)
     {
@@ -53,21 +57,32 @@ public static class Validators
     /// Kong's len_min and len_max (si:162-174): a string's length is Lua's <c>#value</c>, its
     /// UTF-8 bytes; an array's, its elements; a map's, its keys.
     /// </summary>
-    public static Validator LengthMin(int minimum) => value => Length(value) >= minimum ? null : $"length must be at least {minimum}";
+    public static Validator LengthMin(int minimum) => Named(value => Length(value) >= minimum ? null : $"length must be at least {minimum}", "len_min", minimum);
 
-    public static Validator LengthMax(int maximum) => value => Length(value) <= maximum ? null : $"length must be at most {maximum}";
+    public static Validator LengthMax(int maximum) => Named(value => Length(value) <= maximum ? null : $"length must be at most {maximum}", "len_max", maximum);
 
-    public static Validator Match(Regex pattern, Func<string, string>? message = null) => value =>
-        pattern.IsMatch(value.GetValue<string>()) ? null : message?.Invoke(value.GetValue<string>()) ?? $"invalid value: {value.GetValue<string>()}";
+    /// <summary>
+    /// Kong's <c>match</c>, checked with a .NET regex. It is named in Kong's schema JSON only when
+    /// <paramref name="luaPattern"/> gives Kong's own Lua pattern (a regex is not one); without it,
+    /// it is a custom validator there, as Kong's typedefs that check names in code are.
+    /// </summary>
+    public static Validator Match(Regex pattern, Func<string, string>? message = null, string? luaPattern = null)
+    {
+        Validator match = value =>
+            pattern.IsMatch(value.GetValue<string>()) ? null : message?.Invoke(value.GetValue<string>()) ?? $"invalid value: {value.GetValue<string>()}";
+        return luaPattern is null ? match : Named(match, "match", luaPattern);
+    }
 
     public static Validator MatchNone(Regex pattern, string message) => value =>
         pattern.IsMatch(value.GetValue<string>()) ? message : null;
 
-    public static Validator StartsWith(string prefix) => value =>
-        value.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal) ? null : $"should start with: {prefix}";
+    public static Validator StartsWith(string prefix) => Named(value =>
+        value.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal) ? null : $"should start with: {prefix}", "starts_with", prefix);
 
-    public static Validator Uuid { get; } = value =>
-        value.GetValueKind() == JsonValueKind.String && IsUuid(value.GetValue<string>()) ? null : "expected a valid UUID";
+    public static Validator Uuid { get; } = Named(value =>
+        value.GetValueKind() == JsonValueKind.String && IsUuid(value.GetValue<string>()) ? null : "expected a valid UUID", "uuid", true);
+
+    private static Validator Named(Validator validator, string key, JsonNode value) => validator.Named(key, value);
 
     public static bool IsUuid(string value) => value.Length == 36 && Guid.TryParseExact(value, "D", out _);
 

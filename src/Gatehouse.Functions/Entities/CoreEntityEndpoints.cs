@@ -11,7 +11,8 @@ namespace Gatehouse.Functions.Entities;
 /// <c>/v2/control-planes/{id}/core-entities/...</c>: the Kong Admin API surface Konnect exposes,
 /// a route per collection and method for every entity type in <see cref="KongSchemas"/>, flat and
 /// nested under the entity its foreign key points at (<c>/services/{id}/routes</c>,
-/// <c>/upstreams/{id}/targets</c>, ...), and consumer group membership. Errors are Kong's.
+/// <c>/upstreams/{id}/targets</c>, ...), consumer group membership, and the schema endpoints.
+/// Errors are Kong's.
 /// </summary>
 internal static class CoreEntityEndpoints
 {
@@ -25,6 +26,7 @@ internal static class CoreEntityEndpoints
             MapCollection(group, collection);
         }
         group.MapMemberships();
+        group.MapSchemas();
         group.MapUnmatched();
     }
 

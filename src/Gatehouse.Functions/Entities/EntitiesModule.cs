@@ -13,6 +13,7 @@ internal static class EntitiesModule
         services.AddSingleton<EntityProcessor>();
         services.AddSingleton<EntityService>();
         services.AddSingleton<ConsumerGroupMemberships>();
+        services.AddSingleton<SchemaService>();
         return services;
     }
 }

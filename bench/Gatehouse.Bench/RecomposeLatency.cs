@@ -35,7 +35,8 @@ internal static class RecomposeLatency
             }
             var written = clock.Elapsed;
             // Revision i+1 is this write's: each create bumps it by one.
-            while ((await snapshots.GetPointerAsync(id, CancellationToken.None))?.Revision < i + 1 || (await snapshots.GetPointerAsync(id, CancellationToken.None)) is null)
+            // One pointer read per probe: the probe shares the CPU with the pipeline it measures.
+            while ((await snapshots.GetPointerAsync(id, CancellationToken.None))?.Revision is not { } revision || revision < i + 1)
             {
                 await Task.Delay(2);
             }

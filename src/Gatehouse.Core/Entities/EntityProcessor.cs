@@ -100,7 +100,7 @@ public sealed class EntityProcessor(TimeProvider clock)
         };
         foreach (var check in schema.Checks)
         {
-            errors.AddRange(check(output, context));
+            AddCheckErrors(errors, check(output, context));
         }
 
         if (errors.Count > 0)
@@ -247,14 +247,25 @@ public sealed class EntityProcessor(TimeProvider clock)
                 {
                     return Fail(errors, path, field.Type == FieldType.Set ? "expected a set" : "expected an array", value);
                 }
+                var elementErrors = errors.Count;
                 value = ValidateElements(field, array, path, errors);
+                // As for records: Kong runs a container's own validators only when its contents are valid (si:909-946).
+                if (errors.Count > elementErrors)
+                {
+                    return value;
+                }
                 break;
             case FieldType.Map:
                 if (value is not JsonObject map)
                 {
                     return Fail(errors, path, "expected a map", value);
                 }
+                var entryErrors = errors.Count;
                 value = ValidateMap(field, map, path, errors);
+                if (errors.Count > entryErrors)
+                {
+                    return value;
+                }
                 break;
             case FieldType.Record:
                 if (value is not JsonObject record)
@@ -310,17 +321,29 @@ public sealed class EntityProcessor(TimeProvider clock)
         return result;
     }
 
+    /// <summary>
+    /// Kong reports a map's first bad key or value as the error of the map itself, not of the
+    /// entry (si:930-946): <c>{"config":{"headers":"cannot contain 'Host' header"}}</c>.
+    /// </summary>
     private static JsonObject ValidateMap(Field field, JsonObject map, string path, List<FieldError> errors)
     {
         var result = new JsonObject();
+        var values = (field.Elements ?? new Field("value", FieldType.String)) with { Required = true };
+        var before = errors.Count;
         foreach (var (key, item) in map)
         {
             if (field.Keys is { } keys)
             {
-                Validate(keys with { Required = true }, JsonValue.Create(key), $"{path}.{key}", errors);
+                Validate(keys with { Required = true }, JsonValue.Create(key), path, errors);
             }
-            var values = (field.Elements ?? new Field("value", FieldType.String)) with { Required = true };
-            result[key] = Validate(values, item?.DeepClone(), $"{path}.{key}", errors);
+            if (errors.Count == before)
+            {
+                result[key] = Validate(values, item?.DeepClone(), path, errors);
+            }
+            if (errors.Count > before)
+            {
+                break;
+            }
         }
         return result;
     }
@@ -346,9 +369,21 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         foreach (var check in field.RecordChecks ?? [])
         {
-            errors.AddRange(check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
+            AddCheckErrors(errors, check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
         }
         return result;
+    }
+
+    private static void AddCheckErrors(List<FieldError> errors, IEnumerable<FieldError> found)
+    {
+        foreach (var error in found)
+        {
+            if (error.Replaces)
+            {
+                errors.RemoveAll(e => e.Path == error.Path);
+            }
+            errors.Add(error);
+        }
     }
 
     private static JsonNode ValidateForeign(JsonNode value, string path, List<FieldError> errors)

@@ -104,4 +104,11 @@ public sealed record ShorthandField(Field Field, Func<JsonNode, JsonObject> Expa
 {
     /// <summary>The dotted path (within the record) of the field this shorthand is a deprecated form of.</summary>
     public string? ReplacedWith { get; init; }
+
+    /// <summary>
+    /// Kong's <c>deprecation</c> on a shorthand: a value the record already has wins over what the
+    /// shorthand produces (si:1820-1838). Implied by <see cref="ReplacedWith"/>; set alone for a
+    /// deprecated shorthand that names no replacement (opentelemetry's <c>endpoint</c>).
+    /// </summary>
+    public bool Deprecated { get => field || ReplacedWith is not null; init; }
 }

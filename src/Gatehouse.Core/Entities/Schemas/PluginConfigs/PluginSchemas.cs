@@ -45,6 +45,15 @@ public static class PluginSchemas
         BotDetection.Schema,
         FileLog.Schema,
         Prometheus.Schema,
+        TcpLog.Schema,
+        UdpLog.Schema,
+        HttpLog.Schema,
+        Syslog.Schema,
+        Loggly.Schema,
+        Datadog.Schema,
+        Statsd.Schema,
+        OpenTelemetry.Schema,
+        Zipkin.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace Gatehouse.Core.Entities;
 /// Kong's entity checks (kong/db/schema/init.lua) with Kong's messages. Field names may be
 /// dotted paths into records (<c>config.redis.host</c>), as Kong's get_field reads them (si:472-482).
 /// </summary>
-public static class EntityChecks
+public static partial class EntityChecks
 {
     /// <summary>The value at a dotted path, or null when any step is missing or not a record.</summary>
     public static JsonNode? Get(JsonObject entity, string path)
@@ -69,25 +69,6 @@ public static class EntityChecks
             return [];
         }
         return [new FieldError(thenField, message), FieldError.Entity($"failed conditional validation given value of field '{ifField}'")];
-    };
-
-    /// <summary>
-    /// Kong's rule for checks that do not run with missing fields (conditional, only_one_of,
-    /// custom_entity_check; si:1294-1342): when some of the check's fields are given but one it
-    /// requires is not, the check does not run and that field's error becomes "field required for
-    /// entity check". Wrap a check with it where the required fields have no default, so that null
-    /// means "not given" (a statsd metric's <c>stat_type</c>).
-    /// </summary>
-    public static EntityCheck Requiring(string[] required, string[] others, EntityCheck check) => (entity, context) =>
-    {
-        var missing = required.Where(f => Get(entity, f) is null).ToList();
-        if (missing.Count == 0)
-        {
-            return check(entity, context);
-        }
-        return others.All(f => Get(entity, f) is null)
-            ? []
-            : [.. missing.Select(f => new FieldError(f, "field required for entity check") { Replaces = true })];
     };
 
     public static Func<JsonNode?, bool> Is(params string[] values) => node =>

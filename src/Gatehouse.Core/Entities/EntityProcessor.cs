@@ -100,8 +100,9 @@ public sealed class EntityProcessor(TimeProvider clock)
         };
         foreach (var check in schema.Checks)
         {
-            AddCheckErrors(errors, check(output, context));
+            errors.AddRange(check(output, context));
         }
+        DropReplacedErrors(errors);
 
         if (errors.Count > 0)
         {
@@ -369,21 +370,21 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         foreach (var check in field.RecordChecks ?? [])
         {
-            AddCheckErrors(errors, check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
+            errors.AddRange(check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
         }
         return result;
     }
 
-    private static void AddCheckErrors(List<FieldError> errors, IEnumerable<FieldError> found)
+    /// <summary>Drops each error that a later one <see cref="FieldError.Replaces"/> on the same path.</summary>
+    private static void DropReplacedErrors(List<FieldError> errors)
     {
-        foreach (var error in found)
+        if (!errors.Any(e => e.Replaces))
         {
-            if (error.Replaces)
-            {
-                errors.RemoveAll(e => e.Path == error.Path);
-            }
-            errors.Add(error);
+            return;
         }
+        var kept = errors.Where((error, i) => !errors.Skip(i + 1).Any(later => later.Replaces && later.Path == error.Path)).ToList();
+        errors.Clear();
+        errors.AddRange(kept);
     }
 
     private static JsonNode ValidateForeign(JsonNode value, string path, List<FieldError> errors)

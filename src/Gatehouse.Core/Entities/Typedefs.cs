@@ -51,18 +51,6 @@ public static partial class Typedefs
     public static Field Host(string name, bool required = false) =>
         new Field(name, FieldType.String) { Required = required }.With(LengthMin(1), HostValidator(allowPort: false));
 
-    /// <summary>
-    /// typedefs.url (typedefs.lua:205-221, 331-335): a URL in which LuaSocket finds a host and a
-    /// scheme, checked in that order.
-    /// </summary>
-    public static Field Url(string name, bool required = false) => new Field(name, FieldType.String) { Required = required }.With(value =>
-        SocketUrl.Parse(value.GetValue<string>()) switch
-        {
-            { Host: null } => "missing host in url",
-            { Scheme: null } => "missing scheme in url",
-            _ => null,
-        });
-
     public static Field Path(string name) => new Field(name, FieldType.String).With(LengthMin(1), StartsWith("/"), PathValidator);
 
     public static Field HeaderName(string name) => new Field(name, FieldType.String).With(LengthMin(1), Match(HeaderNamePattern(), v =>

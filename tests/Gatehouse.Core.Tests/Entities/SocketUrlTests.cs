@@ -1,9 +1,8 @@
-using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 
 namespace Gatehouse.Core.Tests.Entities;
 
-/// <summary>LuaSocket's url.parse (src/url.lua at v3.0-rc1) and Kong's typedefs.url on it (typedefs.lua:205-221).</summary>
+/// <summary>LuaSocket's url.parse (src/url.lua at v3.0-rc1), which http-log's custom validator reads the user info from.</summary>
 public sealed class SocketUrlTests
 {
     [Theory]
@@ -21,17 +20,4 @@ public sealed class SocketUrlTests
     [InlineData("{vault://env/endpoint}", null, null, null)]
     public void Finds_what_LuaSocket_finds(string url, string? scheme, string? userInfo, string? host) =>
         Assert.Equal(new SocketUrl(scheme, userInfo, host), SocketUrl.Parse(url));
-
-    [Theory]
-    [InlineData("http://example.test", null)]
-    [InlineData("grpc://collector:4317", null)]
-    [InlineData("example.test", "missing host in url")]
-    [InlineData("localhost:8080", "missing host in url")]
-    [InlineData("http://", "missing host in url")]
-    [InlineData("//example.test", "missing scheme in url")]
-    public void Typedefs_url_needs_a_host_then_a_scheme(string url, string? message)
-    {
-        var field = Typedefs.Url("endpoint");
-        Assert.Equal(message, field.Validators.Select(v => v(JsonValue.Create(url))).FirstOrDefault(m => m is not null));
-    }
 }

@@ -14,7 +14,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 public static partial class HttpLog
 {
     public static PluginSchema Schema { get; } = new("http-log", Config(
-        Typedefs.Url("http_endpoint", required: true) with { Referenceable = true },
+        Typedefs.Url("http_endpoint") with { Required = true, Referenceable = true },
         Text("method", "POST").With(OneOf("POST", "PUT", "PATCH")),
         Text("content_type", "application/json").With(OneOf("application/json", "application/json; charset=utf-8")),
         Number("timeout", 10000),

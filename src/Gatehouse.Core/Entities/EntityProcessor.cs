@@ -112,6 +112,18 @@ public sealed class EntityProcessor(TimeProvider clock)
         return (output, errors);
     }
 
+    /// <summary>Drops each error that a later one <see cref="FieldError.Replaces"/> on the same path.</summary>
+    private static void DropReplacedErrors(List<FieldError> errors)
+    {
+        if (!errors.Any(e => e.Replaces))
+        {
+            return;
+        }
+        var kept = errors.Where((error, i) => !errors.Skip(i + 1).Any(later => later.Replaces && later.Path == error.Path)).ToList();
+        errors.Clear();
+        errors.AddRange(kept);
+    }
+
     private static JsonNode? Id(WriteMode mode, JsonNode? given, JsonObject? existing, List<FieldError> errors)
     {
         if (existing?["id"] is { } existingId)
@@ -373,18 +385,6 @@ public sealed class EntityProcessor(TimeProvider clock)
             errors.AddRange(check(result, new CheckContext(false)).Select(e => e with { Path = e.Path is null ? path : $"{path}.{e.Path}" }));
         }
         return result;
-    }
-
-    /// <summary>Drops each error that a later one <see cref="FieldError.Replaces"/> on the same path.</summary>
-    private static void DropReplacedErrors(List<FieldError> errors)
-    {
-        if (!errors.Any(e => e.Replaces))
-        {
-            return;
-        }
-        var kept = errors.Where((error, i) => !errors.Skip(i + 1).Any(later => later.Replaces && later.Path == error.Path)).ToList();
-        errors.Clear();
-        errors.AddRange(kept);
     }
 
     private static JsonNode ValidateForeign(JsonNode value, string path, List<FieldError> errors)

@@ -44,7 +44,6 @@ public static class PluginSchemas
         CorrelationId.Schema,
         BotDetection.Schema,
         FileLog.Schema,
-        Prometheus.Schema,
         TcpLog.Schema,
         UdpLog.Schema,
         HttpLog.Schema,
@@ -54,6 +53,7 @@ public static class PluginSchemas
         Statsd.Schema,
         OpenTelemetry.Schema,
         Zipkin.Schema,
+        Prometheus.Schema,
     ];
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

@@ -102,6 +102,7 @@ public sealed class EntityProcessor(TimeProvider clock)
         {
             errors.AddRange(check(output, context));
         }
+        DropReplacedErrors(errors);
 
         if (errors.Count > 0)
         {
@@ -109,6 +110,18 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         schema.Normalize?.Invoke(output);
         return (output, errors);
+    }
+
+    /// <summary>Drops each error that a later one <see cref="FieldError.Replaces"/> on the same path.</summary>
+    private static void DropReplacedErrors(List<FieldError> errors)
+    {
+        if (!errors.Any(e => e.Replaces))
+        {
+            return;
+        }
+        var kept = errors.Where((error, i) => !errors.Skip(i + 1).Any(later => later.Replaces && later.Path == error.Path)).ToList();
+        errors.Clear();
+        errors.AddRange(kept);
     }
 
     private static JsonNode? Id(WriteMode mode, JsonNode? given, JsonObject? existing, List<FieldError> errors)
@@ -271,14 +284,25 @@ public sealed class EntityProcessor(TimeProvider clock)
                 {
                     return Fail(errors, path, field.Type == FieldType.Set ? "expected a set" : "expected an array", value);
                 }
+                var elementErrors = errors.Count;
                 value = ValidateElements(field, array, path, errors);
+                // As for records: Kong runs a container's own validators only when its contents are valid (si:909-946).
+                if (errors.Count > elementErrors)
+                {
+                    return value;
+                }
                 break;
             case FieldType.Map:
                 if (value is not JsonObject map)
                 {
                     return Fail(errors, path, "expected a map", value);
                 }
+                var entryErrors = errors.Count;
                 value = ValidateMap(field, map, path, errors);
+                if (errors.Count > entryErrors)
+                {
+                    return value;
+                }
                 break;
             case FieldType.Record:
                 if (value is not JsonObject record)
@@ -334,17 +358,29 @@ public sealed class EntityProcessor(TimeProvider clock)
         return result;
     }
 
+    /// <summary>
+    /// Kong reports a map's first bad key or value as the error of the map itself, not of the
+    /// entry (si:930-946): <c>{"config":{"headers":"cannot contain 'Host' header"}}</c>.
+    /// </summary>
     private static JsonObject ValidateMap(Field field, JsonObject map, string path, List<FieldError> errors)
     {
         var result = new JsonObject();
+        var values = (field.Elements ?? new Field("value", FieldType.String)) with { Required = true };
+        var before = errors.Count;
         foreach (var (key, item) in map)
         {
             if (field.Keys is { } keys)
             {
-                Validate(keys with { Required = true }, JsonValue.Create(key), $"{path}.{key}", errors);
+                Validate(keys with { Required = true }, JsonValue.Create(key), path, errors);
             }
-            var values = (field.Elements ?? new Field("value", FieldType.String)) with { Required = true };
-            result[key] = Validate(values, item?.DeepClone(), $"{path}.{key}", errors);
+            if (errors.Count == before)
+            {
+                result[key] = Validate(values, item?.DeepClone(), path, errors);
+            }
+            if (errors.Count > before)
+            {
+                break;
+            }
         }
         return result;
     }

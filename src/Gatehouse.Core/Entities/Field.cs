@@ -127,4 +127,11 @@ public sealed record ShorthandField(Field Field, Func<JsonNode, JsonObject> Expa
 
     private static JsonObject Nest(ReadOnlySpan<string> path, JsonNode value) =>
         new() { [path[0]] = path.Length == 1 ? value : Nest(path[1..], value) };
+
+    /// <summary>
+    /// Kong's <c>deprecation</c> on a shorthand: a value the record already has wins over what the
+    /// shorthand produces (si:1820-1838). Implied by <see cref="ReplacedWith"/>; set alone for a
+    /// deprecated shorthand that names no replacement (opentelemetry's <c>endpoint</c>).
+    /// </summary>
+    public bool IsDeprecated { get => field || ReplacedWith is not null; init; }
 }

@@ -6,6 +6,12 @@ namespace Gatehouse.Core.Entities;
 /// </summary>
 public sealed record FieldError(string? Path, string Message)
 {
+    /// <summary>
+    /// Takes the place of the errors already found on <see cref="Path"/> (Kong's set_field from an
+    /// entity check overwrites the field's own error, si:1337-1342).
+    /// </summary>
+    public bool Replaces { get; init; }
+
     public static FieldError Entity(string message) => new(null, message);
 }
 

@@ -42,7 +42,7 @@ internal static class Shorthands
                     $"both deprecated and new field are used but their values mismatch: {name} = {LuaText(value)} vs {replaced} = {LuaText(current)}"));
                 continue;
             }
-            Merge(record, shorthand.Expand(value), deprecated: shorthand.ReplacedWith is not null);
+            Merge(record, shorthand.Expand(value), shorthand.IsDeprecated);
         }
         foreach (var sub in field.Fields ?? [])
         {

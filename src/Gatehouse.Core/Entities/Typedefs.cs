@@ -74,27 +74,11 @@ public static partial class Typedefs
     /// (the version kong-3.9.3-0.rockspec pins) reads as the host and the scheme must both be
     /// there. The parse itself cannot fail on a non-empty string, so only those two are refused.
     /// </summary>
-    public static Validator Url { get; } = value =>
+    public static Validator Url { get; } = value => SocketUrl.Parse(value.GetValue<string>()) switch
     {
-        var url = value.GetValue<string>();
-        // url.lua parse: the fragment goes first, then the scheme, then "//authority" up to the next '/'.
-        var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var rest = hash < 0 ? url : url[..hash];
-        var scheme = UrlScheme().Match(rest);
-        rest = rest[scheme.Length..];
-        string? host = null;
-        if (rest.StartsWith("//", StringComparison.Ordinal))
-        {
-            var authority = rest[2..].Split('/')[0];
-            var at = authority.IndexOf('@', StringComparison.Ordinal);
-            authority = UrlPort().Replace(at < 0 ? authority : authority[(at + 1)..], "");
-            host = authority.Length > 0 ? authority : null;
-        }
-        if (host is null)
-        {
-            return "missing host in url";
-        }
-        return scheme.Success ? null : "missing scheme in url";
+        { Host: null } => "missing host in url",
+        { Scheme: null } => "missing scheme in url",
+        _ => null,
     };
 
     /// <summary>
@@ -189,12 +173,4 @@ public static partial class Typedefs
 
     [GeneratedRegex(@"%[0-9A-Fa-f]{2}")]
     private static partial Regex PercentEscape();
-
-    /// <summary>url.lua's scheme, <c>^([%w][%w%+%-%.]*)%:</c>.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9+\-.]*:")]
-    private static partial Regex UrlScheme();
-
-    /// <summary>url.lua's port, <c>:([^:%]]*)$</c>, taken off the authority before the host.</summary>
-    [GeneratedRegex(@":[^:\]]*\z")]
-    private static partial Regex UrlPort();
 }

@@ -22,11 +22,17 @@ public static class Validators
             ? $"must not be one of: {string.Join(", ", choices)}"
             : null, "not_one_of", SchemaRules.Strings(choices));
 
+    /// <summary>
+    /// Kong's <c>between</c>. Its message formats the limits with <c>%d</c> (si:79), which LuaJIT
+    /// truncates: a queue's <c>between = { 0.001, 1000000 }</c> reads "between 0 and 1000000".
+    /// </summary>
     public static Validator Between(double minimum, double maximum) => Named(value =>
         AsDouble(value) is var n && n >= minimum && n <= maximum
             ? null
-            : $"value should be between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}",
+            : $"value should be between {LuaInteger(minimum)} and {LuaInteger(maximum)}",
         "between", new JsonArray(SchemaRules.Number(minimum), SchemaRules.Number(maximum)));
+
+    private static string LuaInteger(double limit) => ((long)limit).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Kong's <c>gt</c>: "value must be greater than 0", the limit as Lua's tostring writes it.</summary>
     public static Validator GreaterThan(double limit) => Named(value =>

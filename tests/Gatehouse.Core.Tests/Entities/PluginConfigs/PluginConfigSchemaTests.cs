@@ -106,7 +106,7 @@ public sealed class PluginConfigSchemaTests
     [InlineData("file-log", """{}""", "config.path", "required field missing")]
     [InlineData("file-log", """{"path":"/tmp/*.log"}""", "config.path", "not a valid filename")]
     [InlineData("file-log", """{"path":"/tmp/50%.log"}""", "config.path", "not a valid filename")]
-    [InlineData("file-log", """{"path":"/tmp/k.log","custom_fields_by_lua":{"route":""}}""", "config.custom_fields_by_lua.route", "length must be at least 1")]
+    [InlineData("file-log", """{"path":"/tmp/k.log","custom_fields_by_lua":{"route":""}}""", "config.custom_fields_by_lua", "length must be at least 1")]
     [InlineData("file-log", """{"path":"/tmp/k.log","custom_fields_by_lua":[]}""", "config.custom_fields_by_lua", "expected a map")]
     [InlineData("prometheus", """{"per_consumer":"yes"}""", "config.per_consumer", "expected a boolean")]
     public void Invalid_configs_are_refused_on_their_path(string name, string config, string path, string message) =>

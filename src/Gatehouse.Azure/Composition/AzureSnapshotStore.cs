@@ -34,14 +34,14 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             return null;
         }
         string Hash(string name) => pointer.GetString(name) ?? "";
+        var members = pointer.GetString("Members") is { } json ? JsonSerializer.Deserialize<Dictionary<Guid, long>>(json) : null;
         return new SnapshotPointer(
-            pointer.GetInt64("Revision") ?? 0,
+            new SnapshotSource(pointer.GetInt64("Revision") ?? 0, members),
             new ConfigHash(Hash("Hash"), Hash("RoutesHash"), Hash("ServicesHash"), Hash("PluginsHash"), Hash("UpstreamsHash"), Hash("TargetsHash"), Hash("RestHash")),
             pointer.GetDateTimeOffset("CreatedAt") ?? default,
             pointer.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             Version = pointer.ETag.ToString(),
-            Members = pointer.GetString("Members") is { } members ? JsonSerializer.Deserialize<Dictionary<Guid, long>>(members) : null,
         };
     }
 
@@ -73,7 +73,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken)
     {
-        if (!next.Follows(current))
+        if (!next.Source.Follows(current?.Source))
         {
             throw new ArgumentException($"A pointer moves only forward: revision {next.Revision} does not follow {current?.Revision}.", nameof(next));
         }
@@ -91,7 +91,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             ["CreatedAt"] = next.CreatedAt,
             ["UpdatedAt"] = next.UpdatedAt,
         };
-        if (next.Members is { } members)
+        if (next.Source.Members is { } members)
         {
             row["Members"] = JsonSerializer.Serialize(members);
         }

@@ -24,11 +24,8 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
     {
         var at = DateTimeOffset.UnixEpoch.AddSeconds(revision);
         string Hash(string part) => $"{part}-{revision}";
-        return new SnapshotPointer(revision,
-            new ConfigHash(Hash("config"), Hash("routes"), Hash("services"), Hash("plugins"), Hash("upstreams"), Hash("targets"), Hash("rest")), at, at)
-        {
-            Members = members,
-        };
+        return new SnapshotPointer(new SnapshotSource(revision, members),
+            new ConfigHash(Hash("config"), Hash("routes"), Hash("services"), Hash("plugins"), Hash("upstreams"), Hash("targets"), Hash("rest")), at, at);
     }
 
     [Fact]
@@ -50,7 +47,7 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
         Assert.Equal(written.Hashes, read.Hashes);
         Assert.Equal(written.CreatedAt, read.CreatedAt);
         Assert.Equal(written.UpdatedAt, read.UpdatedAt);
-        Assert.Equal(members, read.Members);
+        Assert.Equal(members, read.Source.Members);
     }
 
     [Fact]
@@ -148,7 +145,7 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
                     }
                     await allRead.Task.WaitAsync(ct);
                 }
-                if (!next.Follows(current))
+                if (!next.Source.Follows(current?.Source))
                 {
                     return;
                 }

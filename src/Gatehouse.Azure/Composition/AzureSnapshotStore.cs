@@ -3,19 +3,22 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
 
 namespace Gatehouse.Azure.Composition;
 
 /// <summary>
 /// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
-/// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag.
+/// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag: its
+/// source, hashes and times, and the names of the plugins the snapshot uses.
 /// </summary>
 public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
 {
     private const string PointerKey = "pointer";
     private const string StatusKey = "group-status";
     private const int MaxConflictsJson = 30_000;
+    private const string PluginsProperty = "Plugins";
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
     private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
@@ -42,6 +45,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             pointer.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             Version = pointer.ETag.ToString(),
+            Plugins = pointer.GetString(PluginsProperty) is { } plugins ? JsonSerializer.Deserialize<List<string>>(plugins) : null,
         };
     }
 
@@ -94,6 +98,11 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
         if (next.Source.Members is { } members)
         {
             row["Members"] = JsonSerializer.Serialize(members);
+        }
+        if (next.Plugins is { } plugins && JsonSerializer.Serialize(plugins) is { Length: <= TableLimits.MaxStringLength } names)
+        {
+            // More names than a property holds are left out: readers then find them in the snapshot.
+            row[PluginsProperty] = names;
         }
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 
 namespace Gatehouse.Core.Composition;
@@ -83,7 +84,7 @@ public sealed class Recomposer(
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var now = clock.GetUtcNow();
-            var next = new SnapshotPointer(source, hashes, pointer?.CreatedAt ?? now, now);
+            var next = new SnapshotPointer(source, hashes, pointer?.CreatedAt ?? now, now) { Plugins = ConfiguredPlugins.NamesIn(state.Entities) };
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false))
             {
                 observer.Reached(controlPlane, RecomposeStep.PointerMoved);

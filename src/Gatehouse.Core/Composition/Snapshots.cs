@@ -14,6 +14,14 @@ public sealed record SnapshotPointer(SnapshotSource Source, ConfigHash Hashes, D
     public string Hash => Hashes.Config;
 
     public string? Version { get; init; }
+
+    /// <summary>
+    /// The names of the plugins the snapshot uses (<see cref="DataPlanes.ConfiguredPlugins.NamesIn"/>), recorded
+    /// when it was composed so that judging a data plane against it needs no download. Null when
+    /// they were not recorded (a pointer older than the record, or too many names for it): read
+    /// them from the snapshot.
+    /// </summary>
+    public IReadOnlyList<string>? Plugins { get; init; }
 }
 
 /// <summary>Whether a group's members compose cleanly, and if not, every conflict: Konnect's group-status.</summary>

@@ -44,14 +44,21 @@ public sealed class NodeJudge(KongVersion kongVersion, TimeSpan retention)
         return node.LastPing >= Horizon(now);
     }
 
-    /// <summary>The node's compatibility with a snapshot that uses <paramref name="configured"/> (plugin name to the ids of its instances).</summary>
-    public CompatibilityStatus Compatibility(DataPlaneNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> configured)
+    /// <summary>
+    /// The node's compatibility with a snapshot that uses the plugins named: what a snapshot's
+    /// pointer tells. An issue about a plugin names none of its instances then; when the verdict
+    /// <see cref="CompatibilityStatus.ConcernsPlugins"/>, judge again with them.
+    /// </summary>
+    public CompatibilityStatus Compatibility(DataPlaneNode node, IReadOnlyCollection<string> plugins)
     {
-        ArgumentNullException.ThrowIfNull(node);
-        return NodeCompatibility.Check(kongVersion, node.Version, node.Plugins, configured);
+        ArgumentNullException.ThrowIfNull(plugins);
+        return Compatibility(node, plugins.ToDictionary(name => name, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal));
     }
 
-    /// <summary>The node as the API shows it, against the snapshot whose config hash is <paramref name="expectedConfigHash"/>.</summary>
-    public NodeView View(DataPlaneNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> configured, string expectedConfigHash) =>
-        new(node, Compatibility(node, configured), expectedConfigHash);
+    /// <summary>The node's compatibility with a snapshot that uses <paramref name="instances"/> (plugin name to the ids of its instances).</summary>
+    public CompatibilityStatus Compatibility(DataPlaneNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> instances)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return NodeCompatibility.Check(kongVersion, node.Version, node.Plugins, instances);
+    }
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
@@ -25,12 +26,19 @@ internal sealed class NodeService(
         var node = judge.Record(identity.ControlPlaneId, identity.CertificateId, report, firstSeen, clock.GetUtcNow());
         await store.UpsertAsync(node, ct);
         _known.Remember(node);
-        return judge.View(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct), pointer.Hash);
+        return new NodeView(node, await CompatibilityAsync(identity.ControlPlaneId, pointer, node, ct), pointer.Hash);
     }
 
-    /// <summary>The node's compatibility with a snapshot that uses <paramref name="configured"/>.</summary>
-    public CompatibilityStatus Check(DataPlaneNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> configured) =>
-        judge.Compatibility(node, configured);
+    /// <summary>
+    /// The node's compatibility with the snapshot <paramref name="pointer"/> names, judged on the
+    /// plugin names it carries; the snapshot is read for the plugins' instances only when the
+    /// verdict is about plugins, to name them.
+    /// </summary>
+    public async Task<CompatibilityStatus> CompatibilityAsync(Guid controlPlaneId, SnapshotPointer pointer, DataPlaneNode node, CancellationToken ct)
+    {
+        var status = judge.Compatibility(node, await plugins.NamesAsync(controlPlaneId, pointer, ct));
+        return status.ConcernsPlugins ? judge.Compatibility(node, await plugins.InstancesAsync(controlPlaneId, pointer, ct)) : status;
+    }
 
     /// <summary>The node if it has been seen within the retention time.</summary>
     public async Task<DataPlaneNode?> FindLiveAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct) =>
@@ -90,8 +98,12 @@ internal sealed class NodeService(
             return [];
         }
         var pointer = await snapshots.PointerAsync(controlPlaneId, ct);
-        var configured = await plugins.OfAsync(controlPlaneId, pointer, ct);
-        return [.. nodes.Select(n => judge.View(n, configured, pointer.Hash))];
+        var views = new List<NodeView>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            views.Add(new NodeView(node, await CompatibilityAsync(controlPlaneId, pointer, node, ct), pointer.Hash));
+        }
+        return views;
     }
 
     private static NotFoundException NotFound(Guid nodeId) => new($"No data plane node has the id {nodeId}.");

@@ -63,6 +63,27 @@ public sealed class NodeJudgeTests
         Assert.Equal(NodeCompatibility.KongVersionIncompatible, Assert.Single(s_judge.Compatibility(newer, s_usesRateLimiting).Issues).Code);
     }
 
+    [Fact]
+    public void Judged_on_plugin_names_alone_an_issue_names_no_instances_and_says_it_concerns_plugins()
+    {
+        var lacking = s_judge.Record(s_controlPlane, s_certificate, Report(), null, s_now);
+        var newer = s_judge.Record(s_controlPlane, s_certificate, Report("3.10.0.0", plugins: new NodePlugin("rate-limiting", "3.9.1")), null, s_now);
+        var tooNewPlugin = s_judge.Record(s_controlPlane, s_certificate, Report(plugins: new NodePlugin("rate-limiting", "3.11.0")), null, s_now);
+
+        var byName = s_judge.Compatibility(lacking, ["rate-limiting"]);
+        var issue = Assert.Single(byName.Issues);
+        Assert.Equal(NodeCompatibility.PluginSetIncompatible, issue.Code);
+        Assert.Empty(issue.AffectedResources);
+        Assert.True(byName.ConcernsPlugins);
+        Assert.Equal(byName.Issues.Select(i => i.Description), s_judge.Compatibility(lacking, s_usesRateLimiting).Issues.Select(i => i.Description));
+
+        Assert.True(s_judge.Compatibility(tooNewPlugin, ["rate-limiting"]).ConcernsPlugins);
+        Assert.False(s_judge.Compatibility(newer, ["rate-limiting"]).ConcernsPlugins);
+        Assert.True(s_judge.Compatibility(newer, ["rate-limiting"]).IsIncompatible);
+        Assert.False(s_judge.Compatibility(lacking, []).ConcernsPlugins);
+        Assert.Equal(CompatibilityStatus.FullyCompatible, s_judge.Compatibility(lacking, []).State);
+    }
+
     [Theory]
     [InlineData("c0ffee", NodeView.InSync)]
     [InlineData("", NodeView.OutOfSync)]
@@ -71,10 +92,6 @@ public sealed class NodeJudgeTests
     {
         var node = s_judge.Record(s_controlPlane, s_certificate, Report(configHash: runs), null, s_now);
 
-        var view = s_judge.View(node, s_usesRateLimiting, "c0ffee");
-
-        Assert.Equal(status, view.SyncStatus);
-        Assert.Equal("c0ffee", view.ExpectedConfigHash);
-        Assert.Equal(NodeCompatibility.PluginSetIncompatible, Assert.Single(view.Compatibility.Issues).Code);
+        Assert.Equal(status, new NodeView(node, CompatibilityStatus.NotKnown, "c0ffee").SyncStatus);
     }
 }

@@ -87,8 +87,8 @@ public sealed class RecomposePipelineTests(StorageFixture storage)
 
         var pointer = (await snapshots.GetPointerAsync(cp, Ct))!;
         Assert.Equal(5, pointer.Revision);
-        await Assert.ThrowsAsync<ArgumentException>(() => snapshots.TryAdvanceAsync(cp, pointer, pointer with { Revision = 4 }, Ct));
-        Assert.False(await snapshots.TryAdvanceAsync(cp, pointer with { Version = "W/\"datetime'2000-01-01T00%3A00%3A00Z'\"" }, pointer with { Revision = 6 }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => snapshots.TryAdvanceAsync(cp, pointer, pointer with { Source = new SnapshotSource(4) }, Ct));
+        Assert.False(await snapshots.TryAdvanceAsync(cp, pointer with { Version = "W/\"datetime'2000-01-01T00%3A00%3A00Z'\"" }, pointer with { Source = new SnapshotSource(6) }, Ct));
         Assert.Equal((RecomposeOutcome.UpToDate, 5L), ((await recomposer.RecomposeAsync(cp, Ct)).Outcome, (await snapshots.GetPointerAsync(cp, Ct))!.Revision));
     }
 

@@ -3,19 +3,22 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
 
 namespace Gatehouse.Azure.Composition;
 
 /// <summary>
 /// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
-/// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag.
+/// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag: its
+/// source, hashes and times, and the names of the plugins the snapshot uses.
 /// </summary>
 public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
 {
     private const string PointerKey = "pointer";
     private const string StatusKey = "group-status";
     private const int MaxConflictsJson = 30_000;
+    private const string PluginsProperty = "Plugins";
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
     private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
@@ -34,14 +37,15 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             return null;
         }
         string Hash(string name) => pointer.GetString(name) ?? "";
+        var members = pointer.GetString("Members") is { } json ? JsonSerializer.Deserialize<Dictionary<Guid, long>>(json) : null;
         return new SnapshotPointer(
-            pointer.GetInt64("Revision") ?? 0,
+            new SnapshotSource(pointer.GetInt64("Revision") ?? 0, members),
             new ConfigHash(Hash("Hash"), Hash("RoutesHash"), Hash("ServicesHash"), Hash("PluginsHash"), Hash("UpstreamsHash"), Hash("TargetsHash"), Hash("RestHash")),
             pointer.GetDateTimeOffset("CreatedAt") ?? default,
             pointer.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             Version = pointer.ETag.ToString(),
-            Members = pointer.GetString("Members") is { } members ? JsonSerializer.Deserialize<Dictionary<Guid, long>>(members) : null,
+            Plugins = pointer.GetString(PluginsProperty) is { } plugins ? JsonSerializer.Deserialize<List<string>>(plugins) : null,
         };
     }
 
@@ -73,7 +77,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken)
     {
-        if (!next.Follows(current))
+        if (!next.Source.Follows(current?.Source))
         {
             throw new ArgumentException($"A pointer moves only forward: revision {next.Revision} does not follow {current?.Revision}.", nameof(next));
         }
@@ -91,9 +95,14 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             ["CreatedAt"] = next.CreatedAt,
             ["UpdatedAt"] = next.UpdatedAt,
         };
-        if (next.Members is { } members)
+        if (next.Source.Members is { } members)
         {
             row["Members"] = JsonSerializer.Serialize(members);
+        }
+        if (next.Plugins is { } plugins && JsonSerializer.Serialize(plugins) is { Length: <= TableLimits.MaxStringLength } names)
+        {
+            // More names than a property holds are left out: readers then find them in the snapshot.
+            row[PluginsProperty] = names;
         }
         try
         {

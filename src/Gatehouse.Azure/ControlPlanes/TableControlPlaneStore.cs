@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Azure.Data.Tables.Models;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
@@ -69,19 +68,11 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
     public async Task<bool> TryAddAsync(ControlPlane controlPlane, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _controlPlanes.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.Add, ControlPlaneRow.Write(controlPlane, Partition, IdPrefix + controlPlane.Id)),
-                new(TableTransactionActionType.Add, NameRow(controlPlane)),
-            ], cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
-        {
-            return false;
-        }
+        return await _controlPlanes.SubmitGuardedAsync(
+        [
+            new(TableTransactionActionType.Add, ControlPlaneRow.Write(controlPlane, Partition, IdPrefix + controlPlane.Id)),
+            new(TableTransactionActionType.Add, NameRow(controlPlane)),
+        ], cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
     }
 
     public async Task<ReplaceOutcome> TryReplaceAsync(ControlPlane current, ControlPlane updated, CancellationToken cancellationToken)
@@ -96,33 +87,22 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(Partition, NameKey(current.Name))));
             actions.Add(new(TableTransactionActionType.Add, NameRow(updated)));
         }
-        try
+        return await _controlPlanes.SubmitGuardedAsync(actions, cancellationToken).ConfigureAwait(false) switch
         {
-            await _controlPlanes.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return ReplaceOutcome.Replaced;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
-        {
-            return ReplaceOutcome.Stale;
-        }
-        catch (TableTransactionFailedException e) when (renamed && e.ErrorCode == TableErrorCode.EntityAlreadyExists)
-        {
-            return ReplaceOutcome.NameTaken;
-        }
+            GuardedOutcome.Committed => ReplaceOutcome.Replaced,
+            GuardedOutcome.Stale => ReplaceOutcome.Stale,
+            _ => ReplaceOutcome.NameTaken,
+        };
     }
 
     public async Task<bool> TryRemoveAsync(ControlPlane current, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _controlPlanes.SubmitTransactionAsync(
+        if (await _controlPlanes.SubmitGuardedAsync(
             [
                 new(TableTransactionActionType.Delete, new TableEntity(Partition, IdPrefix + current.Id), VersionOf(current)),
                 new(TableTransactionActionType.Delete, new TableEntity(Partition, NameKey(current.Name))),
                 new(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, DeletingPrefix + current.Id)),
-            ], cancellationToken).ConfigureAwait(false);
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+            ], cancellationToken).ConfigureAwait(false) != GuardedOutcome.Committed)
         {
             return false;
         }

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Azure.Data.Tables.Models;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.DataPlanes;
@@ -64,19 +63,11 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
 
     public async Task<bool> TryAddAsync(DpCertificate certificate, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _table.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.Add, DpCertificateRow.Write(certificate, Partition, CertificateKey(certificate.ControlPlaneId, certificate.Id))),
-                new(TableTransactionActionType.Add, DpCertificateRow.WritePin(certificate.Pin, Partition, ThumbprintPrefix + certificate.Thumbprint)),
-            ], cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
-        {
-            return false;
-        }
+        return await _table.SubmitGuardedAsync(
+        [
+            new(TableTransactionActionType.Add, DpCertificateRow.Write(certificate, Partition, CertificateKey(certificate.ControlPlaneId, certificate.Id))),
+            new(TableTransactionActionType.Add, DpCertificateRow.WritePin(certificate.Pin, Partition, ThumbprintPrefix + certificate.Thumbprint)),
+        ], cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
     }
 
     public async Task<DpCertificateReplaceOutcome> TryReplaceAsync(DpCertificate current, DpCertificate updated, CancellationToken cancellationToken)
@@ -98,36 +89,21 @@ public sealed class TableDpCertificateStore(TableServiceClient tables, StorageLa
             // service would insert a pin that is gone instead of refusing (404).
             actions.Add(new(TableTransactionActionType.UpdateReplace, DpCertificateRow.WritePin(updated.Pin, Partition, ThumbprintPrefix + updated.Thumbprint), ETag.All));
         }
-        try
+        return await _table.SubmitGuardedAsync(actions, cancellationToken).ConfigureAwait(false) switch
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return DpCertificateReplaceOutcome.Replaced;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
-        {
-            return DpCertificateReplaceOutcome.Stale;
-        }
-        catch (TableTransactionFailedException e) when (rekeyed && e.ErrorCode == TableErrorCode.EntityAlreadyExists)
-        {
-            return DpCertificateReplaceOutcome.ThumbprintTaken;
-        }
+            GuardedOutcome.Committed => DpCertificateReplaceOutcome.Replaced,
+            GuardedOutcome.Stale => DpCertificateReplaceOutcome.Stale,
+            _ => DpCertificateReplaceOutcome.ThumbprintTaken,
+        };
     }
 
     public async Task<bool> TryRemoveAsync(DpCertificate current, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _table.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.Delete, new TableEntity(Partition, CertificateKey(current.ControlPlaneId, current.Id)), VersionOf(current)),
-                new(TableTransactionActionType.Delete, new TableEntity(Partition, ThumbprintPrefix + current.Thumbprint)),
-            ], cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
-        {
-            return false;
-        }
+        return await _table.SubmitGuardedAsync(
+        [
+            new(TableTransactionActionType.Delete, new TableEntity(Partition, CertificateKey(current.ControlPlaneId, current.Id)), VersionOf(current)),
+            new(TableTransactionActionType.Delete, new TableEntity(Partition, ThumbprintPrefix + current.Thumbprint)),
+        ], cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
     }
 
     public async Task<int> RemoveAllAsync(Guid controlPlaneId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 
 namespace Gatehouse.Core.Composition;
@@ -71,10 +72,10 @@ public sealed class Recomposer(
             {
                 return (RecomposeOutcome.Importing, pointer);
             }
-            var now = clock.GetUtcNow();
-            var source = new SnapshotPointer(state.Revision, new ConfigHash("", "", "", "", "", "", ""), now, now) { Members = state.Members };
-            if (pointer is not null && (pointer.SameSource(source) || !source.Follows(pointer)))
+            var source = new SnapshotSource(state.Revision, state.Members);
+            if (!source.Follows(pointer?.Source))
             {
+                // Composed from this very state already, or from a newer one.
                 return (RecomposeOutcome.UpToDate, pointer);
             }
 
@@ -88,7 +89,8 @@ public sealed class Recomposer(
             var (json, hashes) = DeclarativeConfig.Write(state.Entities);
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
-            var next = source with { Hashes = hashes, CreatedAt = pointer?.CreatedAt ?? now };
+            var now = clock.GetUtcNow();
+            var next = new SnapshotPointer(source, hashes, pointer?.CreatedAt ?? now, now) { Plugins = ConfiguredPlugins.NamesIn(state.Entities) };
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false))
             {
                 observer.Reached(controlPlane, RecomposeStep.PointerMoved);

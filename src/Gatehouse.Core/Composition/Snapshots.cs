@@ -4,42 +4,24 @@ namespace Gatehouse.Core.Composition;
 
 /// <summary>
 /// Which snapshot a control plane's data planes should run: what it was composed from, its
-/// hashes, and the store's concurrency token. It only ever moves forward.
-/// For a standard control plane <see cref="Revision"/> is the entities' revision; for a group it
-/// is the memberships' sequence, and <see cref="Members"/> holds each member's revision.
+/// hashes, and the store's concurrency token. It only ever moves forward (<see cref="SnapshotSource.Follows"/>).
 /// </summary>
-public sealed record SnapshotPointer(long Revision, ConfigHash Hashes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record SnapshotPointer(SnapshotSource Source, ConfigHash Hashes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    /// <summary>The entities' revision; for a group, the memberships' sequence.</summary>
+    public long Revision => Source.Revision;
+
     public string Hash => Hashes.Config;
 
     public string? Version { get; init; }
 
-    public IReadOnlyDictionary<Guid, long>? Members { get; init; }
-
     /// <summary>
-    /// Whether this pointer is newer than <paramref name="current"/>: a later revision; for a group,
-    /// a membership at least as new and no member older, and something changed.
+    /// The names of the plugins the snapshot uses (<see cref="DataPlanes.ConfiguredPlugins.NamesIn"/>), recorded
+    /// when it was composed so that judging a data plane against it needs no download. Null when
+    /// they were not recorded (a pointer older than the record, or too many names for it): read
+    /// them from the snapshot.
     /// </summary>
-    public bool Follows(SnapshotPointer? current)
-    {
-        if (current is null)
-        {
-            return true;
-        }
-        if (Members is null || current.Members is null)
-        {
-            return Revision > current.Revision;
-        }
-        return Revision >= current.Revision
-            && current.Members.All(m => !Members.TryGetValue(m.Key, out var revision) || revision >= m.Value)
-            && !SameSource(current);
-    }
-
-    /// <summary>Composed from exactly the same state: the same revision, and for a group the same member revisions.</summary>
-    public bool SameSource(SnapshotPointer other) =>
-        Revision == other.Revision
-        && (Members ?? new Dictionary<Guid, long>()).Count == (other.Members ?? new Dictionary<Guid, long>()).Count
-        && (Members ?? new Dictionary<Guid, long>()).All(m => other.Members?.TryGetValue(m.Key, out var r) == true && r == m.Value);
+    public IReadOnlyList<string>? Plugins { get; init; }
 }
 
 /// <summary>Whether a group's members compose cleanly, and if not, every conflict: Konnect's group-status.</summary>

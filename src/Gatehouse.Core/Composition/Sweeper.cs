@@ -40,8 +40,7 @@ public sealed class Sweeper(
                 {
                     members[member] = (await RevisionOf(member).ConfigureAwait(false)).Number;
                 }
-                var now = new SnapshotPointer(membership.Sequence, new ConfigHash("", "", "", "", "", "", ""), default, default) { Members = members };
-                isOwed = pointer is null || !pointer.SameSource(now);
+                isOwed = pointer?.Source != new SnapshotSource(membership.Sequence, members);
             }
             else
             {
@@ -53,7 +52,7 @@ public sealed class Sweeper(
                     resumed.Add(outcome);
                     continue;
                 }
-                isOwed = !revision.Deleted && revision.Import is null && (pointer is null || pointer.Revision < revision.Number);
+                isOwed = !revision.Deleted && revision.Import is null && new SnapshotSource(revision.Number).Follows(pointer?.Source);
             }
             if (isOwed)
             {

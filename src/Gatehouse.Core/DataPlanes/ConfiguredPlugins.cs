@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Gatehouse.Core.DataPlanes;
 
@@ -10,6 +11,26 @@ namespace Gatehouse.Core.DataPlanes;
 /// </summary>
 public static class ConfiguredPlugins
 {
+    /// <summary>
+    /// The names of the plugins a snapshot of <paramref name="entities"/> uses, in ordinal order:
+    /// what <see cref="Read"/> finds in it (Gatehouse writes every plugin at the top level), known
+    /// before it is written, so a snapshot's pointer can carry them.
+    /// </summary>
+    public static IReadOnlyList<string> NamesIn(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var plugin in entities.GetValueOrDefault("plugins") ?? [])
+        {
+            if (plugin["name"] is JsonValue name && name.TryGetValue<string>(out var text)
+                && !(plugin["enabled"] is JsonValue enabled && enabled.TryGetValue<bool>(out var on) && !on))
+            {
+                names.Add(text);
+            }
+        }
+        return [.. names];
+    }
+
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Read(ReadOnlyMemory<byte> snapshot)
     {
         var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);

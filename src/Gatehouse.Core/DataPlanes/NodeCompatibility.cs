@@ -11,6 +11,9 @@ public sealed record CompatibilityStatus(string State, IReadOnlyList<Compatibili
     public static CompatibilityStatus NotKnown { get; } = new(Unknown, []);
 
     public bool IsIncompatible => State == Incompatible;
+
+    /// <summary>Whether an issue is about the config's plugins: those issues name the plugins' instances.</summary>
+    public bool ConcernsPlugins => Issues.Any(i => i.Code is NodeCompatibility.PluginSetIncompatible or NodeCompatibility.PluginVersionIncompatible);
 }
 
 /// <summary>One reason a node cannot run the config (Konnect's NodeCompatibilityIssue).</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
@@ -88,28 +87,4 @@ internal static class SnapshotEndpoints
             .Responds(304, "Unchanged")
             .Responds(404, "No such control plane");
     }
-}
-
-/// <summary>Reads the current snapshot, composing one first when a control plane never had one.</summary>
-internal sealed class SnapshotReader(ISnapshotStore store, Recomposer recomposer)
-{
-    public async Task<SnapshotPointer> PointerAsync(Guid controlPlane, CancellationToken ct) =>
-        await store.GetPointerAsync(controlPlane, ct)
-        ?? (await recomposer.RecomposeAsync(controlPlane, ct)).Pointer
-        ?? throw ExistingControlPlane.NotFound(controlPlane);
-
-    /// <summary>A group's status, composing it first when it never was.</summary>
-    public async Task<GroupStatus> GroupStatusAsync(Guid group, CancellationToken ct)
-    {
-        if (await store.GetGroupStatusAsync(group, ct) is { } status)
-        {
-            return status;
-        }
-        await recomposer.RecomposeAsync(group, ct);
-        return await store.GetGroupStatusAsync(group, ct) ?? new GroupStatus(GroupStatus.Unknown, [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-    }
-
-    public async Task<ReadOnlyMemory<byte>> ContentAsync(Guid controlPlane, SnapshotPointer pointer, CancellationToken ct) =>
-        await store.ReadSnapshotAsync(controlPlane, pointer.Hash, ct)
-        ?? throw new InvalidOperationException($"Snapshot {pointer.Hash} of control plane {controlPlane} is missing from storage.");
 }

@@ -16,7 +16,9 @@ internal static class DataPlaneApiModule
         services.AddSingleton(issuer.Options);
         services.AddSingleton(issuer.Issuer);
         services.AddSingleton<DpCertificateService>();
-        services.AddSingleton(DataPlaneSettings.Read(configuration));
+        var settings = DataPlaneSettings.Read(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(new NodeJudge(settings.KongVersion, settings.NodeRetention));
         services.AddSingleton<SnapshotEncodings>();
         services.AddSingleton<RecentPointers>();
         services.AddSingleton<DataPlanePointers>();

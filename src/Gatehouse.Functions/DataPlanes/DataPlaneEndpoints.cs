@@ -26,7 +26,7 @@ internal static class DataPlaneEndpoints
             .WithTags("Data plane API");
         var error = ApiSchemas.LegacyError;
 
-        group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, DataPlanePointers pointers, NodeService nodes, SnapshotPlugins plugins,
+        group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, DataPlanePointers pointers, NodeService nodes,
             SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
         {
             var identity = context.DataPlaneIdentity();
@@ -42,12 +42,9 @@ internal static class DataPlaneEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            ReadOnlyMemory<byte>? content = null;
-            async Task<ReadOnlyMemory<byte>> Content() => content ??= await snapshots.ContentAsync(identity.ControlPlaneId, pointer, ct);
-
             if (await nodes.FindForConfigAsync(identity.ControlPlaneId, nodeId, factsHash, ct) is { } node)
             {
-                var status = nodes.Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct, content));
+                var status = await nodes.CompatibilityAsync(identity.ControlPlaneId, pointer, node, ct);
                 if (status.IsIncompatible)
                 {
                     logs.CreateLogger("Gatehouse.DataPlanes.Config").LogWarning(
@@ -62,6 +59,7 @@ internal static class DataPlaneEndpoints
                 }
             }
 
+            Task<ReadOnlyMemory<byte>> Content() => snapshots.ContentAsync(identity.ControlPlaneId, pointer, ct);
             var encoding = SnapshotEncodings.Choose(context.Request);
             if (encoding is null)
             {

@@ -6,11 +6,6 @@ using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;
 
-/// <summary>What a node says about itself in <c>POST /v1/dp/heartbeat</c>, validated.</summary>
-internal sealed record HeartbeatReport(
-    Guid NodeId, string Hostname, string Version, IReadOnlyList<NodePlugin> Plugins, string ConfigHash,
-    IReadOnlyDictionary<string, string> Labels, NodeError? Error);
-
 /// <summary>
 /// Reads heartbeat bodies strictly, naming every wrong field. The limits keep a node's row well
 /// inside one Table storage entity (a property holds at most 32K characters): Kong ships about a

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
@@ -6,88 +6,61 @@ using Gatehouse.Functions.Composition;
 
 namespace Gatehouse.Functions.DataPlanes;
 
-/// <summary>A node with what Gatehouse concludes about it: its compatibility, and whether it runs the expected config.</summary>
-internal sealed record NodeView(DataPlaneNode Node, CompatibilityStatus Compatibility, string ExpectedConfigHash)
-{
-    public const string InSync = "in_sync";
-    public const string OutOfSync = "out_of_sync";
-
-    public string SyncStatus => Node.ConfigHash == ExpectedConfigHash ? InSync : OutOfSync;
-}
-
 /// <summary>
-/// Data plane nodes: heartbeats write them; listing and reading forget those unseen for longer
-/// than <c>Gatehouse__DataPlane__NodeRetentionHours</c> (done on read, so no timer is needed and
-/// nothing stale is ever shown); compatibility is judged against the current snapshot each time,
-/// because it changes when the config does, not only when the node does.
+/// Data plane nodes, between the API and the node store: heartbeats write them; listing and
+/// reading forget those unseen for longer than <c>Gatehouse__DataPlane__NodeRetentionHours</c>
+/// (done on read, so no timer is needed and nothing stale is ever shown). What is concluded about
+/// a node is <see cref="NodeJudge"/>'s; this reads and writes what it needs.
 /// </summary>
 internal sealed class NodeService(
     INodeStore store, ControlPlaneService controlPlanes, SnapshotReader snapshots, DataPlanePointers pointers, SnapshotPlugins plugins,
-    DataPlaneSettings settings, TimeProvider clock)
+    NodeJudge judge, TimeProvider clock)
 {
-    private const int MaxKnownNodes = 100_000;
-
-    /// <summary>
-    /// Each node as this process last wrote or read it, with the hash of its facts: heartbeats take
-    /// <c>created_at</c> from here instead of reading the row, and a config pull whose facts hash
-    /// matches is judged from here (<see cref="FindForConfigAsync"/>).
-    /// </summary>
-    private readonly ConcurrentDictionary<(Guid, Guid), KnownNode> _known = new();
+    private readonly RememberedNodes _known = new();
 
     public async Task<NodeView> HeartbeatAsync(DataPlaneIdentity identity, HeartbeatReport report, CancellationToken ct)
     {
         var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
-        var key = (identity.ControlPlaneId, report.NodeId);
-        var now = clock.GetUtcNow();
-        var createdAt = _known.TryGetValue(key, out var known)
-            ? known.Node.CreatedAt
-            : (await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct))?.CreatedAt ?? now;
-        var node = new DataPlaneNode
-        {
-            Id = report.NodeId,
-            ControlPlaneId = identity.ControlPlaneId,
-            Hostname = report.Hostname,
-            Version = report.Version,
-            Plugins = report.Plugins,
-            ConfigHash = report.ConfigHash,
-            Labels = report.Labels,
-            CertificateId = identity.CertificateId,
-            LastError = report.Error,
-            LastPing = now,
-            CreatedAt = createdAt,
-            UpdatedAt = now,
-        };
+        var firstSeen = _known.Find(identity.ControlPlaneId, report.NodeId)?.CreatedAt
+            ?? (await store.FindAsync(identity.ControlPlaneId, report.NodeId, ct))?.CreatedAt;
+        var node = judge.Record(identity.ControlPlaneId, identity.CertificateId, report, firstSeen, clock.GetUtcNow());
         await store.UpsertAsync(node, ct);
-        Remember(node);
-        return new NodeView(node, Check(node, await plugins.OfAsync(identity.ControlPlaneId, pointer, ct)), pointer.Hash);
+        _known.Remember(node);
+        return new NodeView(node, await CompatibilityAsync(identity.ControlPlaneId, pointer, node, ct), pointer.Hash);
     }
 
-    /// <summary>The node's compatibility with a snapshot that uses <paramref name="configured"/>.</summary>
-    public CompatibilityStatus Check(DataPlaneNode node, IReadOnlyDictionary<string, IReadOnlyList<string>> configured) =>
-        NodeCompatibility.Check(settings.KongVersion, node.Version, node.Plugins, configured);
+    /// <summary>
+    /// The node's compatibility with the snapshot <paramref name="pointer"/> names, judged on the
+    /// plugin names it carries; the snapshot is read for the plugins' instances only when the
+    /// verdict is about plugins, to name them.
+    /// </summary>
+    public async Task<CompatibilityStatus> CompatibilityAsync(Guid controlPlaneId, SnapshotPointer pointer, DataPlaneNode node, CancellationToken ct)
+    {
+        var status = judge.Compatibility(node, await plugins.NamesAsync(controlPlaneId, pointer, ct));
+        return status.ConcernsPlugins ? judge.Compatibility(node, await plugins.InstancesAsync(controlPlaneId, pointer, ct)) : status;
+    }
 
     /// <summary>The node if it has been seen within the retention time.</summary>
     public async Task<DataPlaneNode?> FindLiveAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct) =>
-        await store.FindAsync(controlPlaneId, nodeId, ct) is { } node && node.LastPing >= Horizon ? node : null;
+        await store.FindAsync(controlPlaneId, nodeId, ct) is { } node && judge.IsLive(node, clock.GetUtcNow()) ? node : null;
 
     /// <summary>
     /// The node as a config pull needs it, to judge its compatibility: from memory when the pull's
-    /// <paramref name="factsHash"/> is that of the facts this process last heard from the node (they
-    /// are then exactly the node's facts, whichever instance took its later heartbeats), otherwise
-    /// read. A node deleted through another instance is judged on its last facts here rather than
-    /// not at all, which withholds nothing it would otherwise be given.
+    /// <paramref name="factsHash"/> is that of the facts this process last heard from the node
+    /// (<see cref="RememberedNodes.Recall"/>), otherwise read. A node deleted through another
+    /// instance is judged on its last facts here rather than not at all, which withholds nothing
+    /// it would otherwise be given.
     /// </summary>
     public async Task<DataPlaneNode?> FindForConfigAsync(Guid controlPlaneId, Guid nodeId, string? factsHash, CancellationToken ct)
     {
-        if (factsHash is not null && _known.TryGetValue((controlPlaneId, nodeId), out var known)
-            && known.FactsHash == factsHash && known.Node.LastPing >= Horizon)
+        if (_known.Recall(controlPlaneId, nodeId, factsHash) is { } known && judge.IsLive(known, clock.GetUtcNow()))
         {
-            return known.Node;
+            return known;
         }
         var node = await FindLiveAsync(controlPlaneId, nodeId, ct);
         if (node is not null)
         {
-            Remember(node);
+            _known.Remember(node);
         }
         return node;
     }
@@ -95,7 +68,7 @@ internal sealed class NodeService(
     public async Task<(IReadOnlyList<NodeView> Page, bool More, int Total)> ListAsync(Guid controlPlaneId, int size, Guid? after, CancellationToken ct)
     {
         await controlPlanes.GetAsync(controlPlaneId, ct);
-        await store.RemoveUnseenSinceAsync(controlPlaneId, Horizon, ct);
+        await store.RemoveUnseenSinceAsync(controlPlaneId, judge.Horizon(clock.GetUtcNow()), ct);
         var (page, more) = await store.ListAsync(controlPlaneId, size, after, ct);
         var total = await store.CountAsync(controlPlaneId, ct);
         return ([.. await ViewsAsync(controlPlaneId, page, ct)], more, total);
@@ -111,26 +84,12 @@ internal sealed class NodeService(
     public async Task DeleteAsync(Guid controlPlaneId, Guid nodeId, CancellationToken ct)
     {
         await controlPlanes.GetAsync(controlPlaneId, ct);
-        _known.TryRemove((controlPlaneId, nodeId), out _);
+        _known.Forget(controlPlaneId, nodeId);
         if (!await store.RemoveAsync(controlPlaneId, nodeId, ct))
         {
             throw NotFound(nodeId);
         }
     }
-
-    private DateTimeOffset Horizon => clock.GetUtcNow() - settings.NodeRetention;
-
-    private void Remember(DataPlaneNode node)
-    {
-        if (_known.Count >= MaxKnownNodes)
-        {
-            // Forgetting costs one read per node, once; tracking use would cost every request.
-            _known.Clear();
-        }
-        _known[(node.ControlPlaneId, node.Id)] = new KnownNode(node, NodeFacts.Hash(node));
-    }
-
-    private sealed record KnownNode(DataPlaneNode Node, string FactsHash);
 
     private async Task<IReadOnlyList<NodeView>> ViewsAsync(Guid controlPlaneId, IReadOnlyList<DataPlaneNode> nodes, CancellationToken ct)
     {
@@ -139,8 +98,12 @@ internal sealed class NodeService(
             return [];
         }
         var pointer = await snapshots.PointerAsync(controlPlaneId, ct);
-        var configured = await plugins.OfAsync(controlPlaneId, pointer, ct);
-        return [.. nodes.Select(n => new NodeView(n, Check(n, configured), pointer.Hash))];
+        var views = new List<NodeView>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            views.Add(new NodeView(node, await CompatibilityAsync(controlPlaneId, pointer, node, ct), pointer.Hash));
+        }
+        return views;
     }
 
     private static NotFoundException NotFound(Guid nodeId) => new($"No data plane node has the id {nodeId}.");

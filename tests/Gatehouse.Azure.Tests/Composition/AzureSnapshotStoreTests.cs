@@ -1,4 +1,5 @@
 using System.Text;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
@@ -24,11 +25,8 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
     {
         var at = DateTimeOffset.UnixEpoch.AddSeconds(revision);
         string Hash(string part) => $"{part}-{revision}";
-        return new SnapshotPointer(revision,
-            new ConfigHash(Hash("config"), Hash("routes"), Hash("services"), Hash("plugins"), Hash("upstreams"), Hash("targets"), Hash("rest")), at, at)
-        {
-            Members = members,
-        };
+        return new SnapshotPointer(new SnapshotSource(revision, members),
+            new ConfigHash(Hash("config"), Hash("routes"), Hash("services"), Hash("plugins"), Hash("upstreams"), Hash("targets"), Hash("rest")), at, at);
     }
 
     [Fact]
@@ -50,7 +48,53 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
         Assert.Equal(written.Hashes, read.Hashes);
         Assert.Equal(written.CreatedAt, read.CreatedAt);
         Assert.Equal(written.UpdatedAt, read.UpdatedAt);
-        Assert.Equal(members, read.Members);
+        Assert.Equal(members, read.Source.Members);
+    }
+
+    [Fact]
+    public async Task A_pointer_carries_the_names_of_the_plugins_its_snapshot_uses()
+    {
+        var (store, _) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+
+        Assert.True(await store.TryAdvanceAsync(cp, null, Pointer(1) with { Plugins = ["cors", "rate-limiting"] }, ct));
+        Assert.Equal(["cors", "rate-limiting"], (await store.GetPointerAsync(cp, ct))!.Plugins);
+
+        // None in use is recorded as none, not as unknown.
+        Assert.True(await store.TryAdvanceAsync(cp, await store.GetPointerAsync(cp, ct), Pointer(2) with { Plugins = [] }, ct));
+        Assert.Equal([], (await store.GetPointerAsync(cp, ct))!.Plugins);
+    }
+
+    /// <summary>
+    /// Pointers written before plugin names were recorded have no such property; they read as
+    /// unknown, not as none, so that readers look in the snapshot. So do names past what a
+    /// property holds, which are left out rather than failing the move.
+    /// </summary>
+    [Fact]
+    public async Task A_pointer_without_plugin_names_says_they_are_unknown()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var (old, crowded) = (Guid.NewGuid(), Guid.NewGuid());
+        var written = Pointer(3);
+        Assert.True(await store.TryAdvanceAsync(old, null, written with { Plugins = ["cors"] }, ct));
+        // The row as Gatehouse wrote it before it recorded plugin names.
+        var table = storage.CreateTableServiceClient().GetTableClient(layout.SnapshotsTable);
+        var row = (await table.GetEntityAsync<TableEntity>(old.ToString(), "pointer", cancellationToken: ct)).Value;
+        Assert.True(row.Remove("Plugins"));
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
+
+        var read = (await store.GetPointerAsync(old, ct))!;
+        Assert.Null(read.Plugins);
+        Assert.Equal((written.Source, written.Hashes, written.CreatedAt), (read.Source, read.Hashes, read.CreatedAt));
+        Assert.True(await store.TryAdvanceAsync(old, read, Pointer(4) with { Plugins = ["cors"] }, ct));
+        Assert.Equal(["cors"], (await store.GetPointerAsync(old, ct))!.Plugins);
+
+        var names = Enumerable.Range(0, 1000).Select(i => $"custom-plugin-with-a-long-name-{i:D4}").ToList();
+        Assert.True(await store.TryAdvanceAsync(crowded, null, Pointer(1) with { Plugins = names }, ct));
+        var moved = (await store.GetPointerAsync(crowded, ct))!;
+        Assert.Equal((1L, null), (moved.Revision, moved.Plugins));
     }
 
     [Fact]
@@ -148,7 +192,7 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
                     }
                     await allRead.Task.WaitAsync(ct);
                 }
-                if (!next.Follows(current))
+                if (!next.Source.Follows(current?.Source))
                 {
                     return;
                 }

@@ -1,5 +1,9 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Gatehouse.Core.Composition;
 using Gatehouse.Core.DataPlanes;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
 
 namespace Gatehouse.Core.Tests.DataPlanes;
 
@@ -95,5 +99,25 @@ public sealed class DataPlaneCompatibilityTests
         var plugins = ConfiguredPlugins.Read(snapshot);
         Assert.Equal(["cors", "key-auth", "rate-limiting"], plugins.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["r1p", "s1p"], plugins["rate-limiting"]);
+    }
+
+    /// <summary>What a pointer records at compose time is what a reader of the snapshot would find in it.</summary>
+    [Fact]
+    public void The_names_known_from_the_entities_are_those_found_in_their_snapshot()
+    {
+        var entities = Composition.DeclarativeConfigTests.Everything();
+        var processor = new EntityProcessor(TimeProvider.System);
+        // Disabled: a second cors (the enabled one still counts), and the only correlation-id.
+        foreach (var body in new[] { """{"name":"cors","enabled":false}""", """{"name":"correlation-id","enabled":false}""" })
+        {
+            entities["plugins"].Add(processor.Prepare(Plugins.Schema, JsonNode.Parse(body)!.AsObject(), WriteMode.Insert).Entity!);
+        }
+        var view = Composition.DeclarativeConfigTests.View(entities);
+
+        var names = ConfiguredPlugins.NamesIn(view);
+
+        Assert.Equal(["acl", "cors", "key-auth", "rate-limiting"], names);
+        Assert.Equal(ConfiguredPlugins.Read(DeclarativeConfig.Write(view).Json).Keys.Order(StringComparer.Ordinal), names);
+        Assert.Empty(ConfiguredPlugins.NamesIn(new Dictionary<string, IReadOnlyList<JsonObject>>()));
     }
 }

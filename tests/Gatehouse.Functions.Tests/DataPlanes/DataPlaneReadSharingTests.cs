@@ -23,7 +23,7 @@ public sealed class DataPlaneReadSharingTests(StorageFixture storage)
     }
 
     private static SnapshotPointer Pointer(long revision) =>
-        new(revision, ConfigHash.Of("{\"_format_version\":\"3.0\"}"u8), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        new(new SnapshotSource(revision), ConfigHash.Of("{\"_format_version\":\"3.0\"}"u8), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Nodes_asking_at_once_share_one_pointer_read_which_is_forgotten_when_the_pointer_moves_here_or_grows_old()

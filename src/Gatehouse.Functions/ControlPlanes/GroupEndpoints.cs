@@ -40,32 +40,20 @@ internal static class GroupEndpoints
             .Responds(200, "data and meta.page.next")
             .Responds(400, "Not a group");
 
-        group.MapPut("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
-        {
-            var id = ControlPlaneId.Parse(controlPlaneId);
-            await groups.ReplaceAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
-            return Results.NoContent();
-        })
+        group.MapPut("/group-memberships", (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+            ChangeMembersAsync(controlPlaneId, context, groups.ReplaceAsync, ct))
             .WithSummary("Replace a group's members (at most 256).")
             .Responds(204, "Replaced")
             .Responds(400, "Invalid members");
 
-        group.MapPost("/group-memberships/add", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
-        {
-            var id = ControlPlaneId.Parse(controlPlaneId);
-            await groups.AddAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
-            return Results.NoContent();
-        })
+        group.MapPost("/group-memberships/add", (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+            ChangeMembersAsync(controlPlaneId, context, groups.AddAsync, ct))
             .WithSummary("Add up to 50 members.")
             .Responds(204, "Done")
             .Responds(400, "Invalid members");
 
-        group.MapPost("/group-memberships/remove", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
-        {
-            var id = ControlPlaneId.Parse(controlPlaneId);
-            await groups.RemoveAsync(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
-            return Results.NoContent();
-        })
+        group.MapPost("/group-memberships/remove", (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
+            ChangeMembersAsync(controlPlaneId, context, groups.RemoveAsync, ct))
             .WithSummary("Remove up to 50 members.")
             .Responds(204, "Done")
             .Responds(400, "Invalid members");
@@ -77,6 +65,15 @@ internal static class GroupEndpoints
     }
 
     /// <summary>Konnect's <c>{"members":[{"id":"…"}]}</c>, every id a UUID.</summary>
+    /// <summary>Replace, add and remove differ only in what they do with the members the body lists.</summary>
+    private static async Task<IResult> ChangeMembersAsync(
+        string controlPlaneId, HttpContext context, Func<Guid, IReadOnlyList<Guid>, CancellationToken, Task> change, CancellationToken ct)
+    {
+        var id = ControlPlaneId.Parse(controlPlaneId);
+        await change(id, Members(await RequestBody.ReadObjectAsync(context.Request, ct)), ct);
+        return Results.NoContent();
+    }
+
     private static List<Guid> Members(JsonElement body)
     {
         var errors = new List<InvalidParameter>();

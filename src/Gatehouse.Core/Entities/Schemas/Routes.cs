@@ -25,6 +25,14 @@ public static partial class Routes
 
     private static readonly string[] s_matchers = ["methods", "hosts", "paths", "headers", "snis", "sources", "destinations"];
 
+    /// <summary>Both kinds of route: at least one protocol, HTTP and HTTPS by default (ent/routes).</summary>
+    private static readonly Field s_protocols = new Field("protocols", FieldType.Set)
+    {
+        Required = true,
+        Default = new JsonArray("http", "https"),
+        Elements = Protocol("protocol"),
+    }.With(LengthMin(1));
+
     /// <summary>
     /// A route matched by an ATC expression (Kong's expressions router; Konnect's RouteExpression):
     /// <c>expression</c> and <c>priority</c> instead of the matcher fields. The expression's own
@@ -34,12 +42,7 @@ public static partial class Routes
     [
         Id, CreatedAt, UpdatedAt,
         Utf8Name(),
-        new Field("protocols", FieldType.Set)
-        {
-            Required = true,
-            Default = new JsonArray("http", "https"),
-            Elements = Protocol("protocol"),
-        }.With(LengthMin(1)),
+        s_protocols,
         new Field("expression", FieldType.String) { Required = true },
         new Field("priority", FieldType.Integer) { Required = true, Default = 0 }.With(Between(0, 70368744177663)),
         new Field("https_redirect_status_code", FieldType.Integer) { Required = true, Default = 426 }.With(OneOfIntegers(426, 301, 302, 307, 308)),
@@ -62,12 +65,7 @@ public static partial class Routes
     [
         Id, CreatedAt, UpdatedAt,
         Utf8Name(),
-        new Field("protocols", FieldType.Set)
-        {
-            Required = true,
-            Default = new JsonArray("http", "https"),
-            Elements = Protocol("protocol"),
-        }.With(LengthMin(1)),
+        s_protocols,
         new Field("methods", FieldType.Set) { Elements = new Field("method", FieldType.String).With(Match(HttpMethod())) },
         new Field("hosts", FieldType.Array) { Elements = new Field("host", FieldType.String).With(Typedefs.HostWithWildcards) },
         new Field("paths", FieldType.Array) { Elements = new Field("path", FieldType.String).With(value => RouterPaths.Check(value.GetValue<string>())) },

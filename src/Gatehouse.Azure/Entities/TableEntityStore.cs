@@ -34,34 +34,37 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     private readonly TableClient _table = tables.GetTableClient(layout.EntitiesTable);
 
-    private readonly SeenRevisionTokens _seen = new();
+    private readonly SeenRevisions _seen = new();
 
     public async Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityPartition.RevisionKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        _seen.Saw(controlPlane, row is { HasValue: true, Value: { } seen } ? seen.ETag.ToString() : null);
-        return row is { HasValue: true, Value: { } revision }
-            ? new Revision(revision.GetInt64(EntityPartition.RevisionProperty) ?? 0, revision.ETag.ToString())
+        var revision = row is { HasValue: true, Value: { } stored }
+            ? new Revision(stored.GetInt64(EntityPartition.RevisionProperty) ?? 0, stored.ETag.ToString())
             {
-                Deleted = revision.GetBoolean(EntityPartition.DeletedProperty) ?? false,
-                Import = revision.GetString(EntityPartition.ImportIdProperty) is { } importId
-                    ? new ImportProgress(importId, revision.GetInt32(EntityPartition.ImportNextBatchProperty) ?? 0,
-                        revision.GetInt32(EntityPartition.ImportBatchesProperty) ?? 0, revision.GetDateTimeOffset("UpdatedAt") ?? revision.Timestamp ?? default)
+                Deleted = stored.GetBoolean(EntityPartition.DeletedProperty) ?? false,
+                Import = stored.GetString(EntityPartition.ImportIdProperty) is { } importId
+                    ? new ImportProgress(importId, stored.GetInt32(EntityPartition.ImportNextBatchProperty) ?? 0,
+                        stored.GetInt32(EntityPartition.ImportBatchesProperty) ?? 0, stored.GetDateTimeOffset("UpdatedAt") ?? stored.Timestamp ?? default)
                     : null,
             }
             : new Revision(0, null);
+        _seen.Saw(controlPlane, revision);
+        return revision;
     }
+
+    public Revision? LastSeenRevision(Guid controlPlane) => _seen.Last(controlPlane);
 
     /// <summary>
     /// Every entity at one revision: the entities are read between two sightings of the revision
     /// row, and read again until both agree, so no write landed in between. The first sighting is
-    /// the last one this instance had (see <see cref="SeenRevisionTokens"/>), so in the common case
+    /// the last one this instance had (see <see cref="SeenRevisions"/>), so in the common case
     /// the read costs the entity query and one revision read, not two.
     /// </summary>
     public async Task<EntitySnapshot> ReadAllAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var before = _seen.Last(controlPlane) ?? (await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
+        var before = (_seen.Last(controlPlane) ?? await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
         for (var attempt = 0; ; attempt++)
         {
             var entities = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
@@ -179,7 +182,8 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         }
 
         var next = expected.Number + 1;
-        var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = DateTimeOffset.UtcNow };
+        var updatedAt = DateTimeOffset.UtcNow;
+        var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = updatedAt };
         if (import is not null)
         {
             // Replacing the row drops these properties again with the commit that finishes the import.
@@ -195,7 +199,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         {
             var responses = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             // The revision row's action is the last; its response carries the row's new ETag.
-            _seen.Saw(controlPlane, responses.Value[^1].Headers.ETag?.ToString());
+            _seen.Saw(controlPlane, new Revision(next, responses.Value[^1].Headers.ETag?.ToString())
+            {
+                Import = import is null ? null : import with { UpdatedAt = updatedAt },
+            });
             return new CommitResult(CommitOutcome.Committed, next);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.Status == 412)

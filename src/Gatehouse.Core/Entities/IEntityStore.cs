@@ -57,6 +57,13 @@ public interface IEntityStore
 {
     Task<Revision> GetRevisionAsync(Guid controlPlane, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The revision as this instance last saw it (read, or committed), without a round trip; null
+    /// when it has none. It may be stale, so it serves only a commit conditional on it: that lands
+    /// only if no commit has come since, and so proves every read made after the sighting current.
+    /// </summary>
+    Revision? LastSeenRevision(Guid controlPlane);
+
     Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken);
 
     /// <summary>The id of the entity holding a unique value (a field, or the cache key as <c>cache_key</c>).</summary>

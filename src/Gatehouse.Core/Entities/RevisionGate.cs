@@ -37,9 +37,15 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The first round may start from this instance's last sighting of the revision, which
+            // is current unless another instance wrote since: then the commit fails as stale, and
+            // the next round reads afresh at once (that stale is ours, not a race to back off from).
+            var seen = SeenWritableRevision(controlPlane);
             for (var i = 0; i < MaxAttempts; i++)
             {
-                var revision = await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                var revision = seen ?? await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                var fromSighting = seen is not null;
+                seen = null;
                 var (result, changes) = await attempt().ConfigureAwait(false);
                 if (changes.Count == 0)
                 {
@@ -54,6 +60,10 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
                         return result;
                     case CommitOutcome.IdTaken:
                         throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
+                }
+                if (fromSighting)
+                {
+                    continue;
                 }
                 // Stale, or a unique value taken in between: another instance wrote first. Back off and read again.
                 var backoff = Math.Min(s_maxBackoff.TotalMilliseconds, Math.Pow(2, i));
@@ -95,6 +105,16 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// This instance's last sighting of the revision, when that sighting showed a control plane
+    /// known here to take writes (it exists, is no group, no import is half applied); else null.
+    /// </summary>
+    private Revision? SeenWritableRevision(Guid controlPlane) =>
+        store.LastSeenRevision(controlPlane) is { Token: not null, Deleted: false, Import: null } seen
+            && _isGroup.TryGetValue(controlPlane, out var isGroup) && !isGroup
+            ? seen
+            : null;
 
     /// <summary>The revision to commit against, once the control plane is known to exist and take writes.</summary>
     private async Task<Revision> WritableRevisionAsync(Guid controlPlane, CancellationToken cancellationToken)

@@ -11,11 +11,13 @@ using Gatehouse.Testing;
 namespace Gatehouse.Azure.Tests.Entities;
 
 /// <summary>
-/// <see cref="TableEntityStore.ReadAllAsync"/> returns every entity at one revision: never half of
-/// a commit, never a commit of another instance missed, and, after this instance's own commit,
-/// with no more than the entity query and one revision read.
+/// The store starts reads and commits from its last sighting of a control plane's revision
+/// (<see cref="TableEntityStore.LastSeenRevision"/>). <see cref="TableEntityStore.ReadAllAsync"/>
+/// still returns every entity at one revision: never half of a commit, never a commit of another
+/// instance missed, and after this instance's own commit with only the entity query and one
+/// revision read. A commit from a stale sighting is refused as stale, never applied.
 /// </summary>
-public sealed class TableEntityStoreReadAllTests(StorageFixture storage)
+public sealed class TableEntityStoreSightingTests(StorageFixture storage)
 {
     private sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {
@@ -106,6 +108,9 @@ public sealed class TableEntityStoreReadAllTests(StorageFixture storage)
             for (var i = 1; i <= 40; i++)
             {
                 await AddConsumerAsync(b, cp, $"c{i}");
+                // About a read's time apart: commits land during reads, but not so fast that no
+                // read can ever finish (a read gives up after 20 passes, and the recomposer retries).
+                await Task.Delay(Random.Shared.Next(1, 6), ct);
             }
         }, ct);
         var reads = 0;
@@ -120,5 +125,37 @@ public sealed class TableEntityStoreReadAllTests(StorageFixture storage)
         var last = await a.ReadAllAsync(cp, ct);
         Assert.Equal(41, last.Revision);
         Assert.Equal(41, last.Entities["consumers"].Count);
+    }
+
+    [Fact]
+    public async Task A_commit_is_seen_as_the_revision_a_fresh_read_would_find()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (a, _, _) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        Assert.Null(a.LastSeenRevision(cp));
+        await AddConsumerAsync(a, cp, "alice");
+
+        var seen = a.LastSeenRevision(cp);
+        Assert.Equal(await a.GetRevisionAsync(cp, ct), seen);
+    }
+
+    [Fact]
+    public async Task A_commit_from_a_sighting_another_instance_has_overtaken_is_stale_and_writes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (a, b, _) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        await AddConsumerAsync(a, cp, "alice");
+        var stale = a.LastSeenRevision(cp)!;
+        await AddConsumerAsync(b, cp, "bob");
+
+        var carol = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "carol" };
+        var result = await a.CommitAsync(cp, stale, [new EntityChange.Put(Consumers.Schema, carol, null)], ct);
+
+        Assert.Equal(CommitOutcome.Stale, result.Outcome);
+        var snapshot = await a.ReadAllAsync(cp, ct);
+        Assert.Equal(["alice", "bob"], Usernames(snapshot));
+        Assert.Equal(2, a.LastSeenRevision(cp)!.Number);
     }
 }

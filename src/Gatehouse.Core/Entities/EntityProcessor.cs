@@ -23,9 +23,14 @@ public enum WriteMode
 /// </summary>
 public sealed class EntityProcessor(TimeProvider clock)
 {
+    /// <summary>The time writes are stamped with.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public (JsonObject? Entity, IReadOnlyList<FieldError> Errors) Prepare(
-        EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null)
+        EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null,
+        WriteOptions? options = null)
     {
+        options ??= WriteOptions.Declarative;
         schema = schema.For(input, existing);
         var errors = new List<FieldError>();
         var body = (JsonObject)input.DeepClone();
@@ -70,6 +75,10 @@ public sealed class EntityProcessor(TimeProvider clock)
                 case "updated_at":
                     entity["updated_at"] = now.DeepClone();
                     continue;
+                case TimeToLive.Field when schema.Ttl && options.RelativeTtl && given:
+                    var createdAt = entity["created_at"] is { } stamp && Validators.TryInteger(stamp, out var seconds) ? seconds : clock.GetUtcNow().ToUnixTimeSeconds();
+                    entity[field.Name] = value is null ? null : TimeToLive.Expiry(value, createdAt, errors);
+                    continue;
             }
 
             if (mode == WriteMode.Update && existing is not null)
@@ -82,7 +91,7 @@ public sealed class EntityProcessor(TimeProvider clock)
                 // An explicit null stays null (Kong does not replace it with the default).
                 entity[field.Name] = given
                     ? value is null ? null : WithDefaults(field, value.DeepClone())
-                    : WithDefaults(field, field.Default?.DeepClone());
+                    : field.Generated ? JsonValue.Create(RandomStrings.Kong()) : WithDefaults(field, field.Default?.DeepClone());
             }
         }
 
@@ -90,7 +99,11 @@ public sealed class EntityProcessor(TimeProvider clock)
         foreach (var field in schema.Fields)
         {
             var value = entity[field.Name]?.DeepClone();
-            output[field.Name] = field.Auto ? value : Validate(field, value, field.Name, errors);
+            var validated = field.Auto ? value : Validate(field, value, field.Name, errors);
+            if (validated is not null || !field.OmitWhenNull)
+            {
+                output[field.Name] = validated;
+            }
         }
 
         var failed = errors.Where(e => e.Path is not null).Select(e => e.Path!).ToList();
@@ -108,6 +121,10 @@ public sealed class EntityProcessor(TimeProvider clock)
             return (null, errors);
         }
         schema.Normalize?.Invoke(output);
+        if (options.Transform)
+        {
+            schema.Transform?.Invoke(output);
+        }
         return (output, errors);
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Testing;
 using Gatehouse.Testing.OpenApi;
@@ -198,7 +197,7 @@ public sealed class ConsumerCredentialApiTests(StorageFixture storage) : IAsyncL
         Assert.Contains("must be an integer between 0 and 100000000", invalid.GetRawText());
 
         var cp = _root.Split('/')[3];
-        var config = await WaitForConfigAsync(cp, c => c["consumers"]?[0]?["keyauth_credentials"]?.AsArray().Count == 2);
+        var config = await DeclarativeImportTests.ExportWhenAsync(_app, cp, (_, c) => c["consumers"]?[0]?["keyauth_credentials"]?.AsArray().Count == 2);
         var expiry = config["consumers"]![0]!["keyauth_credentials"]!.AsArray().Single(k => k!["key"]!.GetValue<string>() == "lasting")!["ttl"]!.GetValue<long>();
         Assert.InRange(expiry, before + 3600, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
 
@@ -240,7 +239,12 @@ public sealed class ConsumerCredentialApiTests(StorageFixture storage) : IAsyncL
 
         var flat = new Dictionary<string, string>
         {
-            ["key-auth"] = "key-auths", ["basic-auth"] = "basic-auths", ["hmac-auth"] = "hmac-auths", ["jwt"] = "jwts", ["acls"] = "acls", ["mtls-auth"] = "mtls-auths",
+            ["key-auth"] = "key-auths",
+            ["basic-auth"] = "basic-auths",
+            ["hmac-auth"] = "hmac-auths",
+            ["jwt"] = "jwts",
+            ["acls"] = "acls",
+            ["mtls-auth"] = "mtls-auths",
         };
         foreach (var (nested, id) in ids)
         {
@@ -284,20 +288,5 @@ public sealed class ConsumerCredentialApiTests(StorageFixture storage) : IAsyncL
             .ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("does not reference an existing 'ca_certificates' entity", missing.GetProperty("message").GetString());
         Assert.Equal(0, (await (await Api.GetAsync($"{_root}/consumers/{alice}/mtls-auth", Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").GetArrayLength());
-    }
-
-    private async Task<JsonObject> WaitForConfigAsync(string cp, Func<JsonObject, bool> ready)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var config = JsonNode.Parse((await (await Api.GetAsync($"/v2/control-planes/{cp}/declarative-config", Ct)).ExpectAsync(HttpStatusCode.OK)).GetRawText())!.AsObject();
-            if (ready(config))
-            {
-                return config;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the snapshot never got there: {config.ToJsonString()}");
-            await Task.Delay(50, Ct);
-        }
     }
 }

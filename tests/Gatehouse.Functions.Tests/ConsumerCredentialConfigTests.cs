@@ -34,21 +34,6 @@ public sealed class ConsumerCredentialConfigTests(StorageFixture storage) : IAsy
         await (await Api.PutAsync($"/v2/control-planes/{cp}/declarative-config", new StringContent(document.ToJsonString(), Encoding.UTF8, "application/json"), Ct))
             .ExpectAsync(status);
 
-    private async Task<JsonObject> ExportWhenAsync(string cp, Func<JsonObject, bool> ready)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var config = JsonNode.Parse((await (await Api.GetAsync($"/v2/control-planes/{cp}/declarative-config", Ct)).ExpectAsync(HttpStatusCode.OK)).GetRawText())!.AsObject();
-            if (ready(config))
-            {
-                return config;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the snapshot never got there: {config.ToJsonString()}");
-            await Task.Delay(50, Ct);
-        }
-    }
-
     private static JsonObject File(string consumers) => JsonNode.Parse($$"""{"_format_version":"3.0","consumers":{{consumers}}}""")!.AsObject();
 
     [Fact]
@@ -97,7 +82,7 @@ public sealed class ConsumerCredentialConfigTests(StorageFixture storage) : IAsy
     {
         var source = await ControlPlaneAsync("creds-source");
         await ImportAsync(source, DeclarativeImportTests.NestedConfig());
-        var exported = await ExportWhenAsync(source, c => c["consumers"] is not null);
+        var exported = await DeclarativeImportTests.ExportWhenAsync(_app, source, (_, c) => c["consumers"] is not null);
         OpenApiAssert.Valid(ReferenceSpecs.KongDeclarativeConfig, JsonDocument.Parse(exported.ToJsonString()).RootElement);
         Assert.DoesNotContain(DeclarativeImportTests.BasicAuthPassword, exported.ToJsonString(), StringComparison.Ordinal);
 
@@ -106,7 +91,7 @@ public sealed class ConsumerCredentialConfigTests(StorageFixture storage) : IAsy
         Assert.Equal(0, same.GetProperty("changes").GetArrayLength());
         var copy = await ControlPlaneAsync("creds-copy");
         await ImportAsync(copy, exported);
-        var copied = await ExportWhenAsync(copy, c => c["consumers"] is not null);
+        var copied = await DeclarativeImportTests.ExportWhenAsync(_app, copy, (_, c) => c["consumers"] is not null);
         Assert.Equal(exported.ToJsonString(), copied.ToJsonString());
         Assert.Equal(0, (await ImportAsync(copy, copied)).GetProperty("changes").GetArrayLength());
 
@@ -151,7 +136,7 @@ public sealed class ConsumerCredentialConfigTests(StorageFixture storage) : IAsy
         var (a, b) = (await ControlPlaneAsync("creds-member-a"), await ControlPlaneAsync("creds-member-b"));
         await ImportAsync(a, File("""[{"username":"alice","keyauth_credentials":[{"key":"shared-key"}],"basicauth_credentials":[{"username":"shared","password":"x"}],"acls":[{"group":"gold"}]}]"""));
         await (await Api.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", $$"""{"members":[{"id":"{{a}}"},{"id":"{{b}}"}]}""")).ExpectAsync(HttpStatusCode.NoContent);
-        await ExportWhenAsync(group, c => c["consumers"] is not null);
+        await DeclarativeImportTests.ExportWhenAsync(_app, group, (_, c) => c["consumers"] is not null);
 
         // B's consumer is another one, with the same ACL group (a string that may cross members), a key and a basic-auth username that may not.
         await ImportAsync(b, File("""[{"username":"bob","keyauth_credentials":[{"key":"shared-key"}],"basicauth_credentials":[{"username":"shared","password":"y"}],"acls":[{"group":"gold"}],"jwt_secrets":[{"key":"b-iss"}]}]"""));
@@ -182,7 +167,7 @@ public sealed class ConsumerCredentialConfigTests(StorageFixture storage) : IAsy
 
         // B takes other values: the group composes, with both consumers' credentials.
         await ImportAsync(b, File("""[{"username":"bob","keyauth_credentials":[{"key":"bob-key"}],"basicauth_credentials":[{"username":"bob","password":"y"}],"acls":[{"group":"gold"}]}]"""));
-        var config = await ExportWhenAsync(group, c => c["consumers"]?.AsArray().Count == 2);
+        var config = await DeclarativeImportTests.ExportWhenAsync(_app, group, (_, c) => c["consumers"]?.AsArray().Count == 2);
         Assert.All(config["consumers"]!.AsArray(), c => Assert.Single(c!["keyauth_credentials"]!.AsArray()));
         Assert.False(config["_transform"]!.GetValue<bool>());
     }

@@ -92,7 +92,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         await ExportWhenAsync(app, cp, (hash, _) => hashNot is null || hash != hashNot);
 
     /// <summary>The exported snapshot once <paramref name="ready"/> holds for it (given its hash), within 20 s.</summary>
-    private static async Task<JsonObject> ExportWhenAsync(RunningApp app, string cp, Func<string, JsonObject, bool> ready)
+    internal static async Task<JsonObject> ExportWhenAsync(RunningApp app, string cp, Func<string, JsonObject, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Core.Entities.Schemas;
 
 namespace Gatehouse.Core.DataPlanes;
 
@@ -6,7 +7,8 @@ namespace Gatehouse.Core.DataPlanes;
 /// Which plugins a snapshot uses: name to the ids of its instances, as Kong's compatibility check
 /// sees them (disabled plugins are not sent to data planes, so they do not count). Plugins may
 /// sit at the top level or nested under services, routes and consumers: every <c>plugins</c>
-/// array is read.
+/// array is read. Consumer credentials use their plugin too, without an instance: a data plane
+/// without the plugin has no such section in its declarative schema and refuses the whole config.
 /// </summary>
 public static class ConfiguredPlugins
 {
@@ -40,6 +42,11 @@ public static class ConfiguredPlugins
                 {
                     Add(plugin, found);
                 }
+            }
+            else if (ConsumerCredentials.PluginOf.TryGetValue(property.Name, out var owner)
+                && property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() > 0)
+            {
+                found.TryAdd(owner, []);
             }
             else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             {

@@ -18,6 +18,20 @@ public static class ConsumerCredentials
     /// <summary>Every credential type, in the order decK writes them in a consumer.</summary>
     public static IReadOnlyList<EntitySchema> All => [KeyAuth, BasicAuth, HmacAuth, Jwt, Acl, MtlsAuth];
 
+    /// <summary>
+    /// The plugin whose DAO each credential section is, by its declarative key: a data plane knows
+    /// the section only when that plugin is loaded (kong/db/schema/others/declarative_config.lua:924-934).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PluginOf { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["keyauth_credentials"] = "key-auth",
+        ["basicauth_credentials"] = "basic-auth",
+        ["hmacauth_credentials"] = "hmac-auth",
+        ["jwt_secrets"] = "jwt",
+        ["acls"] = "acl",
+        ["mtls_auth_credentials"] = "mtls-auth",
+    };
+
     /// <summary>key-auth daos.lua:4-20: a key, unique, generated when not given; Kong's entity ttl.</summary>
     public static EntitySchema KeyAuth { get; } = Credential("key-auths", "key-auth", "keyauth_credentials",
     [

@@ -181,6 +181,10 @@ public sealed class ConsumerCredentialApiTests(StorageFixture storage) : IAsyncL
         Assert.Equal(BasicAuthPasswords.Hash(alice, hash), rehashed.GetProperty("password").GetString());
         var refused = await (await Api.PostJsonAsync($"{_root}/consumers/{alice}/basic-auth?skip_hash=yes", """{"username":"carol","password":"x"}""")).ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("skip_hash", refused.GetProperty("message").GetString());
+        // A password that is not Kong's hash cannot be kept as one: it would be plain text, and never match.
+        var plain = await (await Api.PostJsonAsync($"{_root}/consumers/{alice}/basic-auth?skip_hash=true", """{"username":"carol","password":"plain-text"}""")).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("password", plain.GetProperty("details")[0].GetProperty("field").GetString());
+        Assert.DoesNotContain("plain-text", plain.GetRawText(), StringComparison.Ordinal);
         await (await Api.GetAsync($"{_root}/basic-auths/carol", Ct)).ExpectAsync(HttpStatusCode.NotFound);
     }
 

@@ -115,6 +115,10 @@ public sealed class EntityProcessor(TimeProvider clock)
         {
             errors.AddRange(check(output, context));
         }
+        if (!options.Transform && schema.CheckTransformed is { } transformed && errors.Count == 0)
+        {
+            errors.AddRange(transformed(output));
+        }
 
         if (errors.Count > 0)
         {

@@ -70,6 +70,12 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     public Action<JsonObject>? Transform { get; init; }
 
     /// <summary>
+    /// What a value given as transformed already must be (a basic-auth password: Kong's hash), so
+    /// that a write that skips the transformation cannot store what Kong would never match.
+    /// </summary>
+    public Func<JsonObject, IEnumerable<FieldError>>? CheckTransformed { get; init; }
+
+    /// <summary>
     /// A list of child entities given and shown by name on this entity: a certificate's
     /// <c>snis</c>. Not stored on the entity; written as the child entities in the same commit.
     /// </summary>

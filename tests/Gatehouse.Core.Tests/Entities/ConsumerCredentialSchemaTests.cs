@@ -93,6 +93,15 @@ public sealed class ConsumerCredentialSchemaTests
         var kept = Prepare(ConsumerCredentials.BasicAuth, $$"""{"consumer":{{OfConsumer}},"username":"alice","password":"6ee6a88d494e9812aa844187f9125baa8d938ff2"}""",
             WriteOptions.AdminApi with { Transform = false });
         Assert.Equal("6ee6a88d494e9812aa844187f9125baa8d938ff2", kept["password"]!.GetValue<string>());
+        // What is said to be hashed must be Kong's hash, or it would be a password in plain text that never matches.
+        foreach (var notHashed in new[] { "s3cr3t", "6EE6A88D494E9812AA844187F9125BAA8D938FF2", "6ee6a88d494e9812aa844187f9125baa8d938ff" })
+        {
+            var (entity, errors) = new EntityProcessor(Clock).Prepare(ConsumerCredentials.BasicAuth,
+                JsonNode.Parse($$"""{"consumer":{{OfConsumer}},"username":"alice","password":"{{notHashed}}"}""")!.AsObject(), WriteMode.Insert,
+                options: WriteOptions.AdminApi with { Transform = false });
+            Assert.Null(entity);
+            HasError(errors, "password", "expected a hashed password, as Kong stores it (sha1 of the password and the consumer's id: 40 lowercase hex digits)");
+        }
 
         HasError(Invalid(ConsumerCredentials.BasicAuth, $$"""{"consumer":{{OfConsumer}},"username":"alice"}"""), "password", "required field missing");
         HasError(Invalid(ConsumerCredentials.BasicAuth, $$"""{"consumer":{{OfConsumer}},"password":"x"}"""), "username", "required field missing");

@@ -54,6 +54,7 @@ public static class ConsumerCredentials
     {
         EndpointKey = "username",
         Transform = HashPassword,
+        CheckTransformed = IsHashed,
     };
 
     /// <summary>hmac-auth daos.lua:5-22: a unique username, and a secret generated when not given.</summary>
@@ -138,6 +139,16 @@ public static class ConsumerCredentials
             credential["password"] = BasicAuthPasswords.Hash(consumer.GetValue<string>(), password);
         }
     }
+
+    /// <summary>
+    /// A password given as hashed already must be what crypto.lua:28 makes, 40 lowercase hex digits:
+    /// Kong compares the hash of what a client presents with it, so anything else never matches,
+    /// and would be a password kept in plain text.
+    /// </summary>
+    private static IEnumerable<FieldError> IsHashed(JsonObject credential) =>
+        Text(credential["password"]) is { } password && !(password.Length == 40 && password.All(char.IsAsciiHexDigitLower))
+            ? [new FieldError("password", "expected a hashed password, as Kong stores it (sha1 of the password and the consumer's id: 40 lowercase hex digits)")]
+            : [];
 
     /// <summary>jwt daos.lua:62-66: required, and a key OpenSSL loads (validate_ssl_key, 4-11).</summary>
     private static string? LoadableKey(JsonNode? value) => Required(value) ?? (Text(value) is { } pem && !Pem.IsKey(pem) ? "invalid key" : null);

@@ -205,8 +205,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             {
                 null => throw new EntityRejectedException(Rejection.Invalid, "invalid primary key", [new FieldError("id", "expected a valid UUID")]),
                 // A target is unique only within its upstream: look it up by the (upstream, target) cache key.
-                var endpointKey when scope is not null && schema.CacheKey?.Contains(endpointKey) == true && schema.CacheKey.Contains(scope.Field.Name) =>
-                    await FindByCacheKeyAsync(controlPlane, schema, endpointKey, key, scope, cancellationToken).ConfigureAwait(false),
+                var endpointKey when KeyedWithin(schema, key, scope) =>
+                    await FindByCacheKeyAsync(controlPlane, schema, endpointKey, key, scope!, cancellationToken).ConfigureAwait(false),
                 var endpointKey => await store.FindUniqueAsync(controlPlane, schema, endpointKey, key, cancellationToken).ConfigureAwait(false),
             };
         }

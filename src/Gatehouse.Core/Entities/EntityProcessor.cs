@@ -91,7 +91,7 @@ public sealed class EntityProcessor(TimeProvider clock)
                 // An explicit null stays null (Kong does not replace it with the default).
                 entity[field.Name] = given
                     ? value is null ? null : WithDefaults(field, value.DeepClone())
-                    : field.Generated ? JsonValue.Create(RandomStrings.Kong()) : WithDefaults(field, field.Default?.DeepClone());
+                    : WithDefaults(field, DefaultOf(field));
             }
         }
 
@@ -226,6 +226,9 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         return record;
     }
+
+    /// <summary>What a field left out becomes: a freshly generated value, or a copy of its default.</summary>
+    private static JsonNode? DefaultOf(Field field) => field.Generate is { } generate ? generate() : field.Default?.DeepClone();
 
     /// <summary>Validates one value, returning it normalized (5.0 → 5, sets without repeats).</summary>
     internal static JsonNode? Validate(Field field, JsonNode? value, string path, List<FieldError> errors)

@@ -42,6 +42,12 @@ public sealed record Field(string Name, FieldType Type)
     /// <summary>Applied (deep-copied) when an insert or upsert leaves the field out.</summary>
     public JsonNode? Default { get; init; }
 
+    /// <summary>
+    /// A default made fresh for each insert or upsert that leaves the field out, in place of
+    /// <see cref="Default"/>: Kong's <c>auto</c> string fields get a random string (si:1885-1895).
+    /// </summary>
+    public Func<JsonNode>? Generate { get; init; }
+
     public IReadOnlyList<Validator> Validators { get; init; } = [];
 
     /// <summary>Array and set elements; map values.</summary>
@@ -91,13 +97,6 @@ public sealed record Field(string Name, FieldType Type)
 
     /// <summary>Set by the system (id, timestamps): clients may supply them but they are not validated as input.</summary>
     public bool Auto { get; init; }
-
-    /// <summary>
-    /// Kong's <c>auto = true</c> on a string field (a key-auth key, a JWT secret): an insert or
-    /// upsert that leaves it out gets a random string (<see cref="RandomStrings.Kong"/>); a given
-    /// value is validated like any other.
-    /// </summary>
-    public bool Generated { get; init; }
 
     /// <summary>A credential's secret (a key-auth key): group conflicts name the field, never the value.</summary>
     public bool Secret { get; init; }

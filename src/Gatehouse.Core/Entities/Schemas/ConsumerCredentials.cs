@@ -35,7 +35,7 @@ public static class ConsumerCredentials
     /// <summary>key-auth daos.lua:4-20: a key, unique, generated when not given; Kong's entity ttl.</summary>
     public static EntitySchema KeyAuth { get; } = Credential("key-auths", "key-auth", "keyauth_credentials",
     [
-        new Field("key", FieldType.String) { Unique = true, Generated = true, Secret = true },
+        new Field("key", FieldType.String) { Unique = true, Generate = AutoString, Secret = true },
         Tags,
         new Field(TimeToLive.Field, FieldType.Integer),
     ]) with
@@ -61,7 +61,7 @@ public static class ConsumerCredentials
     public static EntitySchema HmacAuth { get; } = Credential("hmac-auths", "hmac-auth", "hmacauth_credentials",
     [
         new Field("username", FieldType.String) { Required = true, Unique = true },
-        new Field("secret", FieldType.String) { Generated = true },
+        new Field("secret", FieldType.String) { Generate = AutoString },
         Tags,
     ]) with
     {
@@ -78,8 +78,8 @@ public static class ConsumerCredentials
     /// <summary>jwt daos.lua:14-69: a key (the iss claim it matches) and a secret, both generated when not given.</summary>
     public static EntitySchema Jwt { get; } = Credential("jwts", "jwt", "jwt_secrets",
     [
-        new Field("key", FieldType.String) { Unique = true, Generated = true },
-        new Field("secret", FieldType.String) { Generated = true },
+        new Field("key", FieldType.String) { Unique = true, Generate = AutoString },
+        new Field("secret", FieldType.String) { Generate = AutoString },
         new Field("rsa_public_key", FieldType.String),
         new Field("algorithm", FieldType.String) { Default = "HS256" }.With(OneOf(JwtAlgorithms)),
         Tags,
@@ -118,6 +118,9 @@ public static class ConsumerCredentials
     {
         CacheKey = ["subject_name", "ca_certificate"],
     };
+
+    /// <summary>Kong's <c>auto = true</c> string: generated when an insert or upsert leaves it out.</summary>
+    private static JsonNode AutoString() => RandomStrings.Kong();
 
     /// <summary>What every credential shares: id, created_at (no updated_at), its consumer, and how it is served.</summary>
     private static EntitySchema Credential(string name, string nestedName, string declarativeKey, Field[] fields, bool consumerRequired = true) =>

@@ -16,6 +16,10 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
     private static readonly TestCertificates.Pair s_server = TestCertificates.Server("CN=shop.example.com");
     private static readonly string s_ca = TestCertificates.CertificateAuthority();
 
+    internal const string BasicAuthPassword = "plain-s3cr3t";
+
+    private const string CaId = "5d1c3f0e-2b7a-4c4e-8f0a-3e6b9c1d2a4c";
+
     /// <summary>Every entity type, nested the way decK writes a kong.yaml.</summary>
     internal static JsonObject NestedConfig() => new()
     {
@@ -39,6 +43,18 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
             ["custom_id"] = "a-1",
             ["groups"] = new JsonArray(new JsonObject { ["name"] = "gold" }),
             ["plugins"] = new JsonArray(new JsonObject { ["name"] = "request-size-limiting", ["config"] = new JsonObject { ["allowed_payload_size"] = 1 } }),
+            // Every credential type, as decK writes them in their consumer; the password in plain text, as a user writes it.
+            ["keyauth_credentials"] = new JsonArray(new JsonObject { ["key"] = "alice-key", ["ttl"] = 4_102_444_800 }),
+            ["basicauth_credentials"] = new JsonArray(new JsonObject { ["username"] = "alice", ["password"] = BasicAuthPassword }),
+            ["hmacauth_credentials"] = new JsonArray(new JsonObject { ["username"] = "alice-hmac", ["secret"] = "hmac-secret" }),
+            ["jwt_secrets"] = new JsonArray(new JsonObject { ["key"] = "alice-iss", ["secret"] = "jwt-secret", ["algorithm"] = "HS256" }),
+            ["acls"] = new JsonArray(new JsonObject { ["group"] = "gold" }),
+            ["mtls_auth_credentials"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "5d1c3f0e-2b7a-4c4e-8f0a-3e6b9c1d2a40",
+                ["subject_name"] = "alice@example.com",
+                ["ca_certificate"] = new JsonObject { ["id"] = CaId },
+            }),
         }, new JsonObject { ["username"] = "bob" }),
         ["consumer_groups"] = new JsonArray(new JsonObject
         {
@@ -59,7 +75,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
             ["key"] = s_server.Key,
             ["snis"] = new JsonArray(new JsonObject { ["name"] = "shop.example.com" }, "*.shop.example.com"),
         }),
-        ["ca_certificates"] = new JsonArray(new JsonObject { ["cert"] = s_ca }),
+        ["ca_certificates"] = new JsonArray(new JsonObject { ["id"] = CaId, ["cert"] = s_ca }),
         ["vaults"] = new JsonArray(new JsonObject { ["name"] = "env", ["prefix"] = "my-env", ["config"] = new JsonObject { ["prefix"] = "GH_" } }),
         ["key_sets"] = new JsonArray(new JsonObject
         {
@@ -76,7 +92,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         await ExportWhenAsync(app, cp, (hash, _) => hashNot is null || hash != hashNot);
 
     /// <summary>The exported snapshot once <paramref name="ready"/> holds for it (given its hash), within 20 s.</summary>
-    private static async Task<JsonObject> ExportWhenAsync(RunningApp app, string cp, Func<string, JsonObject, bool> ready)
+    internal static async Task<JsonObject> ExportWhenAsync(RunningApp app, string cp, Func<string, JsonObject, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
@@ -114,8 +130,8 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         var result = await (await ImportAsync(app, cp, NestedConfig())).ExpectAsync(HttpStatusCode.OK);
         Assert.True(result.GetProperty("applied").GetBoolean());
         var summary = result.GetProperty("summary");
-        // 2 services, 1 route, 5 plugins, 2 consumers, 1 group, 2 memberships, 1 upstream, 2 targets, 1 cert, 2 snis, 1 CA, 1 vault, 1 set, 1 key.
-        Assert.Equal(23, summary.GetProperty("creating").GetInt32());
+        // 2 services, 1 route, 5 plugins, 2 consumers, 1 group, 2 memberships, 6 credentials, 1 upstream, 2 targets, 1 cert, 2 snis, 1 CA, 1 vault, 1 set, 1 key.
+        Assert.Equal(29, summary.GetProperty("creating").GetInt32());
         Assert.Equal(0, summary.GetProperty("deleting").GetInt32());
 
         var exported = await ExportAsync(app, cp, hashNot: null);
@@ -130,13 +146,20 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         Assert.Equal(2, exported["upstreams"]![0]!["targets"]!.AsArray().Count);
         Assert.Equal(2, exported["certificates"]![0]!["snis"]!.AsArray().Count);
         Assert.Equal(2, exported["consumer_groups"]![0]!["consumers"]!.AsArray().Count);
+        var alice = exported["consumers"]!.AsArray().Single(c => c!["username"]!.GetValue<string>() == "alice")!;
+        foreach (var credentials in new[] { "keyauth_credentials", "basicauth_credentials", "hmacauth_credentials", "jwt_secrets", "acls", "mtls_auth_credentials" })
+        {
+            Assert.Single(alice[credentials]!.AsArray());
+        }
+        Assert.DoesNotContain(BasicAuthPassword, exported.ToJsonString(), StringComparison.Ordinal);
+        Assert.False(exported["_transform"]!.GetValue<bool>());
         var route = await (await app.Client.GetAsync($"/v2/control-planes/{cp}/core-entities/routes/orders-api", Ct)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(["http", "https"], route.GetProperty("protocols").EnumerateArray().Select(p => p.GetString()));
 
         // The export, imported again, is the same configuration: nothing to do, and the same bytes out.
         var again = await (await ImportAsync(app, cp, exported)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, again.GetProperty("changes").GetArrayLength());
-        Assert.Equal(23, again.GetProperty("summary").GetProperty("unchanged").GetInt32());
+        Assert.Equal(29, again.GetProperty("summary").GetProperty("unchanged").GetInt32());
         Assert.False(again.GetProperty("applied").GetBoolean());
 
         // And into a fresh control plane: ids from the file, so the exports are byte for byte the same.
@@ -298,7 +321,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
                          {"name":"bad","host":"bad.internal","port":"eighty","colour":"blue"},
                          {"name":"ok","host":"twice.internal"}],
              "plugins":[{"name":"cors","route":"nowhere"}],
-             "consumers":[{"username":"c","keyauth_credentials":[{"key":"k"}]}]}
+             "consumers":[{"username":"c","oauth2_credentials":[{"name":"app","client_id":"x","client_secret":"y"}]}]}
             """)!;
         var response = await ImportAsync(app, cp, file);
         var body = await response.ExpectAsync(HttpStatusCode.BadRequest);
@@ -306,7 +329,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         var errors = body.GetProperty("flattened_errors").EnumerateArray()
             .Select(e => (Path: e.GetProperty("entity_path").GetString(), Text: e.GetProperty("errors").GetRawText()))
             .ToList();
-        Assert.Contains(errors, e => e.Path == "consumers[0].keyauth_credentials" && e.Text.Contains("not supported"));
+        Assert.Contains(errors, e => e.Path == "consumers[0].oauth2_credentials" && e.Text.Contains("not supported"));
         Assert.DoesNotContain(errors, e => e.Path == "services[0]");
 
         // Without the structural problem, the entity errors: every one, each at its place.

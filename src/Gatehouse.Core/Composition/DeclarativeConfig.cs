@@ -20,8 +20,11 @@ public sealed record RenderedConfig(ReadOnlyMemory<byte> Json, ConfigHash Hashes
 /// <list type="bullet">
 /// <item>collections in a fixed order, entities sorted by id, fields in Kong's schema order;</item>
 /// <item>unset (null) fields and timestamps left out, so that only content changes the bytes;</item>
-/// <item>targets nested in their upstream, SNIs in their certificate, consumer group members in their group —
-/// decK's form, which has no top-level targets or SNIs;</item>
+/// <item>targets nested in their upstream, SNIs in their certificate, consumer group members in their group,
+/// credentials in their consumer — decK's form, which has no top-level targets, SNIs or credentials;</item>
+/// <item><c>_transform: false</c> when it holds basic-auth credentials, whose passwords are stored hashed:
+/// as Kong's own export says (kong/db/declarative/export.lua:144), so that neither a data plane nor
+/// an import hashes them again (kong/db/declarative/import.lua:426-470);</item>
 /// <item>references as decK writes them: a route's service and a key's set as <c>{"id"}</c>, a plugin's
 /// scopes and a service's client certificate as the id string.</item>
 /// </list>
@@ -34,7 +37,10 @@ public static class DeclarativeConfig
 
     /// <summary>Top-level sections in the order they are written: all but what decK nests in its parent (see <see cref="WriteNested"/>).</summary>
     private static readonly EntitySchema[] s_sections =
-        [.. KongSchemas.All.Where(s => !s.Internal && s != Targets.Schema && s != Snis.Schema)];
+        [.. KongSchemas.All.Where(s => !s.Internal && s != Targets.Schema && s != Snis.Schema && !ConsumerCredentials.All.Contains(s))];
+
+    /// <summary>Kong's <c>_transform</c>: whether a loader is to run on-write transformations on this document's values.</summary>
+    public const string TransformKey = "_transform";
 
     /// <summary>Foreign keys decK writes as the bare id string rather than <c>{"id"}</c>, by collection.</summary>
     private static readonly Dictionary<string, HashSet<string>> s_idStringReferences = new(StringComparer.Ordinal)
@@ -55,7 +61,8 @@ public static class DeclarativeConfig
             Targets: GroupBy(Of("targets"), "upstream"),
             Snis: GroupBy(Of("snis"), "certificate"),
             Members: GroupBy(Of("consumer_group_consumers"), "consumer_group"),
-            Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf));
+            Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf),
+            Credentials: [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(Of(schema.Name), "consumer")))]);
 
         // Sized for the whole document up front (entities render to a few hundred bytes each), so a
         // large group is not copied through every doubling of the buffer.
@@ -64,6 +71,10 @@ public static class DeclarativeConfig
         {
             writer.WriteStartObject();
             writer.WriteString("_format_version", FormatVersion);
+            if (KongSchemas.All.Any(schema => schema.Transform is not null && Of(schema.Name).Count > 0))
+            {
+                writer.WriteBoolean(TransformKey, false);
+            }
             foreach (var schema in s_sections)
             {
                 var items = Of(schema.Name);
@@ -73,6 +84,16 @@ public static class DeclarativeConfig
                 }
                 writer.WritePropertyName(schema.DeclarativeKey);
                 WriteSection(writer, schema, [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children);
+            }
+            // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
+            foreach (var schema in ConsumerCredentials.All)
+            {
+                var orphans = Of(schema.Name).Where(c => c["consumer"] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
+                if (orphans.Count > 0)
+                {
+                    writer.WritePropertyName(schema.DeclarativeKey);
+                    WriteSection(writer, schema, orphans, children);
+                }
             }
             writer.WriteEndObject();
         }
@@ -84,7 +105,8 @@ public static class DeclarativeConfig
         Dictionary<string, List<JsonObject>> Targets,
         Dictionary<string, List<JsonObject>> Snis,
         Dictionary<string, List<JsonObject>> Members,
-        Dictionary<string, JsonObject> Consumers);
+        Dictionary<string, JsonObject> Consumers,
+        IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials);
 
     private static void WriteSection(Utf8JsonWriter writer, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children)
     {
@@ -130,6 +152,15 @@ public static class DeclarativeConfig
                     }
                 }
                 writer.WriteEndArray();
+                break;
+            case "consumers":
+                foreach (var (credential, byConsumer) in children.Credentials)
+                {
+                    if (byConsumer.TryGetValue(id, out var credentials))
+                    {
+                        WriteChildren(writer, credential.DeclarativeKey, credential, credentials, "consumer");
+                    }
+                }
                 break;
         }
     }

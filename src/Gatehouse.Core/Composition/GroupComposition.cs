@@ -10,8 +10,10 @@ public sealed record GroupConflict(Guid ClusterId, string Description, string Re
 /// <summary>
 /// A control plane group's configuration: the union of its members' entities, and every
 /// conflict that union would have — duplicate ids of any entity, duplicate names and other
-/// unique values (usernames, custom ids, SNI names, vault prefixes…), and two global plugins of
-/// one name. References by id stay inside a member, so they need no checking across members.
+/// unique values (usernames, custom ids, SNI names, vault prefixes, credential keys and
+/// usernames…), two global plugins of one name, and two entities of one cache key that holds
+/// no reference (an mTLS credential's subject without a CA). References by id stay inside a
+/// member, so they need no checking across members.
 /// </summary>
 public static class GroupComposition
 {
@@ -47,7 +49,7 @@ public static class GroupComposition
                         if (!holders[i].TryAdd(value, member) && holders[i][value] != member)
                         {
                             var id = EntityIndexes.IdOf(entity);
-                            conflicts.Add(new GroupConflict(member, Describe(keys[i].Kind, value, id, entity), id, schema.Singular));
+                            conflicts.Add(new GroupConflict(member, Describe(schema, keys[i].Kind, value, id, entity), id, schema.Singular));
                         }
                     }
                 }
@@ -73,19 +75,28 @@ public static class GroupComposition
         {
             keys.Add(("global plugin", entity => IsGlobal(entity) ? EntityChecks.Text(entity["name"]) : null));
         }
+        else if (schema.CacheKey is { } cacheKey)
+        {
+            // With a reference in it, a cache key is local to the member the referenced id is in.
+            var references = cacheKey.Where(name => schema.Find(name)?.Type == FieldType.Foreign).ToArray();
+            keys.Add((EntityIndexes.CacheKey, entity => references.All(name => entity[name] is null) ? EntityIndexes.CacheKeyValue(cacheKey, entity) : null));
+        }
         return [.. keys];
     }
 
     private static bool IsGlobal(JsonObject plugin) =>
         plugin["route"] is null && plugin["service"] is null && plugin["consumer"] is null && plugin["consumer_group"] is null;
 
-    private static string Describe(string kind, string value, string id, JsonObject entity)
+    private static string Describe(EntitySchema schema, string kind, string value, string id, JsonObject entity)
     {
         var name = EntityChecks.Text(entity["name"]) ?? EntityChecks.Text(entity["username"]) ?? EntityChecks.Text(entity["prefix"]);
         return kind switch
         {
             "id" => $"conflicting entity found: ID={id}" + (name is null ? "" : $", Name={name}"),
             "global plugin" => $"conflicting entity found: global plugin {value} is configured by more than one member (ID={id})",
+            EntityIndexes.CacheKey => $"conflicting entity found: ID={id}, " +
+                string.Join(", ", schema.CacheKey!.Where(field => entity[field] is not null).Select(field => $"{field}={EntityChecks.Text(entity[field]) ?? entity[field]!.ToJsonString()}")),
+            _ when schema.Find(kind)?.Secret == true => $"conflicting entity found: ID={id}, {kind} (a secret, not shown) is held by another member too",
             _ => $"conflicting entity found: ID={id}, {kind}={value}",
         };
     }

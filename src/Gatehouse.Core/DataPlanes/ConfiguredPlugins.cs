@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Core.Entities.Schemas;
 
 namespace Gatehouse.Core.DataPlanes;
 
@@ -7,7 +8,8 @@ namespace Gatehouse.Core.DataPlanes;
 /// Which plugins a snapshot uses: name to the ids of its instances, as Kong's compatibility check
 /// sees them (disabled plugins are not sent to data planes, so they do not count). Plugins may
 /// sit at the top level or nested under services, routes and consumers: every <c>plugins</c>
-/// array is read.
+/// array is read. Consumer credentials use their plugin too, without an instance: a data plane
+/// without the plugin has no such section in its declarative schema and refuses the whole config.
 /// </summary>
 public static class ConfiguredPlugins
 {
@@ -26,6 +28,13 @@ public static class ConfiguredPlugins
                 && !(plugin["enabled"] is JsonValue enabled && enabled.TryGetValue<bool>(out var on) && !on))
             {
                 names.Add(text);
+            }
+        }
+        foreach (var credentials in ConsumerCredentials.All)
+        {
+            if (entities.GetValueOrDefault(credentials.Name) is { Count: > 0 })
+            {
+                names.Add(ConsumerCredentials.PluginOf[credentials.DeclarativeKey]);
             }
         }
         return [.. names];
@@ -61,6 +70,11 @@ public static class ConfiguredPlugins
                 {
                     Add(plugin, found);
                 }
+            }
+            else if (ConsumerCredentials.PluginOf.TryGetValue(property.Name, out var owner)
+                && property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() > 0)
+            {
+                found.TryAdd(owner, []);
             }
             else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             {

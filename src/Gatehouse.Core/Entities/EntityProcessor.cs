@@ -23,9 +23,14 @@ public enum WriteMode
 /// </summary>
 public sealed class EntityProcessor(TimeProvider clock)
 {
+    /// <summary>The time writes are stamped with.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public (JsonObject? Entity, IReadOnlyList<FieldError> Errors) Prepare(
-        EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null)
+        EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null,
+        WriteOptions? options = null)
     {
+        options ??= WriteOptions.Declarative;
         schema = schema.For(input, existing);
         var errors = new List<FieldError>();
         var body = (JsonObject)input.DeepClone();
@@ -70,6 +75,10 @@ public sealed class EntityProcessor(TimeProvider clock)
                 case "updated_at":
                     entity["updated_at"] = now.DeepClone();
                     continue;
+                case TimeToLive.Field when schema.Ttl && options.RelativeTtl && given:
+                    var createdAt = entity["created_at"] is { } stamp && Validators.TryInteger(stamp, out var seconds) ? seconds : clock.GetUtcNow().ToUnixTimeSeconds();
+                    entity[field.Name] = value is null ? null : TimeToLive.Expiry(value, createdAt, errors);
+                    continue;
             }
 
             if (mode == WriteMode.Update && existing is not null)
@@ -90,7 +99,11 @@ public sealed class EntityProcessor(TimeProvider clock)
         foreach (var field in schema.Fields)
         {
             var value = entity[field.Name]?.DeepClone();
-            output[field.Name] = field.Auto ? value : Validate(field, value, field.Name, errors);
+            var validated = field.Auto ? value : Validate(field, value, field.Name, errors);
+            if (validated is not null || !field.OmitWhenNull)
+            {
+                output[field.Name] = validated;
+            }
         }
 
         var failed = errors.Where(e => e.Path is not null).Select(e => e.Path!).ToList();
@@ -103,12 +116,20 @@ public sealed class EntityProcessor(TimeProvider clock)
             errors.AddRange(check(output, context));
         }
         DropReplacedErrors(errors);
+        if (!options.Transform && schema.CheckTransformed is { } transformed && errors.Count == 0)
+        {
+            errors.AddRange(transformed(output));
+        }
 
         if (errors.Count > 0)
         {
             return (null, errors);
         }
         schema.Normalize?.Invoke(output);
+        if (options.Transform)
+        {
+            schema.Transform?.Invoke(output);
+        }
         return (output, errors);
     }
 

@@ -43,8 +43,37 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// <summary>Normalizes a valid entity (a target's default port) after validation.</summary>
     public Action<JsonObject>? Normalize { get; init; }
 
-    /// <summary>May only be created under its parent's path (targets under upstreams).</summary>
+    /// <summary>
+    /// May only be created under its parent's path (targets under upstreams, credentials under
+    /// consumers), and is nested under that parent alone, not under every entity it references.
+    /// </summary>
     public string? NestedOnlyUnder { get; init; }
+
+    /// <summary>Its path segment under its parent, when Kong names it differently there (Kong's <c>admin_api_nested_name</c>: <c>/consumers/{c}/key-auth</c>).</summary>
+    public string NestedName { get => field ?? Name; init; }
+
+    /// <summary>Served with PATCH. Konnect's spec has none for consumer credentials, so they have none.</summary>
+    public bool Patchable { get; init; } = true;
+
+    /// <summary>
+    /// Kong's <c>ttl = true</c> (key-auth): a write may give <c>ttl</c>, and the entity is gone
+    /// from reads once it expires. Stored, and written in declarative config, as the Unix time it
+    /// expires; on the Admin API it is seconds from now, in and out (<see cref="TimeToLive"/>).
+    /// </summary>
+    public bool Ttl { get; init; }
+
+    /// <summary>
+    /// Kong's on-write <c>transformations</c> (basic-auth hashes its password with the consumer's
+    /// id), run on a valid entity unless the write says its values are transformed already
+    /// (<see cref="WriteOptions.Transform"/>).
+    /// </summary>
+    public Action<JsonObject>? Transform { get; init; }
+
+    /// <summary>
+    /// What a value given as transformed already must be (a basic-auth password: Kong's hash), so
+    /// that a write that skips the transformation cannot store what Kong would never match.
+    /// </summary>
+    public Func<JsonObject, IEnumerable<FieldError>>? CheckTransformed { get; init; }
 
     /// <summary>
     /// A list of child entities given and shown by name on this entity: a certificate's

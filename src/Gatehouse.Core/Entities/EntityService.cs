@@ -25,17 +25,18 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     // Rows per entity are 1 + unique values + foreign keys; 20 entities stay well under 100 rows.
     private const int DeletesPerCommit = 20;
 
-    public async Task<JsonObject> CreateAsync(Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
+    public async Task<JsonObject> CreateAsync(
+        Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken, WriteOptions? options = null)
     {
         var created = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
-            var entity = Process(schema, input, WriteMode.Insert, null);
+            var entity = Process(schema, input, WriteMode.Insert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await _childNames.DecorateAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
+        return await PresentAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
@@ -44,19 +45,20 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         return await _revisions.SettledReadAsync(controlPlane, async () =>
         {
             var entity = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
-            return await _childNames.DecorateAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            return await PresentAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PUT: creates the entity at that id or name, or replaces the one there whole.</summary>
     public async Task<JsonObject> UpsertAsync(
-        Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
+        Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken, WriteOptions? options = null)
     {
         var upserted = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
-            var existing = await FindAsync(controlPlane, schema, key, scope: null, cancellationToken).ConfigureAwait(false);
+            // A key unique only within its parent (a target's address, an ACL's group) names the one under the parent in the path.
+            var existing = await FindAsync(controlPlane, schema, key, KeyedWithin(schema, key, scope) ? scope : null, cancellationToken).ConfigureAwait(false);
             if (Validators.IsUuid(key))
             {
                 input["id"] = key.ToLowerInvariant();
@@ -70,11 +72,11 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             {
                 input["id"] = existing["id"]!.DeepClone();
             }
-            var entity = Process(schema, input, WriteMode.Upsert, null);
+            var entity = Process(schema, input, WriteMode.Upsert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await _childNames.DecorateAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
+        return await PresentAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PATCH: merges into the existing entity (404 if there is none) and validates the result.</summary>
@@ -85,11 +87,11 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
-            var entity = Process(schema, input, WriteMode.Update, existing);
+            var entity = Process(schema, input, WriteMode.Update, existing, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await _childNames.DecorateAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
+        return await PresentAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -137,7 +139,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     private async Task<EntityPage> ListPageAsync(
         Guid controlPlane, EntitySchema schema, EntityListQuery query, ParentScope? scope, CancellationToken cancellationToken)
     {
-        bool Filter(JsonObject entity) => query.Matches(entity, NameField(schema));
+        var now = processor.Now;
+        bool Filter(JsonObject entity) => query.Matches(entity, NameField(schema)) && !TimeToLive.IsExpired(schema, entity, now);
         EntityPage page;
         if (scope is null)
         {
@@ -149,17 +152,32 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             page = await store.ListChildrenAsync(controlPlane, scope.Schema, EntityIndexes.IdOf(parent), schema, query.After, query.Size, Filter, cancellationToken)
                 .ConfigureAwait(false);
         }
-        if (schema.ChildNames is null)
+        if (schema.ChildNames is null && !schema.Ttl)
         {
             return page;
         }
         var decorated = new List<JsonObject>(page.Items.Count);
         foreach (var item in page.Items)
         {
-            decorated.Add(await _childNames.DecorateAsync(controlPlane, schema, item, cancellationToken).ConfigureAwait(false));
+            decorated.Add(await PresentAsync(controlPlane, schema, item, cancellationToken).ConfigureAwait(false));
         }
         return page with { Items = decorated };
     }
+
+    /// <summary>
+    /// An entity as the Admin API shows it: with the names of its children (a certificate's snis),
+    /// and a ttl as the seconds left. One that expired meanwhile is not found.
+    /// </summary>
+    private async Task<JsonObject> PresentAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
+    {
+        var shown = TimeToLive.Present(schema, entity, processor.Now) ?? throw NotFound();
+        return await _childNames.DecorateAsync(controlPlane, schema, shown, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a non-UUID key names the entity by a value unique only under the parent in the path (its cache key holds both).</summary>
+    private static bool KeyedWithin(EntitySchema schema, string key, ParentScope? scope) =>
+        scope is not null && !Validators.IsUuid(key) && schema.EndpointKey is { } endpointKey
+        && schema.CacheKey?.Contains(endpointKey) == true && schema.CacheKey.Contains(scope.Field.Name);
 
     /// <summary>The entity's own row, and the children its name list (a certificate's snis) creates or deletes.</summary>
     private async Task<IReadOnlyList<EntityChange>> ChangesAsync(
@@ -171,10 +189,10 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
 
     private static string? NameField(EntitySchema schema) => schema.Name == "plugins" ? "name" : schema.EndpointKey;
 
-    private JsonObject Process(EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing)
+    private JsonObject Process(EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing, WriteOptions? options)
     {
         var extra = schema.ChildNames is { } names ? new HashSet<string>(StringComparer.Ordinal) { names.Field } : null;
-        var (entity, errors) = processor.Prepare(schema, input, mode, existing, extra);
+        var (entity, errors) = processor.Prepare(schema, input, mode, existing, extra, options ?? WriteOptions.AdminApi);
         return entity ?? throw ConstraintViolation.Schema(errors).ToException();
     }
 
@@ -187,8 +205,8 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             {
                 null => throw new EntityRejectedException(Rejection.Invalid, "invalid primary key", [new FieldError("id", "expected a valid UUID")]),
                 // A target is unique only within its upstream: look it up by the (upstream, target) cache key.
-                var endpointKey when scope is not null && schema.CacheKey?.Contains(endpointKey) == true && schema.CacheKey.Contains(scope.Field.Name) =>
-                    await FindByCacheKeyAsync(controlPlane, schema, endpointKey, key, scope, cancellationToken).ConfigureAwait(false),
+                var endpointKey when KeyedWithin(schema, key, scope) =>
+                    await FindByCacheKeyAsync(controlPlane, schema, endpointKey, key, scope!, cancellationToken).ConfigureAwait(false),
                 var endpointKey => await store.FindUniqueAsync(controlPlane, schema, endpointKey, key, cancellationToken).ConfigureAwait(false),
             };
         }

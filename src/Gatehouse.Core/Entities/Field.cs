@@ -66,8 +66,9 @@ public sealed record Field(string Name, FieldType Type)
     public IReadOnlyList<EntityCheck>? RecordChecks { get; init; }
 
     /// <summary>
-    /// Left out of its record when unset instead of shown as null: where the Konnect spec types a
-    /// nested field as non-nullable (an upstream's active health check https_sni and headers).
+    /// Left out of its record (or entity) when unset instead of shown as null: where the Konnect
+    /// spec types a field as non-nullable (an upstream's active health check https_sni and
+    /// headers, an mTLS credential's ca_certificate).
     /// </summary>
     public bool OmitWhenNull { get; init; }
 
@@ -96,6 +97,9 @@ public sealed record Field(string Name, FieldType Type)
 
     /// <summary>Set by the system (id, timestamps): clients may supply them but they are not validated as input.</summary>
     public bool Auto { get; init; }
+
+    /// <summary>A credential's secret (a key-auth key): group conflicts name the field, never the value.</summary>
+    public bool Secret { get; init; }
 
     public Field With(params Validator[] validators) => this with { Validators = [.. Validators, .. validators] };
 }

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -44,6 +45,69 @@ public static class Pem
 
     /// <summary>The SubjectPublicKeyInfo of a PEM public key, or null.</summary>
     public static byte[]? PublicKey(string pem) => PublicKeyOfPrivate(pem);
+
+    /// <summary>
+    /// Whether a PEM text holds a key OpenSSL loads (what Kong's jwt daos.lua:4-11 asks of
+    /// <c>openssl_pkey.new</c>): an RSA or EC key, public or private, or an Ed25519 or Ed448 key,
+    /// which .NET does not load and which are therefore read as their ASN.1 structure.
+    /// </summary>
+    public static bool IsKey(string pem) => PublicKeyOfPrivate(pem) is not null || IsEdwardsKey(pem);
+
+    // RFC 8410: id-Ed25519 and id-Ed448, with their key lengths.
+    private static readonly Dictionary<string, int> s_edwardsKeyLengths = new(StringComparer.Ordinal)
+    {
+        ["1.3.101.112"] = 32,
+        ["1.3.101.113"] = 57,
+    };
+
+    private static bool IsEdwardsKey(string pem)
+    {
+        if (!PemEncoding.TryFind(pem, out var fields))
+        {
+            return false;
+        }
+        var label = pem[fields.Label];
+        byte[] der;
+        try
+        {
+            der = Convert.FromBase64String(pem[fields.Base64Data]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        try
+        {
+            var sequence = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+            if (label == "PRIVATE KEY")
+            {
+                // PKCS#8: version, algorithm, then the key as an OCTET STRING holding an OCTET STRING.
+                sequence.ReadInteger();
+                var algorithm = Algorithm(sequence);
+                var inner = new AsnReader(sequence.ReadOctetString(), AsnEncodingRules.DER).ReadOctetString();
+                return s_edwardsKeyLengths.TryGetValue(algorithm, out var length) && inner.Length == length;
+            }
+            if (label == "PUBLIC KEY")
+            {
+                // SubjectPublicKeyInfo: algorithm, then the key as a BIT STRING.
+                var algorithm = Algorithm(sequence);
+                var key = sequence.ReadBitString(out var unused);
+                return unused == 0 && !sequence.HasData && s_edwardsKeyLengths.TryGetValue(algorithm, out var length) && key.Length == length;
+            }
+            return false;
+        }
+        catch (AsnContentException)
+        {
+            return false;
+        }
+
+        static string Algorithm(AsnReader sequence)
+        {
+            var identifier = sequence.ReadSequence();
+            var oid = identifier.ReadObjectIdentifier();
+            return identifier.HasData ? "" : oid;
+        }
+    }
 
     public static bool Matches(string certificatePem, string keyPem)
     {

@@ -16,6 +16,14 @@ public sealed record FileEntity(EntitySchema Schema, string Path, JsonObject Bod
 /// <summary>A parsed declarative file: every entity in it, flat, and the tags that select what it manages.</summary>
 public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOnlyList<string> SelectTags)
 {
+    /// <summary>
+    /// Whether its values are still to be transformed (basic-auth passwords hashed): Kong's
+    /// <c>_transform</c>, true unless the file says false (kong/db/declarative/import.lua:426), as
+    /// Gatehouse's and Kong's exports do; decK's <c>_info.skip_hash_for_basic_auth: true</c> says
+    /// the same (go-database-reconciler pkg/file/types.go, Info).
+    /// </summary>
+    public bool Transform { get; init; } = true;
+
     /// <summary>Top-level sections, in the form decK and Kong write them: every collection of the Admin API.</summary>
     private static readonly Dictionary<string, EntitySchema> s_sections =
         KongSchemas.All.Where(s => !s.Internal).ToDictionary(s => s.DeclarativeKey, StringComparer.Ordinal);
@@ -25,18 +33,19 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
     {
         ["services"] = [("routes", "routes", "service"), ("plugins", "plugins", "service")],
         ["routes"] = [("plugins", "plugins", "route")],
-        ["consumers"] = [("plugins", "plugins", "consumer"), ("groups", "consumer_group_consumers", "consumer")],
+        ["consumers"] =
+        [
+            ("plugins", "plugins", "consumer"), ("groups", "consumer_group_consumers", "consumer"),
+            .. ConsumerCredentials.All.Select(credential => (credential.DeclarativeKey, credential.Name, "consumer")),
+        ],
         ["consumer_groups"] = [("plugins", "plugins", "consumer_group"), ("consumers", "consumer_group_consumers", "consumer_group")],
         ["upstreams"] = [("targets", "targets", "upstream")],
         ["certificates"] = [("snis", "snis", "certificate")],
         ["key-sets"] = [("keys", "keys", "set")],
     };
 
-    /// <summary>Consumer credentials decK files may carry, which Gatehouse does not store (yet).</summary>
-    private static readonly HashSet<string> s_credentials = new(StringComparer.Ordinal)
-    {
-        "acls", "basicauth_credentials", "hmacauth_credentials", "jwt_secrets", "keyauth_credentials", "mtls_auth_credentials", "oauth2_credentials",
-    };
+    /// <summary>Consumer credentials decK files may carry, which Gatehouse does not store (yet): oauth2's, which Konnect has no endpoints for.</summary>
+    private static readonly HashSet<string> s_credentials = new(StringComparer.Ordinal) { "oauth2_credentials" };
 
     /// <summary>decK and Kong file sections Gatehouse has no entities for.</summary>
     private static readonly HashSet<string> s_unsupported = new(StringComparer.Ordinal)
@@ -62,11 +71,19 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
                 Fail("_format_version", $"expected \"{DeclarativeConfig.FormatVersion}\" (convert older files with `deck file convert`)");
                 break;
         }
-        if (document["_transform"] is { } transform && transform.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        var transform = true;
+        switch (document[DeclarativeConfig.TransformKey])
         {
-            Fail("_transform", "expected a boolean");
+            case null:
+                break;
+            case var given when given.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                transform = given.GetValue<bool>();
+                break;
+            default:
+                Fail(DeclarativeConfig.TransformKey, "expected a boolean");
+                break;
         }
-        var selectTags = ReadInfo(document["_info"], Fail);
+        var (selectTags, skipHash) = ReadInfo(document["_info"], Fail);
 
         foreach (var (key, value) in document)
         {
@@ -91,23 +108,36 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
         {
             throw new ImportRejectedException(errors);
         }
-        return new DeclarativeFile(entities, selectTags);
+        return new DeclarativeFile(entities, selectTags) { Transform = transform && !skipHash };
     }
 
-    private static List<string> ReadInfo(JsonNode? info, Action<string, string, string?> fail)
+    private static (List<string> SelectTags, bool SkipHash) ReadInfo(JsonNode? info, Action<string, string, string?> fail)
     {
         var tags = new List<string>();
+        var skipHash = false;
         if (info is null)
         {
-            return tags;
+            return (tags, skipHash);
         }
         if (info is not JsonObject fields)
         {
             fail("_info", "expected an object", null);
-            return tags;
+            return (tags, skipHash);
         }
         foreach (var (key, value) in fields)
         {
+            if (key == "skip_hash_for_basic_auth")
+            {
+                if (value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+                {
+                    skipHash = value.GetValue<bool>();
+                }
+                else
+                {
+                    fail("_info.skip_hash_for_basic_auth", "expected a boolean", null);
+                }
+                continue;
+            }
             if (key != "select_tags")
             {
                 fail($"_info.{key}", key is "default_lookup_tags" or "defaults" ? "not supported by Gatehouse" : "unknown field", null);
@@ -120,7 +150,7 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
             }
             tags.AddRange(array.Select(t => t!.GetValue<string>()).Distinct(StringComparer.Ordinal));
         }
-        return tags;
+        return (tags, skipHash);
     }
 
     private static void ReadList(
@@ -159,7 +189,7 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
             {
                 foreach (var credential in body.Select(p => p.Key).Where(s_credentials.Contains).ToList())
                 {
-                    fail($"{itemPath}.{credential}", "consumer credentials are not supported by Gatehouse yet: remove them", null);
+                    fail($"{itemPath}.{credential}", "oauth2 credentials are not supported by Gatehouse yet: remove them", null);
                     body.Remove(credential);
                 }
             }

@@ -27,6 +27,9 @@ public sealed class ImportPlanner(EntityProcessor processor)
 
     private sealed class Planning(EntityProcessor processor, DeclarativeFile file, EntitySnapshot current)
     {
+        // A file's ttl is the Unix time a credential expires; its passwords are hashed unless it says they are already.
+        private readonly WriteOptions _options = WriteOptions.Declarative with { Transform = file.Transform };
+
         private readonly Dictionary<(string Collection, string Id), JsonObject> _existing = [];
         private readonly HashSet<(string Collection, string Id)> _managed = [];
 
@@ -129,7 +132,7 @@ public sealed class ImportPlanner(EntityProcessor processor)
             }
 
             var givenId = input["id"] is not null;
-            var (entity, invalid) = processor.Prepare(schema, input, WriteMode.Insert);
+            var (entity, invalid) = processor.Prepare(schema, input, WriteMode.Insert, options: _options);
             if (entity is null)
             {
                 Fail(source, invalid);

@@ -48,6 +48,7 @@ internal static class CoreEntityEndpoints
             group.MapPost(collection.Path, context => ExecuteAsync(context, CreateAsync(context, collection)))
                 .WithTags(schema.Name)
                 .WithSummary($"Create a {schema.Singular}.")
+                .WithSkipHash(schema)
                 .WithRequestBody(entity)
                 .Responds(201, "Created", entity)
                 .Responds(400, "Invalid", error)
@@ -62,17 +63,21 @@ internal static class CoreEntityEndpoints
         group.MapPut(collection.ItemPath, context => ExecuteAsync(context, UpsertAsync(context, collection)))
             .WithTags(schema.Name)
             .WithSummary($"Create or replace a {schema.Singular} at this {key}.")
+            .WithSkipHash(schema)
             .WithRequestBody(entity)
             .Responds(200, "Created or replaced", entity)
             .Responds(400, "Invalid", error)
             .Responds(409, "A unique value is taken", error);
-        group.MapPatch(collection.ItemPath, context => ExecuteAsync(context, UpdateAsync(context, collection)))
-            .WithTags(schema.Name)
-            .WithSummary($"Change fields of a {schema.Singular}; the merged result is validated.")
-            .WithRequestBody(entity)
-            .Responds(200, "Updated", entity)
-            .Responds(400, "Invalid", error)
-            .Responds(404, "Not found", error);
+        if (schema.Patchable)
+        {
+            group.MapPatch(collection.ItemPath, context => ExecuteAsync(context, UpdateAsync(context, collection)))
+                .WithTags(schema.Name)
+                .WithSummary($"Change fields of a {schema.Singular}; the merged result is validated.")
+                .WithRequestBody(entity)
+                .Responds(200, "Updated", entity)
+                .Responds(400, "Invalid", error)
+                .Responds(404, "Not found", error);
+        }
         group.MapDelete(collection.ItemPath, context => ExecuteAsync(context, DeleteAsync(context, collection)))
             .WithTags(schema.Name)
             .WithSummary($"Delete a {schema.Singular}, and what Kong cascades to.")
@@ -90,7 +95,7 @@ internal static class CoreEntityEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, EntityCollection collection)
     {
         var created = await Service(context).CreateAsync(
-            ControlPlane(context), collection.Schema, await ReadAsync(context), collection.Scope(context), context.RequestAborted);
+            ControlPlane(context), collection.Schema, await ReadAsync(context), collection.Scope(context), context.RequestAborted, Options(context, collection.Schema));
         return Results.Json(created, ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
@@ -100,7 +105,8 @@ internal static class CoreEntityEndpoints
 
     private static async Task<IResult> UpsertAsync(HttpContext context, EntityCollection collection) =>
         Results.Json(await Service(context).UpsertAsync(
-            ControlPlane(context), collection.Schema, Key(context, collection), await ReadAsync(context), collection.Scope(context), context.RequestAborted), ApiJson.Options);
+            ControlPlane(context), collection.Schema, Key(context, collection), await ReadAsync(context), collection.Scope(context), context.RequestAborted,
+            Options(context, collection.Schema)), ApiJson.Options);
 
     private static async Task<IResult> UpdateAsync(HttpContext context, EntityCollection collection) =>
         Results.Json(await Service(context).UpdateAsync(
@@ -111,6 +117,24 @@ internal static class CoreEntityEndpoints
         await Service(context).DeleteAsync(ControlPlane(context), collection.Schema, Key(context, collection), collection.Scope(context), context.RequestAborted);
         return Results.NoContent();
     }
+
+    /// <summary>
+    /// How the body reads: Admin API ttl, and for a type with an on-write transformation (basic-auth)
+    /// Konnect's <c>?skip_hash=true</c>, which stores a password that is hashed already.
+    /// </summary>
+    private static WriteOptions Options(HttpContext context, EntitySchema schema) =>
+        schema.Transform is null ? WriteOptions.AdminApi : context.Request.Query[SkipHash].ToString() switch
+        {
+            "" or "false" => WriteOptions.AdminApi,
+            "true" => WriteOptions.AdminApi with { Transform = false },
+            _ => throw new EntityRejectedException(Rejection.Invalid, $"invalid option ({SkipHash}: expected a boolean)", [new FieldError(SkipHash, "expected a boolean")]),
+        };
+
+    private const string SkipHash = "skip_hash";
+
+    private static IEndpointConventionBuilder WithSkipHash(this IEndpointConventionBuilder route, EntitySchema schema) =>
+        schema.Transform is null ? route : route.WithParameter(ApiSchemas.Query(SkipHash, new JsonObject { ["type"] = "boolean", ["default"] = false }, required: false,
+            "true: the password is already hashed as Kong stores it (sha1 of the password and the consumer's id, in hex); it is stored as given."));
 
     /// <summary>Writes what a handler answers.</summary>
     public static async Task ExecuteAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);

@@ -10,17 +10,21 @@ namespace Gatehouse.Functions.Entities;
 /// </summary>
 internal sealed record EntityCollection(EntitySchema Schema, EntitySchema? Parent = null, Field? ParentField = null)
 {
-    /// <summary>Every collection of <paramref name="schemas"/>: each public type flat, and under each public type it references.</summary>
+    /// <summary>
+    /// Every collection of <paramref name="schemas"/>: each public type flat, and under each public
+    /// type it references (only under its one parent, when it is created only there).
+    /// </summary>
     public static IEnumerable<EntityCollection> Of(IEnumerable<EntitySchema> schemas) =>
         schemas.Where(schema => !schema.Internal).SelectMany(schema => schema.ForeignKeys
             .DistinctBy(field => field.Reference)
+            .Where(field => schema.NestedOnlyUnder is null || field.Reference == schema.NestedOnlyUnder)
             .Select(field => (Field: field, Parent: KongSchemas.FindPublic(field.Reference!)))
             .Where(reference => reference.Parent is not null)
             .Select(reference => new EntityCollection(schema, reference.Parent, reference.Field))
             .Prepend(new EntityCollection(schema)));
 
     /// <summary>The collection's route, relative to the core-entities prefix.</summary>
-    public string Path => Parent is null ? $"/{Schema.Name}" : $"/{Parent.Name}/{{{KeyParameter(Parent)}}}/{Schema.Name}";
+    public string Path => Parent is null ? $"/{Schema.Name}" : $"/{Parent.Name}/{{{KeyParameter(Parent)}}}/{Schema.NestedName}";
 
     /// <summary>One entity of the collection, by id or endpoint key.</summary>
     public string ItemPath => $"{Path}/{{{KeyParameter(Schema)}}}";

@@ -44,6 +44,12 @@ public sealed class DeclarativeConfigTests
         Add(Vaults.Schema, new { name = "env", prefix = "my-env", config = new { prefix = "GH_" } });
         var keySet = Add(KeySets.Schema, new { name = "jwks" });
         Add(Keys.Schema, new { kid = "k1", jwk = JsonSerializer.Serialize(new { kid = "k1", kty = "oct", k = "c2VjcmV0" }), set = Ref(keySet) });
+        Add(ConsumerCredentials.KeyAuth, new { key = "alice-key", consumer = Ref(consumer), ttl = 2_000_000_000 });
+        Add(ConsumerCredentials.BasicAuth, new { username = "alice", password = "s3cr3t", consumer = Ref(consumer) });
+        Add(ConsumerCredentials.HmacAuth, new { username = "alice-hmac", consumer = Ref(consumer) });
+        Add(ConsumerCredentials.Jwt, new { key = "alice-iss", consumer = Ref(consumer) });
+        Add(ConsumerCredentials.Acl, new { group = "gold", consumer = Ref(consumer) });
+        Add(ConsumerCredentials.MtlsAuth, new { subject_name = "alice@example.com", consumer = Ref(consumer), ca_certificate = Ref(set["ca_certificates"][0]) });
         return set;
     }
 
@@ -65,6 +71,46 @@ public sealed class DeclarativeConfigTests
         Assert.False(config.ContainsKey("snis"));
         Assert.DoesNotContain("created_at", config.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("null", config["services"]![0]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Credentials_are_nested_in_their_consumer_as_decK_writes_them_with_passwords_hashed_and_not_to_be_hashed_again()
+    {
+        var set = Everything();
+        var consumer = set["consumers"][0];
+        var config = DeclarativeConfig.Render(View(set));
+
+        // Kong's export says so (export.lua:144): a loader must not hash the stored hashes again.
+        Assert.False(config[DeclarativeConfig.TransformKey]!.GetValue<bool>());
+        foreach (var schema in ConsumerCredentials.All)
+        {
+            Assert.False(config.ContainsKey(schema.DeclarativeKey), $"{schema.DeclarativeKey} is written at the top level");
+            var nested = Assert.Single(config["consumers"]![0]![schema.DeclarativeKey]!.AsArray())!.AsObject();
+            Assert.Equal(EntityIndexes.IdOf(set[schema.Name][0]), nested["id"]!.GetValue<string>());
+            Assert.False(nested.ContainsKey("consumer"), "a nested credential names its consumer by where it is");
+        }
+        var rendered = config.ToJsonString();
+        Assert.DoesNotContain("s3cr3t", rendered, StringComparison.Ordinal);
+        Assert.Equal(BasicAuthPasswords.Hash(EntityIndexes.IdOf(consumer), "s3cr3t"),
+            config["consumers"]![0]!["basicauth_credentials"]![0]!["password"]!.GetValue<string>());
+        // The ttl a data plane reads is the Unix time the key expires (kong/db/strategies/off/init.lua:56-66).
+        Assert.Equal(2_000_000_000, config["consumers"]![0]!["keyauth_credentials"]![0]!["ttl"]!.GetValue<long>());
+        Assert.Equal(EntityIndexes.IdOf(set["ca_certificates"][0]),
+            config["consumers"]![0]!["mtls_auth_credentials"]![0]!["ca_certificate"]!["id"]!.GetValue<string>());
+
+        // Without basic-auth credentials there is nothing to transform, and the document says nothing of it.
+        set.Remove(ConsumerCredentials.BasicAuth.Name);
+        Assert.False(DeclarativeConfig.Render(View(set)).ContainsKey(DeclarativeConfig.TransformKey));
+    }
+
+    [Fact]
+    public void An_mtls_credential_without_a_consumer_is_written_at_the_top_level()
+    {
+        var (entity, errors) = s_processor.Prepare(ConsumerCredentials.MtlsAuth, JsonNode.Parse("""{"subject_name":"orphan"}""")!.AsObject(), WriteMode.Insert);
+        Assert.Empty(errors);
+        var config = DeclarativeConfig.Render(new Dictionary<string, IReadOnlyList<JsonObject>> { [ConsumerCredentials.MtlsAuth.Name] = [entity!] });
+        Assert.Equal("orphan", config["mtls_auth_credentials"]![0]!["subject_name"]!.GetValue<string>());
+        Assert.False(config["mtls_auth_credentials"]![0]!.AsObject().ContainsKey("ca_certificate"));
     }
 
     [Fact]

@@ -88,6 +88,36 @@ public sealed class GroupCompositionTests
     }
 
     [Fact]
+    public void Credentials_conflict_on_Kongs_unique_values_and_an_acl_group_may_repeat()
+    {
+        var (a, b) = (new Member(), new Member());
+        object Of(JsonObject consumer) => new { id = EntityIndexes.IdOf(consumer) };
+        var alice = a.Add(Consumers.Schema, new { username = "alice" });
+        var bob = b.Add(Consumers.Schema, new { username = "bob" });
+        a.Add(ConsumerCredentials.KeyAuth, new { key = "shared-secret", consumer = Of(alice) });
+        var clashingKey = b.Add(ConsumerCredentials.KeyAuth, new { key = "shared-secret", consumer = Of(bob) });
+        a.Add(ConsumerCredentials.HmacAuth, new { username = "svc", consumer = Of(alice) });
+        b.Add(ConsumerCredentials.HmacAuth, new { username = "svc", consumer = Of(bob) });
+        a.Add(ConsumerCredentials.Acl, new { group = "gold", consumer = Of(alice) });
+        b.Add(ConsumerCredentials.Acl, new { group = "gold", consumer = Of(bob) });
+        // Subjects under CA certificates are local to the member the CA is in; a subject without one is not.
+        a.Add(ConsumerCredentials.MtlsAuth, new { subject_name = "tied", consumer = Of(alice), ca_certificate = new { id = "00000000-0000-4000-8000-0000000000a1" } });
+        b.Add(ConsumerCredentials.MtlsAuth, new { subject_name = "tied", consumer = Of(bob), ca_certificate = new { id = "00000000-0000-4000-8000-0000000000b1" } });
+        a.Add(ConsumerCredentials.MtlsAuth, new { subject_name = "bare", consumer = Of(alice) });
+        b.Add(ConsumerCredentials.MtlsAuth, new { subject_name = "bare", consumer = Of(bob) });
+
+        var conflicts = Compose(a, b).Conflicts;
+
+        Assert.Equal(["hmacauth_credential", "keyauth_credential", "mtls_auth_credential"], conflicts.Select(c => c.ResourceType).Order());
+        var key = conflicts.Single(c => c.ResourceType == "keyauth_credential");
+        Assert.Equal(EntityIndexes.IdOf(clashingKey), key.ResourceId);
+        Assert.DoesNotContain("shared-secret", key.Description, StringComparison.Ordinal);
+        Assert.Contains("key (a secret, not shown)", key.Description, StringComparison.Ordinal);
+        Assert.EndsWith("username=svc", conflicts.Single(c => c.ResourceType == "hmacauth_credential").Description, StringComparison.Ordinal);
+        Assert.EndsWith("subject_name=bare", conflicts.Single(c => c.ResourceType == "mtls_auth_credential").Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Composition_is_the_same_whatever_order_members_come_in()
     {
         var (a, b) = (new Member(), new Member());

@@ -116,8 +116,28 @@ public sealed class DataPlaneCompatibilityTests
 
         var names = ConfiguredPlugins.NamesIn(view);
 
-        Assert.Equal(["acl", "cors", "key-auth", "rate-limiting"], names);
+        Assert.Equal(["acl", "basic-auth", "cors", "hmac-auth", "jwt", "key-auth", "mtls-auth", "rate-limiting"], names);
         Assert.Equal(ConfiguredPlugins.Read(DeclarativeConfig.Write(view).Json).Keys.Order(StringComparer.Ordinal), names);
         Assert.Empty(ConfiguredPlugins.NamesIn(new Dictionary<string, IReadOnlyList<JsonObject>>()));
+    }
+
+    [Fact]
+    public void Consumer_credentials_need_their_plugin_on_the_data_plane()
+    {
+        var snapshot = Encoding.UTF8.GetBytes("""
+        {"_format_version":"3.0",
+         "consumers":[{"id":"c1","username":"alice",
+                       "keyauth_credentials":[{"id":"k1","key":"k"}],"acls":[],
+                       "mtls_auth_credentials":[{"id":"m1","subject_name":"alice"}]}]}
+        """);
+        var plugins = ConfiguredPlugins.Read(snapshot);
+        // An empty section needs nothing.
+        Assert.Equal(["key-auth", "mtls-auth"], plugins.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(plugins["key-auth"]);
+
+        // mtls-auth is Kong Enterprise's: an OSS node lacks it, and must not be sent a config it would refuse.
+        var status = NodeCompatibility.Check(s_cp, "3.9.1", s_bundled, plugins);
+        var issue = Assert.Single(status.Issues);
+        Assert.Equal((NodeCompatibility.PluginSetIncompatible, true), (issue.Code, issue.Description.Contains("mtls-auth", StringComparison.Ordinal)));
     }
 }

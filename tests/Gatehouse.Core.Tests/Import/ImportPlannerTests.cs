@@ -211,4 +211,53 @@ public sealed class ImportPlannerTests
             large.SelectMany(b => b).Select(c => c is EntityChange.Put p ? p.Entity.ToJsonString() : ((EntityChange.Delete)c).Entity.ToJsonString()),
             read.SelectMany(b => b).Select(c => c is EntityChange.Put p ? p.Entity.ToJsonString() : ((EntityChange.Delete)c).Entity.ToJsonString()));
     }
+
+    [Fact]
+    public void Nested_credentials_are_planned_under_their_consumer_with_the_password_hashed_unless_the_file_says_it_is()
+    {
+        var existing = new Existing();
+        const string Consumer = "3f2a0b6c-7d1e-4c5b-8a9f-0e1d2c3b4a51";
+        var plan = Plan(existing, $$"""
+            {"_format_version":"3.0","consumers":[{"id":"{{Consumer}}","username":"alice",
+              "basicauth_credentials":[{"username":"alice","password":"open-sesame"}],
+              "keyauth_credentials":[{"key":"k","ttl":4102444800}]}]}
+            """);
+        var basic = plan.Changes.Single(c => c.Schema == ConsumerCredentials.BasicAuth);
+        Assert.Equal(ImportAction.Create, basic.Action);
+        Assert.Equal(BasicAuthPasswords.Hash(Consumer, "open-sesame"), basic.Entity["password"]!.GetValue<string>());
+        Assert.Equal(Consumer, basic.Entity["consumer"]!["id"]!.GetValue<string>());
+        // A file's ttl is the expiry itself, as a DB-less Kong reads it.
+        Assert.Equal(4102444800, plan.Changes.Single(c => c.Schema == ConsumerCredentials.KeyAuth).Entity["ttl"]!.GetValue<long>());
+
+        foreach (var header in new[] { "\"_transform\":false", "\"_info\":{\"skip_hash_for_basic_auth\":true}" })
+        {
+            var kept = Plan(existing, $$"""
+                {"_format_version":"3.0",{{header}},"consumers":[{"id":"{{Consumer}}","username":"alice",
+                  "basicauth_credentials":[{"username":"alice","password":"0123456789abcdef0123456789abcdef01234567"}]}]}
+                """);
+            Assert.Equal("0123456789abcdef0123456789abcdef01234567",
+                kept.Changes.Single(c => c.Schema == ConsumerCredentials.BasicAuth).Entity["password"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public void An_unchanged_plaintext_password_is_no_change_and_credentials_match_by_their_unique_value()
+    {
+        var existing = new Existing();
+        var alice = existing.Add(Consumers.Schema, """{"username":"alice"}""");
+        existing.Add(ConsumerCredentials.BasicAuth, $$$"""{"username":"alice","password":"open-sesame","consumer":{"id":"{{{Ref(alice)}}}"}}""");
+        var key = existing.Add(ConsumerCredentials.KeyAuth, $$$"""{"key":"alice-key","consumer":{"id":"{{{Ref(alice)}}}"}}""");
+
+        var plan = Plan(existing, """
+            {"_format_version":"3.0","consumers":[{"username":"alice",
+              "basicauth_credentials":[{"username":"alice","password":"open-sesame"}],
+              "keyauth_credentials":[{"key":"alice-key","tags":["new"]}]}]}
+            """);
+
+        var change = Assert.Single(plan.Changes);
+        Assert.Equal((ImportAction.Update, Ref(key)), (change.Action, change.Id));
+        Assert.Equal(["tags"], change.ChangedFields);
+        // Alice, and her password: the same plaintext hashes to what is stored.
+        Assert.Equal(2, plan.Unchanged);
+    }
 }

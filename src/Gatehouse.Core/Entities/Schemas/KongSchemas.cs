@@ -2,7 +2,8 @@ namespace Gatehouse.Core.Entities.Schemas;
 
 /// <summary>
 /// Every core entity Gatehouse stores, by the collection name the Admin API uses: the one list of
-/// collections. <see cref="All"/> is in the order decK writes a file's sections.
+/// collections. <see cref="All"/> is in the order decK writes a file's sections, then the
+/// consumer credentials, which decK writes in their consumer.
 /// </summary>
 public static class KongSchemas
 {
@@ -22,6 +23,7 @@ public static class KongSchemas
         Vaults.Schema,
         KeySets.Schema,
         Keys.Schema,
+        .. ConsumerCredentials.All,
     ];
 
     private static readonly Dictionary<string, EntitySchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);

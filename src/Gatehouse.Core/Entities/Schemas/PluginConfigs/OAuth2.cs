@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
@@ -19,7 +18,7 @@ public static class OAuth2
     public static PluginSchema Schema { get; } = new("oauth2", Config(
         Strings("scopes"),
         Bool("mandatory_scope", false),
-        Text("provision_key", required: true) with { Generate = RandomString },
+        Text("provision_key", required: true) with { Generate = () => JsonValue.Create(RandomStrings.Kong()) },
         Number("token_expiration", 7200, required: true),
         Bool("enable_authorization_code", false),
         Bool("enable_implicit_grant", false),
@@ -48,23 +47,4 @@ public static class OAuth2
         s_flows.Any(flow => IsTrue(config[flow]))
             ? null
             : "at least one of these fields must be true: enable_authorization_code, enable_implicit_grant, enable_client_credentials, enable_password_grant";
-
-    /// <summary>
-    /// kong.tools.rand.random_string (kong/tools/rand.lua:107-146): 24 random bytes in base64,
-    /// '/' and '+' replaced by random letters, 32 characters.
-    /// </summary>
-    private static JsonNode RandomString()
-    {
-        var text = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).ToCharArray();
-        for (var i = 0; i < text.Length; i++)
-        {
-            text[i] = text[i] switch
-            {
-                '/' => (char)RandomNumberGenerator.GetInt32('A', 'Z' + 1),
-                '+' => (char)RandomNumberGenerator.GetInt32('a', 'z' + 1),
-                var c => c,
-            };
-        }
-        return JsonValue.Create(new string(text));
-    }
 }

@@ -26,6 +26,10 @@ public sealed class EntityProcessor(TimeProvider clock)
     public (JsonObject? Entity, IReadOnlyList<FieldError> Errors) Prepare(
         EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing = null, IReadOnlySet<string>? extraInputs = null)
     {
+        if (schema.Undetermined?.Invoke(input, existing) is { } undetermined)
+        {
+            return (null, [undetermined]);
+        }
         schema = schema.For(input, existing);
         var errors = new List<FieldError>();
         var body = (JsonObject)input.DeepClone();

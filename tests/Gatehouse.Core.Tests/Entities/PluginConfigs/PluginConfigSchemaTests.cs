@@ -182,8 +182,12 @@ public sealed class PluginConfigSchemaTests
         var stored = JsonNode.Parse("""{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f","name":"retired-plugin","config":{"x":1},"protocols":["http"],"enabled":true}""")!.AsObject();
         HasError(Invalid(Plugins.Schema, """{"enabled":false}""", WriteMode.Update, stored), "name",
             "plugin 'retired-plugin' not enabled; add it to the 'plugins' configuration property");
-        // A patch that names a known plugin is validated as that plugin against the merged config,
-        // which lacks what cors requires; a PUT replaces the plugin whole.
-        HasError(Invalid(Plugins.Schema, """{"name":"cors","config":{"max_age":5}}""", WriteMode.Update, stored), "config.credentials", "required field missing");
+        // A patch that names a known plugin is validated as that plugin; the stored config gets its
+        // defaults, and keeps none of the keys that plugin does not know.
+        HasError(Invalid(Plugins.Schema, """{"name":"cors","config":{"max_age":"x"}}""", WriteMode.Update, stored), "config.max_age", "expected a number");
+        var renamed = Valid(Plugins.Schema, """{"name":"cors","config":{"max_age":5}}""", WriteMode.Update, stored);
+        Assert.Equal(5, renamed["config"]!["max_age"]!.GetValue<double>());
+        Assert.False(renamed["config"]!.AsObject().ContainsKey("x"));
+        Assert.False(renamed["config"]!["credentials"]!.GetValue<bool>());
     }
 }

@@ -74,6 +74,28 @@ public sealed class StoredPluginCheckTests
     }
 
     [Fact]
+    public void A_patch_of_a_plugin_stored_without_defaults_fills_them_and_is_judged_on_what_it_changes()
+    {
+        // As rows were stored before validation: config as given, none of its defaults.
+        var stored = JsonNode.Parse("""
+            {"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f","created_at":1,"updated_at":1,"name":"rate-limiting",
+             "config":{"minute":"abc","redis":{"host":"redis.internal"},"error_message":null},"protocols":["http"],"enabled":true}
+            """)!.AsObject();
+        HasError(Invalid(Plugins.Schema, """{"enabled":false}""", WriteMode.Update, stored), "config.minute", "expected a number");
+        Assert.Single(Invalid(Plugins.Schema, """{"enabled":false}""", WriteMode.Update, stored));
+
+        var fixedUp = Valid(Plugins.Schema, """{"config":{"minute":5}}""", WriteMode.Update, stored);
+        Assert.Equal(5, fixedUp["config"]!["minute"]!.GetValue<long>());
+        Assert.Equal("local", fixedUp["config"]!["policy"]!.GetValue<string>());
+        Assert.Equal("redis.internal", fixedUp["config"]!["redis"]!["host"]!.GetValue<string>());
+        Assert.Equal(6379, fixedUp["config"]!["redis"]!["port"]!.GetValue<long>());
+        // What the row held as null stays null; a field the row lacked gets its default.
+        Assert.Null(fixedUp["config"]!["error_message"]);
+        Assert.Equal(429, fixedUp["config"]!["error_code"]!.GetValue<double>());
+        Assert.Null(fixedUp["ordering"]);
+    }
+
+    [Fact]
     public void The_check_reads_the_stored_plugin_and_changes_nothing_in_it()
     {
         var stored = JsonNode.Parse("""{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f","created_at":1,"updated_at":1,"name":"cors","config":{"max_age":"x"}}""")!.AsObject();

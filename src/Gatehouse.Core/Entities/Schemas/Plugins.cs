@@ -58,7 +58,10 @@ public static class Plugins
         _ => null,
     };
 
-    /// <summary>Kong picks a plugin's subschema by its name.</summary>
+    /// <summary>
+    /// Kong picks a plugin's subschema by its name. A stored plugin whose name has none (stored
+    /// before names were checked) is read and exported by the unspecialized entity.
+    /// </summary>
     private static EntitySchema ByName(JsonObject input, JsonObject? existing) =>
         Text(NameOf(input, existing)) is { } name ? PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized : Unspecialized;
 

@@ -53,7 +53,7 @@ public sealed class CoreEntityApiTests(StorageFixture storage) : IAsyncLifetime
     {
         // 700,000 ASCII characters fit the 1 MiB body limit but take 1.4 MB as UTF-16 in a Table row.
         var config = new string('x', 700_000);
-        var error = await PostAsync("/plugins", $$$"""{"name":"my-custom-plugin","instance_name":"big","config":{"blob":"{{{config}}}"}}""",
+        var error = await PostAsync("/plugins", $$$"""{"name":"request-termination","instance_name":"big","config":{"message":"{{{config}}}"}}""",
             HttpStatusCode.BadRequest);
 
         Assert.Equal(3, error.GetProperty("code").GetInt32());

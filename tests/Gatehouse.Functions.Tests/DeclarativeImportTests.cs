@@ -60,7 +60,7 @@ public sealed class DeclarativeImportTests(StorageFixture storage)
         {
             ["name"] = "gold",
             ["consumers"] = new JsonArray(new JsonObject { ["username"] = "bob" }),
-            ["plugins"] = new JsonArray(new JsonObject { ["name"] = "rate-limiting-advanced", ["config"] = new JsonObject { ["limit"] = new JsonArray(100) } }),
+            ["plugins"] = new JsonArray(new JsonObject { ["name"] = "rate-limiting", ["config"] = new JsonObject { ["hour"] = 100 } }),
         }),
         ["plugins"] = new JsonArray(new JsonObject { ["name"] = "correlation-id", ["config"] = new JsonObject { ["header_name"] = "X-Request-Id" } }),
         ["upstreams"] = new JsonArray(new JsonObject

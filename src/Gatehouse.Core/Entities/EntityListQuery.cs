@@ -31,6 +31,9 @@ public sealed record EntityListQuery
     /// <summary>Kong's <c>GET /consumers?custom_id=</c>.</summary>
     public string? CustomId { get; init; }
 
+    /// <summary>A condition of the caller's own, beyond Kong's parameters (the stored plugins that no longer validate).</summary>
+    public Func<JsonObject, bool>? Where { get; init; }
+
     public static EntityListQuery Parse(IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var query = new EntityListQuery();
@@ -67,6 +70,10 @@ public sealed record EntityListQuery
             }
         }
         if (CustomId is not null && EntityChecks.Text(entity["custom_id"]) != CustomId)
+        {
+            return false;
+        }
+        if (Where is not null && !Where(entity))
         {
             return false;
         }

@@ -31,6 +31,10 @@ public sealed class EntityProcessor(TimeProvider clock)
         WriteOptions? options = null)
     {
         options ??= WriteOptions.Declarative;
+        if (schema.Undetermined?.Invoke(input, existing) is { } undetermined)
+        {
+            return (null, [undetermined]);
+        }
         schema = schema.For(input, existing);
         var errors = new List<FieldError>();
         var body = (JsonObject)input.DeepClone();
@@ -83,7 +87,7 @@ public sealed class EntityProcessor(TimeProvider clock)
 
             if (mode == WriteMode.Update && existing is not null)
             {
-                var old = existing[field.Name]?.DeepClone();
+                var old = Stored(field, existing);
                 entity[field.Name] = given ? Merge(field, old, value?.DeepClone()) : old;
             }
             else
@@ -181,6 +185,17 @@ public sealed class EntityProcessor(TimeProvider clock)
         }
         return milliseconds ? value.DeepClone() : JsonValue.Create(Validators.TryInteger(value, out var whole) ? whole : 0);
     }
+
+    /// <summary>
+    /// A PATCH's starting point: the stored value, with the defaults of what the stored entity
+    /// lacks filled in, as an insert would have. Gatehouse writes every field, so only a row
+    /// stored before its schema knew a field lacks one (a plugin whose config was kept as given);
+    /// filled here, the merged result is judged on what the patch changes, not on defaults the row
+    /// never got. An explicit null stays null.
+    /// </summary>
+    private static JsonNode? Stored(Field field, JsonObject existing) => existing.TryGetPropertyValue(field.Name, out var stored)
+        ? stored is JsonObject ? WithDefaults(field, stored.DeepClone()) : stored?.DeepClone()
+        : WithDefaults(field, DefaultOf(field));
 
     /// <summary>Records merge deeply on PATCH; every other value is replaced.</summary>
     private static JsonNode? Merge(Field field, JsonNode? old, JsonNode? patch)

@@ -37,6 +37,13 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// </summary>
     public Func<JsonObject, JsonObject?, EntitySchema>? Variant { get; init; }
 
+    /// <summary>
+    /// The one error that stops a write before any field is validated, when the body (or, on
+    /// PATCH, the stored entity) picks no <see cref="Variant"/>: Kong validates nothing further
+    /// when it cannot determine a plugin's subschema (kong/db/schema/init.lua:2111-2122 at 3.9.3).
+    /// </summary>
+    public Func<JsonObject, JsonObject?, FieldError?>? Undetermined { get; init; }
+
     /// <summary>The schema this entity (input, or stored) follows.</summary>
     public EntitySchema For(JsonObject entity, JsonObject? existing = null) => Variant?.Invoke(entity, existing) ?? this;
 

@@ -15,6 +15,20 @@ internal static class ApiSchemas
     /// <summary>The <c>{"message"}</c> error body of Konnect's older endpoints and the data plane API.</summary>
     public static JsonObject LegacyError => Ref("LegacyError");
 
+    /// <summary>Kong's own schema violation body (code 2), as <c>/schemas/{entity}/validate</c> answers it.</summary>
+    public static JsonObject KongSchemaViolation => new()
+    {
+        ["type"] = "object",
+        ["required"] = new JsonArray("code", "name", "message", "fields"),
+        ["properties"] = new JsonObject
+        {
+            ["code"] = new JsonObject { ["const"] = 2 },
+            ["name"] = new JsonObject { ["const"] = "schema violation" },
+            ["message"] = new JsonObject { ["type"] = "string" },
+            ["fields"] = new JsonObject { ["type"] = "object", ["description"] = "The errors by field, nested as the entity is; the entity's own under @entity" },
+        },
+    };
+
     /// <summary>A core entity, as the Admin API reads and writes it.</summary>
     public static JsonObject Entity(EntitySchema schema) => Ref(ComponentName(schema));
 

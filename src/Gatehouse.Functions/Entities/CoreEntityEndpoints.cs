@@ -11,7 +11,8 @@ namespace Gatehouse.Functions.Entities;
 /// <c>/v2/control-planes/{id}/core-entities/...</c>: the Kong Admin API surface Konnect exposes,
 /// a route per collection and method for every entity type in <see cref="KongSchemas"/>, flat and
 /// nested under the entity its foreign key points at (<c>/services/{id}/routes</c>,
-/// <c>/upstreams/{id}/targets</c>, ...), consumer group membership, and the schema endpoints.
+/// <c>/upstreams/{id}/targets</c>, ...), consumer group membership, the schema endpoints, and
+/// the stored plugins that no longer validate.
 /// Errors are Kong's.
 /// </summary>
 internal static class CoreEntityEndpoints
@@ -27,6 +28,7 @@ internal static class CoreEntityEndpoints
         }
         group.MapMemberships();
         group.MapSchemas();
+        group.MapInvalidPlugins();
         group.MapUnmatched();
     }
 

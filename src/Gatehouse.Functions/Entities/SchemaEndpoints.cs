@@ -34,7 +34,7 @@ internal static class SchemaEndpoints
             .WithSummary("Validate an entity (plugins: by its name's schema) as a create would, storing nothing; Kong's schema violation when invalid.")
             .WithRequestBody(new JsonObject { ["type"] = "object" })
             .Responds(200, "Valid", ApiSchemas.Object(new JsonObject { ["message"] = new JsonObject { ["const"] = "schema validation successful" } }))
-            .Responds(400, "Kong's schema violation, or a body that is not a JSON object", new JsonObject { ["anyOf"] = new JsonArray(SchemaViolationJson, error) })
+            .Responds(400, "Kong's schema violation, or a body that is not a JSON object", new JsonObject { ["anyOf"] = new JsonArray(ApiSchemas.KongSchemaViolation, error) })
             .Responds(404, "No entity of that name, or no such control plane", error);
     }
 
@@ -73,18 +73,5 @@ internal static class SchemaEndpoints
         ["type"] = "object",
         ["required"] = new JsonArray("fields", "entity_checks"),
         ["properties"] = new JsonObject { ["fields"] = OneKeyObjects, ["entity_checks"] = OneKeyObjects },
-    };
-
-    private static JsonObject SchemaViolationJson => new()
-    {
-        ["type"] = "object",
-        ["required"] = new JsonArray("code", "name", "message", "fields"),
-        ["properties"] = new JsonObject
-        {
-            ["code"] = new JsonObject { ["const"] = 2 },
-            ["name"] = new JsonObject { ["const"] = "schema violation" },
-            ["message"] = new JsonObject { ["type"] = "string" },
-            ["fields"] = new JsonObject { ["type"] = "object", ["description"] = "The errors by field, nested as the entity is; the entity's own under @entity" },
-        },
     };
 }

@@ -1,24 +1,21 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Typedefs;
-using static Gatehouse.Core.Entities.Validators;
 
 namespace Gatehouse.Core.Entities.Schemas;
 
 /// <summary>
-/// Kong's plugins (kong/db/schema/entities/plugins.lua). A plugin whose name has a schema in
-/// <see cref="PluginSchemas"/> is validated against it, defaults filled; any other plugin's
-/// config must be a JSON object and is kept as given (see <see cref="PluginSchemas.RefuseUnknownNames"/>).
+/// Kong's plugins (kong/db/schema/entities/plugins.lua). A plugin is validated against its
+/// name's schema in <see cref="PluginSchemas"/>, defaults filled; a name without one is refused
+/// on <c>name</c> with Kong's message (<see cref="PluginSchemas.Refusal"/>).
 /// </summary>
-public static partial class Plugins
+public static class Plugins
 {
     public static EntitySchema Schema { get; } = new("plugins",
     [
         Id, CreatedAt, UpdatedAt,
-        new Field("name", FieldType.String) { Required = true }.With(Match(PluginName(), v =>
-            $"invalid plugin name '{v}': expected lower-case letters, digits, '-' and '_'")),
+        new Field("name", FieldType.String) { Required = true },
         Utf8Name("instance_name"),
         Foreign("route", "routes", OnDelete.Cascade),
         Foreign("service", "services", OnDelete.Cascade),
@@ -36,31 +33,37 @@ public static partial class Plugins
         CacheKey = ["name", "route", "service", "consumer", "consumer_group"],
         Checks = [MutuallyExclusive("consumer", "consumer_group")],
         ReferenceChecks = ProtocolsMeetTheRoute,
+        Undetermined = NameWithoutSchema,
         Variant = ByName,
     };
 
     private static EntitySchema? s_unspecialized;
 
-    /// <summary>The schema of a plugin without its own config schema (and the selector removed, so choosing it does not recurse).</summary>
-    private static EntitySchema Unspecialized => s_unspecialized ??= Schema with { Variant = null };
+    /// <summary>The plugins entity before a name picks its subschema (the selector removed, so choosing it does not recurse).</summary>
+    private static EntitySchema Unspecialized => s_unspecialized ??= Schema with { Variant = null, Undetermined = null };
 
-    /// <summary>Kong picks a plugin's subschema by its name; on PATCH without a name, by the stored one.</summary>
-    private static EntitySchema ByName(JsonObject input, JsonObject? existing)
+    /// <summary>The plugin's name: the body's, or on PATCH without one, the stored one.</summary>
+    private static JsonNode? NameOf(JsonObject input, JsonObject? existing) =>
+        input.TryGetPropertyValue("name", out var given) ? given : existing?["name"];
+
+    /// <summary>
+    /// Kong answers a plugin without a name, or with a name it has no schema for, with that one
+    /// error and validates nothing else (kong/db/schema/init.lua:2111-2122 at 3.9.3). A name that
+    /// is not a string falls through to the field's own type error.
+    /// </summary>
+    private static FieldError? NameWithoutSchema(JsonObject input, JsonObject? existing) => NameOf(input, existing) switch
     {
-        var name = Text(input.TryGetPropertyValue("name", out var given) ? given : existing?["name"]);
-        if (name is null)
-        {
-            return Unspecialized;
-        }
-        if (PluginSchemas.Refusal(name) is { } refusal)
-        {
-            return Unspecialized with
-            {
-                Fields = [.. Unspecialized.Fields.Select(f => f.Name == "name" ? f.With(_ => refusal) : f)],
-            };
-        }
-        return PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized;
-    }
+        null => new FieldError("name", "required field missing"),
+        var name when Text(name) is { } text && PluginSchemas.Refusal(text) is { } refusal => new FieldError("name", refusal),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Kong picks a plugin's subschema by its name. A stored plugin whose name has none (stored
+    /// before names were checked) is read and exported by the unspecialized entity.
+    /// </summary>
+    private static EntitySchema ByName(JsonObject input, JsonObject? existing) =>
+        Text(NameOf(input, existing)) is { } name ? PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized : Unspecialized;
 
     /// <summary>A plugin on a route must run on at least one of the route's protocols (kong/db/dao/plugins.lua).</summary>
     private static IEnumerable<FieldError> ProtocolsMeetTheRoute(JsonObject plugin, IReadOnlyDictionary<string, JsonObject> parents)
@@ -85,7 +88,4 @@ public static partial class Plugins
             yield return new FieldError("protocols", "must match the protocols of at least one route pointing to this Plugin's service");
         }
     }
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
-    private static partial Regex PluginName();
 }

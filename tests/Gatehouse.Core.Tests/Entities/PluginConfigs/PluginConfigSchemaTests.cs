@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Core.Entities.Schemas.PluginConfigs;
@@ -156,21 +157,37 @@ public sealed class PluginConfigSchemaTests
     }
 
     [Fact]
-    public void Every_schema_is_a_bundled_plugin_and_the_bundled_list_is_Kongs_45()
+    public void The_schemas_are_exactly_Kongs_45_bundled_plugins()
     {
         Assert.Equal(45, PluginSchemas.Bundled.Count);
         Assert.Equal(45, PluginSchemas.Bundled.Distinct().Count());
-        Assert.All(PluginSchemas.All, schema => Assert.Contains(schema.Name, PluginSchemas.Bundled));
-        Assert.Equal(PluginSchemas.All.Count, PluginSchemas.All.Select(s => s.Name).Distinct().Count());
+        Assert.Equal(PluginSchemas.Bundled.Order(StringComparer.Ordinal), PluginSchemas.All.Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void Unknown_names_are_kept_for_now_and_the_refusal_is_ready_in_one_place()
+    public void Every_bundled_name_is_taken_and_any_other_is_refused_in_Kongs_words()
     {
-        Assert.Null(PluginSchemas.Refusal("my-custom-plugin"));
-        Assert.Equal("plugin 'my-custom-plugin' not enabled; add it to the 'plugins' configuration property",
-            PluginSchemas.Refusal("my-custom-plugin", refuseUnknown: true));
-        Assert.Null(PluginSchemas.Refusal("key-auth", refuseUnknown: true));
-        Assert.Equal("""{"anything":[1]}""", Valid(Plugins.Schema, Plugin("my-custom-plugin", """{"anything":[1]}"""))["config"]!.ToJsonString());
+        Assert.All(PluginSchemas.Bundled, name => Assert.Null(PluginSchemas.Refusal(name)));
+        Assert.Equal("plugin 'my-custom-plugin' not enabled; add it to the 'plugins' configuration property", PluginSchemas.Refusal("my-custom-plugin"));
+        // Kong's names are exact: no case folding, no trimming.
+        Assert.NotNull(PluginSchemas.Refusal("Key-Auth"));
+        Assert.NotNull(PluginSchemas.Refusal("key-auth "));
+        HasError(Invalid(Plugins.Schema, Plugin("my-custom-plugin", """{"anything":[1]}""")), "name",
+            "plugin 'my-custom-plugin' not enabled; add it to the 'plugins' configuration property");
+    }
+
+    [Fact]
+    public void A_stored_plugin_whose_name_is_now_unknown_is_refused_on_patch_by_its_stored_name()
+    {
+        var stored = JsonNode.Parse("""{"id":"6f1d8a7e-3c4b-4a2d-9e8f-0a1b2c3d4e5f","name":"retired-plugin","config":{"x":1},"protocols":["http"],"enabled":true}""")!.AsObject();
+        HasError(Invalid(Plugins.Schema, """{"enabled":false}""", WriteMode.Update, stored), "name",
+            "plugin 'retired-plugin' not enabled; add it to the 'plugins' configuration property");
+        // A patch that names a known plugin is validated as that plugin; the stored config gets its
+        // defaults, and keeps none of the keys that plugin does not know.
+        HasError(Invalid(Plugins.Schema, """{"name":"cors","config":{"max_age":"x"}}""", WriteMode.Update, stored), "config.max_age", "expected a number");
+        var renamed = Valid(Plugins.Schema, """{"name":"cors","config":{"max_age":5}}""", WriteMode.Update, stored);
+        Assert.Equal(5, renamed["config"]!["max_age"]!.GetValue<double>());
+        Assert.False(renamed["config"]!.AsObject().ContainsKey("x"));
+        Assert.False(renamed["config"]!["credentials"]!.GetValue<bool>());
     }
 }

@@ -8,14 +8,6 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// </summary>
 public static class PluginSchemas
 {
-    /// <summary>
-    /// Kong refuses a plugin it has no schema for (kong/db/schema/plugin_loader.lua, Kong's
-    /// "plugin '&lt;n&gt;' not enabled" message). Gatehouse does not yet hold all 45 bundled schemas
-    /// (issue 12), so for now such a plugin keeps its config as given. Turn this on when
-    /// <see cref="All"/> covers <see cref="Bundled"/>.
-    /// </summary>
-    public const bool RefuseUnknownNames = false;
-
     /// <summary>Kong 3.9's bundled plugins, in kong/constants.lua's order (kong/constants.lua:1-47 at 3.9.3).</summary>
     public static IReadOnlyList<string> Bundled { get; } =
     [
@@ -81,9 +73,14 @@ public static class PluginSchemas
 
     public static PluginSchema? Find(string name) => s_byName.GetValueOrDefault(name);
 
-    /// <summary>Kong's refusal of a name it has no schema for, in Kong's words; null while <paramref name="refuseUnknown"/> is off or the name is known.</summary>
-    public static string? Refusal(string name, bool refuseUnknown = RefuseUnknownNames) =>
-        refuseUnknown && Find(name) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
+    /// <summary>
+    /// Kong's refusal of a plugin it has no schema for, in Kong's words (kong/db/schema/plugin_loader.lua
+    /// and kong/db/schema/others/declarative_config.lua word it the same); null for a name it knows.
+    /// The one place that decides which names a control plane takes: a control plane's custom
+    /// plugin schemas (issue 12 item 3) are to be consulted here.
+    /// </summary>
+    public static string? Refusal(string name) =>
+        Find(name) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
 
     private static readonly ConcurrentDictionary<string, EntitySchema> s_entitySchemas = new(StringComparer.Ordinal);
 

@@ -45,21 +45,30 @@ public static partial class Plugins
     private static EntitySchema Unspecialized => s_unspecialized ??= Schema with { Variant = null };
 
     /// <summary>Kong picks a plugin's subschema by its name; on PATCH without a name, by the stored one.</summary>
-    private static EntitySchema ByName(JsonObject input, JsonObject? existing)
+    private static EntitySchema ByName(JsonObject input, JsonObject? existing) => For(input, existing, custom: null);
+
+    /// <summary>The name a write gives the plugin: the body's, or on PATCH without one, the stored one.</summary>
+    public static string? NameOf(JsonObject input, JsonObject? existing) =>
+        Text(input.TryGetPropertyValue("name", out var given) ? given : existing?["name"]);
+
+    /// <summary>
+    /// The schema a plugin write follows, with <paramref name="custom"/> finding the control plane's
+    /// custom plugin schemas by name; the returned schema picks no further variant.
+    /// </summary>
+    public static EntitySchema For(JsonObject input, JsonObject? existing, Func<string, PluginSchema?>? custom)
     {
-        var name = Text(input.TryGetPropertyValue("name", out var given) ? given : existing?["name"]);
-        if (name is null)
+        if (NameOf(input, existing) is not { } name)
         {
             return Unspecialized;
         }
-        if (PluginSchemas.Refusal(name) is { } refusal)
+        if (PluginSchemas.Refusal(name, custom: custom) is { } refusal)
         {
             return Unspecialized with
             {
                 Fields = [.. Unspecialized.Fields.Select(f => f.Name == "name" ? f.With(_ => refusal) : f)],
             };
         }
-        return PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized;
+        return PluginSchemas.EntitySchemaFor(Unspecialized, name, custom) ?? Unspecialized;
     }
 
     /// <summary>A plugin on a route must run on at least one of the route's protocols (kong/db/dao/plugins.lua).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
@@ -79,11 +80,17 @@ public static class PluginSchemas
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    public static PluginSchema? Find(string name) => s_byName.GetValueOrDefault(name);
+    /// <summary>
+    /// The bundled schema of that name, else the one <paramref name="custom"/> finds: a control
+    /// plane's custom plugin schemas (<see cref="CustomPlugins.CustomPluginSchemas"/>), which can never take a bundled name.
+    /// </summary>
+    public static PluginSchema? Find(string name, Func<string, PluginSchema?>? custom = null) => s_byName.GetValueOrDefault(name) ?? custom?.Invoke(name);
+
+    public static bool IsBundled(string name) => s_byName.ContainsKey(name);
 
     /// <summary>Kong's refusal of a name it has no schema for, in Kong's words; null while <paramref name="refuseUnknown"/> is off or the name is known.</summary>
-    public static string? Refusal(string name, bool refuseUnknown = RefuseUnknownNames) =>
-        refuseUnknown && Find(name) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
+    public static string? Refusal(string name, bool refuseUnknown = RefuseUnknownNames, Func<string, PluginSchema?>? custom = null) =>
+        refuseUnknown && Find(name, custom) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
 
     private static readonly ConcurrentDictionary<string, EntitySchema> s_entitySchemas = new(StringComparer.Ordinal);
 
@@ -92,9 +99,17 @@ public static class PluginSchemas
     /// (kong/db/schema/entities/plugins.lua, si:2138-2153): its config, protocols, refused
     /// foreign keys and entity checks. Null for a name without a schema.
     /// </summary>
-    public static EntitySchema? EntitySchemaFor(EntitySchema plugins, string name) => Find(name) is { } plugin
-        ? s_entitySchemas.GetOrAdd(name, _ => Specialize(plugins, plugin))
-        : null;
+    public static EntitySchema? EntitySchemaFor(EntitySchema plugins, string name, Func<string, PluginSchema?>? custom = null)
+    {
+        if (s_byName.TryGetValue(name, out var bundled))
+        {
+            return s_entitySchemas.GetOrAdd(name, _ => Specialize(plugins, bundled));
+        }
+        // A custom schema differs per control plane: specialized once per parsed schema, not per name.
+        return custom?.Invoke(name) is { } uploaded ? s_customEntitySchemas.GetValue(uploaded, p => Specialize(plugins, p)) : null;
+    }
+
+    private static readonly ConditionalWeakTable<PluginSchema, EntitySchema> s_customEntitySchemas = [];
 
     private static EntitySchema Specialize(EntitySchema plugins, PluginSchema plugin) => plugins with
     {

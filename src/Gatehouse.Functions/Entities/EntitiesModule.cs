@@ -14,6 +14,7 @@ internal static class EntitiesModule
         services.AddSingleton<EntityService>();
         services.AddSingleton<ConsumerGroupMemberships>();
         services.AddSingleton<SchemaService>();
+        services.AddSingleton<CustomPluginSchemaService>();
         return services;
     }
 }

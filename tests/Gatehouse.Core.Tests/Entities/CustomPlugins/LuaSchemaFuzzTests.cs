@@ -60,9 +60,11 @@ public sealed class LuaSchemaFuzzTests
         }
         yield return new TheoryDataRow<string>("return " + new string('{', 20_000)) { Label = "unclosed nesting" };
         yield return new TheoryDataRow<string>("return { name = \"n\", fields = { { config = { type = \"record\", fields = { { a = { type = \"number\", default = "
-            + new string('9', 5000) + " } } } } } } }") { Label = "a 5000-digit number" };
+            + new string('9', 5000) + " } } } } } } }")
+        { Label = "a 5000-digit number" };
         yield return new TheoryDataRow<string>("return { name = \"n\", fields = { { config = { type = \"record\", fields = { { a = { type = \"array\", elements = { type = \"string\" }, default = "
-            + new string('{', 30) + new string('}', 30) + " } } } } } } }") { Label = "a deep default" };
+            + new string('{', 30) + new string('}', 30) + " } } } } } } }")
+        { Label = "a deep default" };
         yield return new TheoryDataRow<string>(Encoding.Latin1.GetString(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray())) { Label = "every byte" };
     }
 

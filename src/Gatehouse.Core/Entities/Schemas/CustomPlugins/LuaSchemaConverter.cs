@@ -223,8 +223,11 @@ public static partial class LuaSchemaConverter
                     field = field with { Elements = Field("value", value, $"{path}.values") };
                     break;
                 case "fields":
-                    field = field with { Fields = [.. FieldEntries(value as LuaTable ?? throw new LuaSchemaException(line, $"{path}.fields must be a table"), $"{path}.fields")
-                        .Select(entry => Field(entry.Name, entry.Definition, $"{path}.{entry.Name}"))] };
+                    field = field with
+                    {
+                        Fields = [.. FieldEntries(value as LuaTable ?? throw new LuaSchemaException(line, $"{path}.fields must be a table"), $"{path}.fields")
+                        .Select(entry => Field(entry.Name, entry.Definition, $"{path}.{entry.Name}"))]
+                    };
                     break;
                 case "entity_checks":
                     recordChecks = value;

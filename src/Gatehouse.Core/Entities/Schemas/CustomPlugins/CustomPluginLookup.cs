@@ -17,20 +17,7 @@ public static class CustomPluginLookup
             return null;
         }
         var stored = await GetAsync(store, controlPlane, name, cancellationToken).ConfigureAwait(false);
-        if (stored?["lua_schema"] is not { } text)
-        {
-            return null;
-        }
-        try
-        {
-            return CustomPluginSchemas.Parse(text.GetValue<string>());
-        }
-        catch (LuaSchemaException)
-        {
-            // Accepted when stored, refused now (a later Gatehouse reads less): the plugin is then
-            // treated as having no schema rather than failing every write on the control plane.
-            return null;
-        }
+        return EntityChecks.Text(stored?["lua_schema"]) is { } text ? CustomPluginSchemas.ParseStored(text) : null;
     }
 
     /// <summary>The stored schema entity of that name, or null.</summary>

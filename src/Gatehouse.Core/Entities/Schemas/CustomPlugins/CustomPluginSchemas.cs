@@ -42,4 +42,21 @@ public static class CustomPluginSchemas
         }
         return s_parsed.GetOrAdd(luaSchema, LuaSchemaConverter.Convert);
     }
+
+    /// <summary>
+    /// A stored schema's text as the engine's schema, or null when it no longer reads (accepted by
+    /// an earlier Gatehouse that read more): its plugins are then treated as having no schema,
+    /// rather than failing every write on the control plane.
+    /// </summary>
+    public static PluginSchema? ParseStored(string luaSchema)
+    {
+        try
+        {
+            return Parse(luaSchema);
+        }
+        catch (LuaSchemaException)
+        {
+            return null;
+        }
+    }
 }

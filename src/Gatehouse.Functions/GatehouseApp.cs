@@ -82,6 +82,7 @@ public static class GatehouseApp
         app.MapControlPlanes();
         app.MapGroups();
         app.MapCoreEntities();
+        app.MapCustomPluginSchemas();
         app.MapSnapshots();
         app.MapDeclarativeImport();
         app.MapDpCertificates();

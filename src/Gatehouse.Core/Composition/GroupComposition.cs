@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Entities.Schemas.CustomPlugins;
 
 namespace Gatehouse.Core.Composition;
 
@@ -11,9 +12,11 @@ public sealed record GroupConflict(Guid ClusterId, string Description, string Re
 /// A control plane group's configuration: the union of its members' entities, and every
 /// conflict that union would have — duplicate ids of any entity, duplicate names and other
 /// unique values (usernames, custom ids, SNI names, vault prefixes, credential keys and
-/// usernames…), two global plugins of one name, and two entities of one cache key that holds
-/// no reference (an mTLS credential's subject without a CA). References by id stay inside a
-/// member, so they need no checking across members.
+/// usernames…), two global plugins of one name, two entities of one cache key that holds no
+/// reference (an mTLS credential's subject without a CA), and custom plugin schemas of one name
+/// whose texts differ between members whose plugins use them, since the group's data planes
+/// would run one plugin under two schemas. References by id stay inside a member, so they need
+/// no checking across members.
 /// </summary>
 public static class GroupComposition
 {
@@ -24,8 +27,9 @@ public static class GroupComposition
         var conflicts = new List<GroupConflict>();
         // For each (collection, kind of key): value → the member that first held it.
         var seen = new Dictionary<(string Collection, string Kind), Dictionary<string, Guid>>();
+        var ordered = members.OrderBy(m => m.Member).ToList();
 
-        foreach (var (member, entities) in members.OrderBy(m => m.Member))
+        foreach (var (member, entities) in ordered)
         {
             foreach (var (collection, items) in entities.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -55,7 +59,35 @@ public static class GroupComposition
                 }
             }
         }
+        conflicts.AddRange(CustomSchemaConflicts(ordered));
         return (union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value), conflicts);
+    }
+
+    /// <summary>
+    /// A custom plugin schema counts where its member has a plugin of that name; every member
+    /// using a name must hold the same Lua text for it as the first member that does.
+    /// </summary>
+    private static IEnumerable<GroupConflict> CustomSchemaConflicts(
+        IReadOnlyList<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
+    {
+        var first = new Dictionary<string, (Guid Member, string Text)>(StringComparer.Ordinal);
+        foreach (var (member, entities) in members)
+        {
+            var used = (entities.GetValueOrDefault(Plugins.Schema.Name) ?? []).Select(p => EntityChecks.Text(p["name"])).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var schema in entities.GetValueOrDefault(CustomPluginSchemas.Schema.Name) ?? [])
+            {
+                if (EntityChecks.Text(schema["name"]) is not { } name || !used.Contains(name) || EntityChecks.Text(schema["lua_schema"]) is not { } text)
+                {
+                    continue;
+                }
+                if (!first.TryAdd(name, (member, text)) && first[name].Text != text)
+                {
+                    yield return new GroupConflict(member,
+                        $"conflicting custom plugin schema: '{name}' differs from the schema of that name on control plane {first[name].Member}",
+                        EntityIndexes.IdOf(schema), CustomPluginSchemas.Schema.Singular);
+                }
+            }
+        }
     }
 
     /// <summary>

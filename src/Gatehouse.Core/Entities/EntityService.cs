@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Entities.Schemas.CustomPlugins;
 
 namespace Gatehouse.Core.Entities;
 
@@ -32,7 +33,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
-            var entity = Process(schema, input, WriteMode.Insert, null, options);
+            var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Insert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
@@ -72,7 +73,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             {
                 input["id"] = existing["id"]!.DeepClone();
             }
-            var entity = Process(schema, input, WriteMode.Upsert, null, options);
+            var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Upsert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
@@ -87,7 +88,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
-            var entity = Process(schema, input, WriteMode.Update, existing, null);
+            var entity = Process(await ValidatingAsync(controlPlane, schema, input, existing, cancellationToken).ConfigureAwait(false), input, WriteMode.Update, existing, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
@@ -188,6 +189,10 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     }
 
     private static string? NameField(EntitySchema schema) => schema.Name == "plugins" ? "name" : schema.EndpointKey;
+
+    /// <summary>The schema the write validates against: a plugin named for one of the control plane's custom schemas follows it.</summary>
+    private Task<EntitySchema> ValidatingAsync(Guid controlPlane, EntitySchema schema, JsonObject input, JsonObject? existing, CancellationToken cancellationToken) =>
+        CustomPluginLookup.ValidatingSchemaAsync(store, controlPlane, schema, input, existing, cancellationToken);
 
     private JsonObject Process(EntitySchema schema, JsonObject input, WriteMode mode, JsonObject? existing, WriteOptions? options)
     {

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Entities.Schemas.CustomPlugins;
+using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
 namespace Gatehouse.Core.Import;
 
@@ -44,6 +46,17 @@ public sealed class ImportPlanner(EntityProcessor processor)
         private readonly List<FileEntity> _unfileable = [];
         private readonly List<PlannedChange> _changes = [];
         private int _unchanged;
+
+        private Dictionary<string, PluginSchema?>? _customSchemas;
+
+        /// <summary>The control plane's custom plugin schema of that name, from the entities the import reads; null for none or one no longer read.</summary>
+        private PluginSchema? CustomSchema(string name)
+        {
+            _customSchemas ??= (current.Entities.GetValueOrDefault(CustomPluginSchemas.Schema.Name) ?? [])
+                .Where(stored => EntityChecks.Text(stored["name"]) is not null && EntityChecks.Text(stored["lua_schema"]) is not null)
+                .ToDictionary(stored => EntityChecks.Text(stored["name"])!, stored => CustomPluginSchemas.ParseStored(EntityChecks.Text(stored["lua_schema"])!), StringComparer.Ordinal);
+            return PluginSchemas.IsBundled(name) ? null : _customSchemas.GetValueOrDefault(name);
+        }
 
         public ImportPlan Run()
         {
@@ -132,7 +145,9 @@ public sealed class ImportPlanner(EntityProcessor processor)
             }
 
             var givenId = input["id"] is not null;
-            var (entity, invalid) = processor.Prepare(schema, input, WriteMode.Insert, options: _options);
+            // A plugin named for one of the control plane's custom schemas validates against it.
+            var validating = schema == Plugins.Schema ? Plugins.For(input, null, CustomSchema) : schema;
+            var (entity, invalid) = processor.Prepare(validating, input, WriteMode.Insert, options: _options);
             if (entity is null)
             {
                 Fail(source, invalid);

@@ -15,6 +15,7 @@ internal static class EntitiesModule
         services.AddSingleton<ConsumerGroupMemberships>();
         services.AddSingleton<SchemaService>();
         services.AddSingleton<InvalidPlugins>();
+        services.AddSingleton<CustomPluginSchemaService>();
         return services;
     }
 }

@@ -133,4 +133,40 @@ public sealed class GroupCompositionTests
         var pair = Gatehouse.Testing.TestCertificates.Server();
         return new { cert = pair.Certificate, key = pair.Key };
     }
+
+    private static JsonObject CustomSchema(Member member, string name, string lua)
+    {
+        var schema = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = name, ["lua_schema"] = lua, ["created_at"] = 1, ["updated_at"] = 1 };
+        (member.Entities.TryGetValue("plugin_schemas", out var list) ? list : member.Entities["plugin_schemas"] = []).Add(schema);
+        return schema;
+    }
+
+    /// <summary>The plugins entity as a control plane holding that greeter schema validates it.</summary>
+    private static EntitySchema Greeter(string lua) =>
+        Plugins.For(new JsonObject { ["name"] = "greeter" }, null, _ => Gatehouse.Core.Entities.Schemas.CustomPlugins.CustomPluginSchemas.Parse(lua));
+
+    private const string GreeterV1 = """return { name = "greeter", fields = { { config = { type = "record", fields = {} } } } }""";
+    private const string GreeterV2 = """return { name = "greeter", fields = { { config = { type = "record", fields = { { loud = { type = "boolean" } } } } } } }""";
+
+    [Fact]
+    public void Custom_plugin_schemas_that_members_use_must_agree()
+    {
+        var (a, b) = (new Member(), new Member());
+        CustomSchema(a, "greeter", GreeterV1);
+        a.Add(Greeter(GreeterV1), new { name = "greeter", config = new { } });
+        var differing = CustomSchema(b, "greeter", GreeterV2);
+        var route = b.Add(Routes.Schema, new { name = "r", paths = new[] { "/r" } });
+        b.Add(Greeter(GreeterV2), new { name = "greeter", route = new { id = EntityIndexes.IdOf(route) }, config = new { } });
+
+        var conflict = Assert.Single(Compose(a, b).Conflicts);
+        Assert.Equal(new GroupConflict(s_b, $"conflicting custom plugin schema: 'greeter' differs from the schema of that name on control plane {s_a}",
+            EntityIndexes.IdOf(differing), "plugin_schema"), conflict);
+
+        // The same text agrees; a schema its member has no plugin for is not used, so it cannot clash.
+        differing["lua_schema"] = GreeterV1;
+        Assert.Empty(Compose(a, b).Conflicts);
+        differing["lua_schema"] = GreeterV2;
+        b.Entities["plugins"].Clear();
+        Assert.Empty(Compose(a, b).Conflicts);
+    }
 }

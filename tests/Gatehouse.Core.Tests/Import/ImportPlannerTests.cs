@@ -260,4 +260,22 @@ public sealed class ImportPlannerTests
         // Alice, and her password: the same plaintext hashes to what is stored.
         Assert.Equal(2, plan.Unchanged);
     }
+
+    [Fact]
+    public void A_plugin_named_for_a_custom_schema_of_the_control_plane_validates_against_it()
+    {
+        var existing = new Existing();
+        existing.Add(Gatehouse.Core.Entities.Schemas.CustomPlugins.CustomPluginSchemas.Schema, """
+            {"name":"greeter","lua_schema":"return { name = \"greeter\", fields = { { config = { type = \"record\", fields = { { times = { type = \"integer\", default = 1, between = { 1, 10 } } } } } } } }"}
+            """);
+
+        var error = Assert.Single(Refusal(existing, """{"_format_version":"3.0","plugins":[{"name":"greeter","config":{"times":11}}]}"""));
+        Assert.Contains(error.Errors, e => e.Path == "config.times" && e.Message == "value should be between 1 and 10");
+
+        var plan = Plan(existing, """{"_format_version":"3.0","plugins":[{"name":"greeter","config":{}}]}""");
+        var created = Assert.Single(plan.Changes, c => c.Schema.Name == "plugins");
+        Assert.Equal(1, created.Entity!["config"]!["times"]!.GetValue<long>());
+        // The schemas themselves are no part of a file: an import neither deletes nor plans them.
+        Assert.DoesNotContain(plan.Changes, c => c.Schema.Name == "plugin_schemas");
+    }
 }

@@ -42,16 +42,19 @@ public static class Plugins
     /// <summary>The plugins entity before a name picks its subschema (the selector removed, so choosing it does not recurse).</summary>
     private static EntitySchema Unspecialized => s_unspecialized ??= Schema with { Variant = null, Undetermined = null };
 
-    /// <summary>The plugin's name: the body's, or on PATCH without one, the stored one.</summary>
-    private static JsonNode? NameOf(JsonObject input, JsonObject? existing) =>
+    /// <summary>The plugin's name as given: the body's, or on PATCH without one, the stored one.</summary>
+    private static JsonNode? NameNodeOf(JsonObject input, JsonObject? existing) =>
         input.TryGetPropertyValue("name", out var given) ? given : existing?["name"];
+
+    /// <summary>The name a write gives the plugin, when it is a string.</summary>
+    public static string? NameOf(JsonObject input, JsonObject? existing) => Text(NameNodeOf(input, existing));
 
     /// <summary>
     /// Kong answers a plugin without a name, or with a name it has no schema for, with that one
     /// error and validates nothing else (kong/db/schema/init.lua:2111-2122 at 3.9.3). A name that
     /// is not a string falls through to the field's own type error.
     /// </summary>
-    private static FieldError? NameWithoutSchema(JsonObject input, JsonObject? existing) => NameOf(input, existing) switch
+    private static FieldError? NameWithoutSchema(JsonObject input, JsonObject? existing) => NameNodeOf(input, existing) switch
     {
         null => new FieldError("name", "required field missing"),
         var name when Text(name) is { } text && PluginSchemas.Refusal(text) is { } refusal => new FieldError("name", refusal),
@@ -63,7 +66,17 @@ public static class Plugins
     /// before names were checked) is read and exported by the unspecialized entity.
     /// </summary>
     private static EntitySchema ByName(JsonObject input, JsonObject? existing) =>
-        Text(NameOf(input, existing)) is { } name ? PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized : Unspecialized;
+        NameOf(input, existing) is { } name ? PluginSchemas.EntitySchemaFor(Unspecialized, name) ?? Unspecialized : Unspecialized;
+
+    /// <summary>
+    /// The schema a plugin write follows, with <paramref name="custom"/> finding the control plane's
+    /// custom plugin schemas by name. A name with no schema, bundled or custom, gets the plugins
+    /// entity itself, which refuses it by that name alone, as Kong does.
+    /// </summary>
+    public static EntitySchema For(JsonObject input, JsonObject? existing, Func<string, PluginSchema?>? custom) =>
+        NameOf(input, existing) is { } name && PluginSchemas.EntitySchemaFor(Unspecialized, name, custom) is { } specialized
+            ? specialized
+            : Schema;
 
     /// <summary>A plugin on a route must run on at least one of the route's protocols (kong/db/dao/plugins.lua).</summary>
     private static IEnumerable<FieldError> ProtocolsMeetTheRoute(JsonObject plugin, IReadOnlyDictionary<string, JsonObject> parents)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
@@ -71,16 +72,22 @@ public static class PluginSchemas
 
     private static readonly Dictionary<string, PluginSchema> s_byName = All.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    public static PluginSchema? Find(string name) => s_byName.GetValueOrDefault(name);
+    /// <summary>
+    /// The bundled schema of that name, else the one <paramref name="custom"/> finds: a control
+    /// plane's custom plugin schemas (<see cref="CustomPlugins.CustomPluginSchemas"/>), which can never take a bundled name.
+    /// </summary>
+    public static PluginSchema? Find(string name, Func<string, PluginSchema?>? custom = null) => s_byName.GetValueOrDefault(name) ?? custom?.Invoke(name);
+
+    public static bool IsBundled(string name) => s_byName.ContainsKey(name);
 
     /// <summary>
     /// Kong's refusal of a plugin it has no schema for, in Kong's words (kong/db/schema/plugin_loader.lua
-    /// and kong/db/schema/others/declarative_config.lua word it the same); null for a name it knows.
-    /// The one place that decides which names a control plane takes: a control plane's custom
-    /// plugin schemas (issue 12 item 3) are to be consulted here.
+    /// and kong/db/schema/others/declarative_config.lua word it the same); null for a name it knows,
+    /// bundled or one of the control plane's custom schemas (<paramref name="custom"/>). The one
+    /// place that decides which names a control plane takes.
     /// </summary>
-    public static string? Refusal(string name) =>
-        Find(name) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
+    public static string? Refusal(string name, Func<string, PluginSchema?>? custom = null) =>
+        Find(name, custom) is null ? $"plugin '{name}' not enabled; add it to the 'plugins' configuration property" : null;
 
     private static readonly ConcurrentDictionary<string, EntitySchema> s_entitySchemas = new(StringComparer.Ordinal);
 
@@ -89,9 +96,17 @@ public static class PluginSchemas
     /// (kong/db/schema/entities/plugins.lua, si:2138-2153): its config, protocols, refused
     /// foreign keys and entity checks. Null for a name without a schema.
     /// </summary>
-    public static EntitySchema? EntitySchemaFor(EntitySchema plugins, string name) => Find(name) is { } plugin
-        ? s_entitySchemas.GetOrAdd(name, _ => Specialize(plugins, plugin))
-        : null;
+    public static EntitySchema? EntitySchemaFor(EntitySchema plugins, string name, Func<string, PluginSchema?>? custom = null)
+    {
+        if (s_byName.TryGetValue(name, out var bundled))
+        {
+            return s_entitySchemas.GetOrAdd(name, _ => Specialize(plugins, bundled));
+        }
+        // A custom schema differs per control plane: specialized once per parsed schema, not per name.
+        return custom?.Invoke(name) is { } uploaded ? s_customEntitySchemas.GetValue(uploaded, p => Specialize(plugins, p)) : null;
+    }
+
+    private static readonly ConditionalWeakTable<PluginSchema, EntitySchema> s_customEntitySchemas = [];
 
     private static EntitySchema Specialize(EntitySchema plugins, PluginSchema plugin) => plugins with
     {

@@ -145,6 +145,9 @@ public sealed class CustomPluginSchemaApiTests(StorageFixture storage) : IAsyncL
         var created = await (await Api.PostJsonAsync($"{_base}/plugins", """{"name":"greeter","config":{"times":3}}""")).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("""{"greeting":"hello","times":3}""", created.GetProperty("config").GetRawText().Replace(" ", "", StringComparison.Ordinal));
         var id = created.GetProperty("id").GetString();
+        // Valid against the control plane's own schema, so not listed among plugins that no longer validate.
+        var listed = await (await Api.GetAsync($"{_base}/invalid-plugins", Ct)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(listed.GetProperty("data").EnumerateArray());
         // PATCH keeps validating by the stored name.
         await (await Api.PatchJsonAsync($"{_base}/plugins/{id}", """{"config":{"times":0}}""")).ExpectAsync(HttpStatusCode.BadRequest);
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Entities.Schemas.CustomPlugins;
+using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
 namespace Gatehouse.Core.Entities;
 
@@ -17,17 +19,27 @@ public sealed record InvalidPluginPage(IReadOnlyList<InvalidPlugin> Items, strin
 /// not looked up). A PATCH or PUT that makes it valid takes it off the list; a PATCH validates
 /// the merged result, so it must fix every error at once.
 /// </summary>
-public sealed class InvalidPlugins(EntityService entities, EntityProcessor processor)
+public sealed class InvalidPlugins(EntityService entities, EntityProcessor processor, CustomPluginSchemaService customSchemas)
 {
     /// <summary>The next page of stored plugins that no longer validate, in id order, filtered by Kong's list parameters too.</summary>
     public async Task<InvalidPluginPage> ListAsync(Guid controlPlane, EntityListQuery query, CancellationToken cancellationToken)
     {
-        var page = await entities.ListAsync(controlPlane, Plugins.Schema, query with { Where = plugin => Errors(processor, plugin).Count > 0 }, null, cancellationToken)
+        // A plugin of one of the control plane's custom schemas is checked against it, as its writes are.
+        var custom = new Dictionary<string, PluginSchema>(StringComparer.Ordinal);
+        foreach (var stored in await customSchemas.ListAsync(controlPlane, cancellationToken).ConfigureAwait(false))
+        {
+            if (EntityChecks.Text(stored["name"]) is { } name && EntityChecks.Text(stored["lua_schema"]) is { } text
+                && CustomPluginSchemas.ParseStored(text) is { } schema)
+            {
+                custom[name] = schema;
+            }
+        }
+        var page = await entities.ListAsync(controlPlane, Plugins.Schema, query with { Where = plugin => Errors(processor, plugin, custom.GetValueOrDefault).Count > 0 }, null, cancellationToken)
             .ConfigureAwait(false);
-        return new InvalidPluginPage([.. page.Items.Select(plugin => new InvalidPlugin(plugin, Errors(processor, plugin)))], page.Next);
+        return new InvalidPluginPage([.. page.Items.Select(plugin => new InvalidPlugin(plugin, Errors(processor, plugin, custom.GetValueOrDefault)))], page.Next);
     }
 
     /// <summary>What a PUT of the stored plugin as it is would be refused for; empty when it is valid.</summary>
-    public static IReadOnlyList<FieldError> Errors(EntityProcessor processor, JsonObject stored) =>
-        processor.Prepare(Plugins.Schema, stored, WriteMode.Upsert).Errors;
+    public static IReadOnlyList<FieldError> Errors(EntityProcessor processor, JsonObject stored, Func<string, PluginSchema?>? custom = null) =>
+        processor.Prepare(Plugins.For(stored, null, custom), stored, WriteMode.Upsert).Errors;
 }

@@ -25,15 +25,7 @@ public sealed class InvalidPlugins(EntityService entities, EntityProcessor proce
     public async Task<InvalidPluginPage> ListAsync(Guid controlPlane, EntityListQuery query, CancellationToken cancellationToken)
     {
         // A plugin of one of the control plane's custom schemas is checked against it, as its writes are.
-        var custom = new Dictionary<string, PluginSchema>(StringComparer.Ordinal);
-        foreach (var stored in await customSchemas.ListAsync(controlPlane, cancellationToken).ConfigureAwait(false))
-        {
-            if (EntityChecks.Text(stored["name"]) is { } name && EntityChecks.Text(stored["lua_schema"]) is { } text
-                && CustomPluginSchemas.ParseStored(text) is { } schema)
-            {
-                custom[name] = schema;
-            }
-        }
+        var custom = CustomPluginSchemas.ByName(await customSchemas.ListAsync(controlPlane, cancellationToken).ConfigureAwait(false));
         var page = await entities.ListAsync(controlPlane, Plugins.Schema, query with { Where = plugin => Errors(processor, plugin, custom.GetValueOrDefault).Count > 0 }, null, cancellationToken)
             .ConfigureAwait(false);
         return new InvalidPluginPage([.. page.Items.Select(plugin => new InvalidPlugin(plugin, Errors(processor, plugin, custom.GetValueOrDefault)))], page.Next);

@@ -47,14 +47,12 @@ public sealed class ImportPlanner(EntityProcessor processor)
         private readonly List<PlannedChange> _changes = [];
         private int _unchanged;
 
-        private Dictionary<string, PluginSchema?>? _customSchemas;
+        private IReadOnlyDictionary<string, PluginSchema>? _customSchemas;
 
         /// <summary>The control plane's custom plugin schema of that name, from the entities the import reads; null for none or one no longer read.</summary>
         private PluginSchema? CustomSchema(string name)
         {
-            _customSchemas ??= (current.Entities.GetValueOrDefault(CustomPluginSchemas.Schema.Name) ?? [])
-                .Where(stored => EntityChecks.Text(stored["name"]) is not null && EntityChecks.Text(stored["lua_schema"]) is not null)
-                .ToDictionary(stored => EntityChecks.Text(stored["name"])!, stored => CustomPluginSchemas.ParseStored(EntityChecks.Text(stored["lua_schema"])!), StringComparer.Ordinal);
+            _customSchemas ??= CustomPluginSchemas.ByName(current.Entities.GetValueOrDefault(CustomPluginSchemas.Schema.Name) ?? []);
             return PluginSchemas.IsBundled(name) ? null : _customSchemas.GetValueOrDefault(name);
         }
 

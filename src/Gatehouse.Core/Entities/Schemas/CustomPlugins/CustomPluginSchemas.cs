@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 using static Gatehouse.Core.Entities.Typedefs;
 
@@ -41,6 +42,23 @@ public static class CustomPluginSchemas
             s_parsed.Clear();
         }
         return s_parsed.GetOrAdd(luaSchema, LuaSchemaConverter.Convert);
+    }
+
+    /// <summary>
+    /// A control plane's stored custom schemas by name, as the engine reads them: how a write
+    /// that meets many plugins (an import, a check of every stored plugin) finds each one's schema.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PluginSchema> ByName(IEnumerable<JsonObject> stored)
+    {
+        var byName = new Dictionary<string, PluginSchema>(StringComparer.Ordinal);
+        foreach (var schema in stored)
+        {
+            if (EntityChecks.Text(schema["name"]) is { } name && EntityChecks.Text(schema["lua_schema"]) is { } text && ParseStored(text) is { } parsed)
+            {
+                byName[name] = parsed;
+            }
+        }
+        return byName;
     }
 
     /// <summary>

@@ -27,8 +27,8 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
 
     /// <summary>
     /// Runs one read-validate-commit round, again on fresh reads while others commit first. The
-    /// revision is read before <paramref name="attempt"/> reads anything, so a commit conditional
-    /// on it proves every read that followed was current. An attempt with no changes commits nothing.
+    /// revision is known (read, or seen by this instance) before <paramref name="attempt"/> reads
+    /// anything, so a commit conditional on it proves every read that followed was current. An attempt with no changes commits nothing.
     /// </summary>
     public async Task<T> WriteAsync<T>(
         Guid controlPlane, Func<Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
@@ -43,9 +43,8 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
             var seen = SeenWritableRevision(controlPlane);
             for (var i = 0; i < MaxAttempts; i++)
             {
-                var revision = seen ?? await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                var fromSighting = seen is not null;
-                seen = null;
+                var fromSighting = i == 0 && seen is not null;
+                var revision = fromSighting ? seen! : await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
                 var (result, changes) = await attempt().ConfigureAwait(false);
                 if (changes.Count == 0)
                 {

@@ -7,21 +7,31 @@ using static Gatehouse.Core.Entities.Typedefs;
 
 namespace Gatehouse.Core.Entities.Schemas;
 
-/// <summary>Kong's certificates (kong/db/schema/entities/certificates.lua): PEMs that parse, and a key that matches.</summary>
+/// <summary>
+/// Kong's certificates (kong/db/schema/entities/certificates.lua): PEMs that parse, and a key that
+/// matches. Each PEM may instead be a <c>{vault://…}</c> reference (19-22, <c>referenceable</c>),
+/// kept as given: only the data plane can resolve it, so the checks that need its value are skipped.
+/// </summary>
 public static class Certificates
 {
     public static EntitySchema Schema { get; } = new("certificates",
     [
         Id, CreatedAt, UpdatedAt,
-        new Field("cert", FieldType.String) { Required = true }.With(CertificateValidator),
-        new Field("key", FieldType.String) { Required = true }.With(KeyValidator),
-        new Field("cert_alt", FieldType.String).With(CertificateValidator),
-        new Field("key_alt", FieldType.String).With(KeyValidator),
+        new Field("cert", FieldType.String) { Required = true, Referenceable = true }.With(CertificateValidator),
+        new Field("key", FieldType.String) { Required = true, Referenceable = true }.With(KeyValidator),
+        new Field("cert_alt", FieldType.String) { Referenceable = true }.With(CertificateValidator),
+        new Field("key_alt", FieldType.String) { Referenceable = true }.With(KeyValidator),
         Tags,
     ])
     {
         Singular = "certificate",
-        Checks = [MutuallyRequired("cert_alt", "key_alt"), KeysMatch],
+        Checks =
+        [
+            MutuallyRequired("cert_alt", "key_alt"),
+            UnlessReferenced(KeyMatches, "cert", "key"),
+            UnlessReferenced(AlternativeKeyMatches, "cert_alt", "key_alt"),
+            UnlessReferenced(AlternativeOfAnotherType, "cert", "cert_alt"),
+        ],
         ChildNames = new ChildNames("snis", "snis", "name", "certificate"),
     };
 
@@ -34,26 +44,22 @@ public static class Certificates
     private static string? KeyValidator(JsonNode value) =>
         Pem.PublicKeyOfPrivate(value.GetValue<string>()) is null ? "invalid key: could not load a PKCS#1, PKCS#8 or SEC1 private key" : null;
 
-    private static IEnumerable<FieldError> KeysMatch(JsonObject certificate, CheckContext context)
-    {
-        var (cert, key, certAlt, keyAlt) = (Text(certificate["cert"]), Text(certificate["key"]), Text(certificate["cert_alt"]), Text(certificate["key_alt"]));
-        if (cert is not null && key is not null && !Pem.Matches(cert, key))
-        {
-            yield return FieldError.Entity("certificate does not match key");
-        }
-        if (certAlt is not null && keyAlt is not null)
-        {
-            if (!Pem.Matches(certAlt, keyAlt))
-            {
-                yield return FieldError.Entity("alternative certificate does not match key");
-            }
-            else if (cert is not null && Pem.KeyAlgorithm(cert) == Pem.KeyAlgorithm(certAlt))
-            {
-                yield return FieldError.Entity(
-                    "certificate and alternative certificate need to have different type (e.g. RSA and ECDSA), the provided certificates were both of the same type");
-            }
-        }
-    }
+    // The three custom_entity_checks of certificates.lua:28-72, each skipped when one of its fields is a reference.
+    private static IEnumerable<FieldError> KeyMatches(JsonObject certificate, CheckContext context) =>
+        Text(certificate["cert"]) is { } cert && Text(certificate["key"]) is { } key && !Pem.Matches(cert, key)
+            ? [FieldError.Entity("certificate does not match key")]
+            : [];
+
+    private static IEnumerable<FieldError> AlternativeKeyMatches(JsonObject certificate, CheckContext context) =>
+        Text(certificate["cert_alt"]) is { } cert && Text(certificate["key_alt"]) is { } key && !Pem.Matches(cert, key)
+            ? [FieldError.Entity("alternative certificate does not match key")]
+            : [];
+
+    private static IEnumerable<FieldError> AlternativeOfAnotherType(JsonObject certificate, CheckContext context) =>
+        Text(certificate["cert"]) is { } cert && Text(certificate["cert_alt"]) is { } certAlt && Pem.KeyAlgorithm(cert) is { } type && type == Pem.KeyAlgorithm(certAlt)
+            ? [FieldError.Entity(
+                "certificate and alternative certificate need to have different type (e.g. RSA and ECDSA), the provided certificates were both of the same type")]
+            : [];
 }
 
 /// <summary>Kong's SNIs: names (wildcards allowed) that select a certificate; gone with their certificate.</summary>

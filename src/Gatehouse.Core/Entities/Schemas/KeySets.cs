@@ -22,7 +22,10 @@ public static class KeySets
     };
 }
 
-/// <summary>Kong's keys (kong/db/schema/entities/keys.lua): a JWK or a PEM pair, unique by kid within a set.</summary>
+/// <summary>
+/// Kong's keys (kong/db/schema/entities/keys.lua): a JWK or a PEM pair, unique by kid within a set;
+/// the jwk (48) and each PEM (typedefs.lua:704, 711) may be a <c>{vault://…}</c> reference.
+/// </summary>
 public static class Keys
 {
     public static EntitySchema Schema { get; } = new("keys",
@@ -31,12 +34,13 @@ public static class Keys
         Foreign("set", "key-sets", OnDelete.Cascade),
         new Field("name", FieldType.String) { Unique = true },
         new Field("kid", FieldType.String) { Required = true },
-        new Field("jwk", FieldType.String),
+        new Field("jwk", FieldType.String) { Referenceable = true },
         new Field("pem", FieldType.Record)
         {
             Optional = true,
-            Fields = [new Field("private_key", FieldType.String), new Field("public_key", FieldType.String)],
-            RecordChecks = [AtLeastOneOf("private_key", "public_key"), PemPair],
+            Fields = [new Field("private_key", FieldType.String) { Referenceable = true }, new Field("public_key", FieldType.String) { Referenceable = true }],
+            // typedefs.lua:660-668: a pair that holds a reference is not checked.
+            RecordChecks = [AtLeastOneOf("private_key", "public_key"), UnlessReferenced(PemPair, "private_key", "public_key")],
         },
         Tags,
         new Field("x5t", FieldType.String),
@@ -45,7 +49,8 @@ public static class Keys
         Singular = "key",
         EndpointKey = "name",
         CacheKey = ["kid", "set"],
-        Checks = [MutuallyExclusive("jwk", "pem"), AtLeastOneOf("jwk", "pem"), JwkMatchesKid],
+        // keys.lua:77-81: a jwk that is a reference cannot be validated.
+        Checks = [MutuallyExclusive("jwk", "pem"), AtLeastOneOf("jwk", "pem"), UnlessReferenced(JwkMatchesKid, "jwk")],
     };
 
     private static IEnumerable<FieldError> JwkMatchesKid(JsonObject key, CheckContext context)

@@ -13,9 +13,12 @@ namespace Gatehouse.Core.Import;
 /// </summary>
 public sealed record FileEntity(EntitySchema Schema, string Path, JsonObject Body, FileEntity? Parent = null, string? ParentField = null);
 
-/// <summary>A parsed declarative file: every entity in it, flat, and the tags that select what it manages.</summary>
-public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOnlyList<string> SelectTags)
+/// <summary>A parsed declarative file: every entity in it, flat, and what its <c>_info</c> says.</summary>
+public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, DeclarativeInfo Info)
 {
+    /// <summary>The tags that select what the file manages (<c>_info.select_tags</c>).</summary>
+    public IReadOnlyList<string> SelectTags => Info.SelectTags;
+
     /// <summary>
     /// Whether its values are still to be transformed (basic-auth passwords hashed): Kong's
     /// <c>_transform</c>, true unless the file says false (kong/db/declarative/import.lua:426), as
@@ -44,23 +47,16 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
         ["key-sets"] = [("keys", "keys", "set")],
     };
 
-    /// <summary>Consumer credentials decK files may carry, which Gatehouse does not store (yet): oauth2's, which Konnect has no endpoints for.</summary>
-    private static readonly HashSet<string> s_credentials = new(StringComparer.Ordinal) { "oauth2_credentials" };
+    /// <summary>decK's key for a plugin's shared config (<c>_plugin_configs</c>), and for the plugin's pointer to one.</summary>
+    public const string PluginConfigsKey = "_plugin_configs";
 
-    /// <summary>decK and Kong file sections Gatehouse has no entities for.</summary>
-    private static readonly HashSet<string> s_unsupported = new(StringComparer.Ordinal)
-    {
-        "_plugin_configs", "_workspace", "custom_entities", "custom_plugins", "filter_chains", "licenses", "partials", "rbac_roles",
-        "service_packages", "cloned_plugins", "workspaces", "parameters",
-    };
+    private const string ConfigSourceKey = "_config";
 
     /// <summary>Reads the document, or throws <see cref="ImportRejectedException"/> listing every structural problem.</summary>
     public static DeclarativeFile Parse(JsonObject document)
     {
         var errors = new List<ImportError>();
-        var entities = new List<FileEntity>();
-        void Fail(string path, string message, string? field = null) =>
-            errors.Add(new ImportError(null, path, null, null, [new FieldError(field, message)]));
+        void Fail(string path, string message) => errors.Add(new ImportError(null, path, null, null, [new FieldError(null, message)]));
 
         switch (document["_format_version"])
         {
@@ -83,21 +79,22 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
                 Fail(DeclarativeConfig.TransformKey, "expected a boolean");
                 break;
         }
-        var (selectTags, skipHash) = ReadInfo(document["_info"], Fail);
+        var info = DeclarativeInfo.Read(document["_info"], Fail);
+        var reader = new Reader(info, ReadPluginConfigs(document[PluginConfigsKey], Fail), Fail);
 
         foreach (var (key, value) in document)
         {
-            if (key is "_format_version" or "_transform" or "_comment" or "_info" or "_konnect")
+            if (key is "_format_version" or "_transform" or "_comment" or "_info" or "_konnect" or PluginConfigsKey)
             {
                 continue;
             }
             if (s_sections.TryGetValue(key, out var schema))
             {
-                ReadList(value, key, schema, parent: null, parentField: null, entities, Fail);
+                reader.ReadList(value, key, schema, parent: null, parentField: null);
             }
-            else if (s_unsupported.Contains(key))
+            else if (UnsupportedSections.Why(key) is { } why)
             {
-                Fail(key, "not supported by Gatehouse: remove this section");
+                Fail(key, $"not supported by Gatehouse: {why}; remove this section");
             }
             else
             {
@@ -108,90 +105,116 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, IReadOn
         {
             throw new ImportRejectedException(errors);
         }
-        return new DeclarativeFile(entities, selectTags) { Transform = transform && !skipHash };
+        return new DeclarativeFile(reader.Entities, info) { Transform = transform && !info.SkipHashForBasicAuth };
     }
 
-    private static (List<string> SelectTags, bool SkipHash) ReadInfo(JsonNode? info, Action<string, string, string?> fail)
+    /// <summary>decK's <c>_plugin_configs</c>: named plugin configs that plugins take through <c>_config</c>.</summary>
+    private static Dictionary<string, JsonObject> ReadPluginConfigs(JsonNode? value, Action<string, string> fail)
     {
-        var tags = new List<string>();
-        var skipHash = false;
-        if (info is null)
-        {
-            return (tags, skipHash);
-        }
-        if (info is not JsonObject fields)
-        {
-            fail("_info", "expected an object", null);
-            return (tags, skipHash);
-        }
-        foreach (var (key, value) in fields)
-        {
-            if (key == "skip_hash_for_basic_auth")
-            {
-                if (value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
-                {
-                    skipHash = value.GetValue<bool>();
-                }
-                else
-                {
-                    fail("_info.skip_hash_for_basic_auth", "expected a boolean", null);
-                }
-                continue;
-            }
-            if (key != "select_tags")
-            {
-                fail($"_info.{key}", key is "default_lookup_tags" or "defaults" ? "not supported by Gatehouse" : "unknown field", null);
-                continue;
-            }
-            if (value is not JsonArray array || array.Any(t => EntityChecks.Text(t) is not { Length: > 0 }))
-            {
-                fail("_info.select_tags", "expected an array of non-empty strings", null);
-                continue;
-            }
-            tags.AddRange(array.Select(t => t!.GetValue<string>()).Distinct(StringComparer.Ordinal));
-        }
-        return (tags, skipHash);
-    }
-
-    private static void ReadList(
-        JsonNode? value, string path, EntitySchema schema, FileEntity? parent, string? parentField, List<FileEntity> entities,
-        Action<string, string, string?> fail)
-    {
+        var configs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         if (value is null)
         {
-            return;
+            return configs;
         }
-        if (value is not JsonArray items)
+        if (value is not JsonObject named)
         {
-            fail(path, "expected an array", null);
-            return;
+            fail(PluginConfigsKey, "expected an object of plugin configs by name");
+            return configs;
         }
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (name, config) in named)
         {
-            var itemPath = $"{path}[{i}]";
-            var body = Item(items[i], schema, parentField);
-            if (body is null)
+            if (config is JsonObject fields)
             {
-                fail(itemPath, "expected an object", null);
-                continue;
+                configs[name] = fields;
             }
-            var entity = new FileEntity(schema, itemPath, body, parent, parentField);
-            entities.Add(entity);
-            foreach (var (key, collection, foreignKey) in s_nesting.GetValueOrDefault(schema.Name) ?? [])
+            else
             {
-                if (body[key] is { } nested)
+                fail($"{PluginConfigsKey}.{name}", "expected an object");
+            }
+        }
+        return configs;
+    }
+
+    private sealed class Reader(DeclarativeInfo info, Dictionary<string, JsonObject> pluginConfigs, Action<string, string> fail)
+    {
+        public List<FileEntity> Entities { get; } = [];
+
+        public void ReadList(JsonNode? value, string path, EntitySchema schema, FileEntity? parent, string? parentField)
+        {
+            if (value is null)
+            {
+                return;
+            }
+            if (value is not JsonArray items)
+            {
+                fail(path, "expected an array");
+                return;
+            }
+            for (var i = 0; i < items.Count; i++)
+            {
+                var itemPath = $"{path}[{i}]";
+                var body = Item(items[i], schema, parentField);
+                if (body is null)
                 {
-                    body.Remove(key);
-                    ReadList(nested, $"{itemPath}.{key}", KongSchemas.Find(collection)!, entity, foreignKey, entities, fail);
+                    fail(itemPath, "expected an object");
+                    continue;
+                }
+                var entity = new FileEntity(schema, itemPath, body, parent, parentField);
+                Entities.Add(entity);
+                foreach (var (key, collection, foreignKey) in s_nesting.GetValueOrDefault(schema.Name) ?? [])
+                {
+                    if (body[key] is { } nested)
+                    {
+                        body.Remove(key);
+                        ReadList(nested, $"{itemPath}.{key}", KongSchemas.Find(collection)!, entity, foreignKey);
+                    }
+                }
+                if (schema == Consumers.Schema && body.ContainsKey("oauth2_credentials"))
+                {
+                    fail($"{itemPath}.oauth2_credentials", "not supported by Gatehouse yet: Konnect has no endpoints for oauth2 credentials; remove them");
+                    body.Remove("oauth2_credentials");
+                }
+                if (schema == Plugins.Schema)
+                {
+                    TakeSharedConfig(body, itemPath);
+                }
+                if (info.Defaults.GetValueOrDefault(schema.Name) is { } defaults)
+                {
+                    DeclarativeInfo.FillMissing(body, defaults);
                 }
             }
-            if (schema == Consumers.Schema)
+        }
+
+        /// <summary>
+        /// A plugin's <c>_config</c>: the named shared config, under whatever config the plugin gives
+        /// itself, which wins field by field (go-database-reconciler pkg/file/builder.go, fillPluginConfig).
+        /// </summary>
+        private void TakeSharedConfig(JsonObject plugin, string path)
+        {
+            if (!plugin.ContainsKey(ConfigSourceKey))
             {
-                foreach (var credential in body.Select(p => p.Key).Where(s_credentials.Contains).ToList())
-                {
-                    fail($"{itemPath}.{credential}", "oauth2 credentials are not supported by Gatehouse yet: remove them", null);
-                    body.Remove(credential);
-                }
+                return;
+            }
+            var source = EntityChecks.Text(plugin[ConfigSourceKey]);
+            plugin.Remove(ConfigSourceKey);
+            if (source is null)
+            {
+                fail($"{path}.{ConfigSourceKey}", $"expected the name of one of {PluginConfigsKey}");
+                return;
+            }
+            if (!pluginConfigs.TryGetValue(source, out var shared))
+            {
+                fail($"{path}.{ConfigSourceKey}", $"{PluginConfigsKey} has no config named '{source}'");
+                return;
+            }
+            switch (plugin["config"])
+            {
+                case null:
+                    plugin["config"] = shared.DeepClone();
+                    break;
+                case JsonObject own:
+                    DeclarativeInfo.FillMissing(own, shared);
+                    break;
             }
         }
     }

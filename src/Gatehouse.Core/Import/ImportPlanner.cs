@@ -112,8 +112,7 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 return schema.ForeignKeys.FirstOrDefault() is { } owner && entity[owner.Name]?["id"]?.GetValue<string>() is { } ownerId
                     && _managed.Contains((owner.Reference!, ownerId));
             }
-            var tags = (entity["tags"] as JsonArray)?.Select(EntityChecks.Text).ToHashSet(StringComparer.Ordinal) ?? [];
-            return file.SelectTags.All(tags.Contains);
+            return HasTags(entity, file.SelectTags);
         }
 
         private void PlanEntity(FileEntity source)
@@ -257,34 +256,85 @@ public sealed class ImportPlanner(EntityProcessor processor)
             }
         }
 
-        /// <summary>A reference by id (a string or <c>{"id"}</c>) or by a unique key (a string, or <c>{"username": …}</c>).</summary>
+        /// <summary>
+        /// A reference by id (a string or <c>{"id"}</c>), or by a unique key (a string for the endpoint
+        /// key, or <c>{"username": …}</c>). An object may give several, as decK writes a consumer's
+        /// <c>groups: [{id, name}]</c> or a group's <c>consumers: [{username, custom_id}]</c>: the id wins,
+        /// else the first that resolves, and none may name another entity.
+        /// </summary>
         private (string? Id, string? Error) Resolve(EntitySchema schema, JsonNode reference)
         {
-            string? field = null;
-            string? value = null;
+            var keys = new List<(string Field, string Value)>();
             switch (reference)
             {
-                case JsonValue when EntityChecks.Text(reference) is { } text:
-                    (field, value) = Validators.IsUuid(text) ? ("id", text.ToLowerInvariant()) : (schema.EndpointKey, text);
+                case JsonValue when EntityChecks.Text(reference) is { } text && (Validators.IsUuid(text) || schema.EndpointKey is not null):
+                    keys.Add(Validators.IsUuid(text) ? ("id", text) : (schema.EndpointKey!, text));
                     break;
-                case JsonObject { Count: 1 } single when EntityChecks.Text(single.First().Value) is { } text:
-                    (field, value) = (single.First().Key, single.First().Key == "id" ? text.ToLowerInvariant() : text);
+                case JsonObject given:
+                    keys.AddRange(given
+                        .Where(p => p.Key == "id" || p.Key == schema.EndpointKey || schema.Find(p.Key)?.Unique == true)
+                        .Select(p => (p.Key, EntityChecks.Text(p.Value)))
+                        .Where(k => k.Item2 is not null)
+                        .OrderBy(k => k.Key == "id" ? 0 : k.Key == schema.EndpointKey ? 1 : 2)
+                        .Select(k => (k.Key, k.Item2!)));
                     break;
             }
-            if (value is null || field is null || (field != "id" && field != schema.EndpointKey && schema.Find(field)?.Unique != true))
+            if (keys.Count == 0)
             {
-                var keys = schema.EndpointKey is null ? "its id" : $"its id or {schema.EndpointKey}";
-                return (null, $"expected a reference to a {schema.Singular} by {keys}");
+                var ways = schema.EndpointKey is null ? "its id" : $"its id or {schema.EndpointKey}";
+                return (null, $"expected a reference to a {schema.Singular} by {ways}");
             }
-            if (field == "id")
+            string? id = null;
+            (string Field, string Value) by = default;
+            string? unresolved = null;
+            foreach (var (field, value) in keys)
             {
-                // Whether it exists once the import is done is for the final state's check to say.
-                return (value, null);
+                // Whether an id exists once the import is done is for the final state's check to say.
+                var (found, error) = field == "id" ? (value.ToLowerInvariant(), null) : FindByKey(schema, field, value);
+                if (found is null)
+                {
+                    unresolved ??= error;
+                    continue;
+                }
+                if (id is not null && found != id)
+                {
+                    return (null, $"{by.Field} '{by.Value}' and {field} '{value}' name different {schema.Name.Replace('_', ' ')}");
+                }
+                if (id is null)
+                {
+                    (id, by) = (found, (field, value));
+                }
             }
+            return id is null ? (null, unresolved) : (id, null);
+        }
+
+        /// <summary>
+        /// The entity with that unique value: in the file, else among the entities it does not manage,
+        /// and there only those carrying the file's <c>default_lookup_tags</c> for their collection.
+        /// </summary>
+        private (string? Id, string? Error) FindByKey(EntitySchema schema, string field, string value)
+        {
             var key = (schema.Name, field, value);
-            return _fileKeys.TryGetValue(key, out var id) || _unmanagedKeys.TryGetValue(key, out id)
-                ? (id, null)
-                : (null, ConstraintViolation.Unresolved(schema, field, value));
+            if (_fileKeys.TryGetValue(key, out var id))
+            {
+                return (id, null);
+            }
+            if (!_unmanagedKeys.TryGetValue(key, out id))
+            {
+                return (null, ConstraintViolation.Unresolved(schema, field, value));
+            }
+            if (file.Info.LookupTags.GetValueOrDefault(schema.Name) is { } lookupTags && !HasTags(_existing[(schema.Name, id)], lookupTags))
+            {
+                return (null, $"{ConstraintViolation.Unresolved(schema, field, value)} among the {schema.Name.Replace('_', ' ')} tagged " +
+                    $"{string.Join(", ", lookupTags)} (_info.default_lookup_tags); the one that exists lacks those tags");
+            }
+            return (id, null);
+        }
+
+        private static bool HasTags(JsonObject entity, IReadOnlyList<string> tags)
+        {
+            var has = (entity["tags"] as JsonArray)?.Select(EntityChecks.Text).ToHashSet(StringComparer.Ordinal) ?? [];
+            return tags.All(has.Contains);
         }
 
         /// <summary>Managed entities the file leaves out, and what Kong cascades to from them among the unmanaged.</summary>

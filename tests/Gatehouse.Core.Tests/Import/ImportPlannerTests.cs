@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Gatehouse.Core.Composition;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Core.Import;
@@ -10,37 +9,16 @@ namespace Gatehouse.Core.Tests.Import;
 /// <summary>decK sync, planned in memory: which entity the file means, what changes, and what it may not do.</summary>
 public sealed class ImportPlannerTests
 {
-    private static readonly EntityProcessor s_processor = new(TimeProvider.System);
-    private static readonly ImportPlanner s_planner = new(s_processor);
+    private static ImportPlan Plan(ExistingEntities existing, string file) => existing.Plan(file);
 
-    /// <summary>A control plane's entities, written through Kong's pipeline as the Admin API would.</summary>
-    private sealed class Existing
-    {
-        private readonly Dictionary<string, List<JsonObject>> _entities = [];
-
-        public JsonObject Add(EntitySchema schema, string json)
-        {
-            var (entity, errors) = s_processor.Prepare(schema, JsonNode.Parse(json)!.AsObject(), WriteMode.Insert);
-            Assert.True(errors.Count == 0, string.Join("; ", errors));
-            (_entities.TryGetValue(schema.Name, out var list) ? list : _entities[schema.Name] = []).Add(entity!);
-            return entity!;
-        }
-
-        public EntitySnapshot Snapshot() => new(7, false, _entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value));
-    }
-
-    private static ImportPlan Plan(Existing existing, string file) =>
-        s_planner.Plan(DeclarativeFile.Parse(JsonNode.Parse(file)!.AsObject()), existing.Snapshot());
-
-    private static IReadOnlyList<ImportError> Refusal(Existing existing, string file) =>
-        Assert.Throws<ImportRejectedException>(() => Plan(existing, file)).Errors;
+    private static IReadOnlyList<ImportError> Refusal(ExistingEntities existing, string file) => existing.Refusal(file);
 
     private static string Ref(JsonObject entity) => EntityIndexes.IdOf(entity);
 
     [Fact]
     public void Entities_without_ids_are_matched_by_natural_key_and_unchanged_ones_are_left_alone()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var service = existing.Add(Services.Schema, """{"name":"orders","host":"orders.internal"}""");
         var plugin = existing.Add(Plugins.Schema, $$$"""{"name":"cors","service":{"id":"{{{Ref(service)}}}"},"config":{"max_age":1}}""");
         var pair = TestCertificates.Server();
@@ -67,7 +45,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void What_the_file_leaves_out_is_deleted_with_what_Kong_cascades_to()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var upstream = existing.Add(Upstreams.Schema, """{"name":"up"}""");
         existing.Add(Targets.Schema, $$$"""{"target":"10.0.0.1:80","upstream":{"id":"{{{Ref(upstream)}}}"}}""");
         var consumer = existing.Add(Consumers.Schema, """{"username":"alice"}""");
@@ -83,7 +61,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void With_select_tags_only_tagged_entities_are_managed_and_a_delete_may_not_strand_an_unmanaged_route()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var ours = existing.Add(Services.Schema, """{"name":"ours","host":"o.internal","tags":["a"]}""");
         existing.Add(Services.Schema, """{"name":"theirs","host":"t.internal","tags":["b"]}""");
         existing.Add(Routes.Schema, $$"""{"name":"their-route","paths":["/t"],"service":{"id":"{{Ref(ours)}}"},"tags":["b"]}""");
@@ -100,7 +78,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void References_resolve_in_the_file_first_then_among_unmanaged_entities_and_never_to_a_deleted_one()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         existing.Add(Services.Schema, """{"name":"shared","host":"s.internal","tags":["platform"]}""");
         existing.Add(Services.Schema, """{"name":"doomed","host":"d.internal","tags":["team"]}""");
 
@@ -121,7 +99,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void A_reference_by_id_must_name_an_entity_the_import_leaves_in_place()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var doomed = existing.Add(Services.Schema, """{"name":"doomed","host":"d.internal"}""");
 
         // The file leaves the service out, so deletes it: the plugin would point at nothing.
@@ -133,7 +111,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void Of_two_entities_in_the_file_with_one_unique_value_the_later_is_refused_in_Kongs_words()
     {
-        var errors = Refusal(new Existing(), """
+        var errors = Refusal(new ExistingEntities(), """
             {"_format_version":"3.0",
              "services":[{"name":"s","host":"h","plugins":[{"name":"cors"}]}],
              "plugins":[{"name":"cors","service":"s"},{"name":"cors","instance_name":"one"},{"name":"cors","instance_name":"one"}]}
@@ -147,7 +125,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void A_consumer_in_a_group_from_both_sides_is_one_membership()
     {
-        var plan = Plan(new Existing(), """
+        var plan = Plan(new ExistingEntities(), """
             {"_format_version":"3.0",
              "consumers":[{"username":"alice","groups":[{"name":"gold"}]}],
              "consumer_groups":[{"name":"gold","consumers":[{"username":"alice"}]}]}
@@ -163,16 +141,16 @@ public sealed class ImportPlannerTests
              "services":[{"name":"s","host":"h","routes":[{"name":"r","protocols":["grpc"],"paths":["/g"]}],
                           "plugins":[{"name":"cors","protocols":["http","https"]}]}]}
             """;
-        var error = Assert.Single(Refusal(new Existing(), File));
+        var error = Assert.Single(Refusal(new ExistingEntities(), File));
         Assert.Equal("services[0].plugins[0]", error.Path);
         Assert.Equal("protocols", error.Errors[0].Path);
-        Plan(new Existing(), File.Replace("\"grpc\"", "\"http\""));
+        Plan(new ExistingEntities(), File.Replace("\"grpc\"", "\"http\""));
     }
 
     [Fact]
     public void A_nested_entity_may_not_name_another_parent()
     {
-        var errors = Refusal(new Existing(), """
+        var errors = Refusal(new ExistingEntities(), """
             {"_format_version":"3.0",
              "services":[{"name":"a","host":"a"},{"name":"b","host":"b","routes":[{"name":"r","paths":["/"],"service":"a"}]}]}
             """);
@@ -183,7 +161,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void Small_imports_are_one_commit_and_moved_names_or_large_ones_are_deletes_then_puts_within_the_row_limit()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var a = existing.Add(Services.Schema, """{"name":"a","host":"a"}""");
         var b = existing.Add(Services.Schema, """{"name":"b","host":"b"}""");
 
@@ -215,7 +193,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void Nested_credentials_are_planned_under_their_consumer_with_the_password_hashed_unless_the_file_says_it_is()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         const string Consumer = "3f2a0b6c-7d1e-4c5b-8a9f-0e1d2c3b4a51";
         var plan = Plan(existing, $$"""
             {"_format_version":"3.0","consumers":[{"id":"{{Consumer}}","username":"alice",
@@ -243,7 +221,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void An_unchanged_plaintext_password_is_no_change_and_credentials_match_by_their_unique_value()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         var alice = existing.Add(Consumers.Schema, """{"username":"alice"}""");
         existing.Add(ConsumerCredentials.BasicAuth, $$$"""{"username":"alice","password":"open-sesame","consumer":{"id":"{{{Ref(alice)}}}"}}""");
         var key = existing.Add(ConsumerCredentials.KeyAuth, $$$"""{"key":"alice-key","consumer":{"id":"{{{Ref(alice)}}}"}}""");
@@ -264,7 +242,7 @@ public sealed class ImportPlannerTests
     [Fact]
     public void A_plugin_named_for_a_custom_schema_of_the_control_plane_validates_against_it()
     {
-        var existing = new Existing();
+        var existing = new ExistingEntities();
         existing.Add(Gatehouse.Core.Entities.Schemas.CustomPlugins.CustomPluginSchemas.Schema, """
             {"name":"greeter","lua_schema":"return { name = \"greeter\", fields = { { config = { type = \"record\", fields = { { times = { type = \"integer\", default = 1, between = { 1, 10 } } } } } } } }"}
             """);

@@ -125,6 +125,14 @@ public static partial class EntityChecks
     /// <summary>Kong's <c>if_match = { not_one_of = {...} }</c>.</summary>
     public static Func<JsonNode?, bool> IsNot(params string[] values) => Matcher(node => !IsOneOf(node, values), "not_one_of", SchemaRules.Strings(values));
 
+    /// <summary>Kong's <c>if_match = { gt = n }</c> on a number.</summary>
+    public static Func<JsonNode?, bool> Greater(double limit) =>
+        Matcher(node => node?.GetValueKind() == JsonValueKind.Number && Validators.AsDouble(node) > limit, "gt", SchemaRules.Number(limit));
+
+    /// <summary>Kong's <c>then_match = { contains = v }</c> on a list: null passes (the field is not required), a list must hold the value.</summary>
+    public static Func<JsonNode?, string?> Contains(string value) => Requirement(node =>
+        node is not JsonArray list || list.Any(item => Text(item) == value) ? null : $"expected to contain: {value}", "contains", value);
+
     /// <summary>Kong's <c>then_match = { eq = null }</c>.</summary>
     public static Func<JsonNode?, string?> MustBeNull { get; } = Requirement(node => node is null ? null : "value must be null", "eq", null);
 

@@ -66,7 +66,15 @@ public static class KongSchemaJson
         }
         foreach (var validator in field.Validators)
         {
-            if (SchemaRules.Of(validator) is { } rule)
+            if (SchemaRules.Of(validator) is not { } rule)
+            {
+                continue;
+            }
+            if (rule.Key == Validators.MatchNoneKey && json[rule.Key] is JsonArray entries)
+            {
+                entries.Add(rule.Value![0]!.DeepClone());
+            }
+            else
             {
                 json[rule.Key] = rule.Value?.DeepClone();
             }

@@ -51,6 +51,9 @@ public static partial class Typedefs
     public static Field Host(string name, bool required = false) =>
         new Field(name, FieldType.String) { Required = required }.With(LengthMin(1), HostValidator(allowPort: false));
 
+    /// <summary>typedefs.http_method (typedefs.lua:247-251): upper-case letters, as Kong matches them.</summary>
+    public static Field HttpMethod(string name) => new Field(name, FieldType.String).With(LuaMatch("^%u+$"));
+
     public static Field Path(string name) => new Field(name, FieldType.String).With(LengthMin(1), StartsWith("/"), PathValidator);
 
     public static Field HeaderName(string name) => new Field(name, FieldType.String).With(LengthMin(1), Match(HeaderNamePattern(), v =>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
+using Gatehouse.Core.Entities.Schemas.CustomPlugins;
+
 namespace Gatehouse.Core.Entities;
 
 /// <summary>Kong's generic field validators (kong/db/schema/init.lua), with Kong's messages.</summary>
@@ -79,8 +81,23 @@ public static class Validators
         return luaPattern is null ? match : Named(match, "match", luaPattern);
     }
 
-    public static Validator MatchNone(Regex pattern, string message) => value =>
-        pattern.IsMatch(value.GetValue<string>()) ? message : null;
+    /// <summary>
+    /// Kong's <c>match</c> as Kong's schema.lua writes it, a Lua pattern (<see cref="LuaPattern"/>):
+    /// checked as that pattern reads, and named with it in Kong's schema JSON.
+    /// </summary>
+    public static Validator LuaMatch(string luaPattern, Func<string, string>? message = null) =>
+        Match(LuaPattern.ToRegex(luaPattern, line: 0), message, luaPattern);
+
+    /// <summary>One entry of Kong's <c>match_none</c>: a value matching the Lua pattern is refused with <paramref name="message"/>.</summary>
+    public static Validator LuaMatchNone(string luaPattern, string message)
+    {
+        var pattern = LuaPattern.ToRegex(luaPattern, line: 0);
+        Validator none = value => pattern.IsMatch(value.GetValue<string>()) ? message : null;
+        return Named(none, MatchNoneKey, new JsonArray(new JsonObject { ["pattern"] = luaPattern, ["err"] = message }));
+    }
+
+    /// <summary>Kong's <c>match_none</c>: a list, which Kong's schema JSON writes as one attribute.</summary>
+    public const string MatchNoneKey = "match_none";
 
     public static Validator StartsWith(string prefix) => Named(value =>
         value.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal) ? null : $"should start with: {prefix}", "starts_with", prefix);

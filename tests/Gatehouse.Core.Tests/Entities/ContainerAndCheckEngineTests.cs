@@ -16,7 +16,7 @@ public sealed class ContainerAndCheckEngineTests
         Typedefs.Id,
         new Field("labels", FieldType.Map)
         {
-            Keys = Typedefs.HeaderName("key").With(Validators.MatchNone(new("^[Hh]ost$"), "cannot contain 'Host' header")),
+            Keys = Typedefs.HeaderName("key").With(Validators.LuaMatchNone("^[Hh]ost$", "cannot contain 'Host' header")),
             Elements = new Field("value", FieldType.String),
         },
         new Field("names", FieldType.Array) { Elements = new Field("name", FieldType.String) }.With(NoRepeats),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Validators;
@@ -85,6 +86,47 @@ public sealed partial class KongSchemaJsonTests
             """{"conditional":{"if_field":"protocol","if_match":{"not_one_of":["tcp","tls"]},"then_field":"path","then_match":{"eq":null}}},""" +
             """{"custom_entity_check":{"field_sources":["config.a"]}},{"mutually_required":["a","b"]}]""",
             checks.ToJsonString());
+    }
+
+    [Fact]
+    public void Jwts_conditional_is_written_as_Kongs_with_gt_and_contains_and_still_decides()
+    {
+        // kong/plugins/jwt/schema.lua:52-59 at 3.9.3.
+        Assert.Equal(
+            """[{"conditional":{"if_field":"config.maximum_expiration","if_match":{"gt":0},"then_field":"config.claims_to_verify","then_match":{"contains":"exp"}}}]""",
+            KongSchemaJson.Plugin(Jwt.Schema)["entity_checks"]!.ToJsonString());
+        var processor = new EntityProcessor(TimeProvider.System);
+        var (_, refused) = processor.Prepare(Plugins.Schema, JsonNode.Parse("""{"name":"jwt","config":{"maximum_expiration":60,"claims_to_verify":["nbf"]}}""")!.AsObject(), WriteMode.Insert);
+        Assert.Contains(refused, e => e.Path == "config.claims_to_verify" && e.Message == "expected to contain: exp");
+        var (accepted, errors) = processor.Prepare(Plugins.Schema, JsonNode.Parse("""{"name":"jwt","config":{"maximum_expiration":60,"claims_to_verify":["exp"]}}""")!.AsObject(), WriteMode.Insert);
+        Assert.True(accepted is not null, string.Join("; ", errors));
+    }
+
+    [Theory]
+    // Each as its schema.lua at 3.9.3 writes it (file-log's is a long string, so its %% is two characters).
+    [InlineData("file-log", "config.path", "match", "\"^[^*&%%`]+$\"")]
+    [InlineData("request-transformer", "config.http_method", "match", "\"^%u+$\"")]
+    [InlineData("acme", "config.account_email", "match", "\"%w*%p*@+%w*%.?%w*\"")]
+    [InlineData("datadog", "config.metrics.[].tags.[]", "match", "\"^.*[^:]$\"")]
+    [InlineData("statsd", "config.allow_status_codes.[]", "match", "\"^[0-9]+-[0-9]+$\"")]
+    [InlineData("response-transformer", "config.add.headers.[]", "match", "\"^[^:]+:.*$\"")]
+    [InlineData("http-log", "config.headers.keys", "match_none",
+        """[{"pattern":"^[Hh][Oo][Ss][Tt]$","err":"cannot contain 'Host' header"},""" +
+        """{"pattern":"^[Cc][Oo][Nn][Tt][Ee][Nn][Tt]%-[Ll][Ee][nn][Gg][Tt][Hh]$","err":"cannot contain 'Content-Length' header"},""" +
+        """{"pattern":"^[Cc][Oo][Nn][Tt][Ee][Nn][Tt]%-[Tt][Yy][Pp][Ee]$","err":"cannot contain 'Content-Type' header"}]""")]
+    public void Bundled_patterns_are_written_as_Kongs_Lua_patterns(string plugin, string path, string rule, string expected)
+    {
+        JsonNode field = KongSchemaJson.Plugin(PluginSchemas.Find(plugin)!);
+        foreach (var step in path.Split('.'))
+        {
+            field = step switch
+            {
+                "[]" => field["elements"]!,
+                "keys" => field["keys"]!,
+                _ => field["fields"]!.AsArray().Select(f => f![step]).Single(f => f is not null)!,
+            };
+        }
+        Assert.Equal(expected, field[rule]!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Typedefs;
 using static Gatehouse.Core.Entities.Validators;
@@ -8,7 +7,7 @@ using static Gatehouse.Core.Entities.Validators;
 namespace Gatehouse.Core.Entities.Schemas;
 
 /// <summary>Kong's routes (kong/db/schema/entities/routes.lua and routes_subschemas.lua), traditional matchers.</summary>
-public static partial class Routes
+public static class Routes
 {
     private static readonly string[] s_sniProtocols = ["grpcs", "https", "tls", "tls_passthrough", "wss"];
     private static readonly string[][] s_protocolGroups =
@@ -66,12 +65,12 @@ public static partial class Routes
         Id, CreatedAt, UpdatedAt,
         Utf8Name(),
         s_protocols,
-        new Field("methods", FieldType.Set) { Elements = new Field("method", FieldType.String).With(Match(HttpMethod())) },
+        new Field("methods", FieldType.Set) { Elements = HttpMethod("method") },
         new Field("hosts", FieldType.Array) { Elements = new Field("host", FieldType.String).With(Typedefs.HostWithWildcards) },
         new Field("paths", FieldType.Array) { Elements = new Field("path", FieldType.String).With(value => RouterPaths.Check(value.GetValue<string>())) },
         new Field("headers", FieldType.Map)
         {
-            Keys = HeaderName("header").With(MatchNone(HostHeader(), "cannot contain 'host' header, which must be specified in the 'hosts' attribute")),
+            Keys = HeaderName("header").With(LuaMatchNone("^[Hh][Oo][Ss][Tt]$", "cannot contain 'host' header, which must be specified in the 'hosts' attribute")),
             Elements = StringArray("values"),
         },
         new Field("https_redirect_status_code", FieldType.Integer) { Required = true, Default = 426 }.With(OneOfIntegers(426, 301, 302, 307, 308)),
@@ -218,10 +217,4 @@ public static partial class Routes
             yield return FieldError.Entity("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'");
         }
     }
-
-    [GeneratedRegex(@"^[A-Z]+\z")]
-    private static partial Regex HttpMethod();
-
-    [GeneratedRegex(@"^host\z", RegexOptions.IgnoreCase)]
-    private static partial Regex HostHeader();
 }

@@ -9,7 +9,7 @@ namespace Gatehouse.Core.Tests.Entities.CustomPlugins;
 /// <summary>Real Kong 3.9.3 schema.lua files (KongLua/README.md) read as uploads, against the bundled schemas Gatehouse wrote by hand.</summary>
 public sealed class LuaSchemaConverterTests
 {
-    public static TheoryData<string> Declarative => ["key-auth", "basic-auth", "acl", "correlation-id", "hmac-auth", "ip-restriction", "bot-detection"];
+    public static TheoryData<string> Declarative => ["key-auth", "basic-auth", "acl", "correlation-id", "hmac-auth", "ip-restriction", "bot-detection", "jwt"];
 
     private static string KongLua(string plugin) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Entities", "CustomPlugins", "KongLua", $"{plugin}.lua"));
@@ -37,6 +37,7 @@ public sealed class LuaSchemaConverterTests
     [InlineData("hmac-auth", """{"config":{"algorithms":["hmac-sha256"],"clock_skew":10}}""")]
     [InlineData("ip-restriction", """{"config":{"deny":["10.0.0.0/8"]},"protocols":["tcp"]}""")]
     [InlineData("bot-detection", """{"config":{"allow":["^curl/"]}}""")]
+    [InlineData("jwt", """{"config":{"maximum_expiration":60,"claims_to_verify":["exp","nbf"]}}""")]
     public void Valid_configs_get_the_same_defaults_as_from_the_bundled_schema(string plugin, string body)
     {
         var json = JsonNode.Parse(body)!.AsObject();
@@ -59,6 +60,7 @@ public sealed class LuaSchemaConverterTests
     [InlineData("ip-restriction", """{"config":{"status":"x"}}""")]
     [InlineData("bot-detection", """{"config":{"deny":["(unclosed"]}}""")]
     [InlineData("basic-auth", """{"config":{"hide_credentials":"yes"},"protocols":["tcp"]}""")]
+    [InlineData("jwt", """{"config":{"maximum_expiration":60,"claims_to_verify":["nbf"]}}""")]
     public void Invalid_configs_get_the_same_errors_as_from_the_bundled_schema(string plugin, string body)
     {
         var json = JsonNode.Parse(body)!.AsObject();
@@ -166,7 +168,7 @@ public sealed class LuaSchemaConverterTests
     [InlineData("local typedefs = require \"kong.db.schema.typedefs\"\nreturn { name = \"p\", fields = { { config = { type = \"record\", fields = {\n { a = typedefs.pem } } } } } }", 3, "typedefs.pem is not supported here (supported: header_name, host, host_with_optional_port, hosts, http_method, ip_or_cidr, lua_code, name, no_consumer, no_route, no_service, path, port, protocol, protocols, protocols_http, queue, redis_host, sni, tags, timeout, ttl, url, uuid, wildcard_host)")]
     [InlineData("return { name = \"p\", fields = { { config = { type = \"record\", fields = {\n { a = { type = \"string\", match = \"%b()\" } } } } } } }", 2, "match: the pattern item '%b' is not supported")]
     [InlineData("return { name = \"p\", fields = { { config = { type = \"record\", fields = {} } } },\n entity_checks = { { at_least_one_of = { \"config.nope\" } } } }", 2, "entity_checks.at_least_one_of: no field 'config.nope' in the schema")]
-    [InlineData("return { name = \"p\", fields = { { config = { type = \"record\", fields = { { a = { type = \"string\" } } } } } },\n entity_checks = { { conditional = { if_field = \"config.a\", if_match = { gt = 1 }, then_field = \"config.a\", then_match = { required = true } } } } }", 2, "entity_checks.conditional: if_match supports eq, one_of and not_one_of")]
+    [InlineData("return { name = \"p\", fields = { { config = { type = \"record\", fields = { { a = { type = \"string\" } } } } } },\n entity_checks = { { conditional = { if_field = \"config.a\", if_match = { len_min = 1 }, then_field = \"config.a\", then_match = { required = true } } } } }", 2, "entity_checks.conditional: if_match supports eq, one_of, not_one_of and gt")]
     [InlineData("return { name = \"p\", fields = { { config = { type = \"record\", fields = {} } } },\n entity_checks = { { custom_entity_check = { field_sources = {} } } } }", 2, "custom_entity_check needs code, which custom schemas cannot hold")]
     [InlineData("local typedefs = require \"kong.db.schema.typedefs\"\nreturn { name = \"p\", fields = {\n { consumer = typedefs.no_route }, { config = { type = \"record\", fields = {} } } } }", 3, "the plugin field 'consumer' may only be typedefs.no_consumer")]
     public void Schemas_outside_the_engine_are_refused_naming_the_line(string lua, int line, string reason)

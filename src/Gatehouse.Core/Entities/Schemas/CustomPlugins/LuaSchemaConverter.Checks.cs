@@ -104,7 +104,7 @@ public static partial class LuaSchemaConverter
         table[key] ?? throw new LuaSchemaException(table.Line, $"{path} needs '{key}'");
 
     /// <summary>
-    /// An if_match: <c>eq</c>, <c>one_of</c> or <c>not_one_of</c>. Kong validates the if-field's
+    /// An if_match: <c>eq</c>, <c>one_of</c>, <c>not_one_of</c> or <c>gt</c>. Kong validates the if-field's
     /// value against it as a field, so a null on a field that is not required matches all but
     /// <c>eq</c> (si:877-888), as <see cref="NullOr"/> has it.
     /// </summary>
@@ -119,7 +119,8 @@ public static partial class LuaSchemaConverter
             ("eq", LuaNumber n) => Eq(SchemaRules.Number(n.Value)),
             ("one_of", _) => Is([.. Strings(argument, path, "one_of")]),
             ("not_one_of", _) => IsNot([.. Strings(argument, path, "not_one_of")]),
-            _ => throw new LuaSchemaException(value.Line, $"{path}: if_match supports eq, one_of and not_one_of"),
+            ("gt", LuaNumber n) => Greater(n.Value),
+            _ => throw new LuaSchemaException(value.Line, $"{path}: if_match supports eq, one_of, not_one_of and gt"),
         };
         return key != "eq" && !ifField.Required ? NullOr(matcher) : matcher;
     }
@@ -130,7 +131,7 @@ public static partial class LuaSchemaConverter
         return matches.Named("eq", wanted);
     }
 
-    /// <summary>A then_match: <c>required = true</c>, <c>eq</c> (a string or a boolean) or <c>one_of</c>.</summary>
+    /// <summary>A then_match: <c>required = true</c>, <c>eq</c> (a string or a boolean), <c>one_of</c> or <c>contains</c>.</summary>
     private static Func<JsonNode?, string?> ThenMatch(LuaValue value, string path)
     {
         var (key, argument) = SingleMatcher(value, path, "then_match");
@@ -140,7 +141,8 @@ public static partial class LuaSchemaConverter
             ("eq", LuaString s) => MustBe(s.Value),
             ("eq", LuaBoolean b) => MustBe(b.Value),
             ("one_of", _) => OneOfValues([.. Strings(argument, path, "one_of")]),
-            _ => throw new LuaSchemaException(value.Line, $"{path}: then_match supports required = true, eq (a string or a boolean) and one_of"),
+            ("contains", LuaString s) => Contains(s.Value),
+            _ => throw new LuaSchemaException(value.Line, $"{path}: then_match supports required = true, eq (a string or a boolean), one_of and contains"),
         };
     }
 

@@ -303,7 +303,9 @@ public static partial class LuaSchemaConverter
             {
                 throw new LuaSchemaException(item.Line, $"{path}: each match_none entry is {{ pattern = \"...\", err = \"...\" }}");
             }
-            yield return Validators.MatchNone(LuaPattern.ToRegex(pattern.Value, pattern.Line), err.Value);
+            // Converted here first so that a pattern outside the subset is refused at its line.
+            _ = LuaPattern.ToRegex(pattern.Value, pattern.Line);
+            yield return Validators.LuaMatchNone(pattern.Value, err.Value);
         }
     }
 

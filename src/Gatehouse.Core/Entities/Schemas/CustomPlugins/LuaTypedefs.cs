@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Gatehouse.Core.Entities.Schemas.PluginConfigs;
 
 namespace Gatehouse.Core.Entities.Schemas.CustomPlugins;
@@ -9,7 +8,7 @@ namespace Gatehouse.Core.Entities.Schemas.CustomPlugins;
 /// <c>no_consumer</c>, <c>no_route</c> and <c>no_service</c> and the two protocols typedefs are
 /// read by <see cref="LuaSchemaConverter"/> itself.
 /// </summary>
-public static partial class LuaTypedefs
+public static class LuaTypedefs
 {
     private static readonly Dictionary<string, Func<string, Field>> s_fields = new(StringComparer.Ordinal)
     {
@@ -24,7 +23,7 @@ public static partial class LuaTypedefs
         ["url"] = name => PluginFields.Url(name),
         ["timeout"] = name => new Field(name, FieldType.Integer).With(Validators.Between(0, 2147483646)),
         ["uuid"] = name => new Field(name, FieldType.String).With(Validators.Uuid),
-        ["http_method"] = name => new Field(name, FieldType.String).With(Validators.Match(HttpMethod(), luaPattern: "^%u+$")),
+        ["http_method"] = Typedefs.HttpMethod,
         ["sni"] = PluginFields.Sni,
         ["hosts"] = PluginFields.Hosts,
         ["ttl"] = name => PluginFields.Ttl(name),
@@ -45,7 +44,4 @@ public static partial class LuaTypedefs
     public static Field Field(string typedef, string name, int line) => s_fields.TryGetValue(typedef, out var field)
         ? field(name)
         : throw new LuaSchemaException(line, $"typedefs.{typedef} is not supported here (supported: {string.Join(", ", Names)})");
-
-    [GeneratedRegex("^[A-Z]+$")]
-    private static partial Regex HttpMethod();
 }

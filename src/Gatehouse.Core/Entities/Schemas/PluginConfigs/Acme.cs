@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
 using static Gatehouse.Core.Entities.Validators;
@@ -15,7 +14,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// control plane has a database. <c>shm_name</c>'s validator (30) asks whether the node has that
 /// shared dict, a fact of the Kong node, not of the config: not applied.
 /// </summary>
-public static partial class Acme
+public static class Acme
 {
     /// <summary>kong/plugins/acme/reserved_words.lua:1-5: none is a prefix of another, so their order does not matter.</summary>
     private static readonly string[] s_reservedWords = ["kong_acme:renew_config:", "kong_acme:renew_last_run", "kong_acme:cert_key:"];
@@ -65,7 +64,7 @@ public static partial class Acme
             ]));
 
     public static PluginSchema Schema { get; } = new("acme", Config(
-        Text("account_email", required: true) with { Referenceable = true, Validators = [Match(Email())] },
+        Text("account_email", required: true) with { Referenceable = true, Validators = [LuaMatch("%w*%p*@+%w*%.?%w*")] },
         Record("account_key", Text("key_id", required: true), Text("key_set")) with { Optional = true },
         Url("api_uri", "https://acme-v02.api.letsencrypt.org/directory"),
         Bool("tos_accepted", false, required: false),
@@ -105,11 +104,4 @@ public static partial class Acme
             ? $"namespace can't be prefixed with reserved word: {reserved}"
             : null;
     }
-
-    /// <summary>
-    /// <c>%w*%p*@+%w*%.?%w*</c>, unanchored (149): everything but the '@' is optional, so it
-    /// matches any string with an '@' in it.
-    /// </summary>
-    [GeneratedRegex("@")]
-    private static partial Regex Email();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.EntityChecks;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
 using static Gatehouse.Core.Entities.Validators;
@@ -12,7 +11,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// queue (115) and the metrics (116-148), six by default (28-66), each needing a sample rate when
 /// it is a counter or a gauge (137-145). Any protocol (72).
 /// </summary>
-public static partial class Datadog
+public static class Datadog
 {
     private static readonly string[] s_statNames = ["kong_latency", "latency", "request_count", "request_size", "response_size", "upstream_latency"];
 
@@ -42,7 +41,7 @@ public static partial class Datadog
         [
             Text("name", required: true).With(OneOf(s_statNames)),
             Text("stat_type", required: true).With(OneOf(s_statTypes)),
-            new Field("tags", FieldType.Array) { Elements = new Field("tag", FieldType.String).With(Match(NotEndingInColon())) },
+            new Field("tags", FieldType.Array) { Elements = new Field("tag", FieldType.String).With(LuaMatch("^.*[^:]$")) },
             Number("sample_rate").With(Between(0, 1)),
             Text("consumer_identifier").With(OneOf(s_consumerIdentifiers)),
         ],
@@ -72,8 +71,4 @@ public static partial class Datadog
                 DefaultMetric("upstream_latency", "timer"),
                 DefaultMetric("kong_latency", "timer")),
         }));
-
-    /// <summary><c>^.*[^:]$</c> (schema.lua:132): a tag may not end in ':'.</summary>
-    [GeneratedRegex(@"^[\s\S]*[^:]\z")]
-    private static partial Regex NotEndingInColon();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
 
 namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
@@ -8,14 +7,11 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// typedefs.lua_code (typedefs.lua:900-905): Kong also compiles each value as a Lua expression,
 /// which Gatehouse, running no Lua, does not.
 /// </summary>
-public static partial class FileLog
+public static class FileLog
 {
     public static PluginSchema Schema { get; } = new("file-log", Config(
-        Text("path", required: true).With(Validators.Match(FileName(), _ => "not a valid filename")),
+        // schema.lua:13, a Lua long string: no '*', '&', '%' or '`'.
+        Text("path", required: true).With(Validators.LuaMatch("^[^*&%%`]+$", _ => "not a valid filename")),
         Bool("reopen", false),
         LuaCode("custom_fields_by_lua")));
-
-    /// <summary><c>^[^*&amp;%%\`]+$</c>: no '*', '&amp;', '%' or '`'.</summary>
-    [GeneratedRegex(@"^[^*&%`]+\z")]
-    private static partial Regex FileName();
 }

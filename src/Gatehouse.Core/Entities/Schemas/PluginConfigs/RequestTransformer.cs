@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.TransformerFields;
 
@@ -9,7 +8,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// compiles each value as a Penlight template (19-24); Gatehouse does not, so a value whose
 /// template does not compile is accepted here and refused by the data plane.
 /// </summary>
-public static partial class RequestTransformer
+public static class RequestTransformer
 {
     private static Field Remove { get; } = Record("remove",
         List("body", Plain), List("headers", Plain.With(HeaderNameBeforeColon)), List("querystring", Plain));
@@ -21,14 +20,10 @@ public static partial class RequestTransformer
         List("body", Plain.With(HasValue)), List("headers", Colon.With(HeaderNameBeforeColon)), List("querystring", Plain.With(HasValue)));
 
     public static PluginSchema Schema { get; } = new("request-transformer", Config(
-        Text("http_method").With(Validators.Match(UpperCase())),
+        Typedefs.HttpMethod("http_method"),
         Remove,
         Rename,
         WithValues("replace") with { Fields = [.. WithValues("replace").Fields!, Text("uri")] },
         WithValues("add"),
         WithValues("append")));
-
-    /// <summary>typedefs.http_method: <c>^%u+$</c>.</summary>
-    [GeneratedRegex(@"^[A-Z]+\z")]
-    private static partial Regex UpperCase();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using static Gatehouse.Core.Entities.Schemas.PluginConfigs.PluginFields;
 using static Gatehouse.Core.Entities.Validators;
 
@@ -12,7 +11,7 @@ namespace Gatehouse.Core.Entities.Schemas.PluginConfigs;
 /// transport options (190-194), identifier defaults (195-197), the deprecated batching fields
 /// (198-215, no defaults), the tag style (216) and the queue (217). Any protocol (147).
 /// </summary>
-public static partial class Statsd
+public static class Statsd
 {
     private static readonly string[] s_metricNames =
     [
@@ -73,7 +72,7 @@ public static partial class Statsd
                 DefaultMetric("status_count_per_user_per_route", "counter", sampleRate: 1),
                 DefaultMetric("shdict_usage", "gauge", sampleRate: 1)),
         },
-        new Field("allow_status_codes", FieldType.Array) { Elements = new Field("range", FieldType.String).With(Match(StatusCodeRange())) },
+        new Field("allow_status_codes", FieldType.Array) { Elements = new Field("range", FieldType.String).With(LuaMatch("^[0-9]+-[0-9]+$")) },
         Number("udp_packet_size", 0).With(Between(0, 65507)),
         Bool("use_tcp", false, required: false),
         Bool("hostname_in_prefix", false, required: false),
@@ -85,8 +84,4 @@ public static partial class Statsd
         Number("flush_timeout"),
         Text("tag_style").With(OneOf("dogstatsd", "influxdb", "librato", "signalfx")),
         QueueRecord.Config));
-
-    /// <summary>constants.REGEX_STATUS_CODE_RANGE, <c>^[0-9]+-[0-9]+$</c> (constants.lua:4).</summary>
-    [GeneratedRegex(@"^[0-9]+-[0-9]+\z")]
-    private static partial Regex StatusCodeRange();
 }

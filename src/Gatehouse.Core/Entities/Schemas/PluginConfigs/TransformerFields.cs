@@ -15,7 +15,7 @@ internal static partial class TransformerFields
     public static Field Plain { get; } = new("item", FieldType.String);
 
     /// <summary>match = "^[^:]+:.*$": Kong's default "invalid value: …".</summary>
-    public static Field Colon { get; } = Plain.With(Validators.Match(ColonPattern()));
+    public static Field Colon { get; } = Plain.With(Validators.LuaMatch("^[^:]+:.*$"));
 
     /// <summary>validate_headers: the part before the first ':' must be a header name.</summary>
     public static Validator HeaderNameBeforeColon { get; } = value => HeaderPair(value.GetValue<string>(), checkValue: false);
@@ -55,8 +55,6 @@ internal static partial class TransformerFields
         return checkValue && !HeaderName().IsMatch(value) ? $"'{value}' is not a valid header" : null;
     }
 
-    [GeneratedRegex(@"^[^:]+:")]
-    private static partial Regex ColonPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]+\z")]
     private static partial Regex HeaderName();

@@ -58,6 +58,49 @@ public sealed class CustomPluginSchemaApiTests(StorageFixture storage) : IAsyncL
     private static string Body(string lua) => JsonSerializer.Serialize(new { lua_schema = lua });
 
     [Fact]
+    public async Task The_list_pages_by_name_and_a_bad_cursor_or_size_is_a_400()
+    {
+        var names = new[] { "paged-e", "paged-a", "paged-d", "paged-b", "paged-c" };
+        foreach (var name in names)
+        {
+            var lua = $"return {{ name = \"{name}\", fields = {{ {{ config = {{ type = \"record\", fields = {{}} }} }} }} }}";
+            (await Api.PostJsonAsync($"{_other}/plugin-schemas", Body(lua))).EnsureSuccessStatusCode();
+        }
+        var seen = new List<string>();
+        var url = $"{_other}/plugin-schemas?page[size]=2";
+        var pages = 0;
+        while (true)
+        {
+            var response = await Api.GetAsync(url, Ct);
+            await OpenApiAssert.ValidResponseAsync(Spec, "GET", Collection, response, Ct);
+            var page = await response.JsonAsync();
+            pages++;
+            Assert.Equal(5, page.GetProperty("page").GetProperty("total_count").GetInt32());
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!));
+            if (!page.GetProperty("page").TryGetProperty("next", out var next))
+            {
+                break;
+            }
+            if (pages == 1)
+            {
+                // A schema deleted between pages (the last one the cursor names) does not lose the place.
+                (await Api.DeleteAsync($"{_other}/plugin-schemas/paged-b", Ct)).EnsureSuccessStatusCode();
+                seen.Remove("paged-b");
+                (await Api.PostJsonAsync($"{_other}/plugin-schemas", Body("return { name = \"paged-b\", fields = { { config = { type = \"record\", fields = {} } } } }"))).EnsureSuccessStatusCode();
+            }
+            url = $"{_other}/plugin-schemas?page[size]=2&page[after]={next.GetString()}";
+        }
+        Assert.Equal(3, pages);
+        Assert.Equal(["paged-a", "paged-c", "paged-d", "paged-e"], seen);
+
+        foreach (var bad in new[] { "page[size]=0", "page[size]=1001", "page[size]=x", "page[after]=%25%25%25", "page[after]=_w" })
+        {
+            var refused = await Api.GetAsync($"{_other}/plugin-schemas?{bad}", Ct);
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {(int)refused.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task Upload_get_list_replace_and_delete_in_the_specs_shapes()
     {
         var created = await Api.PostJsonAsync($"{_base}/plugin-schemas", Body(Greeter));

@@ -15,6 +15,9 @@ namespace Gatehouse.Functions.Entities;
 /// </summary>
 internal static class CustomPluginSchemaEndpoints
 {
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
     public static void MapCustomPluginSchemas(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{CoreEntityEndpoints.Prefix}/plugin-schemas").WithErrorDialect(ErrorDialect.Legacy).WithTags("Custom Plugin Schemas");
@@ -22,19 +25,29 @@ internal static class CustomPluginSchemaEndpoints
 
         group.MapGet("", async (HttpContext context, CustomPluginSchemaService service, CancellationToken ct) =>
         {
-            var items = await service.ListAsync(CoreEntityEndpoints.ControlPlane(context), ct);
-            return Results.Json(new JsonObject
+            var (size, after) = PageCursor.ReadText(context.Request.Query, DefaultPageSize, MaxPageSize);
+            var all = await service.ListAsync(CoreEntityEndpoints.ControlPlane(context), ct);
+            // In name order, after the name the cursor holds: a schema deleted between pages does not lose the place.
+            var rest = after is null ? all : [.. all.SkipWhile(item => string.CompareOrdinal(EntityChecks.Text(item["name"]), after) <= 0)];
+            var page = new JsonObject { ["total_count"] = all.Count };
+            if (rest.Count > size)
             {
-                ["items"] = new JsonArray([.. items.Select(Item)]),
-                ["page"] = new JsonObject { ["total_count"] = items.Count },
-            }, ApiJson.Options);
+                // Absent, not null, on the last page, as the nodes list has it.
+                page["next"] = PageCursor.Of(EntityChecks.Text(rest[size - 1]["name"])!);
+            }
+            return Results.Json(new JsonObject { ["items"] = new JsonArray([.. rest.Take(size).Select(Item)]), ["page"] = page }, ApiJson.Options);
         })
-            .WithSummary("List the control plane's custom plugin schemas, by name (all in one page).")
-            .Responds(200, "items and page.total_count", ApiSchemas.Object(new JsonObject
+            .WithSummary("List the control plane's custom plugin schemas, by name: page[size] (1 to 1000, default 100), page[after] (the previous page's page.next).")
+            .Responds(200, "items, page.total_count, and page.next unless this is the last page", ApiSchemas.Object(new JsonObject
             {
                 ["items"] = new JsonObject { ["type"] = "array", ["items"] = ItemSchema },
-                ["page"] = ApiSchemas.Object(new JsonObject { ["total_count"] = new JsonObject { ["type"] = "integer" } }),
+                ["page"] = ApiSchemas.Object(new JsonObject
+                {
+                    ["total_count"] = new JsonObject { ["type"] = "integer" },
+                    ["next"] = new JsonObject { ["type"] = "string" },
+                }),
             }))
+            .Responds(400, "Bad page[size] or page[after]", error)
             .Responds(404, "No such control plane", error);
 
         group.MapPost("", async (HttpContext context, CustomPluginSchemaService service, CancellationToken ct) =>

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["compose"] = ComposeGroup.RunAsync,
     ["import"] = ImportThroughput.RunAsync,
     ["sidecars"] = SidecarFanOut.RunAsync,
+    ["plugins"] = PluginValidation.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

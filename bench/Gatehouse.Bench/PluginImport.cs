@@ -36,9 +36,13 @@ internal static class PluginImport
         Print("C: twice the services", 2 * count, twice);
         var pluginsAlone = Print("B − A: the plugins", count, Minus(plugins, services));
         var moreServices = Print("C − A: as many more services", count, Minus(twice, services));
-        Console.WriteLine($"plugin / service per-entity cost, (B − A) / (C − A): answer {pluginsAlone.Answered / moreServices.Answered:F2}×, " +
-            $"snapshot {pluginsAlone.Snapshot / moreServices.Snapshot:F2}×, app CPU {pluginsAlone.Cpu / moreServices.Cpu:F2}×");
+        Console.WriteLine($"plugin / service per-entity cost, (B − A) / (C − A): answer {Ratio(pluginsAlone.Answered, moreServices.Answered)}, " +
+            $"snapshot {Ratio(pluginsAlone.Snapshot, moreServices.Snapshot)}, app CPU {Ratio(pluginsAlone.Cpu, moreServices.Cpu)}");
     }
+
+    /// <summary>A yardstick of zero or less is noise (A's import also paid for the app warming up), not a cost to divide by.</summary>
+    private static string Ratio(double plugin, double service) =>
+        service > 0 ? (plugin / service).ToString("F2", CultureInfo.InvariantCulture) + "×" : "n/a (C − A ≤ 0: noise)";
 
     private sealed record Figures(long Commits, double Answered, double Snapshot, double Cpu);
 

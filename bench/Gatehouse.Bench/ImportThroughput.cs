@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using Gatehouse.Core.Composition;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Bench;
 
@@ -20,38 +16,18 @@ internal static class ImportThroughput
     {
         var services = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
         await using var bench = await BenchApp.StartAsync(2048, TimeSpan.FromMinutes(10));
-        var http = bench.Http;
-        var snapshots = bench.Services.GetRequiredService<ISnapshotStore>();
-        using var created = await http.PostAsync("/v2/control-planes", new StringContent("""{"name":"imports"}""", Encoding.UTF8, "application/json"));
-        var cp = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var cp = await ImportRun.CreateControlPlaneAsync(bench.Http, "imports");
 
         Console.WriteLine($"Import through the API against Azurite: {services:N0} services, each with a route and a plugin ({services * 3:N0} entities).");
         var revision = 0L;
         async Task RunCaseAsync(string name, string file)
         {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            using var response = await http.PutAsync($"/v2/control-planes/{cp}/declarative-config", new StringContent(file, Encoding.UTF8, "application/json"));
-            var body = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{name}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
-            }
-            var answered = clock.Elapsed;
-            var result = JsonDocument.Parse(body).RootElement;
-            var after = result.GetProperty("revision").GetInt64();
-            while ((await snapshots.GetPointerAsync(Guid.Parse(cp), CancellationToken.None))?.Revision < after)
-            {
-                await Task.Delay(5);
-            }
-            var summary = result.GetProperty("summary");
-            // Where the time goes: this process (the app: parse, plan, validate, serialize) against Azurite's.
-            var appCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            var run = await ImportRun.PutAsync(bench, cp, file);
             Console.WriteLine(
-                $"{name,-22} {summary.GetProperty("creating").GetInt32(),6} created {summary.GetProperty("updating").GetInt32(),6} updated " +
-                $"{summary.GetProperty("deleting").GetInt32(),6} deleted {summary.GetProperty("unchanged").GetInt32(),6} unchanged | " +
-                $"answered in {answered.TotalMilliseconds,8:F0} ms, {after - revision,4} commits | snapshot current after {clock.Elapsed.TotalMilliseconds,8:F0} ms | app CPU {appCpu,7:F0} ms");
-            revision = after;
+                $"{name,-22} {run.Count("creating"),6} created {run.Count("updating"),6} updated " +
+                $"{run.Count("deleting"),6} deleted {run.Count("unchanged"),6} unchanged | " +
+                $"answered in {run.Answered.TotalMilliseconds,8:F0} ms, {run.Revision - revision,4} commits | snapshot current after {run.SnapshotCurrent.TotalMilliseconds,8:F0} ms | app CPU {run.AppCpuMilliseconds,7:F0} ms");
+            revision = run.Revision;
         }
 
         await RunCaseAsync("first import", File(services, changedEvery: 0, removedEvery: 0));

@@ -8,6 +8,12 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["compose"] = ComposeGroup.RunAsync,
     ["import"] = ImportThroughput.RunAsync,
     ["sidecars"] = SidecarFanOut.RunAsync,
+    ["plugins"] = args =>
+    {
+        PluginValidation.Run();
+        Console.WriteLine();
+        return PluginImport.RunAsync(args);
+    },
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -268,6 +268,32 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
         }
     }
 
+    /// <summary>
+    /// A file that leaves out a value Kong generates (an <c>auto</c> field) should keep the one stored,
+    /// as decK's sync of an unchanged file changes nothing. It does not: the import planner prepares
+    /// each file entity as an insert, which generates a fresh value, and then diffs it against the
+    /// stored one (ImportPlanner.Planning, <c>processor.Prepare(…, WriteMode.Insert, …)</c> then
+    /// <c>Diff</c>), so every import of the same file rotates the secret. Skipped until the planner
+    /// keeps stored generated values; the round trip above gives these values explicitly meanwhile.
+    /// </summary>
+    [Theory(Skip = "Gatehouse bug: re-importing a file that omits a generated secret regenerates it (ImportPlanner prepares as insert, then diffs)")]
+    [InlineData("""{"consumers":[{"username":"carol","jwt_secrets":[{"key":"carol-iss"}]}]}""", "jwt_secret")]
+    [InlineData("""{"consumers":[{"username":"carol","hmacauth_credentials":[{"username":"carol-hmac"}]}]}""", "hmacauth_credential")]
+    [InlineData("""{"plugins":[{"name":"oauth2","config":{"enable_client_credentials":true}}]}""", "plugin")]
+    [InlineData("""{"plugins":[{"name":"session"}]}""", "plugin")]
+    public async Task Reimporting_a_file_without_a_generated_secret_changes_nothing(string entities, string entityType)
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var cp = Cp(await app.CreateControlPlaneAsync("round-trip-generated"));
+        var file = JsonNode.Parse(entities)!.AsObject();
+        file["_format_version"] = "3.0";
+        var (_, before) = await ImportAndExportAsync(app, cp, file);
+
+        var again = await ImportAsync(app, cp, file);
+        Assert.True(JsonDocument.Parse(again).RootElement.GetProperty("changes").GetArrayLength() == 0, $"the {entityType} changed: {again}");
+        Assert.Equal(before.ToJsonString(), (await DeclarativeImportTests.ExportWhenAsync(app, cp, (_, _) => true)).ToJsonString());
+    }
+
     private static async Task<string> YamlExportAsync(RunningApp app, string cp)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/control-planes/{cp}/declarative-config");

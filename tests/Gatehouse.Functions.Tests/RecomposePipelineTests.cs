@@ -64,7 +64,7 @@ public sealed class RecomposePipelineTests(StorageFixture storage)
         var yamlResponse = await app.Client.SendAsync(yaml, Ct);
         Assert.Equal("application/yaml", yamlResponse.Content.Headers.ContentType?.MediaType);
         var text = await yamlResponse.Content.ReadAsStringAsync(Ct);
-        Assert.Contains("_format_version: 3.0", text);
+        Assert.Contains("_format_version: \"3.0\"", text);
         Assert.Contains("- /orders", text);
     }
 

@@ -7,7 +7,13 @@ namespace Gatehouse.Functions.Composition;
 /// <summary>JSON as YAML, the way kong.yaml files are kept: same keys and order, block style.</summary>
 internal static class YamlText
 {
-    private static readonly ISerializer s_serializer = new SerializerBuilder().DisableAliases().Build();
+    /// <summary>
+    /// Strings that a reader would take for another type are quoted: unquoted, <c>_format_version: 3.0</c>
+    /// reads back as a number, which Kong and our own import refuse, and a tag <c>"1"</c> or a header
+    /// value <c>"on"</c> would change type. YAML 1.1's forms too (yes, no, on, off), since Kong reads
+    /// kong.yaml with libyaml's 1.1 rules.
+    /// </summary>
+    private static readonly ISerializer s_serializer = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).DisableAliases().Build();
 
     public static string From(JsonNode node) => s_serializer.Serialize(Plain(node));
 

@@ -107,9 +107,8 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
                     ["hmacauth_credentials"] = new JsonArray(new JsonObject { ["username"] = "alice-hmac", ["secret"] = "alice-hmac-secret" }),
                     ["jwt_secrets"] = new JsonArray(
                         new JsonObject { ["key"] = "alice-hs256", ["secret"] = "alice-jwt-secret", ["algorithm"] = "HS256" },
-                        // The secret an RS256 credential does not use, given anyway: one left out is generated
-                        // afresh by every import of the file (see Reimporting_a_file_without_a_generated_secret_changes_nothing).
-                        new JsonObject { ["key"] = "alice-rs256", ["secret"] = "alice-rs256-unused", ["algorithm"] = "RS256", ["rsa_public_key"] = s_rsaPublicKey }),
+                        // No secret, which RS256 does not use: the one generated at first is kept by every later import.
+                        new JsonObject { ["key"] = "alice-rs256", ["algorithm"] = "RS256", ["rsa_public_key"] = s_rsaPublicKey }),
                     ["acls"] = new JsonArray(new JsonObject { ["group"] = "gold" }),
                     // An mTLS credential has no natural key: decK matches it by id, so a file gives one.
                     ["mtls_auth_credentials"] = new JsonArray(new JsonObject
@@ -285,14 +284,11 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
     }
 
     /// <summary>
-    /// A file that leaves out a value Kong generates (an <c>auto</c> field) should keep the one stored,
-    /// as decK's sync of an unchanged file changes nothing. It does not: the import planner prepares
-    /// each file entity as an insert, which generates a fresh value, and then diffs it against the
-    /// stored one (ImportPlanner.Planning, <c>processor.Prepare(…, WriteMode.Insert, …)</c> then
-    /// <c>Diff</c>), so every import of the same file rotates the secret. Skipped until the planner
-    /// keeps stored generated values; the round trip above gives these values explicitly meanwhile.
+    /// A file that leaves out a value Gatehouse generates (a credential's secret, a plugin's
+    /// generated config value) keeps the one stored, as decK's sync of an unchanged file changes
+    /// nothing: each import of the same file used to rotate the secret.
     /// </summary>
-    [Theory(Skip = "Gatehouse bug: re-importing a file that omits a generated secret regenerates it (ImportPlanner prepares as insert, then diffs)")]
+    [Theory]
     [InlineData("""{"consumers":[{"username":"carol","jwt_secrets":[{"key":"carol-iss"}]}]}""", "jwt_secret")]
     [InlineData("""{"consumers":[{"username":"carol","hmacauth_credentials":[{"username":"carol-hmac"}]}]}""", "hmacauth_credential")]
     [InlineData("""{"plugins":[{"name":"oauth2","config":{"enable_client_credentials":true}}]}""", "plugin")]

@@ -178,7 +178,12 @@ public sealed class ImportPlanner(EntityProcessor processor)
             {
                 _fileKeys.TryAdd(key, id);
             }
-            Diff(schema, entity, _existing.GetValueOrDefault((schema.Name, id)));
+            var existing = _existing.GetValueOrDefault((schema.Name, id));
+            if (existing is not null)
+            {
+                KeepGenerated(validating.Fields, entity, input, existing);
+            }
+            Diff(schema, entity, existing);
         }
 
         private void Diff(EntitySchema schema, JsonObject entity, JsonObject? existing)
@@ -201,6 +206,27 @@ public sealed class ImportPlanner(EntityProcessor processor)
                 return;
             }
             _changes.Add(new PlannedChange(ImportAction.Update, schema, entity, existing, changed));
+        }
+
+        /// <summary>
+        /// A value Gatehouse generates (a credential's secret, a session plugin's secret) that the
+        /// file leaves out stays the stored one: otherwise each sync of the same file would rotate it.
+        /// </summary>
+        private static void KeepGenerated(IReadOnlyList<Field> fields, JsonObject entity, JsonObject? given, JsonObject existing)
+        {
+            foreach (var field in fields)
+            {
+                var stated = given?[field.Name];
+                if (field.Generate is not null && stated is null && existing[field.Name] is { } stored)
+                {
+                    entity[field.Name] = stored.DeepClone();
+                }
+                else if (field is { Type: FieldType.Record, Fields: { } nested } && entity[field.Name] is JsonObject inner
+                    && existing[field.Name] is JsonObject storedInner && stated is null or JsonObject)
+                {
+                    KeepGenerated(nested, inner, stated as JsonObject, storedInner);
+                }
+            }
         }
 
         /// <summary>The managed entity the file means when it gives no id: same natural key, or for certificates the same content.</summary>

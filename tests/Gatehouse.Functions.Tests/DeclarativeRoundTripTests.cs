@@ -231,6 +231,75 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
         Assert.Equal(export.ToJsonString(), (await DeclarativeImportTests.ExportWhenAsync(app, yamlCopy, (hash, _) => hash != before)).ToJsonString());
     }
 
+    /// <summary>
+    /// decK's own file features (issue #12, item 5), as two teams would keep their files: a shared
+    /// file, and a team file that references the shared entities through
+    /// <c>_info.default_lookup_tags</c> and uses <c>_plugin_configs</c>, <c>_info.defaults</c>,
+    /// membership references by several keys, and vault references.
+    /// </summary>
+    [Fact]
+    public async Task A_file_with_every_deck_feature_round_trips_without_changes()
+    {
+        const string GoldId = "6a2f63cf-6a0e-4bd4-9d1c-2f4b5b0c7a10";
+        var shared = JsonNode.Parse("""
+            {"_format_version":"3.0","_info":{"select_tags":["shared"]},
+             "consumers":[{"username":"shared-carol"}],
+             "services":[{"name":"shared-billing","host":"billing.internal"}]}
+            """)!;
+        var team = JsonNode.Parse("""
+            {"_format_version":"3.0",
+             "_info":{"select_tags":["team-a"],
+                      "default_lookup_tags":{"consumers":["shared"],"services":["shared"]},
+                      "defaults":{"service":{"retries":3},"route":{"strip_path":false}}},
+             "_plugin_configs":{"limits":{"minute":10,"hour":500,"policy":"local"}},
+             "services":[{"name":"orders","host":"orders.internal","plugins":[{"name":"rate-limiting","_config":"limits"}]}],
+             "routes":[{"name":"billing-route","paths":["/billing"],"service":{"name":"shared-billing"}}],
+             "consumer_groups":[{"id":"GOLD_ID","name":"gold","consumers":[{"username":"dave","custom_id":"c-dave"}]}],
+             "consumers":[{"username":"dave","custom_id":"c-dave"},{"username":"erin","groups":[{"id":"GOLD_ID","name":"gold"}]}],
+             "plugins":[
+               {"name":"rate-limiting","consumer":"shared-carol","_config":"limits","config":{"minute":20}},
+               {"name":"http-log","config":{"http_endpoint":"{vault://env/log-endpoint}","headers":{"Authorization":"{vault://env/log-token}"}}}],
+             "certificates":[{"cert":"{vault://env/tls-cert}","key":"{vault://env/tls-key}","snis":["vault.example.com"]}]}
+            """.Replace("GOLD_ID", GoldId, StringComparison.Ordinal))!;
+        const int TeamEntities = 12;
+
+        await using var app = await RunningApp.StartAsync(storage);
+        var cp = Cp(await app.CreateControlPlaneAsync("round-trip-deck"));
+        await ImportAsync(app, cp, shared);
+        var (created, export) = await ImportAndExportAsync(app, cp, team);
+        Assert.Equal(TeamEntities, Summary(created).GetProperty("creating").GetInt32());
+        Assert.Equal(0, Summary(created).GetProperty("deleting").GetInt32());
+
+        // What the features made: shared configs merged under the plugin's own, defaults filled, references found by their tags.
+        var limits = export["plugins"]!.AsArray().Where(p => p!["name"]!.GetValue<string>() == "rate-limiting").Select(p => p!["config"]!).ToList();
+        Assert.Equal([(10L, 500L), (20L, 500L)], limits.Select(c => (c["minute"]!.GetValue<long>(), c["hour"]!.GetValue<long>())).Order());
+        var services = export["services"]!.AsArray();
+        Assert.Equal(3, services.Single(s => s!["name"]!.GetValue<string>() == "orders")!["retries"]!.GetValue<long>());
+        Assert.Equal(5, services.Single(s => s!["name"]!.GetValue<string>() == "shared-billing")!["retries"]!.GetValue<long>());
+        var billingRoute = export["routes"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "billing-route")!;
+        Assert.False(billingRoute["strip_path"]!.GetValue<bool>());
+        Assert.Equal(services.Single(s => s!["name"]!.GetValue<string>() == "shared-billing")!["id"]!.GetValue<string>(), billingRoute["service"]!["id"]!.GetValue<string>());
+        var gold = export["consumer_groups"]!.AsArray().Single()!;
+        Assert.Equal(["dave", "erin"], gold["consumers"]!.AsArray().Select(c => c!["username"]!.GetValue<string>()).Order());
+        Assert.Equal("{vault://env/tls-cert}", export["certificates"]![0]!["cert"]!.GetValue<string>());
+        Assert.Equal("{vault://env/log-token}", export["plugins"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "http-log")!["config"]!["headers"]!["Authorization"]!.GetValue<string>());
+        OpenApiAssert.Valid(ReferenceSpecs.KongDeclarativeConfig, JsonSerializer.SerializeToElement(export));
+        await AssertKongLoadsAsync(export);
+
+        // The team file again, and the whole export: nothing to do.
+        var again = JsonDocument.Parse(await ImportAsync(app, cp, team)).RootElement;
+        Assert.True(again.GetProperty("changes").GetArrayLength() == 0, again.GetRawText());
+        Assert.Equal(TeamEntities, again.GetProperty("summary").GetProperty("unchanged").GetInt32());
+        var whole = JsonDocument.Parse(await ImportAsync(app, cp, export)).RootElement;
+        Assert.True(whole.GetProperty("changes").GetArrayLength() == 0, whole.GetRawText());
+        Assert.Equal(export.ToJsonString(), (await DeclarativeImportTests.ExportWhenAsync(app, cp, (_, _) => true)).ToJsonString());
+
+        // Into a fresh control plane, the export makes the same configuration.
+        var copy = Cp(await app.CreateControlPlaneAsync("round-trip-deck-copy"));
+        var (_, copyExport) = await ImportAndExportAsync(app, copy, export);
+        Assert.Equal(export.ToJsonString(), copyExport.ToJsonString());
+    }
+
     private static StringContent Yaml(string text)
     {
         var content = new StringContent(text, Encoding.UTF8);

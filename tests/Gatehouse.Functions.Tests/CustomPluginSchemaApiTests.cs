@@ -216,6 +216,28 @@ public sealed class CustomPluginSchemaApiTests(StorageFixture storage) : IAsyncL
         Assert.Equal(HttpStatusCode.NoContent, (await Api.DeleteAsync($"{_base}/plugin-schemas/greeter", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_replacement_that_would_refuse_a_stored_plugin_is_a_409_naming_it_and_a_compatible_one_is_taken()
+    {
+        (await Api.PostJsonAsync($"{_other}/plugin-schemas", Body(Greeter))).EnsureSuccessStatusCode();
+        var plugin = await (await Api.PostJsonAsync($"{_other}/plugins", """{"name":"greeter","config":{"greeting":"hi"}}""")).ExpectAsync(HttpStatusCode.Created);
+        var id = plugin.GetProperty("id").GetString();
+
+        var narrower = Greeter.Replace("""one_of = { "hello", "hi" }""", """one_of = { "hello", "hey" }""", StringComparison.Ordinal);
+        var refused = await Api.PutJsonAsync($"{_other}/plugin-schemas/greeter", Body(narrower));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var message = (await refused.JsonAsync()).GetProperty("message").GetString()!;
+        Assert.Contains($"refuses 1 stored plugin(s) of that name: plugin {id} (config.greeting: expected one of: hello, hey)", message, StringComparison.Ordinal);
+        // Nothing changed: the old schema still stands.
+        Assert.Equal(Greeter, (await (await Api.GetAsync($"{_other}/plugin-schemas/greeter", Ct)).JsonAsync()).GetProperty("item").GetProperty("lua_schema").GetString());
+
+        var wider = Greeter.Replace("""one_of = { "hello", "hi" }""", """one_of = { "hello", "hi", "hey" }""", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutJsonAsync($"{_other}/plugin-schemas/greeter", Body(wider))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.DeleteAsync($"{_other}/plugins/{id}", Ct)).StatusCode);
+        // With no plugin left, any replacement is taken.
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutJsonAsync($"{_other}/plugin-schemas/greeter", Body(narrower))).StatusCode);
+    }
+
     /// <summary>The core-entities error's details as "field: message", sorted.</summary>
     private static List<string> Details(JsonElement error) =>
         [.. error.GetProperty("details").EnumerateArray()

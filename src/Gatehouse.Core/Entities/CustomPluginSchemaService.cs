@@ -15,7 +15,8 @@ namespace Gatehouse.Core.Entities;
 /// through the control plane's revision like entity writes, so a schema cannot be deleted while a
 /// plugin that uses it is being written, and groups recompose when a member's schemas change.
 /// </summary>
-public sealed class CustomPluginSchemaService(IEntityStore store, IControlPlaneStore controlPlanes, IRecomposeQueue recompose, TimeProvider clock)
+public sealed class CustomPluginSchemaService(
+    IEntityStore store, IControlPlaneStore controlPlanes, IRecomposeQueue recompose, EntityProcessor processor, TimeProvider clock)
 {
     private static readonly EntitySchema s_schema = CustomPluginSchemas.Schema;
 
@@ -63,7 +64,11 @@ public sealed class CustomPluginSchemaService(IEntityStore store, IControlPlaneS
         }, cancellationToken);
     }
 
-    /// <summary>PUT: creates or replaces the schema of <paramref name="name"/>; the text must name the same plugin.</summary>
+    /// <summary>
+    /// PUT: creates or replaces the schema of <paramref name="name"/>; the text must name the same
+    /// plugin. A replacement that would refuse a plugin stored under the old one is a 409 naming
+    /// the plugins and why: data planes would refuse the config the control plane then composed.
+    /// </summary>
     public Task<JsonObject> UpsertAsync(Guid controlPlane, string name, string luaSchema, CancellationToken cancellationToken)
     {
         var parsed = Read(luaSchema);
@@ -74,6 +79,10 @@ public sealed class CustomPluginSchemaService(IEntityStore store, IControlPlaneS
         return _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
         {
             var existing = await CustomPluginLookup.GetAsync(store, controlPlane, name, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                await RefuseIfStoredPluginsBreakAsync(controlPlane, parsed, cancellationToken).ConfigureAwait(false);
+            }
             var now = clock.GetUtcNow().ToUnixTimeSeconds();
             var entity = existing is null
                 ? Entity(Guid.NewGuid().ToString(), name, luaSchema, now, now)
@@ -95,6 +104,36 @@ public sealed class CustomPluginSchemaService(IEntityStore store, IControlPlaneS
             }
             return (true, [new EntityChange.Delete(s_schema, existing)]);
         }, cancellationToken);
+
+    /// <summary>Each stored plugin of the schema's name, checked against the new schema as <see cref="InvalidPlugins"/> checks one.</summary>
+    private async Task RefuseIfStoredPluginsBreakAsync(Guid controlPlane, PluginSchema replacement, CancellationToken cancellationToken)
+    {
+        const int Named = 5;
+        var refused = new List<string>();
+        var count = 0;
+        string? after = null;
+        do
+        {
+            var page = await store.ListAsync(controlPlane, Plugins.Schema, after, 1000, plugin => EntityChecks.Text(plugin["name"]) == replacement.Name, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var plugin in page.Items)
+            {
+                var errors = InvalidPlugins.Errors(processor, plugin, name => name == replacement.Name ? replacement : null);
+                if (errors.Count > 0 && ++count <= Named)
+                {
+                    refused.Add($"plugin {EntityIndexes.IdOf(plugin)} ({string.Join("; ", errors.Select(e => $"{e.Path ?? "@entity"}: {e.Message}"))})");
+                }
+            }
+            after = page.Next;
+        }
+        while (after is not null);
+        if (count > 0)
+        {
+            throw new ConflictException(
+                $"the new schema of '{replacement.Name}' refuses {count} stored plugin(s) of that name: {string.Join(", ", refused)}" +
+                (count > Named ? $" and {count - Named} more" : "") + ". Change or delete those plugins first, or keep the schema compatible");
+        }
+    }
 
     /// <summary>The schema read from the text, or the 400 that names the line; a bundled name is a 409.</summary>
     private static PluginSchema Read(string luaSchema)

@@ -79,7 +79,7 @@ internal static class CustomPluginSchemaEndpoints
             .Responds(200, "Created or replaced", Wrapped)
             .Responds(400, "No lua_schema, one outside the subset (the message names the line), or one naming another plugin", error)
             .Responds(404, "No such control plane", error)
-            .Responds(409, "The name is a bundled plugin's", error);
+            .Responds(409, "The name is a bundled plugin's, or the new schema refuses a plugin stored under the old one (named, with why)", error);
 
         group.MapDelete("/{name}", async (HttpContext context, string name, CustomPluginSchemaService service, CancellationToken ct) =>
         {

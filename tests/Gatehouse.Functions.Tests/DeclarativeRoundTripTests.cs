@@ -232,13 +232,10 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
     }
 
     /// <summary>
-    /// decK's own file features (issue #12, item 5), as two teams would keep their files: a shared
-    /// file, and a team file that references the shared entities through
-    /// <c>_info.default_lookup_tags</c> and uses <c>_plugin_configs</c>, <c>_info.defaults</c>,
-    /// membership references by several keys, and vault references.
+    /// A shared file (select_tags <c>shared</c>) and a team file that uses every decK feature of
+    /// issue #12 item 5 against it; the team file imports once the shared one has.
     /// </summary>
-    [Fact]
-    public async Task A_file_with_every_deck_feature_round_trips_without_changes()
+    internal static (JsonNode Shared, JsonNode Team) DeckFeatureFiles()
     {
         const string GoldId = "6a2f63cf-6a0e-4bd4-9d1c-2f4b5b0c7a10";
         var shared = JsonNode.Parse("""
@@ -261,6 +258,19 @@ public sealed class DeclarativeRoundTripTests(StorageFixture storage)
                {"name":"http-log","config":{"http_endpoint":"{vault://env/log-endpoint}","headers":{"Authorization":"{vault://env/log-token}"}}}],
              "certificates":[{"cert":"{vault://env/tls-cert}","key":"{vault://env/tls-key}","snis":["vault.example.com"]}]}
             """.Replace("GOLD_ID", GoldId, StringComparison.Ordinal))!;
+        return (shared, team);
+    }
+
+    /// <summary>
+    /// decK's own file features (issue #12, item 5), as two teams would keep their files: a shared
+    /// file, and a team file that references the shared entities through
+    /// <c>_info.default_lookup_tags</c> and uses <c>_plugin_configs</c>, <c>_info.defaults</c>,
+    /// membership references by several keys, and vault references.
+    /// </summary>
+    [Fact]
+    public async Task A_file_with_every_deck_feature_round_trips_without_changes()
+    {
+        var (shared, team) = DeckFeatureFiles();
         const int TeamEntities = 12;
 
         await using var app = await RunningApp.StartAsync(storage);

@@ -109,11 +109,21 @@ public sealed class FuzzTests(StorageFixture storage)
         var root = await app.CreateControlPlaneAsync("fuzzed-imports");
         var cp = root.Split('/')[3];
         var valid = DeclarativeImportTests.NestedConfig();
+        // Every other file is decK's team file (_plugin_configs, default_lookup_tags, defaults, vault references), over the shared one it looks up in.
+        var (shared, deck) = DeclarativeRoundTripTests.DeckFeatureFiles();
+        var deckRoot = await app.CreateControlPlaneAsync("fuzzed-deck-imports");
+        var deckCp = deckRoot.Split('/')[3];
         var failures = new List<string>();
         var statuses = new Dictionary<int, int>();
         for (var i = 0; i < 150; i++)
         {
-            var document = valid.DeepClone().AsObject();
+            if (i % 2 == 1)
+            {
+                // What the team file looks up must be there, whatever the last accepted file removed.
+                await (await app.Client.PutAsync($"/v2/control-planes/{deckCp}/declarative-config",
+                    new StringContent(shared.ToJsonString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
+            }
+            var document = (i % 2 == 0 ? valid : deck).DeepClone().AsObject();
             var objects = Objects(document).ToList();
             for (var changes = random.Next(1, 5); changes > 0; changes--)
             {
@@ -127,7 +137,8 @@ public sealed class FuzzTests(StorageFixture storage)
                 }
             }
             var body = i % 10 == 9 ? Garbage(random) : Encoding.UTF8.GetBytes(document.ToJsonString());
-            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v2/control-planes/{cp}/declarative-config{(random.Next(4) == 0 ? "?dry_run=true" : "")}")
+            var into = i % 2 == 0 ? cp : deckCp;
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v2/control-planes/{into}/declarative-config{(random.Next(4) == 0 ? "?dry_run=true" : "")}")
             {
                 Content = new ByteArrayContent(body),
             };
@@ -147,6 +158,8 @@ public sealed class FuzzTests(StorageFixture storage)
         await (await app.Client.PutAsync($"/v2/control-planes/{cp}/declarative-config",
             new StringContent(valid.ToJsonString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.OK);
         await AssertStoredEntitiesAreValidAsync(app.Client, root, s_components.Keys);
+        // More than the shared file's two: some team file landed.
+        await AssertStoredEntitiesAreValidAsync(app.Client, deckRoot, s_components.Keys, atLeast: 3);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
@@ -365,7 +378,7 @@ public sealed class FuzzTests(StorageFixture storage)
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     /// <summary>Every entity the fuzzing left behind passes Kong's rules again and the Konnect schema, and is found by id.</summary>
-    private static async Task AssertStoredEntitiesAreValidAsync(HttpClient api, string root, IEnumerable<string> collections)
+    private static async Task AssertStoredEntitiesAreValidAsync(HttpClient api, string root, IEnumerable<string> collections, int atLeast = 14)
     {
         var processor = new EntityProcessor(TimeProvider.System);
         var checkedCount = 0;
@@ -397,6 +410,6 @@ public sealed class FuzzTests(StorageFixture storage)
                 checkedCount++;
             }
         }
-        Assert.True(checkedCount > 13, $"only {checkedCount} entities were stored; the fuzzer wrote almost nothing valid");
+        Assert.True(checkedCount >= atLeast, $"only {checkedCount} entities were stored; the fuzzer wrote almost nothing valid");
     }
 }

@@ -29,12 +29,12 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> CreateAsync(
         Guid controlPlane, EntitySchema schema, JsonObject body, ParentScope? scope, CancellationToken cancellationToken, WriteOptions? options = null)
     {
-        var created = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
+        var created = await _revisions.WriteAsync<JsonObject>(controlPlane, async round =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Insert, null, options);
-            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpsertAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken, WriteOptions? options = null)
     {
-        var upserted = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
+        var upserted = await _revisions.WriteAsync<JsonObject>(controlPlane, async round =>
         {
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
                 input["id"] = existing["id"]!.DeepClone();
             }
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Upsert, null, options);
-            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
@@ -84,12 +84,12 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     public async Task<JsonObject> UpdateAsync(
         Guid controlPlane, EntitySchema schema, string key, JsonObject body, ParentScope? scope, CancellationToken cancellationToken)
     {
-        var updated = await _revisions.WriteAsync<JsonObject>(controlPlane, async () =>
+        var updated = await _revisions.WriteAsync<JsonObject>(controlPlane, async round =>
         {
             var existing = await FindAsync(controlPlane, schema, key, scope, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, existing, cancellationToken).ConfigureAwait(false), input, WriteMode.Update, existing, null);
-            await CheckConstraintsAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false);
+            await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
@@ -279,9 +279,10 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     }
 
     /// <summary>Kong's constraints against the stored entities (<see cref="FinalStateConstraints"/>); the first broken one is the answer.</summary>
-    private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
+    private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, WriteRound round, CancellationToken cancellationToken)
     {
-        var violations = await FinalStateConstraints.CheckWriteAsync(schema, entity, new StoredEntities(store, controlPlane), cancellationToken).ConfigureAwait(false);
+        var violations = await FinalStateConstraints.CheckWriteAsync(
+            schema, entity, new StoredEntities(store, controlPlane), cancellationToken, uniques: !round.UniquesByCommit).ConfigureAwait(false);
         if (violations.Count > 0)
         {
             throw violations[0].ToException();

@@ -13,9 +13,13 @@ namespace Gatehouse.Core.Entities;
 /// </summary>
 public static class FinalStateConstraints
 {
-    /// <summary>What writing <paramref name="entity"/> into <paramref name="state"/> breaks, in the order the Admin API reports it.</summary>
+    /// <summary>
+    /// What writing <paramref name="entity"/> into <paramref name="state"/> breaks, in the order the
+    /// Admin API reports it. <paramref name="uniques"/> false leaves unique values out, for a write
+    /// whose commit refuses a taken one by itself.
+    /// </summary>
     public static async ValueTask<IReadOnlyList<ConstraintViolation>> CheckWriteAsync(
-        EntitySchema schema, JsonObject entity, IFinalState state, CancellationToken cancellationToken)
+        EntitySchema schema, JsonObject entity, IFinalState state, CancellationToken cancellationToken, bool uniques = true)
     {
         var violations = new List<ConstraintViolation>();
         var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -49,7 +53,7 @@ public static class FinalStateConstraints
         }
 
         var id = EntityIndexes.IdOf(entity);
-        foreach (var (field, value) in EntityIndexes.UniqueValues(schema, entity))
+        foreach (var (field, value) in uniques ? EntityIndexes.UniqueValues(schema, entity) : [])
         {
             var holder = await state.FindUniqueAsync(schema, field, value, cancellationToken).ConfigureAwait(false);
             if (holder is not null && holder != id)

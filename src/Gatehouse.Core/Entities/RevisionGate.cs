@@ -30,8 +30,17 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
     /// revision is known (read, or seen by this instance) before <paramref name="attempt"/> reads
     /// anything, so a commit conditional on it proves every read that followed was current. An attempt with no changes commits nothing.
     /// </summary>
+    public Task<T> WriteAsync<T>(
+        Guid controlPlane, Func<Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken) =>
+        WriteAsync(controlPlane, _ => attempt(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Guid, Func{Task{ValueTuple{T, IReadOnlyList{EntityChange}}}}, CancellationToken)"/>, with each
+    /// round told whether its unique values may be left to the commit: they may until a commit
+    /// finds one taken, and then the next round reads who holds it, to say so exactly.
+    /// </summary>
     public async Task<T> WriteAsync<T>(
-        Guid controlPlane, Func<Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
+        Guid controlPlane, Func<WriteRound, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
     {
         var turn = _writeTurns.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -41,11 +50,14 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
             // is current unless another instance wrote since: then the commit fails as stale, and
             // the next round reads afresh at once (that stale is ours, not a race to back off from).
             var seen = SeenWritableRevision(controlPlane);
+            // A unique index row is added in the commit, which fails if the value is taken: the commit
+            // checks uniqueness without a read of its own, until it has found a value taken once.
+            var uniquesByCommit = true;
             for (var i = 0; i < MaxAttempts; i++)
             {
                 var fromSighting = i == 0 && seen is not null;
                 var revision = fromSighting ? seen! : await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                var (result, changes) = await attempt().ConfigureAwait(false);
+                var (result, changes) = await attempt(new WriteRound(uniquesByCommit)).ConfigureAwait(false);
                 if (changes.Count == 0)
                 {
                     return result;
@@ -59,6 +71,12 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
                         return result;
                     case CommitOutcome.IdTaken:
                         throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
+                }
+                if (commit.Outcome == CommitOutcome.UniqueViolation && uniquesByCommit)
+                {
+                    // Not a race to back off from: the next round reads who holds the value, and says so.
+                    uniquesByCommit = false;
+                    continue;
                 }
                 if (fromSighting)
                 {
@@ -148,3 +166,10 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
         }
     }
 }
+
+/// <summary>
+/// What one round of <see cref="RevisionGate.WriteAsync{T}(Guid, Func{WriteRound, Task{ValueTuple{T, IReadOnlyList{EntityChange}}}}, CancellationToken)"/>
+/// may leave to the commit. <paramref name="UniquesByCommit"/>: the commit refuses a unique value
+/// that is taken (its index row is added), so the round need not read the index before.
+/// </summary>
+internal readonly record struct WriteRound(bool UniquesByCommit);

@@ -153,6 +153,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         var partition = controlPlane.ToString();
         var actions = new List<TableTransactionAction>();
         var uniqueFieldOf = new Dictionary<int, string>();
+        var assertions = new HashSet<int>();
         var touched = new HashSet<string>(StringComparer.Ordinal);
 
         void Add(TableTransactionActionType type, TableEntity row, string? uniqueField = null)
@@ -177,6 +178,13 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                     break;
                 case EntityChange.Delete delete:
                     AddDelete(partition, delete, Add);
+                    break;
+                case EntityChange.Exists exists when touched.Add(EntityKey(exists.Schema.Name, exists.Id)):
+                    // A merge of no properties, on condition that the row is there: it changes only
+                    // the row's timestamp, and fails the whole commit with 404 if the row is not.
+                    assertions.Add(actions.Count);
+                    actions.Add(new TableTransactionAction(
+                        TableTransactionActionType.UpdateMerge, new TableEntity(partition, EntityKey(exists.Schema.Name, exists.Id)), ETag.All));
                     break;
             }
         }
@@ -208,6 +216,11 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.Status == 412)
         {
             return new CommitResult(CommitOutcome.Stale);
+        }
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } missing && assertions.Contains(missing)
+            && e.Status == 404)
+        {
+            return new CommitResult(CommitOutcome.MissingReference);
         }
         catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists
             && e.FailedTransactionActionIndex is { } index)

@@ -26,7 +26,10 @@ public sealed record EntitySchema(string Name, IReadOnlyList<Field> Fields)
     /// Checks against the entities the foreign keys point at, given by field name (a plugin's
     /// protocols must meet its route's).
     /// </summary>
-    public Func<JsonObject, IReadOnlyDictionary<string, JsonObject>, IEnumerable<FieldError>> ReferenceChecks { get; init; } = (_, _) => [];
+    public Func<JsonObject, IReadOnlyDictionary<string, JsonObject>, IEnumerable<FieldError>>? ReferenceChecks { get; init; }
+
+    /// <summary>Whether writing the entity checks what its foreign keys point at, so those must be read, not only known to exist.</summary>
+    public bool ChecksParents => ReferenceChecks is not null;
 
     /// <summary>Rewrites shorthand input (a service's url) into fields before validation.</summary>
     public Func<JsonObject, IEnumerable<FieldError>>? Shorthands { get; init; }

@@ -35,7 +35,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             await ForceScopeAsync(controlPlane, input, scope, cancellationToken).ConfigureAwait(false);
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Insert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
-            return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, cancellationToken).ConfigureAwait(false));
+            return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
     }
@@ -75,7 +75,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             }
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, null, cancellationToken).ConfigureAwait(false), input, WriteMode.Upsert, null, options);
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
-            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, cancellationToken).ConfigureAwait(false));
+            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
     }
@@ -90,7 +90,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             var input = await ResolveReferencesAsync(controlPlane, schema, body, cancellationToken).ConfigureAwait(false);
             var entity = Process(await ValidatingAsync(controlPlane, schema, input, existing, cancellationToken).ConfigureAwait(false), input, WriteMode.Update, existing, null);
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
-            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, cancellationToken).ConfigureAwait(false));
+            return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
         return await PresentAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
     }
@@ -180,12 +180,13 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         scope is not null && !Validators.IsUuid(key) && schema.EndpointKey is { } endpointKey
         && schema.CacheKey?.Contains(endpointKey) == true && schema.CacheKey.Contains(scope.Field.Name);
 
-    /// <summary>The entity's own row, and the children its name list (a certificate's snis) creates or deletes.</summary>
+    /// <summary>The entity's own row, the children its name list (a certificate's snis) creates or deletes, and the parents the commit is to find.</summary>
     private async Task<IReadOnlyList<EntityChange>> ChangesAsync(
-        Guid controlPlane, EntitySchema schema, JsonObject entity, JsonObject? existing, JsonObject input, WriteMode mode, CancellationToken cancellationToken)
+        Guid controlPlane, EntitySchema schema, JsonObject entity, JsonObject? existing, JsonObject input, WriteMode mode, WriteRound round,
+        CancellationToken cancellationToken)
     {
         var children = await _childNames.ChangesAsync(controlPlane, schema, entity, input, mode, cancellationToken).ConfigureAwait(false);
-        return [new EntityChange.Put(schema, entity, existing), .. children];
+        return [new EntityChange.Put(schema, entity, existing), .. children, .. round.Assertions(schema, entity)];
     }
 
     private static string? NameField(EntitySchema schema) => schema.Name == "plugins" ? "name" : schema.EndpointKey;
@@ -282,7 +283,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     private async Task CheckConstraintsAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, WriteRound round, CancellationToken cancellationToken)
     {
         var violations = await FinalStateConstraints.CheckWriteAsync(
-            schema, entity, new StoredEntities(store, controlPlane), cancellationToken, uniques: !round.UniquesByCommit).ConfigureAwait(false);
+            schema, entity, new StoredEntities(store, controlPlane), cancellationToken, byCommit: round.ByCommit).ConfigureAwait(false);
         if (violations.Count > 0)
         {
             throw violations[0].ToException();

@@ -15,16 +15,16 @@ public static class FinalStateConstraints
 {
     /// <summary>
     /// What writing <paramref name="entity"/> into <paramref name="state"/> breaks, in the order the
-    /// Admin API reports it. <paramref name="uniques"/> false leaves unique values out, for a write
-    /// whose commit refuses a taken one by itself.
+    /// Admin API reports it. <paramref name="byCommit"/> leaves out what the commit checks by itself:
+    /// unique values, and the existence of parents that no check needs to read.
     /// </summary>
     public static async ValueTask<IReadOnlyList<ConstraintViolation>> CheckWriteAsync(
-        EntitySchema schema, JsonObject entity, IFinalState state, CancellationToken cancellationToken, bool uniques = true)
+        EntitySchema schema, JsonObject entity, IFinalState state, CancellationToken cancellationToken, bool byCommit = false)
     {
         var violations = new List<ConstraintViolation>();
         var parents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var missing = new List<(Field, string)>();
-        foreach (var (field, parentId) in EntityIndexes.References(schema, entity))
+        foreach (var (field, parentId) in byCommit && !schema.ChecksParents ? [] : EntityIndexes.References(schema, entity))
         {
             if (await state.GetAsync(KongSchemas.Find(field.Reference!)!, parentId, cancellationToken).ConfigureAwait(false) is { } parent)
             {
@@ -40,7 +40,7 @@ public static class FinalStateConstraints
             violations.Add(ConstraintViolation.MissingReferences(missing));
         }
 
-        var mismatches = schema.ReferenceChecks(entity, parents).ToList();
+        var mismatches = schema.ReferenceChecks?.Invoke(entity, parents).ToList() ?? [];
         if (schema == Plugins.Schema && entity["route"] is null && parents.TryGetValue("service", out var service))
         {
             var routes = await state.ChildrenAsync(Services.Schema, EntityIndexes.IdOf(service), Routes.Schema, int.MaxValue, cancellationToken)
@@ -53,7 +53,7 @@ public static class FinalStateConstraints
         }
 
         var id = EntityIndexes.IdOf(entity);
-        foreach (var (field, value) in uniques ? EntityIndexes.UniqueValues(schema, entity) : [])
+        foreach (var (field, value) in byCommit ? [] : EntityIndexes.UniqueValues(schema, entity))
         {
             var holder = await state.FindUniqueAsync(schema, field, value, cancellationToken).ConfigureAwait(false);
             if (holder is not null && holder != id)

@@ -28,6 +28,12 @@ public abstract record EntityChange(EntitySchema Schema)
     public sealed record Put(EntitySchema Schema, JsonObject Entity, JsonObject? Previous) : EntityChange(Schema);
 
     public sealed record Delete(EntitySchema Schema, JsonObject Entity) : EntityChange(Schema);
+
+    /// <summary>
+    /// Writes nothing, but the commit lands only if the entity exists: a foreign key's target,
+    /// asserted by the commit instead of read before it.
+    /// </summary>
+    public sealed record Exists(EntitySchema Schema, string Id) : EntityChange(Schema);
 }
 
 public enum CommitOutcome
@@ -42,6 +48,9 @@ public enum CommitOutcome
 
     /// <summary>An id is taken.</summary>
     IdTaken,
+
+    /// <summary>An entity an <see cref="EntityChange.Exists"/> asserts is not there.</summary>
+    MissingReference,
 }
 
 public sealed record CommitResult(CommitOutcome Outcome, long Revision = 0, string? Field = null);

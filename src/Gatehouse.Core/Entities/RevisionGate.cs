@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Entities.Schemas;
 
 namespace Gatehouse.Core.Entities;
 
@@ -36,8 +38,8 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
 
     /// <summary>
     /// As <see cref="WriteAsync{T}(Guid, Func{Task{ValueTuple{T, IReadOnlyList{EntityChange}}}}, CancellationToken)"/>, with each
-    /// round told whether its unique values may be left to the commit: they may until a commit
-    /// finds one taken, and then the next round reads who holds it, to say so exactly.
+    /// round told whether its unique values and its parents' existence may be left to the commit:
+    /// they may until a commit finds one broken, and then the next round reads them, to say so exactly.
     /// </summary>
     public async Task<T> WriteAsync<T>(
         Guid controlPlane, Func<WriteRound, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
@@ -50,14 +52,15 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
             // is current unless another instance wrote since: then the commit fails as stale, and
             // the next round reads afresh at once (that stale is ours, not a race to back off from).
             var seen = SeenWritableRevision(controlPlane);
-            // A unique index row is added in the commit, which fails if the value is taken: the commit
-            // checks uniqueness without a read of its own, until it has found a value taken once.
-            var uniquesByCommit = true;
+            // A unique index row is added in the commit, which fails if the value is taken, and a
+            // parent's existence is asserted there: the commit checks both without a read of its own,
+            // until it has found one broken; then a round reads them, to say exactly what is wrong.
+            var byCommit = true;
             for (var i = 0; i < MaxAttempts; i++)
             {
                 var fromSighting = i == 0 && seen is not null;
                 var revision = fromSighting ? seen! : await WritableRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                var (result, changes) = await attempt(new WriteRound(uniquesByCommit)).ConfigureAwait(false);
+                var (result, changes) = await attempt(new WriteRound(byCommit)).ConfigureAwait(false);
                 if (changes.Count == 0)
                 {
                     return result;
@@ -72,10 +75,10 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
                     case CommitOutcome.IdTaken:
                         throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
                 }
-                if (commit.Outcome == CommitOutcome.UniqueViolation && uniquesByCommit)
+                if (commit.Outcome is CommitOutcome.UniqueViolation or CommitOutcome.MissingReference && byCommit)
                 {
-                    // Not a race to back off from: the next round reads who holds the value, and says so.
-                    uniquesByCommit = false;
+                    // Not a race to back off from: the next round reads what the commit found, and says so.
+                    byCommit = false;
                     continue;
                 }
                 if (fromSighting)
@@ -169,7 +172,15 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
 
 /// <summary>
 /// What one round of <see cref="RevisionGate.WriteAsync{T}(Guid, Func{WriteRound, Task{ValueTuple{T, IReadOnlyList{EntityChange}}}}, CancellationToken)"/>
-/// may leave to the commit. <paramref name="UniquesByCommit"/>: the commit refuses a unique value
-/// that is taken (its index row is added), so the round need not read the index before.
+/// may leave to the commit. <paramref name="ByCommit"/>: the commit refuses a unique value that is
+/// taken (its index row is added) and a parent that is missing (<see cref="EntityChange.Exists"/>),
+/// so the round need not read them before.
 /// </summary>
-internal readonly record struct WriteRound(bool UniquesByCommit);
+internal readonly record struct WriteRound(bool ByCommit)
+{
+    /// <summary>The parents this round leaves the commit to assert: all that no check of the schema reads.</summary>
+    public IEnumerable<EntityChange> Assertions(EntitySchema schema, JsonObject entity) =>
+        ByCommit && !schema.ChecksParents
+            ? EntityIndexes.References(schema, entity).Select(r => (EntityChange)new EntityChange.Exists(KongSchemas.Find(r.Field.Reference!)!, r.ParentId)).Distinct()
+            : [];
+}

@@ -15,7 +15,8 @@ namespace Gatehouse.Azure.Tests.Entities;
 /// <summary>
 /// Issue #16, item 1: an Admin API write costs as few round trips to the entities table as it can.
 /// A unique value is checked by the commit itself, which adds its index row and fails if the row
-/// is there; only when it fails does a second round read who holds it, to answer in Kong's words.
+/// is there, and so is a foreign key's target, which the commit asserts exists; only when the
+/// commit fails does a second round read what it found, to answer in Kong's words.
 /// </summary>
 public sealed class EntityWriteRoundTripTests(StorageFixture storage)
 {
@@ -87,5 +88,41 @@ public sealed class EntityWriteRoundTripTests(StorageFixture storage)
         // Nothing of it was written.
         var listed = await service.ListAsync(cp, Consumers.Schema, new EntityListQuery(), null, Ct);
         Assert.Equal(["first", "holder"], listed.Items.Select(c => c["username"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_credential_naming_its_consumer_is_one_commit_and_leaves_the_consumer_as_it_was()
+    {
+        var (service, cp, requests) = await WrittenOnceAsync();
+        var consumer = await service.CreateAsync(cp, Consumers.Schema, JsonNode.Parse("""{"username":"bob"}""")!.AsObject(), null, Ct);
+        var id = consumer["id"]!.GetValue<string>();
+
+        var before = requests.Count;
+        var key = await service.CreateAsync(cp, ConsumerCredentials.KeyAuth,
+            JsonNode.Parse($$$"""{"key":"bob-key-0123","consumer":{"id":"{{{id}}}"}}""")!.AsObject(), null, Ct);
+
+        // The key's uniqueness and the consumer's existence, both checked by the one commit.
+        Assert.Equal(1, requests.Count - before);
+        Assert.Equal(id, key["consumer"]!["id"]!.GetValue<string>());
+        var after = await service.GetAsync(cp, Consumers.Schema, id, null, Ct);
+        Assert.Equal(consumer.ToJsonString(), after.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_missing_parent_is_found_by_the_commit_and_answered_as_Kong_answers_it()
+    {
+        var (service, cp, _) = await WrittenOnceAsync();
+        var ghost = Guid.NewGuid().ToString();
+
+        var refused = await Assert.ThrowsAsync<EntityRejectedException>(() => service.CreateAsync(cp, Routes.Schema,
+            JsonNode.Parse($$$"""{"name":"r","paths":["/r"],"service":{"id":"{{{ghost}}}"}}""")!.AsObject(), null, Ct));
+
+        Assert.Equal(Rejection.Reference, refused.Kind);
+        Assert.Equal($"the foreign key '{{id=\"{ghost}\"}}' does not reference an existing 'services' entity.", refused.Message);
+        Assert.Empty((await service.ListAsync(cp, Routes.Schema, new EntityListQuery(), null, Ct)).Items);
+        // A unique value and a missing parent in one write: the missing parent is what Kong names first.
+        var both = await Assert.ThrowsAsync<EntityRejectedException>(() => service.CreateAsync(cp, ConsumerCredentials.KeyAuth,
+            JsonNode.Parse($$$"""{"key":"k","consumer":{"id":"{{{ghost}}}"}}""")!.AsObject(), null, Ct));
+        Assert.Equal(Rejection.Reference, both.Kind);
     }
 }

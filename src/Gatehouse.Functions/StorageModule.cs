@@ -36,6 +36,7 @@ internal static class StorageModule
         services.AddSingleton(sp => new TableEntityStore(storage.Tables, layout));
         services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton<IEntityReader>(sp => sp.GetRequiredService<TableEntityStore>());
+        services.AddSingleton<IEntityChangeReader>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
         services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));

@@ -23,7 +23,7 @@ namespace Gatehouse.Azure.Entities;
 /// Every commit is conditional on the revision row's ETag, so concurrent writers to one control
 /// plane serialize: the loser sees <see cref="CommitOutcome.Stale"/> and retries on fresh reads.
 /// </summary>
-public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader
+public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader, IEntityChangeReader
 {
     // A string property holds at most 32 Ki UTF-16 units; larger bodies span several, up to the
     // 1 MiB a row holds (about 500 Ki characters of JSON).
@@ -90,12 +90,60 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         }
     }
 
-    public async Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The change log rows after <paramref name="after"/>, then the bodies of the entities they
+    /// put, between two sightings of the revision row as <see cref="ReadAllAsync"/> reads: so the
+    /// result is one revision's, and the log must name every commit up to it, without a gap.
+    /// </summary>
+    public async Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(schema.Name, id), cancellationToken: cancellationToken)
+        var before = (_seen.Last(controlPlane) ?? await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            // Last word per entity, in commit order.
+            var changed = new Dictionary<(string Collection, string Id), bool>();
+            var next = after + 1;
+            await foreach (var row in QueryRange(controlPlane, EntityChangeLog.Prefix, EntityChangeLog.Key(after)[EntityChangeLog.Prefix.Length..], cancellationToken)
+                .ConfigureAwait(false))
+            {
+                if (EntityChangeLog.RevisionOf(row.RowKey) != next++)
+                {
+                    return null;
+                }
+                foreach (var (collection, id, put) in EntityChangeLog.Read(row))
+                {
+                    changed[(collection, id)] = put;
+                }
+                if (changed.Count > maxEntities)
+                {
+                    return null;
+                }
+            }
+            var items = await Task.WhenAll(changed.Select(async change => new EntityDeltaItem(change.Key.Collection, change.Key.Id, change.Value
+                ? await GetBodyAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false)
+                : null))).ConfigureAwait(false);
+            var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (before == revision.Token)
+            {
+                // A commit the log does not name (made before the log existed) leaves it unable to say.
+                return revision.Number == next - 1
+                    ? new EntityDelta(revision.Number, revision.Deleted, revision.Import is not null, items)
+                    : null;
+            }
+            before = revision.Token;
+        }
+        throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads of its change log.");
+    }
+
+    private async Task<JsonObject?> GetBodyAsync(Guid controlPlane, string collection, string id, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(collection, id), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? ReadBody(entity) : null;
     }
+
+    public Task<JsonObject?> GetAsync(Guid controlPlane, EntitySchema schema, string id, CancellationToken cancellationToken) =>
+        GetBodyAsync(controlPlane, schema.Name, id, cancellationToken);
 
     public async Task<string?> FindUniqueAsync(Guid controlPlane, EntitySchema schema, string field, string value, CancellationToken cancellationToken)
     {
@@ -190,6 +238,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         }
 
         var next = expected.Number + 1;
+        // The change log (issue #16): what this commit changed, under its revision, in the same
+        // transaction. Its row is there already only if another commit took this revision: stale.
+        var logIndex = actions.Count;
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntityChangeLog.Row(partition, next, changes)));
         var updatedAt = DateTimeOffset.UtcNow;
         var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = updatedAt };
         if (import is not null)
@@ -213,7 +265,8 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             });
             return new CommitResult(CommitOutcome.Committed, next);
         }
-        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.Status == 412)
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == actions.Count - 1 || e.FailedTransactionActionIndex == logIndex
+            || e.Status == 412)
         {
             return new CommitResult(CommitOutcome.Stale);
         }

@@ -14,7 +14,12 @@ internal static class CompositionModule
         services.AddSingleton<PollerWakeup>();
         services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
         services.AddSingleton<IRecomposeObserver, CrashInjection>();
-        services.AddSingleton<Recomposer>();
+        // The recomposer reads through the entity cache, which brings each control plane forward from its change log.
+        services.AddSingleton(new EntityCacheSettings(
+            configuration.GetValue("Gatehouse:Recompose:CacheEntities", 100_000), configuration.GetValue("Gatehouse:Recompose:ChangesPerRead", 256)));
+        services.AddSingleton(sp => new CachedEntityReader(
+            sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp, (IEntityReader)sp.GetRequiredService<CachedEntityReader>()));
         services.AddSingleton<Sweeper>();
         services.AddSingleton<RecomposeHandler>();
         services.AddSingleton<PoisonedMessages>();

@@ -25,6 +25,8 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__Recompose__CrashAt"] = "crash tests only; unset, nothing crashes",
         ["Gatehouse__KeyVault__Purge"] = "true: the vault infra/ creates has no purge protection, so minted keys are purged",
         ["Gatehouse__Certificates__ValidityMonths"] = "12 months unless the request says otherwise",
+        ["Gatehouse__Recompose__CacheEntities"] = "100,000 entities kept in memory by the recomposer: well within a Flex Consumption instance's memory",
+        ["Gatehouse__Recompose__ChangesPerRead"] = "256: beyond that many changed entities, one full read is cheaper than reading each",
         ["Gatehouse__Import__StallSeconds"] = "30 s: a stalled import is finished by the next sweep after that (every 5 minutes on Azure)",
         ["Gatehouse__KongVersion"] = "3.9.1: data planes are checked against Kong 3.9 until a deployment says otherwise",
         ["Gatehouse__DataPlane__NodeRetentionHours"] = "24 h, as Konnect and Koko keep nodes",

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Gatehouse.Core.Entities;
+
+namespace Gatehouse.Azure.Entities;
+
+/// <summary>
+/// The change log of a control plane's partition (issue #16): each commit adds one row,
+/// <c>c|{revision}</c>, naming the entities it put or deleted, in the same transaction as the
+/// entities and the revision. A reader that holds the entities at revision r brings them to the
+/// current revision by reading the rows after <c>c|{r}</c> and then only the entities they name.
+/// </summary>
+internal static class EntityChangeLog
+{
+    public const string Prefix = "c|";
+
+    private const string ChangesProperty = "Changes";
+
+    /// <summary>Zero-padded, so that row keys sort as revisions do.</summary>
+    public static string Key(long revision) => Prefix + revision.ToString("D19", CultureInfo.InvariantCulture);
+
+    public static long RevisionOf(string rowKey) => long.Parse(rowKey.AsSpan(Prefix.Length), CultureInfo.InvariantCulture);
+
+    /// <summary>The row for one commit: <c>[["services","{id}",true], …]</c>, true for a put, false for a delete.</summary>
+    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes)
+    {
+        var written = changes
+            .Select(change => change switch
+            {
+                EntityChange.Put put => (put.Schema.Name, EntityIndexes.IdOf(put.Entity), true),
+                EntityChange.Delete delete => (delete.Schema.Name, EntityIndexes.IdOf(delete.Entity), false),
+                _ => default((string, string, bool)?),
+            })
+            .OfType<(string Collection, string Id, bool Put)>()
+            .Select(c => new object[] { c.Collection, c.Id, c.Put });
+        return new TableEntity(partition, Key(revision)) { [ChangesProperty] = JsonSerializer.Serialize(written) };
+    }
+
+    /// <summary>What a change log row says: each entity the commit put or deleted, in order.</summary>
+    public static IEnumerable<(string Collection, string Id, bool Put)> Read(TableEntity row)
+    {
+        using var document = JsonDocument.Parse(row.GetString(ChangesProperty) ?? "[]");
+        return [.. document.RootElement.EnumerateArray().Select(c => (c[0].GetString()!, c[1].GetString()!, c[2].GetBoolean()))];
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Gatehouse.Azure.Entities;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Testing;
+
+namespace Gatehouse.Azure.Tests.Entities;
+
+/// <summary>
+/// Issue #16, item 2: the recomposer's reader keeps entities in memory and reads only what the
+/// change log says changed. Whatever two instances write, a read through the cache is exactly a
+/// full read of the store at the same revision; it falls back to a full read when the log cannot
+/// say, and stays correct when its budget evicts.
+/// </summary>
+public sealed class CachedEntityReaderTests(StorageFixture storage)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(TableEntityStore A, TableEntityStore B, TableClient Table)> TwoInstancesAsync()
+    {
+        var layout = new StorageLayout(storage.UniqueName("cache"));
+        var tables = storage.CreateTableServiceClient();
+        await tables.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(Ct);
+        return (new TableEntityStore(tables, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout), tables.GetTableClient(layout.EntitiesTable));
+    }
+
+    private static async Task CommitAsync(TableEntityStore store, Guid cp, params EntityChange[] changes)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var result = await store.CommitAsync(cp, await store.GetRevisionAsync(cp, Ct), changes, Ct);
+            if (result.Outcome == CommitOutcome.Committed)
+            {
+                return;
+            }
+            Assert.Equal(CommitOutcome.Stale, result.Outcome);
+        }
+        Assert.Fail("lost 50 races in a row");
+    }
+
+    private static string Describe(EntitySnapshot snapshot) =>
+        $"{snapshot.Revision}:{snapshot.Deleted}:" + string.Join(";", snapshot.Entities.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => $"{c.Key}=[{string.Join(",", c.Value.Select(e => e.ToJsonString()))}]"));
+
+    [Fact]
+    public async Task Whatever_two_instances_write_a_cached_read_is_the_full_read_at_the_same_revision()
+    {
+        var (a, b, _) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 10_000, MaxChangesPerRead: 40));
+        var random = new Random(1602);
+        var live = new Dictionary<string, JsonObject>();
+        for (var step = 0; step < 60; step++)
+        {
+            // One to five changes per commit, from either instance: creates, renames and deletes.
+            var changes = new List<EntityChange>();
+            var touched = new HashSet<string>();
+            for (var n = random.Next(1, 6); n > 0; n--)
+            {
+                var pick = live.Keys.Where(k => !touched.Contains(k)).OrderBy(_ => random.Next()).FirstOrDefault();
+                switch (random.Next(3))
+                {
+                    case 0 or 1 when pick is null:
+                    case 0:
+                        var created = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = $"u{step}-{n}" };
+                        changes.Add(new EntityChange.Put(Consumers.Schema, created, null));
+                        live[created["id"]!.GetValue<string>()] = created;
+                        touched.Add(created["id"]!.GetValue<string>());
+                        break;
+                    case 1:
+                        var renamed = live[pick!].DeepClone().AsObject();
+                        renamed["username"] = $"r{step}-{n}";
+                        changes.Add(new EntityChange.Put(Consumers.Schema, renamed, live[pick!]));
+                        live[pick!] = renamed;
+                        touched.Add(pick!);
+                        break;
+                    case 2 when pick is not null:
+                        changes.Add(new EntityChange.Delete(Consumers.Schema, live[pick]));
+                        live.Remove(pick);
+                        touched.Add(pick);
+                        break;
+                }
+            }
+            await CommitAsync(random.Next(2) == 0 ? a : b, cp, [.. changes]);
+            if (random.Next(3) > 0)
+            {
+                var fromCache = await cached.ReadAllAsync(cp, Ct);
+                Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(fromCache));
+            }
+        }
+        Assert.True(cached.IncrementalReads > 20, $"only {cached.IncrementalReads} reads came from the change log");
+        Assert.Equal(1, cached.FullReads);
+    }
+
+    [Fact]
+    public async Task A_log_with_a_gap_or_too_many_changes_is_answered_by_a_full_read_and_a_deleted_control_plane_is_forgotten()
+    {
+        var (a, _, table) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 10_000, MaxChangesPerRead: 3));
+        await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "first" }, null));
+        await cached.ReadAllAsync(cp, Ct);
+
+        // A trimmed (or never written) log row: the log cannot say what revision 3 changed.
+        await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "second" }, null));
+        await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "third" }, null));
+        await table.DeleteEntityAsync(cp.ToString(), "c|0000000000000000002", cancellationToken: Ct);
+        Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(await cached.ReadAllAsync(cp, Ct)));
+        Assert.Equal(2, cached.FullReads);
+
+        // More changed than reading one by one is worth.
+        await CommitAsync(a, cp, [.. Enumerable.Range(0, 4).Select(i => new EntityChange.Put(Consumers.Schema,
+            new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = $"many-{i}" }, null))]);
+        Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(await cached.ReadAllAsync(cp, Ct)));
+        Assert.Equal(3, cached.FullReads);
+
+        // One change: from the log.
+        await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "one" }, null));
+        Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(await cached.ReadAllAsync(cp, Ct)));
+        Assert.Equal((3, 1L), (cached.FullReads, cached.IncrementalReads));
+    }
+
+    [Fact]
+    public async Task Over_its_budget_it_evicts_the_control_plane_read_longest_ago_and_reads_it_whole_again()
+    {
+        var (a, _, _) = await TwoInstancesAsync();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 5, MaxChangesPerRead: 100));
+        var cps = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        foreach (var cp in cps)
+        {
+            await CommitAsync(a, cp, [.. Enumerable.Range(0, 2).Select(i => new EntityChange.Put(Consumers.Schema,
+                new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = $"c{i}" }, null))]);
+            await cached.ReadAllAsync(cp, Ct);
+        }
+        Assert.Equal(3, cached.FullReads);
+        // Two control planes of two fit in five; the first was evicted, the last two are read from the log.
+        await cached.ReadAllAsync(cps[2], Ct);
+        await cached.ReadAllAsync(cps[1], Ct);
+        Assert.Equal((3, 2L), (cached.FullReads, cached.IncrementalReads));
+        Assert.Equal(Describe(await a.ReadAllAsync(cps[0], Ct)), Describe(await cached.ReadAllAsync(cps[0], Ct)));
+        Assert.Equal(4, cached.FullReads);
+    }
+}

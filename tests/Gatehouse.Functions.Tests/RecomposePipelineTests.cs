@@ -117,6 +117,35 @@ public sealed class RecomposePipelineTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task The_sweeper_trims_the_change_log_behind_the_snapshot_and_recomposition_stays_right()
+    {
+        await using var app = await RunningApp.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:Recompose:ChangeLogKept"] = "2" });
+        var root = await app.CreateControlPlaneAsync("trimmed");
+        var cp = Guid.Parse(root.Split('/')[3]);
+        for (var i = 0; i < 6; i++)
+        {
+            await (await app.Client.PostJsonAsync(root + "/services", $$"""{"name":"s{{i}}","host":"h.test"}""")).ExpectAsync(HttpStatusCode.Created);
+        }
+        var snapshots = app.Services.GetRequiredService<ISnapshotStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await snapshots.GetPointerAsync(cp, Ct))?.Revision != 6)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the snapshot never reached revision 6");
+            await Task.Delay(20, Ct);
+        }
+
+        await app.Services.GetRequiredService<Sweeper>().SweepAsync(Ct);
+
+        // Revisions 1 to 4 trimmed (two kept behind the snapshot at 6): a second trim finds nothing left.
+        Assert.Equal(0, await app.Services.GetRequiredService<IEntityChangeReader>().TrimChangesAsync(cp, 4, 100, Ct));
+        Assert.Equal(2, await app.Services.GetRequiredService<IEntityChangeReader>().TrimChangesAsync(cp, 6, 100, Ct));
+        // Whatever the cache holds, the next write's snapshot has every service.
+        await (await app.Client.PostJsonAsync(root + "/services", """{"name":"s6","host":"h.test"}""")).ExpectAsync(HttpStatusCode.Created);
+        var config = await DeclarativeImportTests.ExportWhenAsync(app, cp.ToString(), (_, c) => c["services"]?.AsArray().Count == 7);
+        Assert.Equal(7, config["services"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task A_message_that_keeps_failing_is_poisoned_with_its_reason_recorded()
     {
         await using var app = await RunningApp.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:Recompose:VisibilitySeconds"] = "1" });

@@ -135,6 +135,30 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads of its change log.");
     }
 
+    public async Task<int> TrimChangesAsync(Guid controlPlane, long through, int limit, CancellationToken cancellationToken)
+    {
+        var partition = controlPlane.ToString();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey gt {EntityChangeLog.Prefix} and RowKey le {EntityChangeLog.Key(through)}");
+        var keys = new List<string>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: TableLimits.MaxTransactionActions, select: ["RowKey"], cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            keys.Add(row.RowKey);
+            if (keys.Count == limit)
+            {
+                break;
+            }
+        }
+        foreach (var batch in keys.Chunk(TableLimits.MaxTransactionActions))
+        {
+            // Log rows are written once and never changed, so an unconditional delete removes only what was read.
+            await _table.SubmitTransactionAsync(batch.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k), ETag.All)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        return keys.Count;
+    }
+
     private async Task<JsonObject?> GetBodyAsync(Guid controlPlane, string collection, string id, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(collection, id), cancellationToken: cancellationToken)

@@ -3,8 +3,12 @@ using System.Text.Json.Nodes;
 
 namespace Gatehouse.Core.Composition;
 
-/// <summary>How much the recomposer keeps in memory, and how many changes it reads one by one before reading everything.</summary>
-public sealed record EntityCacheSettings(int MaxEntities = 100_000, int MaxChangesPerRead = 256);
+/// <summary>
+/// How much the recomposer keeps in memory, how many changes it reads one by one before reading
+/// everything, and how many change log rows the sweeper keeps behind each snapshot (a reader
+/// whose entities are older reads the control plane whole, as it would past a few hundred changes).
+/// </summary>
+public sealed record EntityCacheSettings(int MaxEntities = 100_000, int MaxChangesPerRead = 256, int ChangeLogKept = 1000);
 
 /// <summary>
 /// The recomposer's reader (issue #16): it keeps each control plane's entities in memory at a

@@ -20,4 +20,11 @@ public interface IEntityChangeReader
     /// and a full read is the answer.
     /// </summary>
     Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes change log rows up to and including <paramref name="through"/>, at most
+    /// <paramref name="limit"/> of them, oldest first; the number deleted. A reader that needed
+    /// them reads the control plane whole instead.
+    /// </summary>
+    Task<int> TrimChangesAsync(Guid controlPlane, long through, int limit, CancellationToken cancellationToken);
 }

@@ -8,12 +8,16 @@ namespace Gatehouse.Core.Composition;
 /// Finds control planes whose revision is ahead of their snapshot — a write whose recompose
 /// request was lost, or a poisoned message — and asks for them again. The revision row is the
 /// outbox: work is owed exactly when it is ahead of the pointer. It also finishes imports whose
-/// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>).
+/// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>), and trims each control
+/// plane's change log to the last <see cref="EntityCacheSettings.ChangeLogKept"/> rows before its snapshot.
 /// </summary>
 public sealed class Sweeper(
     IControlPlaneStore controlPlanes, IEntityStore entities, ISnapshotStore snapshots, IGroupMembershipStore memberships, IRecomposeQueue queue,
-    ConfigImporter importer, TimeProvider clock)
+    ConfigImporter importer, IEntityChangeReader changeLog, EntityCacheSettings cache, TimeProvider clock)
 {
+    // Per control plane per sweep, so a backlog is worked off over several sweeps, not in one.
+    private const int TrimmedPerSweep = 1000;
+
     public async Task<IReadOnlyList<Guid>> SweepAsync(CancellationToken cancellationToken) =>
         (await SweepAndReportAsync(cancellationToken).ConfigureAwait(false)).Owed;
 
@@ -53,6 +57,10 @@ public sealed class Sweeper(
                     continue;
                 }
                 isOwed = !revision.Deleted && revision.Import is null && new SnapshotSource(revision.Number).Follows(pointer?.Source);
+                if (pointer?.Source.Revision is { } composed && composed > cache.ChangeLogKept)
+                {
+                    await changeLog.TrimChangesAsync(controlPlane.Id, composed - cache.ChangeLogKept, TrimmedPerSweep, cancellationToken).ConfigureAwait(false);
+                }
             }
             if (isOwed)
             {

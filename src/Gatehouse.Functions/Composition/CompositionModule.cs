@@ -16,7 +16,8 @@ internal static class CompositionModule
         services.AddSingleton<IRecomposeObserver, CrashInjection>();
         // The recomposer reads through the entity cache, which brings each control plane forward from its change log.
         services.AddSingleton(new EntityCacheSettings(
-            configuration.GetValue("Gatehouse:Recompose:CacheEntities", 100_000), configuration.GetValue("Gatehouse:Recompose:ChangesPerRead", 256)));
+            configuration.GetValue("Gatehouse:Recompose:CacheEntities", 100_000), configuration.GetValue("Gatehouse:Recompose:ChangesPerRead", 256),
+            configuration.GetValue("Gatehouse:Recompose:ChangeLogKept", 1000)));
         services.AddSingleton(sp => new CachedEntityReader(
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp, (IEntityReader)sp.GetRequiredService<CachedEntityReader>()));

@@ -143,4 +143,31 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
         Assert.Equal(Describe(await a.ReadAllAsync(cps[0], Ct)), Describe(await cached.ReadAllAsync(cps[0], Ct)));
         Assert.Equal(4, cached.FullReads);
     }
+
+    [Fact]
+    public async Task Trimming_deletes_the_oldest_log_rows_up_to_a_revision_and_a_reader_behind_them_reads_whole()
+    {
+        var (a, _, table) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
+        for (var i = 0; i < 6; i++)
+        {
+            await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = $"c{i}" }, null));
+            if (i == 1)
+            {
+                await cached.ReadAllAsync(cp, Ct);
+            }
+        }
+
+        Assert.Equal(2, await a.TrimChangesAsync(cp, through: 4, limit: 2, Ct));
+        Assert.Equal(2, await a.TrimChangesAsync(cp, through: 4, limit: 100, Ct));
+        Assert.Equal(0, await a.TrimChangesAsync(cp, through: 4, limit: 100, Ct));
+        var left = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cp.ToString()}"), select: ["RowKey"], cancellationToken: Ct)
+            .Where(r => r.RowKey.StartsWith("c|", StringComparison.Ordinal)).Select(r => r.RowKey).ToListAsync(Ct);
+        Assert.Equal(["c|0000000000000000005", "c|0000000000000000006"], left);
+
+        // The cache stood at revision 2: the rows after it are gone, so it reads the control plane whole, and right.
+        Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(await cached.ReadAllAsync(cp, Ct)));
+        Assert.Equal(2, cached.FullReads);
+    }
 }

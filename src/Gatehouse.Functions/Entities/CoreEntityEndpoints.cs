@@ -1,3 +1,4 @@
+using Gatehouse.Functions.Access;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
@@ -21,7 +22,8 @@ internal static class CoreEntityEndpoints
 
     public static void MapCoreEntities(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix).WithErrorDialect(ErrorDialect.Kong);
+        var group = app.MapGroup(Prefix).WithErrorDialect(ErrorDialect.Kong)
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
         foreach (var collection in EntityCollection.Of(KongSchemas.All))
         {
             MapCollection(group, collection);

@@ -201,18 +201,11 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
             ["EntityRegion"] = role.EntityRegion,
         }, cancellationToken).ConfigureAwait(false);
 
-    public async Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.DeleteEntityAsync(Partition, RoleKey(accountId, roleId), ETag.All, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return false;
-        }
-    }
+    // A transaction, because a plain delete of a row that is not there succeeds, and the caller must know.
+    public async Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
+        await _table.SubmitGuardedAsync(
+            [new(TableTransactionActionType.Delete, new TableEntity(Partition, RoleKey(accountId, roleId)), ETag.All)],
+            cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
 
     private async Task<TableEntity?> FindAsync(string rowKey, CancellationToken cancellationToken)
     {
@@ -220,17 +213,9 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
         return row is { HasValue: true, Value: { } entity } ? entity : null;
     }
 
-    private async Task DeleteAsync(string rowKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.DeleteEntityAsync(Partition, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Gone already: what a removal wants.
-        }
-    }
+    // Succeeds when the row is gone already: what a removal wants.
+    private async Task DeleteAsync(string rowKey, CancellationToken cancellationToken) =>
+        await _table.DeleteEntityAsync(Partition, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
 
     private static string TokenKey(Guid accountId, Guid tokenId) => $"{TokenPrefix}{accountId}:{tokenId}";
 

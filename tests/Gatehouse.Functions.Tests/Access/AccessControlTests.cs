@@ -163,6 +163,62 @@ public sealed class AccessControlTests(StorageFixture storage)
         Assert.True(everything.GetProperty("meta").GetProperty("page").GetProperty("total").GetInt32() >= 5);
     }
 
+    /// <summary>
+    /// Safe by default, over every operation the API documents: an account without roles is refused
+    /// everything but the (empty) list, and a Viewer of every control plane is refused every change
+    /// and every identity operation, whatever the endpoint.
+    /// </summary>
+    [Fact]
+    public async Task Every_documented_operation_refuses_what_no_role_grants()
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var cp = await CreateControlPlaneAsync(app, "probed");
+        var (_, nobody) = await SystemAccounts.WithRolesAsync(app, "nobody", ("Route Admin", "*"));
+        var (_, viewer) = await SystemAccounts.WithRolesAsync(app, "everything-viewer", ("Viewer", "*"));
+        using var _ = nobody;
+        using var __ = viewer;
+        var document = await (await app.Anonymous.GetAsync("/openapi/v1.json", Ct)).ExpectAsync(HttpStatusCode.OK);
+
+        var probed = 0;
+        var failures = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            var url = System.Text.RegularExpressions.Regex.Replace(path.Name, @"\{[^}]+\}", match => match.Value switch
+            {
+                "{controlPlaneId}" => cp,
+                var id when id.EndsWith("Id}", StringComparison.Ordinal) => Guid.NewGuid().ToString(),
+                _ => "x1",
+            });
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name != "parameters"))
+            {
+                if (!operation.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject()).Any(s => s.Name == "adminToken"))
+                {
+                    continue;
+                }
+                var method = operation.Name.ToUpperInvariant();
+                var isList = method == "GET" && path.Name == "/v2/control-planes";
+                var isRead = method is "GET" or "HEAD" && path.Name.StartsWith("/v2/", StringComparison.Ordinal);
+                using (var response = await nobody.SendAsync(new HttpRequestMessage(new HttpMethod(method), url), Ct))
+                {
+                    if ((response.StatusCode == HttpStatusCode.Forbidden) == isList)
+                    {
+                        failures.Add($"no role: {method} {path.Name} answered {(int)response.StatusCode}");
+                    }
+                }
+                using (var response = await viewer.SendAsync(new HttpRequestMessage(new HttpMethod(method), url), Ct))
+                {
+                    if ((response.StatusCode == HttpStatusCode.Forbidden) == isRead)
+                    {
+                        failures.Add($"viewer: {method} {path.Name} answered {(int)response.StatusCode}");
+                    }
+                }
+                probed++;
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(probed > 150, $"only {probed} operations probed");
+    }
+
     private static async Task<string> CreateControlPlaneAsync(RunningApp app, string name) =>
         (await (await app.Client.PostJsonAsync("/v2/control-planes", $$"""{"name":"{{name}}"}""")).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
 

@@ -1,10 +1,10 @@
-using Gatehouse.Functions.Access;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Import;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;

@@ -1,6 +1,6 @@
-using Gatehouse.Functions.Access;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;

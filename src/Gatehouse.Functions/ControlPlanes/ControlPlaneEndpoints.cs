@@ -1,7 +1,7 @@
-using Gatehouse.Functions.Access;
 using Gatehouse.Core.Access;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 

@@ -1,7 +1,7 @@
-using Gatehouse.Functions.Access;
 using System.Text.Json;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 

@@ -1,6 +1,6 @@
-using Gatehouse.Functions.Access;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 

@@ -1,5 +1,5 @@
-using Gatehouse.Functions.Access;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;

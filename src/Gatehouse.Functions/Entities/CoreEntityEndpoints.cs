@@ -1,7 +1,7 @@
-using Gatehouse.Functions.Access;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;

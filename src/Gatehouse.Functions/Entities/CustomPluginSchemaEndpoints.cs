@@ -1,8 +1,8 @@
-using Gatehouse.Functions.Access;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 

@@ -10,7 +10,8 @@ namespace Gatehouse.Functions.Access;
 /// <c>spat_</c> token is its system account with its roles, unless unknown, expired or revoked.
 /// A token's <c>last_used_at</c> is written at most once per <see cref="LastUsedResolution"/>, not on every request.
 /// </summary>
-internal sealed class TokenAuthentication(AdminToken admin, IIdentityStore store, StorageReadiness readiness, TimeProvider clock)
+internal sealed class TokenAuthentication(
+    AdminToken admin, IIdentityStore store, StorageReadiness readiness, TimeProvider clock, ILogger<TokenAuthentication> logger)
 {
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -54,6 +55,15 @@ internal sealed class TokenAuthentication(AdminToken admin, IIdentityStore store
             return;
         }
         _usesNoted[token.Id] = now;
-        await store.TouchTokenAsync(token, now, cancellationToken);
+        try
+        {
+            await store.TouchTokenAsync(token, now, cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            // A note of use is worth less than the request it is about; the next minute tries again.
+            _usesNoted.TryRemove(token.Id, out _);
+            logger.LogWarning("Could not note the use of access token {TokenId}: {Status} {Reason}", token.Id, e.Status, e.ErrorCode);
+        }
     }
 }

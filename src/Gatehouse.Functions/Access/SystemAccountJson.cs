@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Gatehouse.Core.Access;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Http;
@@ -7,7 +8,7 @@ using Gatehouse.Functions.Http;
 namespace Gatehouse.Functions.Access;
 
 /// <summary>System accounts, their access tokens and assigned roles on the wire, as Konnect's identity v3 spec shapes them.</summary>
-internal static class SystemAccountJson
+internal static partial class SystemAccountJson
 {
     private static readonly HashSet<string> s_createAccountFields = ["name", "description", "konnect_managed"];
     private static readonly HashSet<string> s_updateAccountFields = ["name", "description"];
@@ -87,7 +88,7 @@ internal static class SystemAccountJson
         var name = Required(fields, "name");
         var expires = Required(fields, "expires_at");
         DateTimeOffset expiresAt = default;
-        if (expires is not null && !DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out expiresAt))
+        if (expires is not null && (!Rfc3339().IsMatch(expires) || !DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.None, out expiresAt)))
         {
             errors.Add(new InvalidParameter("expires_at", "must be an RFC 3339 date-time", "is_date_time"));
         }
@@ -129,4 +130,8 @@ internal static class SystemAccountJson
             throw new RequestInvalidException("Request contains invalid parameters.", errors);
         }
     }
+
+    // The spec's date-time: RFC 3339, a full date and time with an offset; nothing looser.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial Regex Rfc3339();
 }

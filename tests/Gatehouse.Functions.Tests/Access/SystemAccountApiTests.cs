@@ -169,6 +169,11 @@ public sealed class SystemAccountApiTests(StorageFixture storage)
         Assert.Equal(HttpStatusCode.Unauthorized, (await shortLived.GetAsync("/v2/control-planes", Ct)).StatusCode);
         var past = await app.Client.PostJsonAsync($"/v3/system-accounts/{account}/access-tokens", $$"""{"name":"past","expires_at":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}"}""");
         Assert.Contains(await past.InvalidParametersAsync(), p => p.Field == "expires_at");
+        foreach (var loose in new[] { "2030-01-01", "2030-01-01T00:00:00", "next year" })
+        {
+            var refused = await app.Client.PostJsonAsync($"/v3/system-accounts/{account}/access-tokens", $$"""{"name":"loose","expires_at":"{{loose}}"}""");
+            Assert.Contains(await refused.InvalidParametersAsync(), p => p.Field == "expires_at" && p.Rule == "is_date_time");
+        }
 
         // Deleting a token refuses it on the very next request.
         var tokens = await (await app.Client.GetAsync($"/v3/system-accounts/{account}/access-tokens", Ct)).ExpectAsync(HttpStatusCode.OK);

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Gatehouse.Core.Access;
+using Gatehouse.Functions.Caching;
 
 namespace Gatehouse.Functions.Access;
 
@@ -15,29 +15,10 @@ internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider cloc
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, (TokenHolder Holder, DateTimeOffset ReadAt)> _holders = new(StringComparer.Ordinal);
-    private long _generation;
+    private readonly RecentReads<TokenHolder> _holders = new(MaxAge, clock);
 
-    public async Task<TokenHolder?> FindHolderAsync(string tokenHash, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        if (_holders.TryGetValue(tokenHash, out var recent) && now - recent.ReadAt < MaxAge)
-        {
-            return recent.Holder;
-        }
-        // A write that lands while this read is out must not be undone by keeping what it found.
-        var generation = Interlocked.Read(ref _generation);
-        var holder = await inner.FindHolderAsync(tokenHash, cancellationToken).ConfigureAwait(false);
-        if (holder is null)
-        {
-            _holders.TryRemove(tokenHash, out _);
-        }
-        else if (Interlocked.Read(ref _generation) == generation)
-        {
-            _holders[tokenHash] = (holder, now);
-        }
-        return holder;
-    }
+    public Task<TokenHolder?> FindHolderAsync(string tokenHash, CancellationToken cancellationToken) =>
+        _holders.GetAsync(tokenHash, () => inner.FindHolderAsync(tokenHash, cancellationToken));
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
@@ -55,46 +36,26 @@ internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider cloc
     public Task TouchTokenAsync(AccessToken token, DateTimeOffset usedAt, CancellationToken cancellationToken) => inner.TouchTokenAsync(token, usedAt, cancellationToken);
 
     public Task<bool> TryAddAccountAsync(SystemAccount account, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
+        _holders.ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
 
     public Task<IdentityWriteOutcome> TryReplaceAccountAsync(SystemAccount current, SystemAccount updated, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.TryReplaceAccountAsync(current, updated, cancellationToken));
+        _holders.ForgettingAsync(() => inner.TryReplaceAccountAsync(current, updated, cancellationToken));
 
     public Task<bool> RemoveAccountAsync(Guid accountId, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.RemoveAccountAsync(accountId, cancellationToken));
+        _holders.ForgettingAsync(() => inner.RemoveAccountAsync(accountId, cancellationToken));
 
     public Task AddTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
-        ForgettingAsync(async () => { await inner.AddTokenAsync(token, cancellationToken).ConfigureAwait(false); return true; });
+        _holders.ForgettingAsync(() => inner.AddTokenAsync(token, cancellationToken));
 
     public Task<bool> ReplaceTokenAsync(AccessToken updated, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.ReplaceTokenAsync(updated, cancellationToken));
+        _holders.ForgettingAsync(() => inner.ReplaceTokenAsync(updated, cancellationToken));
 
     public Task<bool> RemoveTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
+        _holders.ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
 
     public Task AddRoleAsync(Guid accountId, AssignedRole role, CancellationToken cancellationToken) =>
-        ForgettingAsync(async () => { await inner.AddRoleAsync(accountId, role, cancellationToken).ConfigureAwait(false); return true; });
+        _holders.ForgettingAsync(() => inner.AddRoleAsync(accountId, role, cancellationToken));
 
     public Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.RemoveRoleAsync(accountId, roleId, cancellationToken));
-
-    /// <summary>Forgets before the write and again after it, so no read started before it is kept.</summary>
-    private async Task<T> ForgettingAsync<T>(Func<Task<T>> write)
-    {
-        Forget();
-        try
-        {
-            return await write().ConfigureAwait(false);
-        }
-        finally
-        {
-            Forget();
-        }
-    }
-
-    private void Forget()
-    {
-        Interlocked.Increment(ref _generation);
-        _holders.Clear();
-    }
+        _holders.ForgettingAsync(() => inner.RemoveRoleAsync(accountId, roleId, cancellationToken));
 }

@@ -193,6 +193,29 @@ public sealed class SystemAccountApiTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_tokens_last_use_is_noted_at_most_once_a_minute()
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var (account, client) = await SystemAccounts.WithRolesAsync(app, "busy", ("Viewer", "*"));
+        using var busy = client;
+        var tokens = $"/v3/system-accounts/{account}/access-tokens";
+        var unused = (await (await app.Client.GetAsync(tokens, Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("data")[0];
+        Assert.False(unused.TryGetProperty("last_used_at", out _));
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v2/control-planes", Ct)).StatusCode);
+        var first = (await (await app.Client.GetAsync(tokens, Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("data")[0].GetProperty("last_used_at").GetDateTimeOffset();
+        Assert.InRange(first, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(200, Ct);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v2/control-planes", Ct)).StatusCode);
+        }
+        var later = (await (await app.Client.GetAsync(tokens, Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("data")[0].GetProperty("last_used_at").GetDateTimeOffset();
+        Assert.Equal(first, later);
+    }
+
+    [Fact]
     public async Task A_token_revoked_on_one_instance_is_refused_by_another_within_seconds()
     {
         var prefix = storage.UniqueName("t");

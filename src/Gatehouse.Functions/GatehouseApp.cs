@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
@@ -36,6 +37,7 @@ public static class GatehouseApp
             .AddGatehouseStorage(builder.Configuration)
             .AddGatehouseDataPlaneApi(builder.Configuration)
             .AddGatehousePush(builder.Configuration)
+            .AddGatehouseAccess()
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
@@ -68,10 +70,13 @@ public static class GatehouseApp
             options.DocumentTitle = "Gatehouse API";
         });
 
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2"), management => management
+        // Management: who calls (the admin token or a system account's token), then whether it may,
+        // decided from the metadata of the endpoint routing chose (see AccessRequirement).
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2") || context.Request.Path.StartsWithSegments("/v3"), management => management
             .UseMiddleware<ApiErrorMiddleware>()
-            .UseMiddleware<AdminTokenMiddleware>()
-            .UseMiddleware<StorageReadinessMiddleware>());
+            .UseMiddleware<BearerAuthenticationMiddleware>()
+            .UseMiddleware<StorageReadinessMiddleware>()
+            .UseMiddleware<AuthorizationMiddleware>());
         // Data planes authenticate with their client certificate, never the admin token.
         // The push hub is under /v1/dp too, but its listeners carry the access token negotiate gave them.
         app.UseWhen(context => context.Request.Path.StartsWithSegments(DataPlaneEndpoints.Prefix)
@@ -87,6 +92,7 @@ public static class GatehouseApp
         app.MapDeclarativeImport();
         app.MapDpCertificates();
         app.MapNodes();
+        app.MapSystemAccounts();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

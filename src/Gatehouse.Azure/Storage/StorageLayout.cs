@@ -18,6 +18,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>Data plane nodes, one partition per control plane, a row per node.</summary>
     public string NodesTable => $"{Prefix}nodes";
 
+    /// <summary>System accounts, their access tokens (as hashes) and their role assignments.</summary>
+    public string IdentityTable => $"{Prefix}identity";
+
     /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
     public string SnapshotsTable => $"{Prefix}snapshots";
 

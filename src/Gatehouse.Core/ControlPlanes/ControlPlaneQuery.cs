@@ -83,6 +83,13 @@ public sealed class ControlPlaneQuery
         return errors.Count == 0 ? (query, errors) : (null, errors);
     }
 
+    /// <summary>Leaves out what <paramref name="visible"/> refuses, before paging, so pages and totals count only what is shown.</summary>
+    public ControlPlaneQuery VisibleOnly(Func<ControlPlane, bool> visible)
+    {
+        _filters.Add(visible);
+        return this;
+    }
+
     /// <summary>Filters, sorts (ties broken by id, so pages are stable) and cuts out the requested page.</summary>
     public (IReadOnlyList<ControlPlane> Page, int Total) Apply(IEnumerable<ControlPlane> controlPlanes)
     {
@@ -184,7 +191,8 @@ public sealed class ControlPlaneQuery
         }
     }
 
-    private static int? PositiveInt(string name, string value, int maximum, List<InvalidParameter> errors)
+    /// <summary>A page[size] or page[number] value: a whole number from 1 to <paramref name="maximum"/>, else an error naming it.</summary>
+    public static int? PositiveInt(string name, string value, int maximum, List<InvalidParameter> errors)
     {
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Import;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
@@ -40,6 +41,7 @@ internal static class ImportEndpoints
             return Results.Json(ImportJson.Result(result, dryRun), ApiJson.Options);
         })
             .WithErrorDialect(ErrorDialect.Problem)
+            .RequiresAccess(AccessRequirement.ControlPlaneRole)
             .WithTags("Declarative Config")
             .WithSummary("Make the control plane's entities exactly this kong.yaml (application/yaml or application/json; decK sync: create, update, delete). " +
                 "Nested or flat, references by name or id; _info.select_tags limits what the file manages. All or nothing: data planes see the old configuration or the new one.")

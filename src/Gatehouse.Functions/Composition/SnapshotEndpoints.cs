@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
@@ -14,7 +15,8 @@ internal static class SnapshotEndpoints
 {
     public static void MapSnapshots(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Declarative Config");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Declarative Config")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
 
         group.MapGet("/expected-config-hash", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots, CancellationToken ct) =>
         {

@@ -1,5 +1,7 @@
+using Gatehouse.Core.Access;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -13,7 +15,8 @@ internal static class ControlPlaneEndpoints
 {
     public static void MapControlPlanes(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Planes");
+        var group = app.MapGroup("/v2/control-planes").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Planes")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
 
         group.MapGet("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
         {
@@ -22,7 +25,9 @@ internal static class ControlPlaneEndpoints
             {
                 throw new RequestInvalidException("Request contains invalid query parameters.", errors);
             }
-            var (page, total) = await service.ListAsync(query, ct);
+            // Only what the caller may read is listed, and counted: paging stays right.
+            var principal = context.Principal();
+            var (page, total) = await service.ListAsync(query.VisibleOnly(cp => Permissions.MaySee(principal, cp.Id)), ct);
             var publicUrl = PublicUrl.Of(context);
             return Results.Json(new
             {
@@ -30,17 +35,24 @@ internal static class ControlPlaneEndpoints
                 data = page.Select(cp => ControlPlaneJson.Write(cp, publicUrl)),
             }, ApiJson.Options);
         })
-            .WithSummary("List control planes: page[size], page[number], filter[id|name|cluster_type][op], filter[cloud_gateway], labels, sort.")
+            .RequiresAccess(AccessRequirement.FilteredByEndpoint)
+            .WithSummary("List control planes: page[size], page[number], filter[id|name|cluster_type][op], filter[cloud_gateway], labels, sort. " +
+                "A system account sees those it holds Admin or Viewer on.")
             .Responds(200, "A page of control planes with meta.page")
             .Responds(400, "Invalid query parameters");
 
-        group.MapPost("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
+        group.MapPost("", async (HttpContext context, ControlPlaneService service, SystemAccountService accounts, CancellationToken ct) =>
         {
             var request = ControlPlaneJson.ReadCreate(await RequestBody.ReadObjectAsync(context.Request, ct));
             var created = await service.CreateAsync(request, ct);
+            if (context.Principal().Account is { } creator)
+            {
+                await accounts.GrantCreatorAdminAsync(creator, created.Id, ct);
+            }
             return Results.Json(ControlPlaneJson.Write(created, PublicUrl.Of(context)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
         })
-            .WithSummary("Create a control plane (name required, unique).")
+            .RequiresAccess(AccessRequirement.Creator)
+            .WithSummary("Create a control plane (name required, unique). A system account needs Creator, and becomes Admin of what it creates.")
             .Responds(201, "Created")
             .Responds(400, "Invalid request")
             .Responds(409, "Name taken");

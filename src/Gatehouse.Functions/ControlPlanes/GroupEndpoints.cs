@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -16,7 +17,8 @@ internal static class GroupEndpoints
 
     public static void MapGroups(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Plane Groups");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Control Plane Groups")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
 
         group.MapGet("/group-memberships", async (string controlPlaneId, HttpContext context, ControlPlaneGroups groups, CancellationToken ct) =>
         {

@@ -1,5 +1,6 @@
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -16,7 +17,8 @@ internal static class DpCertificateEndpoints
 
     public static void MapDpCertificates(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/dp-client-certificates").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Certificates");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/dp-client-certificates").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Certificates")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
         var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (string controlPlaneId, DpCertificateService service, CancellationToken ct) =>

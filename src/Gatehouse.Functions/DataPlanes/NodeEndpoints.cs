@@ -1,4 +1,5 @@
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
@@ -17,7 +18,8 @@ internal static class NodeEndpoints
 
     public static void MapNodes(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/nodes").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Nodes");
+        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}/nodes").WithErrorDialect(ErrorDialect.Legacy).WithTags("DP Nodes")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
         var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (string controlPlaneId, HttpContext context, NodeService nodes, CancellationToken ct) =>

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Gatehouse.Core.DataPlanes;
+using Gatehouse.Functions.Caching;
 
 namespace Gatehouse.Functions.DataPlanes;
 
@@ -14,29 +14,10 @@ internal sealed class RecentPins(IDpCertificateStore inner, TimeProvider clock) 
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, (DpCertificatePin Pin, DateTimeOffset ReadAt)> _pins = new(StringComparer.Ordinal);
-    private long _generation;
+    private readonly RecentReads<DpCertificatePin> _pins = new(MaxAge, clock);
 
-    public async Task<DpCertificatePin?> FindByThumbprintAsync(string thumbprint, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        if (_pins.TryGetValue(thumbprint, out var recent) && now - recent.ReadAt < MaxAge)
-        {
-            return recent.Pin;
-        }
-        // A removal that lands while this read is out must not be undone by keeping what it found.
-        var generation = Interlocked.Read(ref _generation);
-        var pin = await inner.FindByThumbprintAsync(thumbprint, cancellationToken).ConfigureAwait(false);
-        if (pin is null)
-        {
-            _pins.TryRemove(thumbprint, out _);
-        }
-        else if (Interlocked.Read(ref _generation) == generation)
-        {
-            _pins[thumbprint] = (pin, now);
-        }
-        return pin;
-    }
+    public Task<DpCertificatePin?> FindByThumbprintAsync(string thumbprint, CancellationToken cancellationToken) =>
+        _pins.GetAsync(thumbprint, () => inner.FindByThumbprintAsync(thumbprint, cancellationToken));
 
     public Task<IReadOnlyList<DpCertificate>> ListAsync(Guid controlPlaneId, CancellationToken cancellationToken) =>
         inner.ListAsync(controlPlaneId, cancellationToken);
@@ -45,34 +26,14 @@ internal sealed class RecentPins(IDpCertificateStore inner, TimeProvider clock) 
         inner.FindAsync(controlPlaneId, id, cancellationToken);
 
     public Task<bool> TryAddAsync(DpCertificate certificate, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.TryAddAsync(certificate, cancellationToken));
+        _pins.ForgettingAsync(() => inner.TryAddAsync(certificate, cancellationToken));
 
     public Task<DpCertificateReplaceOutcome> TryReplaceAsync(DpCertificate current, DpCertificate updated, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.TryReplaceAsync(current, updated, cancellationToken));
+        _pins.ForgettingAsync(() => inner.TryReplaceAsync(current, updated, cancellationToken));
 
     public Task<bool> TryRemoveAsync(DpCertificate current, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.TryRemoveAsync(current, cancellationToken));
+        _pins.ForgettingAsync(() => inner.TryRemoveAsync(current, cancellationToken));
 
     public Task<int> RemoveAllAsync(Guid controlPlaneId, CancellationToken cancellationToken) =>
-        ForgettingAsync(() => inner.RemoveAllAsync(controlPlaneId, cancellationToken));
-
-    /// <summary>Forgets before the write and again after it, so no read started before it is kept.</summary>
-    private async Task<T> ForgettingAsync<T>(Func<Task<T>> write)
-    {
-        Forget();
-        try
-        {
-            return await write().ConfigureAwait(false);
-        }
-        finally
-        {
-            Forget();
-        }
-    }
-
-    private void Forget()
-    {
-        Interlocked.Increment(ref _generation);
-        _pins.Clear();
-    }
+        _pins.ForgettingAsync(() => inner.RemoveAllAsync(controlPlaneId, cancellationToken));
 }

@@ -61,7 +61,13 @@ internal static partial class GatehouseOpenApi
                 ["schemas"] = Schemas(),
                 ["securitySchemes"] = new JsonObject
                 {
-                    [OpenApiSecurity.AdminToken.Scheme!] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" },
+                    [OpenApiSecurity.AdminToken.Scheme!] = new JsonObject
+                    {
+                        ["type"] = "http",
+                        ["scheme"] = "bearer",
+                        ["description"] = "The admin token (the organization admin, which may do everything), or a system account's spat_ token, "
+                            + "which may do what its assigned roles grant; /v3 is the admin token's alone.",
+                    },
                     [OpenApiSecurity.DataPlaneCertificate.Scheme!] = new JsonObject
                     {
                         ["type"] = "mutualTLS",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -20,7 +21,8 @@ internal static class CustomPluginSchemaEndpoints
 
     public static void MapCustomPluginSchemas(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup($"{CoreEntityEndpoints.Prefix}/plugin-schemas").WithErrorDialect(ErrorDialect.Legacy).WithTags("Custom Plugin Schemas");
+        var group = app.MapGroup($"{CoreEntityEndpoints.Prefix}/plugin-schemas").WithErrorDialect(ErrorDialect.Legacy).WithTags("Custom Plugin Schemas")
+            .RequiresAccess(AccessRequirement.ControlPlaneRole);
         var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (HttpContext context, CustomPluginSchemaService service, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Http;
 

@@ -24,7 +24,7 @@ internal static class KongErrors
     };
 
     /// <summary>The gRPC code Koko answers with an HTTP status.</summary>
-    public static int CodeOf(int status) => status switch { 400 => 3, 404 => 5, 405 => 12, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
+    public static int CodeOf(int status) => status switch { 400 => 3, 403 => 7, 404 => 5, 405 => 12, 409 => 6, 413 => 8, 503 => 14, _ => 13 };
 
     public static Task WriteAsync(HttpContext context, int status, int code, string message, IEnumerable<FieldError>? errors = null, string detailType = "ERROR_TYPE_FIELD")
     {

@@ -1,5 +1,6 @@
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
+using Gatehouse.Core.Access;
 using Gatehouse.Core.ControlPlanes;
 
 namespace Gatehouse.Functions.Http;
@@ -10,7 +11,7 @@ namespace Gatehouse.Functions.Http;
 /// (and /healthz can say why it is unhealthy) even when storage is not there yet.
 /// </summary>
 internal sealed class StorageReadiness(
-    TableControlPlaneStore store, AzureSnapshotStore snapshots, QueueRecomposeQueue recompose, ControlPlaneService controlPlanes,
+    TableControlPlaneStore store, AzureSnapshotStore snapshots, QueueRecomposeQueue recompose, ControlPlaneService controlPlanes, IIdentityStore identities,
     ILogger<StorageReadiness> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,6 +28,7 @@ internal sealed class StorageReadiness(
                 await store.InitializeAsync(stoppingToken);
                 await snapshots.InitializeAsync(stoppingToken);
                 await recompose.InitializeAsync(stoppingToken);
+                await identities.InitializeAsync(stoppingToken);
                 var finished = await store.CompletePendingDeletionsAsync(stoppingToken);
                 if (finished > 0)
                 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gatehouse.Functions.Http;
+using Gatehouse.Functions.Access;
 using Gatehouse.Testing;
 using Gatehouse.Testing.OpenApi;
 

@@ -9,6 +9,7 @@ public static class ReferenceSpecs
 {
     private static readonly Lazy<OpenApiDocument> s_controlPlanes = new(() => OpenApiDocument.Load(PathOf("konnect-control-planes-v2.openapi.yaml")));
     private static readonly Lazy<OpenApiDocument> s_controlPlanesConfig = new(() => OpenApiDocument.Load(PathOf("konnect-control-planes-config-v2.openapi.yaml")));
+    private static readonly Lazy<OpenApiDocument> s_identity = new(() => OpenApiDocument.Load(PathOf("konnect-identity-v3.subset.openapi.yaml")));
     private static readonly Lazy<JsonSchemaValidator> s_kongDeclarativeConfig = new(() => JsonSchemaValidator.Load(PathOf("kong-declarative-config.schema.json")));
     private static readonly Lazy<JsonSchemaValidator> s_azdProject = new(() => JsonSchemaValidator.Load(PathOf("azd-azure.yaml.schema.json")));
 
@@ -19,6 +20,12 @@ public static class ReferenceSpecs
 
     /// <summary>Konnect Control Planes Configuration v2: the core entities under /control-planes/{controlPlaneId}/core-entities (OpenAPI 3.1).</summary>
     public static OpenApiDocument ControlPlanesConfig => s_controlPlanesConfig.Value;
+
+    /// <summary>
+    /// Konnect Identity v3, the subset of system accounts, their access tokens and assigned roles, and teams
+    /// (OpenAPI 3.1; paths and the components they use from Kong/terraform-provider-konnect openapi.yaml at release 3.19.0).
+    /// </summary>
+    public static OpenApiDocument Identity => s_identity.Value;
 
     /// <summary>Kong's declarative configuration (kong.yaml / deck), a JSON Schema draft 4 document.</summary>
     public static JsonSchemaValidator KongDeclarativeConfig => s_kongDeclarativeConfig.Value;

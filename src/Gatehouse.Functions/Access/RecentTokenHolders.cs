@@ -1,0 +1,61 @@
+using Gatehouse.Core.Access;
+using Gatehouse.Functions.Caching;
+
+namespace Gatehouse.Functions.Access;
+
+/// <summary>
+/// The identity store as authentication reads it: a token's holder (account, token, roles) is
+/// trusted for at most <see cref="MaxAge"/> before it is read again, so a busy CI job costs one
+/// lookup every couple of seconds instead of four storage reads per request. Any identity write made
+/// through this process empties it first and again after, so here a deleted token, a deleted account
+/// or a removed role is refused from the next request on; a change made by another instance is seen
+/// within <see cref="MaxAge"/>.
+/// </summary>
+internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider clock) : IIdentityStore
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+
+    private readonly RecentReads<TokenHolder> _holders = new(MaxAge, clock);
+
+    public Task<TokenHolder?> FindHolderAsync(string tokenHash, CancellationToken cancellationToken) =>
+        _holders.GetAsync(tokenHash, () => inner.FindHolderAsync(tokenHash, cancellationToken));
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<IReadOnlyList<SystemAccount>> ListAccountsAsync(CancellationToken cancellationToken) => inner.ListAccountsAsync(cancellationToken);
+
+    public Task<SystemAccount?> FindAccountAsync(Guid accountId, CancellationToken cancellationToken) => inner.FindAccountAsync(accountId, cancellationToken);
+
+    public Task<IReadOnlyList<AccessToken>> ListTokensAsync(Guid accountId, CancellationToken cancellationToken) => inner.ListTokensAsync(accountId, cancellationToken);
+
+    public Task<AccessToken?> FindTokenAsync(Guid accountId, Guid tokenId, CancellationToken cancellationToken) => inner.FindTokenAsync(accountId, tokenId, cancellationToken);
+
+    public Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken) => inner.ListRolesAsync(accountId, cancellationToken);
+
+    // A use is no change to who holds what; it leaves what is remembered alone.
+    public Task TouchTokenAsync(AccessToken token, DateTimeOffset usedAt, CancellationToken cancellationToken) => inner.TouchTokenAsync(token, usedAt, cancellationToken);
+
+    public Task<bool> TryAddAccountAsync(SystemAccount account, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
+
+    public Task<IdentityWriteOutcome> TryReplaceAccountAsync(SystemAccount current, SystemAccount updated, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.TryReplaceAccountAsync(current, updated, cancellationToken));
+
+    public Task<bool> RemoveAccountAsync(Guid accountId, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.RemoveAccountAsync(accountId, cancellationToken));
+
+    public Task AddTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.AddTokenAsync(token, cancellationToken));
+
+    public Task<bool> ReplaceTokenAsync(AccessToken updated, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.ReplaceTokenAsync(updated, cancellationToken));
+
+    public Task<bool> RemoveTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
+
+    public Task AddRoleAsync(Guid accountId, AssignedRole role, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.AddRoleAsync(accountId, role, cancellationToken));
+
+    public Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.RemoveRoleAsync(accountId, roleId, cancellationToken));
+}

@@ -92,47 +92,60 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     /// <summary>
     /// The change log rows after <paramref name="after"/>, then the bodies of the entities they
-    /// put, between two sightings of the revision row as <see cref="ReadAllAsync"/> reads: so the
-    /// result is one revision's, and the log must name every commit up to it, without a gap.
+    /// put, and then the revision row. Each pass takes only the log rows that landed since the
+    /// last, and reads again the entities they name; it ends when the revision row stands at the
+    /// last log row read. Every body was read after the last change to it the log names and before
+    /// that revision read, so each is as it stands at that revision: one revision's state, which
+    /// writes landing meanwhile only prolong, never spoil. A revision with no log row (a commit
+    /// made before the log existed, or one trimmed) leaves the log unable to say.
     /// </summary>
     public async Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken)
     {
-        var before = (_seen.Last(controlPlane) ?? await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
-        for (var attempt = 0; attempt < 20; attempt++)
+        var bodies = new Dictionary<(string Collection, string Id), JsonObject?>();
+        var last = after;
+        var passesWithoutRows = 0;
+        for (var pass = 0; pass < 50; pass++)
         {
-            // Last word per entity, in commit order.
-            var changed = new Dictionary<(string Collection, string Id), bool>();
-            var next = after + 1;
-            await foreach (var row in QueryRange(controlPlane, EntityChangeLog.Prefix, EntityChangeLog.Key(after)[EntityChangeLog.Prefix.Length..], cancellationToken)
+            var named = new Dictionary<(string Collection, string Id), bool>();
+            await foreach (var row in QueryRange(controlPlane, EntityChangeLog.Prefix, EntityChangeLog.Key(last)[EntityChangeLog.Prefix.Length..], cancellationToken)
                 .ConfigureAwait(false))
             {
-                if (EntityChangeLog.RevisionOf(row.RowKey) != next++)
+                if (EntityChangeLog.RevisionOf(row.RowKey) != last + 1)
                 {
                     return null;
                 }
+                last++;
                 foreach (var (collection, id, put) in EntityChangeLog.Read(row))
                 {
-                    changed[(collection, id)] = put;
-                }
-                if (changed.Count > maxEntities)
-                {
-                    return null;
+                    named[(collection, id)] = put;
                 }
             }
-            var items = await Task.WhenAll(changed.Select(async change => new EntityDeltaItem(change.Key.Collection, change.Key.Id, change.Value
+            if (bodies.Keys.Union(named.Keys).Count() > maxEntities)
+            {
+                return null;
+            }
+            var read = await Task.WhenAll(named.Select(async change => (change.Key, Body: change.Value
                 ? await GetBodyAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false)
                 : null))).ConfigureAwait(false);
-            var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (before == revision.Token)
+            foreach (var (key, body) in read)
             {
-                // A commit the log does not name (made before the log existed) leaves it unable to say.
-                return revision.Number == next - 1
-                    ? new EntityDelta(revision.Number, revision.Deleted, revision.Import is not null, items)
-                    : null;
+                bodies[key] = body;
             }
-            before = revision.Token;
+            var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (revision.Number == last)
+            {
+                return new EntityDelta(revision.Number, revision.Deleted, revision.Import is not null,
+                    [.. bodies.Select(b => new EntityDeltaItem(b.Key.Collection, b.Key.Id, b.Value))]);
+            }
+            // Ahead of the log twice running, with no new row between: a commit the log does not
+            // name (once could be a commit that landed between the query and the revision read).
+            passesWithoutRows = named.Count == 0 ? passesWithoutRows + 1 : 0;
+            if (passesWithoutRows == 2)
+            {
+                return null;
+            }
         }
-        throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads of its change log.");
+        throw new InvalidOperationException($"Control plane {controlPlane} kept changing during 50 passes over its change log.");
     }
 
     public async Task<int> TrimChangesAsync(Guid controlPlane, long through, int limit, CancellationToken cancellationToken)

@@ -170,4 +170,57 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
         Assert.Equal(Describe(await a.ReadAllAsync(cp, Ct)), Describe(await cached.ReadAllAsync(cp, Ct)));
         Assert.Equal(2, cached.FullReads);
     }
+
+    [Fact]
+    public async Task Reads_while_another_instance_writes_without_pause_each_give_exactly_one_revisions_state()
+    {
+        var (a, b, _) = await TwoInstancesAsync();
+        var cp = Guid.NewGuid();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
+        await CommitAsync(b, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "seed" }, null));
+        await cached.ReadAllAsync(cp, Ct);
+
+        // The writer records the state each revision leaves, as it commits them one after another.
+        var states = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var live = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            for (var i = 0; !stop.IsCancellationRequested && i < 300; i++)
+            {
+                var revision = await b.GetRevisionAsync(cp, Ct);
+                var consumer = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = $"w{i}" };
+                var change = i % 4 == 3 && live.Count > 0
+                    ? (EntityChange)new EntityChange.Delete(Consumers.Schema, live.First().Value)
+                    : new EntityChange.Put(Consumers.Schema, consumer, null);
+                var result = await b.CommitAsync(cp, revision, [change], Ct);
+                Assert.Equal(CommitOutcome.Committed, result.Outcome);
+                if (change is EntityChange.Delete delete)
+                {
+                    live.Remove(delete.Entity["id"]!.GetValue<string>());
+                }
+                else
+                {
+                    live[consumer["id"]!.GetValue<string>()] = consumer;
+                }
+                states[result.Revision] = string.Join(",", live.Values.Select(c => c["username"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+            }
+        }, Ct);
+
+        var checkedReads = 0;
+        while (!writer.IsCompleted)
+        {
+            var snapshot = await cached.ReadAllAsync(cp, Ct);
+            var names = string.Join(",", snapshot.Entities.GetValueOrDefault("consumers", []).Select(c => c["username"]!.GetValue<string>())
+                .Where(n => n != "seed").Order(StringComparer.Ordinal));
+            if (states.TryGetValue(snapshot.Revision, out var expected))
+            {
+                Assert.Equal(expected, names);
+                checkedReads++;
+            }
+        }
+        await writer;
+        Assert.True(checkedReads > 10, $"only {checkedReads} reads were checked");
+        Assert.True(cached.IncrementalReads > cached.FullReads, $"{cached.IncrementalReads} incremental reads against {cached.FullReads} full ones");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
@@ -45,7 +46,26 @@ public sealed class Recomposer(
 {
     private const int MaxAttempts = 5;
 
+    // One recomposition per control plane at a time in this process: deliveries for a burst of
+    // writes would otherwise compose the same state side by side and race for the pointer. The
+    // next in line finds the pointer current, or composes everything that landed meanwhile at once.
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _inFlight = new();
+
     public async Task<(RecomposeOutcome Outcome, SnapshotPointer? Pointer)> RecomposeAsync(Guid controlPlane, CancellationToken cancellationToken)
+    {
+        var turn = _inFlight.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RecomposeInTurnAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<(RecomposeOutcome Outcome, SnapshotPointer? Pointer)> RecomposeInTurnAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         // Independent reads, made together: each is a round trip on the way from a write to its snapshot.
         var finding = controlPlanes.FindAsync(controlPlane, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Entities;
@@ -20,15 +19,6 @@ namespace Gatehouse.Azure.Tests.Entities;
 /// </summary>
 public sealed class EntityWriteRoundTripTests(StorageFixture storage)
 {
-    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
-    }
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An entity service whose entities table requests are counted, on a control plane that has taken one write.</summary>

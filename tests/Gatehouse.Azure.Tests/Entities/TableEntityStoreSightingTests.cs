@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
@@ -19,15 +18,6 @@ namespace Gatehouse.Azure.Tests.Entities;
 /// </summary>
 public sealed class TableEntityStoreSightingTests(StorageFixture storage)
 {
-    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
-    }
-
     /// <summary>Two instances of the app on one table: each has its own store, as each process does.</summary>
     private async Task<(TableEntityStore A, TableEntityStore B, RequestCounter RequestsOfA)> TwoInstancesAsync()
     {

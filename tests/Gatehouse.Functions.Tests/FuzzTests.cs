@@ -69,7 +69,7 @@ public sealed class FuzzTests(StorageFixture storage)
                 statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
                 if ((int)response.StatusCode >= 500)
                 {
-                    failures.Add($"{method} {url} {Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+                    failures.Add($"{method} {url} {MessageFuzzing.Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
                 }
             }
         }
@@ -85,7 +85,7 @@ public sealed class FuzzTests(StorageFixture storage)
             statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
             if ((int)response.StatusCode >= 500)
             {
-                failures.Add($"{method} {url} {Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode}");
+                failures.Add($"{method} {url} {MessageFuzzing.Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode}");
             }
         }
 
@@ -147,7 +147,7 @@ public sealed class FuzzTests(StorageFixture storage)
             statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
             if ((int)response.StatusCode >= 500)
             {
-                failures.Add($"{Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+                failures.Add($"{MessageFuzzing.Truncate(Encoding.UTF8.GetString(body))} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
             }
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"import fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
@@ -237,7 +237,7 @@ public sealed class FuzzTests(StorageFixture storage)
             };
             if (!wellFormed)
             {
-                failures.Add($"{Truncate(Encoding.UTF8.GetString(body))} -> {status} {Truncate(text)}");
+                failures.Add($"{MessageFuzzing.Truncate(Encoding.UTF8.GetString(body))} -> {status} {MessageFuzzing.Truncate(text)}");
             }
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"validation fuzz seed {seed}: statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
@@ -326,7 +326,7 @@ public sealed class FuzzTests(StorageFixture storage)
                     body[names[random.Next(names.Count)]] = null;
                     break;
                 case 3:
-                    body[RandomString(random, 8)] = RandomValue(random, 2);
+                    body[MessageFuzzing.RandomString(random, 8)] = RandomValue(random, 2);
                     break;
                 default:
                     foreach (var field in new[] { "id", "created_at", "tags", "protocols", "service", "config" })
@@ -359,23 +359,15 @@ public sealed class FuzzTests(StorageFixture storage)
         1 => random.Next(2) == 0,
         2 => random.Next(-5, 70000),
         3 => random.NextDouble() * 1e12 * (random.Next(2) == 0 ? -1 : 1),
-        4 => RandomString(random, random.Next(0, 40)),
+        4 => MessageFuzzing.RandomString(random, random.Next(0, 40)),
         5 => new[] { "", " ", "/", "~/(", "*.*", "http://x", "10.0.0.0/33", "a\u0000b", "\ud800", "🚀", "GET", "https", "none" }[random.Next(13)],
         6 => long.MaxValue,
         7 or 8 => new JsonArray([.. Enumerable.Range(0, random.Next(0, 5)).Select(_ => RandomValue(random, depth - 1))]),
-        _ => new JsonObject(Enumerable.Range(0, random.Next(0, 4)).Select(_ => KeyValuePair.Create(RandomString(random, 5), RandomValue(random, depth - 1)))
+        _ => new JsonObject(Enumerable.Range(0, random.Next(0, 4)).Select(_ => KeyValuePair.Create(MessageFuzzing.RandomString(random, 5), RandomValue(random, depth - 1)))
             .DistinctBy(p => p.Key)),
     };
 
-    private static string RandomString(Random random, int length)
-    {
-        const string alphabet = "abcxyz019_-.~/%:*?#[]{}\"'\\ é✓";
-        return new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
-    }
-
     private static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     /// <summary>Every entity the fuzzing left behind passes Kong's rules again and the Konnect schema, and is found by id.</summary>
     private static async Task AssertStoredEntitiesAreValidAsync(HttpClient api, string root, IEnumerable<string> collections, int atLeast = 14)

@@ -83,15 +83,16 @@ public static class Validators
 
     /// <summary>
     /// Kong's <c>match</c> as Kong's schema.lua writes it, a Lua pattern (<see cref="LuaPattern"/>):
-    /// checked as that pattern reads, and named with it in Kong's schema JSON.
+    /// checked as that pattern reads, and named with it in Kong's schema JSON. <paramref name="line"/>
+    /// is where an uploaded schema gives it, for the error when it is outside the subset.
     /// </summary>
-    public static Validator LuaMatch(string luaPattern, Func<string, string>? message = null) =>
-        Match(LuaPattern.ToRegex(luaPattern, line: 0), message, luaPattern);
+    public static Validator LuaMatch(string luaPattern, Func<string, string>? message = null, int line = 0) =>
+        Match(LuaPattern.ToRegex(luaPattern, line), message, luaPattern);
 
     /// <summary>One entry of Kong's <c>match_none</c>: a value matching the Lua pattern is refused with <paramref name="message"/>.</summary>
-    public static Validator LuaMatchNone(string luaPattern, string message)
+    public static Validator LuaMatchNone(string luaPattern, string message, int line = 0)
     {
-        var pattern = LuaPattern.ToRegex(luaPattern, line: 0);
+        var pattern = LuaPattern.ToRegex(luaPattern, line);
         Validator none = value => pattern.IsMatch(value.GetValue<string>()) ? message : null;
         return Named(none, MatchNoneKey, new JsonArray(new JsonObject { ["pattern"] = luaPattern, ["err"] = message }));
     }

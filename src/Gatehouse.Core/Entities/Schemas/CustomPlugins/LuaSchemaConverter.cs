@@ -191,7 +191,7 @@ public static partial class LuaSchemaConverter
                     break;
                 case "match":
                     var pattern = Text(value, path, key);
-                    field = field.With(Validators.Match(LuaPattern.ToRegex(pattern, line), luaPattern: pattern));
+                    field = field.With(Validators.LuaMatch(pattern, line: line));
                     break;
                 case "match_none":
                     field = field.With([.. MatchNone(value, path)]);
@@ -303,9 +303,7 @@ public static partial class LuaSchemaConverter
             {
                 throw new LuaSchemaException(item.Line, $"{path}: each match_none entry is {{ pattern = \"...\", err = \"...\" }}");
             }
-            // Converted here first so that a pattern outside the subset is refused at its line.
-            _ = LuaPattern.ToRegex(pattern.Value, pattern.Line);
-            yield return Validators.LuaMatchNone(pattern.Value, err.Value);
+            yield return Validators.LuaMatchNone(pattern.Value, err.Value, pattern.Line);
         }
     }
 

@@ -26,19 +26,8 @@ public sealed class CustomPluginSchemaService(
     public async Task<IReadOnlyList<JsonObject>> ListAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         await controlPlanes.GetExistingAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        var all = await _revisions.SettledReadAsync(controlPlane, async () =>
-        {
-            var items = new List<JsonObject>();
-            string? after = null;
-            do
-            {
-                var page = await store.ListAsync(controlPlane, s_schema, after, 1000, _ => true, cancellationToken).ConfigureAwait(false);
-                items.AddRange(page.Items);
-                after = page.Next;
-            }
-            while (after is not null);
-            return items;
-        }, cancellationToken).ConfigureAwait(false);
+        var all = await _revisions.SettledReadAsync(controlPlane, () => store.ListAllAsync(controlPlane, s_schema, _ => true, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
         return [.. all.OrderBy(item => EntityChecks.Text(item["name"]), StringComparer.Ordinal)];
     }
 
@@ -111,22 +100,16 @@ public sealed class CustomPluginSchemaService(
         const int Named = 5;
         var refused = new List<string>();
         var count = 0;
-        string? after = null;
-        do
+        var stored = await store.ListAllAsync(controlPlane, Plugins.Schema, plugin => EntityChecks.Text(plugin["name"]) == replacement.Name, cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var plugin in stored)
         {
-            var page = await store.ListAsync(controlPlane, Plugins.Schema, after, 1000, plugin => EntityChecks.Text(plugin["name"]) == replacement.Name, cancellationToken)
-                .ConfigureAwait(false);
-            foreach (var plugin in page.Items)
+            var errors = InvalidPlugins.Errors(processor, plugin, name => name == replacement.Name ? replacement : null);
+            if (errors.Count > 0 && ++count <= Named)
             {
-                var errors = InvalidPlugins.Errors(processor, plugin, name => name == replacement.Name ? replacement : null);
-                if (errors.Count > 0 && ++count <= Named)
-                {
-                    refused.Add($"plugin {EntityIndexes.IdOf(plugin)} ({string.Join("; ", errors.Select(e => $"{e.Path ?? "@entity"}: {e.Message}"))})");
-                }
+                refused.Add($"plugin {EntityIndexes.IdOf(plugin)} ({string.Join("; ", errors.Select(e => $"{e.Path ?? "@entity"}: {e.Message}"))})");
             }
-            after = page.Next;
         }
-        while (after is not null);
         if (count > 0)
         {
             throw new ConflictException(

@@ -17,13 +17,18 @@ internal static class EntityChangeLog
 
     private const string ChangesProperty = "Changes";
 
+    private const string ImportingProperty = "Importing";
+
+    /// <summary>On each entity row: the revision of the commit that wrote it.</summary>
+    public const string RevisionProperty = "Rev";
+
     /// <summary>Zero-padded, so that row keys sort as revisions do.</summary>
     public static string Key(long revision) => Prefix + revision.ToString("D19", CultureInfo.InvariantCulture);
 
     public static long RevisionOf(string rowKey) => long.Parse(rowKey.AsSpan(Prefix.Length), CultureInfo.InvariantCulture);
 
     /// <summary>The row for one commit: <c>[["services","{id}",true], …]</c>, true for a put, false for a delete.</summary>
-    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes)
+    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing)
     {
         var written = changes
             .Select(change => change switch
@@ -34,8 +39,11 @@ internal static class EntityChangeLog
             })
             .OfType<(string Collection, string Id, bool Put)>()
             .Select(c => new object[] { c.Collection, c.Id, c.Put });
-        return new TableEntity(partition, Key(revision)) { [ChangesProperty] = JsonSerializer.Serialize(written) };
+        return new TableEntity(partition, Key(revision)) { [ChangesProperty] = JsonSerializer.Serialize(written), [ImportingProperty] = importing };
     }
+
+    /// <summary>Whether an import was half applied once this commit landed (its marker stood on the revision).</summary>
+    public static bool Importing(TableEntity row) => row.GetBoolean(ImportingProperty) ?? false;
 
     /// <summary>What a change log row says: each entity the commit put or deleted, in order.</summary>
     public static IEnumerable<(string Collection, string Id, bool Put)> Read(TableEntity row)

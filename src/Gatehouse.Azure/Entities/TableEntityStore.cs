@@ -92,18 +92,18 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     /// <summary>
     /// The change log rows after <paramref name="after"/>, then the bodies of the entities they
-    /// put, and then the revision row. Each pass takes only the log rows that landed since the
-    /// last, and reads again the entities they name; it ends when the revision row stands at the
-    /// last log row read. Every body was read after the last change to it the log names and before
-    /// that revision read, so each is as it stands at that revision: one revision's state, which
-    /// writes landing meanwhile only prolong, never spoil. A revision with no log row (a commit
-    /// made before the log existed, or one trimmed) leaves the log unable to say.
+    /// put. Each pass takes only the log rows that landed since the last, and reads again the
+    /// entities they name; it ends when every body it holds was written at or before the last log
+    /// row read (each entity row carries the revision that wrote it), so each is as it stands at
+    /// that revision: one revision's state, which writes landing meanwhile only prolong, never
+    /// spoil. A body the log cannot account for (a row written before the log existed, or by a
+    /// commit whose log row is gone) leaves the log unable to say.
     /// </summary>
     public async Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken)
     {
-        var bodies = new Dictionary<(string Collection, string Id), JsonObject?>();
+        var changed = new Dictionary<(string Collection, string Id), (bool Put, JsonObject? Body, long? WrittenAt)>();
         var last = after;
-        var passesWithoutRows = 0;
+        var importing = false;
         for (var pass = 0; pass < 50; pass++)
         {
             var named = new Dictionary<(string Collection, string Id), bool>();
@@ -115,37 +115,47 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                     return null;
                 }
                 last++;
+                importing = EntityChangeLog.Importing(row);
                 foreach (var (collection, id, put) in EntityChangeLog.Read(row))
                 {
                     named[(collection, id)] = put;
                 }
             }
-            if (bodies.Keys.Union(named.Keys).Count() > maxEntities)
+            if (changed.Keys.Union(named.Keys).Count() > maxEntities)
             {
                 return null;
             }
-            var read = await Task.WhenAll(named.Select(async change => (change.Key, Body: change.Value
-                ? await GetBodyAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false)
-                : null))).ConfigureAwait(false);
-            foreach (var (key, body) in read)
+            var read = await Task.WhenAll(named.Select(async change => change.Value
+                ? (change.Key, Put: true, Row: await GetRowAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false))
+                : (change.Key, Put: false, Row: (null, null)))).ConfigureAwait(false);
+            foreach (var (key, put, (body, writtenAt)) in read)
             {
-                bodies[key] = body;
+                changed[key] = (put, body, writtenAt);
             }
-            var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (revision.Number == last)
+            // A put whose row is gone, or was written after the last log row read, belongs to a later commit: read on.
+            var later = changed.Values.Where(c => c.Put && (c.Body is null || c.WrittenAt is not { } at || at > last)).ToList();
+            if (later.Count == 0)
             {
-                return new EntityDelta(revision.Number, revision.Deleted, revision.Import is not null,
-                    [.. bodies.Select(b => new EntityDeltaItem(b.Key.Collection, b.Key.Id, b.Value))]);
+                var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+                return new EntityDelta(last, revision.Deleted, importing,
+                    [.. changed.Select(c => new EntityDeltaItem(c.Key.Collection, c.Key.Id, c.Value.Put ? c.Value.Body : null))]);
             }
-            // Ahead of the log twice running, with no new row between: a commit the log does not
-            // name (once could be a commit that landed between the query and the revision read).
-            passesWithoutRows = named.Count == 0 ? passesWithoutRows + 1 : 0;
-            if (passesWithoutRows == 2)
+            if (named.Count == 0 && later.Any(c => c.Body is not null && c.WrittenAt is null))
             {
+                // A row that does not say which commit wrote it: written before the log existed.
                 return null;
             }
         }
-        throw new InvalidOperationException($"Control plane {controlPlane} kept changing during 50 passes over its change log.");
+        // Writes that never pause, each to an entity just read: a full read settles it.
+        return null;
+    }
+
+    /// <summary>An entity's body and the revision that wrote it (null for a row written before rows said so).</summary>
+    private async Task<(JsonObject? Body, long? WrittenAt)> GetRowAsync(Guid controlPlane, string collection, string id, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(collection, id), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row is { HasValue: true, Value: { } entity } ? (ReadBody(entity), entity.GetInt64(EntityChangeLog.RevisionProperty)) : (null, null);
     }
 
     public async Task<int> TrimChangesAsync(Guid controlPlane, long through, int limit, CancellationToken cancellationToken)
@@ -259,7 +269,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             switch (change)
             {
                 case EntityChange.Put put:
-                    AddPut(partition, put, Add);
+                    AddPut(partition, put, expected.Number + 1, Add);
                     break;
                 case EntityChange.Delete delete:
                     AddDelete(partition, delete, Add);
@@ -278,7 +288,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         // The change log (issue #16): what this commit changed, under its revision, in the same
         // transaction. Its row is there already only if another commit took this revision: stale.
         var logIndex = actions.Count;
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntityChangeLog.Row(partition, next, changes)));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntityChangeLog.Row(partition, next, changes, importing: import is not null)));
         var updatedAt = DateTimeOffset.UtcNow;
         var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = updatedAt };
         if (import is not null)
@@ -321,11 +331,14 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         }
     }
 
-    private static void AddPut(string partition, EntityChange.Put put, Action<TableTransactionActionType, TableEntity, string?> add)
+    private static void AddPut(string partition, EntityChange.Put put, long revision, Action<TableTransactionActionType, TableEntity, string?> add)
     {
         var (schema, entity, previous) = (put.Schema, put.Entity, put.Previous);
         var id = EntityIndexes.IdOf(entity);
-        add(previous is null ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, WriteBody(partition, schema.Name, id, entity), null);
+        var body = WriteBody(partition, schema.Name, id, entity);
+        // The revision that wrote the row, so that a change log reader can tell a body of a later commit.
+        body[EntityChangeLog.RevisionProperty] = revision;
+        add(previous is null ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, body, null);
 
         var oldUnique = previous is null ? [] : EntityIndexes.UniqueValues(schema, previous).Select(u => UniqueKey(schema.Name, u.Field, u.Value)).ToHashSet();
         var newUnique = EntityIndexes.UniqueValues(schema, entity).ToList();

@@ -30,7 +30,7 @@ public static class Permissions
     private const string UpstreamAdmin = "Upstream Admin";
 
     // Declared before the table that uses it: static fields initialize in text order.
-    private static readonly string Custom = ControlPlaneResource.CustomPlugins.ToString();
+    private static readonly string s_custom = ControlPlaneResource.CustomPlugins.ToString();
 
     /// <summary>
     /// What each entity-type role writes and, beyond that, reads, by <see cref="ControlPlaneResource"/>
@@ -43,10 +43,10 @@ public static class Permissions
         [ConsumerAdmin] = new(
             [Consumers.Schema.Name, ConsumerGroups.Schema.Name, .. ConsumerCredentials.All.Select(s => s.Name), PluginsUnder("consumers"), PluginsUnder("consumer_groups")],
             []),
-        [Deployer] = new(["services", "routes", "plugins", Custom], []),
-        [GatewayServiceAdmin] = new(["services", PluginsUnder("services"), Custom], ["plugins"]),
-        [PluginAdmin] = new(["plugins", Custom], []),
-        [RouteAdmin] = new(["routes", PluginsUnder("routes"), Custom], ["plugins"]),
+        [Deployer] = new(["services", "routes", "plugins", s_custom], []),
+        [GatewayServiceAdmin] = new(["services", PluginsUnder("services"), s_custom], ["plugins"]),
+        [PluginAdmin] = new(["plugins", s_custom], []),
+        [RouteAdmin] = new(["routes", PluginsUnder("routes"), s_custom], ["plugins"]),
         [SniAdmin] = new(["snis"], ["certificates"]),
         [UpstreamAdmin] = new(["upstreams", "targets"], ["certificates"]),
     };

@@ -32,7 +32,7 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, ILogger<Auth
     /// <summary>What the principal lacks for this request; null when it may go on.</summary>
     private static string? Refusal(HttpContext context, Principal principal)
     {
-        var requirement = context.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>() ?? AccessRequirement.OrganizationAdmin;
+        var requirement = AccessRequirements.Of(context.GetEndpoint());
         switch (requirement.Requires)
         {
             case AccessRequirement.Kind.FilteredByEndpoint:
@@ -41,10 +41,10 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, ILogger<Auth
                 return Permissions.MayCreateControlPlanes(principal) ? null : $"{ControlPlaneRoles.Creator} on control planes";
             case AccessRequirement.Kind.ControlPlaneRole:
                 var controlPlaneId = context.Request.RouteValues[AccessRequirement.ControlPlaneRouteValue]?.ToString() ?? "";
-                var action = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                var action = requirement.OnlyReads || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     ? ControlPlaneAction.Read
                     : ControlPlaneAction.Write;
-                return Permissions.Missing(principal, action, controlPlaneId) is { } role ? $"{role} on control plane {controlPlaneId}" : null;
+                return Permissions.Missing(principal, action, controlPlaneId, requirement.Resource) is { } roles ? $"{roles} on control plane {controlPlaneId}" : null;
             default:
                 return "organization admin (only the admin token may call this endpoint)";
         }

@@ -60,6 +60,7 @@ internal static class ControlPlaneEndpoints
         group.MapGet("/{controlPlaneId}", async (string controlPlaneId, HttpContext context, ControlPlaneService service, CancellationToken ct) =>
             Results.Json(ControlPlaneJson.Write(await service.GetAsync(ControlPlaneId.Parse(controlPlaneId), ct), PublicUrl.Of(context)), ApiJson.Options))
             .WithSummary("Get a control plane.")
+            .RequiresAccess(AccessRequirement.ReadsControlPlane)
             .Responds(200, "The control plane")
             .Responds(404, "Not found");
 

@@ -63,6 +63,7 @@ internal static class GroupEndpoints
         group.MapGet("/group-member-status", async (string controlPlaneId, ControlPlaneGroups groups, CancellationToken ct) =>
             Results.Json(new { is_member = await groups.IsMemberAsync(ControlPlaneId.Parse(controlPlaneId), ct) }, ApiJson.Options))
             .WithSummary("Whether this control plane is a member of a group.")
+            .RequiresAccess(AccessRequirement.ReadsControlPlane)
             .Responds(200, "is_member");
     }
 

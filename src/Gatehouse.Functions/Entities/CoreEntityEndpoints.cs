@@ -36,8 +36,10 @@ internal static class CoreEntityEndpoints
 
     // Handlers are request delegates, not minimal-API lambdas: there are some hundred and fifty
     // routes, and each lambda would cost a compiled binder when the app starts.
-    private static void MapCollection(RouteGroupBuilder group, EntityCollection collection)
+    private static void MapCollection(RouteGroupBuilder parentGroup, EntityCollection collection)
     {
+        // Each collection needs the permission of the entity it writes: a route under a service is a route.
+        var group = parentGroup.MapGroup("").RequiresAccess(AccessRequirement.ControlPlaneEntity(collection.Schema.Name, collection.Parent?.Name));
         var schema = collection.Schema;
         var entity = ApiSchemas.Entity(schema);
         var error = ApiSchemas.KongError;

@@ -22,7 +22,7 @@ internal static class CustomPluginSchemaEndpoints
     public static void MapCustomPluginSchemas(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{CoreEntityEndpoints.Prefix}/plugin-schemas").WithErrorDialect(ErrorDialect.Legacy).WithTags("Custom Plugin Schemas")
-            .RequiresAccess(AccessRequirement.ControlPlaneRole);
+            .RequiresAccess(AccessRequirement.CustomPlugins);
         var error = ApiSchemas.LegacyError;
 
         group.MapGet("", async (HttpContext context, CustomPluginSchemaService service, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -33,6 +34,7 @@ internal static class InvalidPluginEndpoints
                 ["offset"] = new JsonObject { ["type"] = "string" },
             }))
             .Responds(400, "Invalid list parameters", ApiSchemas.KongError)
+            .RequiresAccess(AccessRequirement.ControlPlaneEntity(Plugins.Schema.Name))
             .Responds(404, "No such control plane", ApiSchemas.KongError);
     }
 

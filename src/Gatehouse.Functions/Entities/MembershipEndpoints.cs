@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -33,8 +34,10 @@ internal static class MembershipEndpoints
         public string OtherKey(HttpContext context) => EntityCollection.Key(context, Other);
     }
 
-    private static void MapSide(RouteGroupBuilder group, Side side)
+    private static void MapSide(RouteGroupBuilder parentGroup, Side side)
     {
+        // Membership is the consumers' and consumer groups' own: Consumer Admin's.
+        var group = parentGroup.MapGroup("").RequiresAccess(AccessRequirement.ControlPlaneEntity(side.Schema.Name));
         var error = ApiSchemas.KongError;
         group.MapGet(side.Members, context => CoreEntityEndpoints.ExecuteAsync(context, ListAsync(context, side)))
             .WithTags(side.Schema.Name)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
+using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -13,8 +14,10 @@ namespace Gatehouse.Functions.Entities;
 /// </summary>
 internal static class SchemaEndpoints
 {
-    public static void MapSchemas(this RouteGroupBuilder group)
+    public static void MapSchemas(this RouteGroupBuilder parentGroup)
     {
+        // Kong's schemas are no configuration: whoever holds a role on the control plane reads them, and validates against them.
+        var group = parentGroup.MapGroup("").RequiresAccess(AccessRequirement.ReadsControlPlane);
         var error = ApiSchemas.KongError;
         group.MapGet("/v1/available-plugins", context => CoreEntityEndpoints.ExecuteAsync(context, AvailablePluginsAsync(context)))
             .WithTags("plugins")

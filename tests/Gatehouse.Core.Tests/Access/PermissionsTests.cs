@@ -36,10 +36,54 @@ public sealed class PermissionsTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Only_Admin_and_Viewer_reach_a_control_plane_and_only_where_assigned(string role, string scope, ControlPlaneAction action, bool onMine, string? missing)
+    public void The_control_plane_as_a_whole_is_Admin_s_and_Viewer_s_only_where_assigned(string role, string scope, ControlPlaneAction action, bool onMine, string? missing)
     {
         var principal = Holding((role, scope == "*" ? "*" : s_mine));
-        Assert.Equal(missing, Permissions.Missing(principal, action, onMine ? s_mine : s_other));
+        Assert.Equal(missing, Permissions.Missing(principal, action, onMine ? s_mine : s_other, ControlPlaneResource.Whole));
+    }
+
+    [Theory]
+    [InlineData("services", null, "Deployer, Gateway Service Admin or Admin")]
+    [InlineData("routes", "services", "Deployer, Route Admin or Admin")]
+    [InlineData("plugins", null, "Deployer, Plugin Admin or Admin")]
+    [InlineData("plugins", "services", "Deployer, Gateway Service Admin, Plugin Admin or Admin")]
+    [InlineData("plugins", "routes", "Deployer, Plugin Admin, Route Admin or Admin")]
+    [InlineData("plugins", "consumers", "Consumer Admin, Deployer, Plugin Admin or Admin")]
+    [InlineData("plugins", "consumer_groups", "Consumer Admin, Deployer, Plugin Admin or Admin")]
+    [InlineData("key-auths", "consumers", "Consumer Admin or Admin")]
+    [InlineData("consumer_groups", null, "Consumer Admin or Admin")]
+    [InlineData("ca_certificates", null, "Certificate Admin or Admin")]
+    [InlineData("snis", "certificates", "SNI Admin or Admin")]
+    [InlineData("targets", "upstreams", "Upstream Admin or Admin")]
+    [InlineData("vaults", null, "Admin")]
+    [InlineData("keys", "key-sets", "Admin")]
+    public void An_entity_is_written_by_the_roles_Konnect_names_for_its_type(string collection, string? parent, string roles)
+    {
+        Assert.Equal(roles, Permissions.Missing(Holding(("Viewer", "*")), ControlPlaneAction.Write, s_mine, ControlPlaneResource.Entities(collection, parent)));
+        foreach (var role in roles.Replace(" or ", ", ", StringComparison.Ordinal).Split(", "))
+        {
+            Assert.Null(Permissions.Missing(Holding((role, s_mine)), ControlPlaneAction.Write, s_mine, ControlPlaneResource.Entities(collection, parent)));
+            Assert.NotNull(Permissions.Missing(Holding((role, s_mine)), ControlPlaneAction.Write, s_other, ControlPlaneResource.Entities(collection, parent)));
+        }
+    }
+
+    [Fact]
+    public void Reads_follow_the_writes_and_Konnect_s_extra_reads()
+    {
+        var certificates = ControlPlaneResource.Entities("certificates");
+        Assert.Equal("Viewer, Certificate Admin, SNI Admin or Upstream Admin", Permissions.Missing(Holding(), ControlPlaneAction.Read, s_mine, certificates));
+        Assert.Null(Permissions.Missing(Holding(("SNI Admin", s_mine)), ControlPlaneAction.Read, s_mine, certificates));
+        Assert.Equal("Certificate Admin or Admin", Permissions.Missing(Holding(("SNI Admin", s_mine)), ControlPlaneAction.Write, s_mine, certificates));
+        // Every role on a control plane reads the control plane itself, and sees it listed; Creator grants nothing on one.
+        foreach (var role in ControlPlaneRoles.All.Where(r => r != ControlPlaneRoles.Creator))
+        {
+            Assert.True(Permissions.MaySee(Holding((role, s_mine)), Guid.Parse(s_mine)), role);
+            Assert.False(Permissions.MaySee(Holding((role, s_mine)), Guid.Parse(s_other)), role);
+        }
+        Assert.False(Permissions.MaySee(Holding(("Creator", "*")), Guid.Parse(s_mine)));
+        // Entity roles reach nothing of the control plane as a whole: settings, DP certificates, nodes, import, membership.
+        Assert.Equal("Viewer", Permissions.Missing(Holding(("Deployer", "*")), ControlPlaneAction.Read, s_mine, ControlPlaneResource.Whole));
+        Assert.Equal("Admin", Permissions.Missing(Holding(("Deployer", "*")), ControlPlaneAction.Write, s_mine, ControlPlaneResource.Whole));
     }
 
     [Fact]

@@ -42,6 +42,10 @@ internal static class VersionHistory
         Console.WriteLine($"Config versions through the API against Azurite: {services * 3:N0} entities ({services:N0} services with a route and a plugin), " +
             $"{changes} changes, Gatehouse__Versions__Keep={keep}.");
         var import = await ImportRun.PutAsync(bench, cp, File(services));
+        while ((await snapshots.GetPointerAsync(id, CancellationToken.None))?.Revision is not { } composed || composed < import.Revision)
+        {
+            await Task.Delay(5);
+        }
         var (firstBytes, firstBlobs) = await StoredAsync(container, id);
         Console.WriteLine($"import: {import.Count("creating"):N0} created, snapshot current after {import.SnapshotCurrent.TotalMilliseconds:F0} ms; " +
             $"{firstBlobs} blob(s), {firstBytes / 1024.0:F0} KiB");

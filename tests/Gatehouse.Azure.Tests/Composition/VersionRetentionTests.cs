@@ -111,8 +111,15 @@ public sealed class VersionRetentionTests(StorageFixture storage)
         var now = DateTimeOffset.UtcNow;
         DataPlaneNode Node(string hash, DateTimeOffset seen) => new()
         {
-            Id = Guid.NewGuid(), ControlPlaneId = cp, Hostname = "kong", Version = "3.9.1.0", ConfigHash = hash, CertificateId = Guid.NewGuid(),
-            LastPing = seen, CreatedAt = seen, UpdatedAt = seen,
+            Id = Guid.NewGuid(),
+            ControlPlaneId = cp,
+            Hostname = "kong",
+            Version = "3.9.1.0",
+            ConfigHash = hash,
+            CertificateId = Guid.NewGuid(),
+            LastPing = seen,
+            CreatedAt = seen,
+            UpdatedAt = seen,
         };
         await kit.Nodes.UpsertAsync(Node(HashOf(3), now), Ct);
         await kit.Nodes.UpsertAsync(Node(HashOf(4), now.AddDays(-3)), Ct);

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["compose"] = ComposeGroup.RunAsync,
     ["import"] = ImportThroughput.RunAsync,
     ["sidecars"] = SidecarFanOut.RunAsync,
+    ["versions"] = VersionHistory.RunAsync,
     ["plugins"] = args =>
     {
         PluginValidation.Run();

@@ -90,6 +90,7 @@ public static class GatehouseApp
         app.MapCustomPluginSchemas();
         app.MapSnapshots();
         app.MapDeclarativeImport();
+        app.MapConfigVersions();
         app.MapDpCertificates();
         app.MapNodes();
         app.MapSystemAccounts();

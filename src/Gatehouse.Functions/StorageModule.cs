@@ -8,6 +8,7 @@ using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
+using Gatehouse.Core.Versions;
 using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Http;
@@ -39,6 +40,7 @@ internal static class StorageModule
         services.AddSingleton<IEntityChangeReader>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
+        services.AddSingleton<IConfigVersionStore>(sp => new AzureConfigVersionStore(storage, layout));
         services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));
         services.AddSingleton<IImportJournal>(sp => new BlobImportJournal(storage, layout));
         // Pins are looked up on every data plane request; recent ones are answered from memory.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -5,13 +6,17 @@ using Azure.Storage.Blobs;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Azure.Composition;
 
 /// <summary>
 /// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
 /// so a repeat is harmless), and the pointer to the current one as a table row moved by ETag: its
-/// source, hashes and times, and the names of the plugins the snapshot uses.
+/// source, hashes and times, and the names of the plugins the snapshot uses. Each move writes its
+/// version record (<see cref="VersionRow"/>) in the same entity-group transaction: the pointer and
+/// the records share the control plane's partition, so there is never a move without its record,
+/// nor a record of a move that did not happen.
 /// </summary>
 public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
 {
@@ -19,6 +24,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
     private const string StatusKey = "group-status";
     private const int MaxConflictsJson = 30_000;
     private const string PluginsProperty = "Plugins";
+    private const string VersionNumberProperty = "VersionNumber";
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
     private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
@@ -45,20 +51,37 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             pointer.GetDateTimeOffset("UpdatedAt") ?? default)
         {
             Version = pointer.ETag.ToString(),
+            VersionNumber = pointer.GetInt64(VersionNumberProperty) ?? 0,
             Plugins = pointer.GetString(PluginsProperty) is { } plugins ? JsonSerializer.Deserialize<List<string>>(plugins) : null,
         };
     }
 
     public async Task WriteSnapshotAsync(Guid controlPlane, string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        try
+        var blob = _container.GetBlobClient(BlobName(controlPlane, hash));
+        for (var attempt = 0; ; attempt++)
         {
-            await BlobCreateOnly.UploadAsync(_container.GetBlobClient(BlobName(controlPlane, hash)), content, "application/json", cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
-        {
-            // Same hash, same bytes: an earlier attempt (or another worker) already wrote it.
+            try
+            {
+                await BlobCreateOnly.UploadAsync(blob, content, "application/json", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
+            {
+                // Same hash, same bytes: an earlier attempt, another worker, or an older version (a
+                // restore) wrote it. Touch it, so that retention, which deletes only blobs untouched
+                // for a while and unchanged since it listed them, leaves it to the pointer about to name it.
+            }
+            try
+            {
+                await blob.SetMetadataAsync(new Dictionary<string, string> { ["reused"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && attempt < 3)
+            {
+                // Retention deleted it between the two calls: write it again.
+            }
         }
     }
 
@@ -75,7 +98,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
         }
     }
 
-    public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken)
+    public async Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, VersionNote note, CancellationToken cancellationToken)
     {
         if (!next.Source.Follows(current?.Source))
         {
@@ -95,6 +118,8 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             ["CreatedAt"] = next.CreatedAt,
             ["UpdatedAt"] = next.UpdatedAt,
         };
+        var number = (current?.VersionNumber ?? 0) + 1;
+        row[VersionNumberProperty] = number;
         if (next.Source.Members is { } members)
         {
             row["Members"] = JsonSerializer.Serialize(members);
@@ -104,22 +129,14 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             // More names than a property holds are left out: readers then find them in the snapshot.
             row[PluginsProperty] = names;
         }
-        try
-        {
-            if (current?.Version is { } version)
-            {
-                await _table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-            }
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
+        // The number is the pointer's to give: only the mover whose ETag holds writes this record. A
+        // record left by a pointer removed by hand is replaced, not a reason to refuse the move.
+        var record = VersionRow.Write(controlPlane, new ConfigVersion(number, next.Hash, next.Revision, next.UpdatedAt, note.Principal, note.Changes));
+        TableTransactionAction move = current?.Version is { } version
+            ? new(TableTransactionActionType.UpdateReplace, row, new ETag(version))
+            : new(TableTransactionActionType.Add, row);
+        return await _table.SubmitGuardedAsync([move, new(TableTransactionActionType.UpsertReplace, record)], cancellationToken).ConfigureAwait(false)
+            == GuardedOutcome.Committed;
     }
 
     public async Task<GroupStatus?> GetGroupStatusAsync(Guid group, CancellationToken cancellationToken)
@@ -156,5 +173,5 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string BlobName(Guid controlPlane, string hash) => $"{controlPlane}/{hash}.json";
+    private static string BlobName(Guid controlPlane, string hash) => SnapshotBlobNames.Snapshot(controlPlane, hash);
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.DataPlanes;
 
@@ -40,8 +41,5 @@ public sealed class BlobEncodedSnapshotStore(StorageAccount storage, StorageLayo
         }
     }
 
-    private static string Name(Guid controlPlane, string hash, string encoding) =>
-        encoding is "gzip" or "br"
-            ? $"{controlPlane}/{hash}.json.{encoding}"
-            : throw new ArgumentException($"Unknown encoding '{encoding}'.", nameof(encoding));
+    private static string Name(Guid controlPlane, string hash, string encoding) => SnapshotBlobNames.Encoded(controlPlane, hash, encoding);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Composition;
 
@@ -111,7 +112,8 @@ public sealed class Recomposer(
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var now = clock.GetUtcNow();
             var next = new SnapshotPointer(source, hashes, pointer?.CreatedAt ?? now, now) { Plugins = ConfiguredPlugins.NamesIn(state.Entities) };
-            if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false))
+            var note = new VersionNote(VersionNote.Admin, await ChangesSinceAsync(controlPlane, pointer, hashes.Config, json, cancellationToken).ConfigureAwait(false));
+            if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, note, cancellationToken).ConfigureAwait(false))
             {
                 observer.Reached(controlPlane, RecomposeStep.PointerMoved);
                 if (target.IsGroup)
@@ -131,6 +133,29 @@ public sealed class Recomposer(
             // Another worker moved the pointer meanwhile; read again (it may already be past us).
         }
         throw new InvalidOperationException($"Could not move the snapshot pointer of control plane {controlPlane} after {MaxAttempts} attempts.");
+    }
+
+    /// <summary>
+    /// The version record's counts: the new snapshot against the one the pointer names now. Empty
+    /// when they are the same snapshot, or the current one cannot be read.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, EntityChangeCounts>> ChangesSinceAsync(
+        Guid controlPlane, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next, CancellationToken cancellationToken)
+    {
+        JsonObject? previous = null;
+        if (pointer?.Hash == nextHash)
+        {
+            return VersionNote.Unknown.Changes;
+        }
+        if (pointer is not null)
+        {
+            if (await snapshots.ReadSnapshotAsync(controlPlane, pointer.Hash, cancellationToken).ConfigureAwait(false) is not { } content)
+            {
+                return VersionNote.Unknown.Changes;
+            }
+            previous = JsonNode.Parse(content.Span)!.AsObject();
+        }
+        return VersionChanges.Between(previous, JsonNode.Parse(next.Span)!.AsObject());
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Composition;
 
@@ -14,6 +15,9 @@ public sealed record SnapshotPointer(SnapshotSource Source, ConfigHash Hashes, D
     public string Hash => Hashes.Config;
 
     public string? Version { get; init; }
+
+    /// <summary>How many times the pointer has moved: the number of the version record its last move wrote (0 before any was kept).</summary>
+    public long VersionNumber { get; init; }
 
     /// <summary>
     /// The names of the plugins the snapshot uses (<see cref="DataPlanes.ConfiguredPlugins.NamesIn"/>), recorded
@@ -61,10 +65,20 @@ public interface ISnapshotStore
 
     /// <summary>
     /// Moves the pointer from <paramref name="current"/> (null: there is none yet) to <paramref name="next"/>,
-    /// only if nobody moved it since it was read. False means someone did: read it again. Refuses
-    /// (<see cref="ArgumentException"/>) a <paramref name="next"/> that does not follow <paramref name="current"/>.
+    /// only if nobody moved it since it was read, and in the same atomic write records the move as
+    /// the next <see cref="ConfigVersion"/>, with <paramref name="note"/>'s principal and counts.
+    /// False means someone moved it: read it again. Refuses (<see cref="ArgumentException"/>) a
+    /// <paramref name="next"/> that does not follow <paramref name="current"/>.
     /// </summary>
-    Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken);
+    Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, VersionNote note, CancellationToken cancellationToken);
+}
+
+public static class SnapshotStoreMoves
+{
+    /// <summary>A move whose counts are not known (a test's): recorded all the same, with none.</summary>
+    public static Task<bool> TryAdvanceAsync(
+        this ISnapshotStore store, Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, CancellationToken cancellationToken) =>
+        store.TryAdvanceAsync(controlPlane, current, next, VersionNote.Unknown, cancellationToken);
 }
 
 /// <summary>Asks for a control plane to be recomposed (at least once, eventually).</summary>

@@ -1,6 +1,7 @@
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Composition;
 
@@ -9,11 +10,12 @@ namespace Gatehouse.Core.Composition;
 /// request was lost, or a poisoned message — and asks for them again. The revision row is the
 /// outbox: work is owed exactly when it is ahead of the pointer. It also finishes imports whose
 /// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>), and trims each control
-/// plane's change log to the last <see cref="EntityCacheSettings.ChangeLogKept"/> rows before its snapshot.
+/// plane's change log to the last <see cref="EntityCacheSettings.ChangeLogKept"/> rows before its snapshot, and
+/// deletes the versions and snapshots retention does not keep (<see cref="VersionRetention"/>).
 /// </summary>
 public sealed class Sweeper(
     IControlPlaneStore controlPlanes, IEntityStore entities, ISnapshotStore snapshots, IGroupMembershipStore memberships, IRecomposeQueue queue,
-    ConfigImporter importer, IEntityChangeReader changeLog, EntityCacheSettings cache, TimeProvider clock)
+    ConfigImporter importer, IEntityChangeReader changeLog, EntityCacheSettings cache, VersionRetention retention, TimeProvider clock)
 {
     // Per control plane per sweep, so a backlog is worked off over several sweeps, not in one.
     private const int TrimmedPerSweep = 1000;
@@ -62,6 +64,8 @@ public sealed class Sweeper(
                     await changeLog.TrimChangesAsync(controlPlane.Id, composed - cache.ChangeLogKept, TrimmedPerSweep, cancellationToken).ConfigureAwait(false);
                 }
             }
+            // Old versions and the snapshots no one serves any more (issue #14).
+            await retention.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
             if (isOwed)
             {
                 await queue.EnqueueAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);

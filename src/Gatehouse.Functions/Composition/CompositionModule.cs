@@ -1,11 +1,13 @@
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.Import;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Functions.Composition;
 
 /// <summary>
 /// Turning entities into snapshots: the recompose pipeline (queue, recomposer, sweeper and the
-/// handlers the Functions host or the local poller call), declarative import, and snapshot reads.
+/// handlers the Functions host or the local poller call), declarative import, snapshot reads, and versions
+/// with their retention.
 /// </summary>
 internal static class CompositionModule
 {
@@ -21,6 +23,10 @@ internal static class CompositionModule
         services.AddSingleton(sp => new CachedEntityReader(
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp, (IEntityReader)sp.GetRequiredService<CachedEntityReader>()));
+        services.AddSingleton(VersionSettings.Read(configuration));
+        services.AddSingleton<IRolloutSnapshots, NoRollouts>();
+        services.AddSingleton<VersionRetention>();
+        services.AddSingleton<VersionDiff>();
         services.AddSingleton<Sweeper>();
         services.AddSingleton<RecomposeHandler>();
         services.AddSingleton<PoisonedMessages>();

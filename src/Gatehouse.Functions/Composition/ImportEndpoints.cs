@@ -55,7 +55,8 @@ internal static class ImportEndpoints
             .Responds(415, "Neither JSON nor YAML");
     }
 
-    private static bool DryRun(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() switch
+    /// <summary><c>?dry_run=true|false</c>, as the import and a version's restore take it.</summary>
+    public static bool DryRun(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() switch
     {
         "" or "false" => false,
         "true" => true,

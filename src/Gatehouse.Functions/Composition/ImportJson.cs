@@ -13,22 +13,28 @@ internal static class ImportJson
         dry_run = dryRun,
         applied = result.Applied,
         revision = result.Revision,
-        summary = new
-        {
-            creating = result.Plan.Count(ImportAction.Create),
-            updating = result.Plan.Count(ImportAction.Update),
-            deleting = result.Plan.Count(ImportAction.Delete),
-            unchanged = result.Plan.Unchanged,
-        },
-        changes = result.Plan.Changes.Select(c => new
-        {
-            action = c.Action switch { ImportAction.Create => "create", ImportAction.Update => "update", _ => "delete" },
-            entity_type = c.Schema.Singular,
-            id = c.Id,
-            name = NameOf(c.Schema, c.Entity),
-            changed_fields = c.Action == ImportAction.Update ? c.ChangedFields : null,
-        }),
+        summary = Summary(result.Plan),
+        changes = Changes(result.Plan),
     };
+
+    /// <summary>A plan's counts: what a dry run, a restore and a diff of two versions all answer.</summary>
+    public static object Summary(ImportPlan plan) => new
+    {
+        creating = plan.Count(ImportAction.Create),
+        updating = plan.Count(ImportAction.Update),
+        deleting = plan.Count(ImportAction.Delete),
+        unchanged = plan.Unchanged,
+    };
+
+    /// <summary>A plan's entity changes, each with its type, id, name, and for an update the fields that change.</summary>
+    public static IEnumerable<object> Changes(ImportPlan plan) => plan.Changes.Select(c => new
+    {
+        action = c.Action switch { ImportAction.Create => "create", ImportAction.Update => "update", _ => "delete" },
+        entity_type = c.Schema.Singular,
+        id = c.Id,
+        name = NameOf(c.Schema, c.Entity),
+        changed_fields = c.Action == ImportAction.Update ? c.ChangedFields : null,
+    });
 
     /// <summary>
     /// Kong's answer to an invalid declarative config (<c>POST /config?flatten_errors=1</c>):

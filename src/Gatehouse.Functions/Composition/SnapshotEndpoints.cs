@@ -77,16 +77,21 @@ internal static class SnapshotEndpoints
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
-            var content = await snapshots.ContentAsync(id, pointer, ct);
-            var wantsYaml = context.Request.GetTypedHeaders().Accept
-                .Any(a => a.MediaType.Value is "application/yaml" or "application/x-yaml" or "text/yaml");
-            return wantsYaml
-                ? Results.Text(YamlText.From(JsonNode.Parse(content.Span)!), "application/yaml")
-                : Results.Bytes(content.ToArray(), "application/json");
+            return Document(context, await snapshots.ContentAsync(id, pointer, ct));
         })
             .WithSummary("The current snapshot as Kong declarative config (YAML with Accept: application/yaml). ETag is the config hash; If-None-Match answers 304.")
             .Responds(200, "The snapshot")
             .Responds(304, "Unchanged")
             .Responds(404, "No such control plane");
+    }
+
+    /// <summary>A snapshot as JSON, or as YAML when the client accepts it: the current one, or a version's.</summary>
+    public static IResult Document(HttpContext context, ReadOnlyMemory<byte> content)
+    {
+        var wantsYaml = context.Request.GetTypedHeaders().Accept
+            .Any(a => a.MediaType.Value is "application/yaml" or "application/x-yaml" or "text/yaml");
+        return wantsYaml
+            ? Results.Text(YamlText.From(JsonNode.Parse(content.Span)!), "application/yaml")
+            : Results.Bytes(content.ToArray(), "application/json");
     }
 }

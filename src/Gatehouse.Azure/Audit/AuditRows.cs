@@ -30,8 +30,9 @@ internal static class AuditRows
     }
 
     /// <summary>Descending time, then the id: the key every index of one entry ends with.</summary>
-    public static string Suffix(DateTimeOffset time, Guid id) =>
-        (DateTimeOffset.MaxValue.UtcTicks - time.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + id.ToString("N");
+    public static string Suffix(DateTimeOffset time, Guid id) => Descending(time) + "|" + id.ToString("N");
+
+    public static string Descending(DateTimeOffset time) => (DateTimeOffset.MaxValue.UtcTicks - time.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
     public static string TimeKey(DateTimeOffset time, Guid id) => TimeIndex + Suffix(time, id);
 

@@ -80,7 +80,8 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         var firstDay = AuditRows.Day(query.To);
         var lastDay = AuditRows.Day(query.From);
         var firstKey = prefix + AuditRows.Suffix(query.To, Guid.Empty);
-        var lastKey = prefix + AuditRows.Suffix(query.From, Guid.Empty) + "~";
+        // The bounds are inclusive: every id at To sorts after the empty one, every id at From before "~".
+        var lastKey = prefix + AuditRows.Descending(query.From) + "|~";
         if (query.After is { } after)
         {
             firstDay = string.CompareOrdinal(firstDay, AuditRows.Day(after.Time)) > 0 ? firstDay : AuditRows.Day(after.Time);

@@ -13,7 +13,8 @@ internal static class AuditJson
     public static Dictionary<string, object?> Write(AuditEntry entry) => new()
     {
         ["id"] = entry.Id,
-        ["rt"] = entry.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        // Full precision, so an entry's rt copied into filter[rt] selects it.
+        ["rt"] = entry.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
         ["principal_id"] = entry.Principal.Id,
         ["principal_type"] = entry.Principal.Type,
         ["principal_name"] = entry.Principal.Name,

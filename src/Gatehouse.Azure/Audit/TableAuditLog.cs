@@ -35,7 +35,6 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         }
     }
 
-
     public async Task<IReadOnlyList<AuditEntry>> ListBegunAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         var begun = new List<AuditEntry>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
+using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
@@ -40,6 +41,7 @@ public static class GatehouseApp
             .AddGatehouseAccess()
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
+            .AddGatehouseAudit(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
 
         var app = builder.Build();
@@ -71,12 +73,15 @@ public static class GatehouseApp
         });
 
         // Management: who calls (the admin token or a system account's token), then whether it may,
-        // decided from the metadata of the endpoint routing chose (see AccessRequirement).
+        // decided from the metadata of the endpoint routing chose (see AccessRequirement). The audit
+        // log is outside both, to see their refusals, and its outbox inside, to keep only what may run.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2") || context.Request.Path.StartsWithSegments("/v3"), management => management
+            .UseMiddleware<AuditMiddleware>()
             .UseMiddleware<ApiErrorMiddleware>()
             .UseMiddleware<BearerAuthenticationMiddleware>()
             .UseMiddleware<StorageReadinessMiddleware>()
-            .UseMiddleware<AuthorizationMiddleware>());
+            .UseMiddleware<AuthorizationMiddleware>()
+            .UseMiddleware<AuditOutboxMiddleware>());
         // Data planes authenticate with their client certificate, never the admin token.
         // The push hub is under /v1/dp too, but its listeners carry the access token negotiate gave them.
         app.UseWhen(context => context.Request.Path.StartsWithSegments(DataPlaneEndpoints.Prefix)
@@ -94,6 +99,7 @@ public static class GatehouseApp
         app.MapDpCertificates();
         app.MapNodes();
         app.MapSystemAccounts();
+        app.MapAuditLogs();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

@@ -24,6 +24,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
     public string SnapshotsTable => $"{Prefix}snapshots";
 
+    /// <summary>Audit entries: one partition per day, and the entries of changes not yet answered.</summary>
+    public string AuditTable => $"{Prefix}audit";
+
     /// <summary>Content-addressed snapshots: <c>{control plane}/{config hash}.json</c>.</summary>
     public string SnapshotsContainer => $"{Prefix.ToLowerInvariant()}snapshots";
 

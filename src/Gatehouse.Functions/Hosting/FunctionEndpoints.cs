@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Gatehouse.Core.Audit;
 using Gatehouse.Core.Composition;
+using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Http;
 
@@ -63,7 +65,7 @@ internal static class FunctionEndpoints
     }
 
     private static async Task<IResult> SweepAsync(
-        HttpContext context, Sweeper sweeper, StorageReadiness readiness, ILogger<Sweeper> logger, CancellationToken ct)
+        HttpContext context, Sweeper sweeper, AuditSweeper auditSweeper, StorageReadiness readiness, ILogger<Sweeper> logger, CancellationToken ct)
     {
         if (await InvocationRequest.ReadAsync(context.Request, ct) is null)
         {
@@ -77,6 +79,7 @@ internal static class FunctionEndpoints
         {
             var report = await sweeper.SweepAndReportAsync(ct);
             SweepLog.Write(logger, report);
+            AuditSweepTimer.Log(logger, await auditSweeper.SweepAsync(ct));
             return Succeeded($"Sweep asked for {report.Owed.Count} recompositions and finished {report.ResumedImports.Count} stalled imports");
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

@@ -1,0 +1,66 @@
+using Gatehouse.Core.Audit;
+
+namespace Gatehouse.Functions.Audit;
+
+/// <summary>
+/// Records each management request that changes something or is refused, before the client sees
+/// the answer: the entry is written as the response starts, so an answer the client received always
+/// has its entry. Registered outside authentication and authorization, so it sees their refusals.
+/// A change's entry was also kept before it ran (<see cref="AuditOutboxMiddleware"/>): if the process
+/// stops after the change and before this, the sweeper lists it as interrupted.
+/// </summary>
+internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, AuditOptions options, TimeProvider clock, ILogger<AuditMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var audited = AuditedRequest.Of(context, options.Redaction, options.TrustForwardedFor, clock);
+        context.Features.Set(audited);
+        context.Response.OnStarting(() => RecordAsync(context, audited));
+        await next(context);
+    }
+
+    private async Task RecordAsync(HttpContext context, AuditedRequest audited)
+    {
+        var entry = audited.Entry(context).Answered(context.Response.StatusCode);
+        if (!audited.Begun && !entry.IsRefusal && !audited.IsChange)
+        {
+            return;
+        }
+        if (audited.Begun && entry.Action == options.CrashAfter && entry.Status < 400)
+        {
+            AuditCrashInjection.Crash(logger, entry);
+        }
+        // Not the request's token: the entry is written even when the client has gone.
+        if (audited.Begun || entry.IsRefusal)
+        {
+            await log.RecordAsync(entry, audited.Begun, CancellationToken.None);
+            return;
+        }
+        try
+        {
+            // A change that never ran (storage not ready, say): worth recording, not worth failing the answer for.
+            await log.RecordAsync(entry, begun: false, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not record the audit entry of {Method} {Path} answered {Status}", entry.Method, entry.Target, entry.Status);
+        }
+    }
+}
+
+/// <summary>
+/// Keeps a change's entry before the endpoint runs (after authorization let it through), so that
+/// one whose answer is never recorded is not lost: <see cref="AuditSweeper"/> finds it.
+/// </summary>
+internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<AuditedRequest>() is { IsChange: true } audited)
+        {
+            await log.BeginAsync(audited.Entry(context), context.RequestAborted);
+            audited.Begun = true;
+        }
+        await next(context);
+    }
+}

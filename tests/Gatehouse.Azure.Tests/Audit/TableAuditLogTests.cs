@@ -1,0 +1,154 @@
+using Azure.Data.Tables;
+using Gatehouse.Azure.Audit;
+using Gatehouse.Azure.Storage;
+using Gatehouse.Core.Audit;
+using Gatehouse.Testing;
+
+namespace Gatehouse.Azure.Tests.Audit;
+
+/// <summary>The audit log against Azurite: listing across days newest first, its filters and pages, the outbox, and retention.</summary>
+public sealed class TableAuditLogTests(StorageFixture storage)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly DateTimeOffset s_now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private (TableAuditLog Log, TableClient Table) NewLog()
+    {
+        var layout = new StorageLayout(storage.UniqueName("a"));
+        var tables = storage.CreateAccount().Tables;
+        return (new TableAuditLog(tables, layout), tables.GetTableClient(layout.AuditTable));
+    }
+
+    private static AuditEntry Entry(DateTimeOffset time, string action = "core-entities.services.create", Guid? controlPlane = null, string? principal = null, int? status = 201) =>
+        new(Guid.CreateVersion7(), time, principal is null ? new AuditPrincipal("organization_admin", null, "the organization admin") : new AuditPrincipal("system_account", principal, $"system account '{principal}'"),
+            action, controlPlane, "POST", "/v2/control-planes/x/core-entities/services", status, "0HN:1", "abc", "127.0.0.1", "tests/1");
+
+    private static AuditQuery All(int size = 100) => new(s_now.AddDays(-30), s_now, null, null, null, size, null);
+
+    [Fact]
+    public async Task Entries_over_several_days_list_newest_first_and_page_to_the_same_sequence()
+    {
+        var (log, _) = NewLog();
+        var written = Enumerable.Range(0, 25).Select(i => Entry(s_now.AddHours(-7 * i))).ToList();
+        foreach (var entry in written.OrderBy(_ => Random.Shared.Next()))
+        {
+            await log.RecordAsync(entry, begun: false, Ct);
+        }
+
+        var listed = (await log.ListAsync(All(), Ct)).Entries;
+        Assert.Equal(written.Select(e => e.Id), listed.Select(e => e.Id));
+        Assert.Equal(written[3], listed[3]);
+
+        var paged = new List<AuditEntry>();
+        var query = All(size: 4);
+        while (true)
+        {
+            var page = await log.ListAsync(query, Ct);
+            Assert.True(page.Entries.Count <= 4);
+            paged.AddRange(page.Entries);
+            if (page.Next is null)
+            {
+                break;
+            }
+            query = query with { After = page.Next };
+        }
+        Assert.Equal(written.Select(e => e.Id), paged.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Filters_by_control_plane_principal_action_and_time_select_exactly_the_matching_entries()
+    {
+        var (log, _) = NewLog();
+        Guid one = Guid.NewGuid(), other = Guid.NewGuid();
+        var entries = Enumerable.Range(0, 40).Select(i => Entry(
+            s_now.AddHours(-5 * i), action: i % 3 == 0 ? "control-planes.delete" : "core-entities.routes.update",
+            controlPlane: i % 2 == 0 ? one : i % 5 == 0 ? null : other, principal: i % 4 == 0 ? "ci" : null)).ToList();
+        foreach (var entry in entries)
+        {
+            await log.RecordAsync(entry, begun: false, Ct);
+        }
+
+        async Task AssertSelects(AuditQuery query, Func<AuditEntry, bool> expected)
+        {
+            var listed = (await log.ListAsync(query, Ct)).Entries;
+            var wanted = entries.Where(e => e.Time >= query.From && e.Time <= query.To).Where(expected).Select(e => e.Id).ToList();
+            Assert.NotEmpty(wanted);
+            Assert.Equal(wanted, listed.Select(e => e.Id));
+        }
+
+        await AssertSelects(All() with { ControlPlaneId = one }, e => e.ControlPlaneId == one);
+        await AssertSelects(All() with { ControlPlaneId = other, Action = "control-planes.delete" }, e => e.ControlPlaneId == other && e.Action == "control-planes.delete");
+        await AssertSelects(All() with { PrincipalId = "ci" }, e => e.Principal.Id == "ci");
+        await AssertSelects(All() with { From = s_now.AddHours(-52), To = s_now.AddHours(-21) }, _ => true);
+        await AssertSelects(All() with { From = s_now.AddHours(-100), To = s_now.AddHours(-30), ControlPlaneId = one }, e => e.ControlPlaneId == one);
+    }
+
+    [Fact]
+    public async Task A_begun_entry_is_not_listed_until_recorded_and_resolving_it_never_overwrites_a_recorded_answer()
+    {
+        var (log, table) = NewLog();
+        var answered = Entry(s_now.AddMinutes(-10), status: null);
+        var interrupted = Entry(s_now.AddMinutes(-9), status: null);
+        var young = Entry(s_now.AddSeconds(-5), status: null);
+        foreach (var entry in new[] { answered, interrupted, young })
+        {
+            await log.BeginAsync(entry, Ct);
+        }
+        Assert.Empty((await log.ListAsync(All(), Ct)).Entries);
+
+        // The process recorded this answer, then stopped before the begun row went.
+        await log.RecordAsync(answered.Answered(201), begun: false, Ct);
+        var begun = await log.ListBegunAsync(s_now.AddMinutes(-1), 100, Ct);
+        Assert.Equal([answered.Id, interrupted.Id], begun.Select(e => e.Id));
+        foreach (var entry in begun)
+        {
+            await log.ResolveAsync(entry, Ct);
+        }
+
+        var listed = (await log.ListAsync(All(), Ct)).Entries;
+        Assert.Equal(201, Assert.Single(listed, e => e.Id == answered.Id).Status);
+        Assert.True(Assert.Single(listed, e => e.Id == interrupted.Id).Interrupted);
+        Assert.Equal([young.Id], (await log.ListBegunAsync(s_now, 100, Ct)).Select(e => e.Id));
+
+        // Recording removes the begun row.
+        await log.RecordAsync(young.Answered(204), begun: true, Ct);
+        Assert.Empty(await log.ListBegunAsync(s_now, 100, Ct));
+        Assert.Empty(table.Query<TableEntity>(e => e.PartitionKey == "begun", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task The_sweeper_removes_entries_older_than_the_retention_with_their_index_rows_and_keeps_the_rest()
+    {
+        var (log, table) = NewLog();
+        var controlPlane = Guid.NewGuid();
+        var entries = Enumerable.Range(0, 30).Select(i => Entry(s_now.AddHours(-12 * i), controlPlane: controlPlane)).ToList();
+        foreach (var entry in entries)
+        {
+            await log.RecordAsync(entry, begun: false, Ct);
+        }
+        var clock = new FixedClock(s_now);
+        var report = await new AuditSweeper(log, new AuditSettings(7, TimeSpan.FromMinutes(5)), clock).SweepAsync(Ct);
+
+        var kept = entries.Where(e => e.Time >= s_now.AddDays(-7)).ToList();
+        Assert.Equal((entries.Count - kept.Count) * 2, report.Trimmed);
+        Assert.Equal(kept.Select(e => e.Id), (await log.ListAsync(All(), Ct)).Entries.Select(e => e.Id));
+        Assert.Equal(kept.Select(e => e.Id), (await log.ListAsync(All() with { ControlPlaneId = controlPlane }, Ct)).Entries.Select(e => e.Id));
+        Assert.Equal(kept.Count * 2, table.Query<TableEntity>(cancellationToken: Ct).Count());
+        Assert.Equal(0, (await new AuditSweeper(log, new AuditSettings(7, TimeSpan.FromMinutes(5)), clock).SweepAsync(Ct)).Trimmed);
+    }
+
+    [Fact]
+    public async Task An_empty_or_absent_log_lists_nothing_and_sweeps_nothing()
+    {
+        var (log, _) = NewLog();
+        Assert.Empty((await log.ListAsync(All(), Ct)).Entries);
+        Assert.Empty(await log.ListBegunAsync(s_now, 10, Ct));
+        Assert.Equal(0, await log.TrimAsync(s_now, 10, Ct));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

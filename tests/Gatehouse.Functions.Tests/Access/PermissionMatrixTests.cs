@@ -44,7 +44,7 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["GET /v2/control-planes/"] = s_roles,
         ["POST /v2/control-planes/"] = [Creator],
         // The organization admin's alone: no control plane role reads the audit log.
-        ["GET /v2/audit-logs"] = [],
+        ["GET /v2/audit-logs/"] = [],
         ["GET /v2/control-planes/{controlPlaneId}"] = s_anyControlPlaneRole,
         ["PATCH /v2/control-planes/{controlPlaneId}"] = s_adminOnly,
         ["DELETE /v2/control-planes/{controlPlaneId}"] = s_adminOnly,

@@ -8,6 +8,8 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
     public const int MaxNameLength = 255;
     public const int MaxDescriptionLength = 1000;
 
+    private readonly RoleAssignments _roles = new(store);
+
     public async Task<SystemAccount> CreateAsync(string name, string description, bool konnectManaged, CancellationToken cancellationToken)
     {
         ThrowIfInvalid(CheckName("name", name), CheckDescription(description));
@@ -93,45 +95,29 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
     public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken)
     {
         await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return await store.ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return await _roles.ListAsync(IdentityRef.SystemAccount(accountId), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AssignedRole> GetRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
-        (await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Id == roleId)
-        ?? throw new NotFoundException($"Assigned role [{roleId}] of system account [{accountId}] not found.");
+    public Task<AssignedRole> GetRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
+        _roles.GetAsync(IdentityRef.SystemAccount(accountId), roleId, cancellationToken);
 
     /// <summary>Assigns a role; the values are those of an AssignRole body (null: missing).</summary>
     public async Task<AssignedRole> AssignRoleAsync(
         Guid accountId, string? roleName, string? entityId, string? entityTypeName, string? entityRegion, CancellationToken cancellationToken)
     {
-        var errors = ControlPlaneRoles.Check(roleName, entityId, entityTypeName, entityRegion);
-        if (errors.Count > 0)
-        {
-            throw new RequestInvalidException("Request contains invalid parameters.", errors);
-        }
-        var existing = await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false);
-        // Ids are stored as written lowercase, so the same assignment cannot hide behind letter case.
-        var role = new AssignedRole(Guid.NewGuid(), roleName!, entityId!.ToLowerInvariant(), entityTypeName!, entityRegion!);
-        if (existing.Any(r => r.RoleName == role.RoleName && r.EntityId == role.EntityId && r.EntityTypeName == role.EntityTypeName && r.EntityRegion == role.EntityRegion))
-        {
-            throw new ConflictException($"Role [{role.RoleName}] is already assigned on [{role.EntityId}].");
-        }
-        await store.AddRoleAsync(accountId, role, cancellationToken).ConfigureAwait(false);
-        return role;
+        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return await _roles.AssignAsync(IdentityRef.SystemAccount(accountId), roleName, entityId, entityTypeName, entityRegion, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken)
     {
         await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        if (!await store.RemoveRoleAsync(accountId, roleId, cancellationToken).ConfigureAwait(false))
-        {
-            throw new NotFoundException($"Assigned role [{roleId}] of system account [{accountId}] not found.");
-        }
+        await _roles.RemoveAsync(IdentityRef.SystemAccount(accountId), roleId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Creator's grant: a system account becomes Admin of the control plane it created.</summary>
     public Task GrantCreatorAdminAsync(SystemAccount account, Guid controlPlaneId, CancellationToken cancellationToken) =>
-        store.AddRoleAsync(account.Id,
+        store.AddRoleAsync(IdentityRef.SystemAccount(account.Id),
             new AssignedRole(Guid.NewGuid(), ControlPlaneRoles.Admin, controlPlaneId.ToString(), ControlPlaneRoles.EntityType, "*"), cancellationToken);
 
     private async Task ThrowIfTokenNameTakenAsync(Guid accountId, string name, Guid? except, CancellationToken cancellationToken)
@@ -143,19 +129,9 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
         }
     }
 
-    private static InvalidParameter? CheckName(string field, string name) =>
-        name.Trim().Length == 0 ? InvalidParameter.MinLength(field, 1)
-        : name.Length > MaxNameLength ? InvalidParameter.MaxLength(field, MaxNameLength)
-        : null;
+    private static InvalidParameter? CheckName(string field, string name) => IdentityRules.CheckText(field, name, 1, MaxNameLength);
 
-    private static InvalidParameter? CheckDescription(string description) =>
-        description.Length > MaxDescriptionLength ? InvalidParameter.MaxLength("description", MaxDescriptionLength) : null;
+    private static InvalidParameter? CheckDescription(string description) => IdentityRules.CheckText("description", description, 0, MaxDescriptionLength);
 
-    private static void ThrowIfInvalid(params InvalidParameter?[] errors)
-    {
-        if (errors.OfType<InvalidParameter>().ToList() is { Count: > 0 } found)
-        {
-            throw new RequestInvalidException("Request contains invalid parameters.", found);
-        }
-    }
+    private static void ThrowIfInvalid(params InvalidParameter?[] errors) => IdentityRules.ThrowIfInvalid(errors);
 }

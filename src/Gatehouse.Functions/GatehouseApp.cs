@@ -93,6 +93,8 @@ public static class GatehouseApp
         app.MapDpCertificates();
         app.MapNodes();
         app.MapSystemAccounts();
+        app.MapTeams();
+        app.MapUsers();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

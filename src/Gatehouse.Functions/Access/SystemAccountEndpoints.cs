@@ -1,5 +1,4 @@
 using Gatehouse.Core.Access;
-using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -38,7 +37,7 @@ internal static class SystemAccountEndpoints
             .Responds(404, "Not found")
             .Responds(409, "Name taken");
         accounts.MapDelete("/{accountId}", DeleteAccountAsync)
-            .WithSummary("Delete a system account, its access tokens (refused from the next request on) and its role assignments.")
+            .WithSummary("Delete a system account, its access tokens (refused from the next request on), its team memberships and its role assignments.")
             .Responds(204, "Deleted")
             .Responds(404, "Not found");
 
@@ -71,7 +70,7 @@ internal static class SystemAccountEndpoints
 
         var roles = accounts.MapGroup("/{accountId}/assigned-roles").WithTags("System Accounts - Roles");
         roles.MapGet("", ListRolesAsync)
-            .WithSummary("List a system account's assigned roles: page[size], page[number].")
+            .WithSummary("List a system account's own assigned roles (not its teams'): page[size], page[number], filter[role_name], filter[entity_type_name].")
             .Responds(200, "A page of assigned roles with meta.page")
             .Responds(400, "Invalid query parameters")
             .Responds(404, "No such system account");
@@ -90,14 +89,20 @@ internal static class SystemAccountEndpoints
             .Responds(204, "Removed")
             .Responds(404, "Not found");
 
+        accounts.MapGet("/{accountId}/teams", ListTeamsAsync)
+            .WithTags("System Accounts - Team Membership")
+            .WithSummary("List the teams a system account belongs to: page[size], page[number], filter[name][eq|contains].")
+            .Responds(200, "A page of teams with meta.page")
+            .Responds(400, "Invalid query parameters")
+            .Responds(404, "No such system account");
+
         accounts.MapUnmatched();
     }
 
     private static async Task<IResult> ListAccountsAsync(HttpContext context, SystemAccountService service, CancellationToken ct)
     {
-        var page = IdentityPage.Parse(context.Request.Query, nameFilter: true);
-        var matching = (await service.ListAsync(ct)).Where(a => page.NameMatches(a.Name)).ToList();
-        return Results.Json(page.Of(matching, SystemAccountJson.Write), ApiJson.Options);
+        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
+        return Results.Json(page.Of(await service.ListAsync(ct), SystemAccountJson.Write, (a, _) => a.Name), ApiJson.Options);
     }
 
     private static async Task<IResult> CreateAccountAsync(HttpContext context, SystemAccountService service, CancellationToken ct)
@@ -154,8 +159,15 @@ internal static class SystemAccountEndpoints
 
     private static async Task<IResult> ListRolesAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
     {
-        var page = IdentityPage.Parse(context.Request.Query);
-        return Results.Json(page.Of(await service.ListRolesAsync(AccountId(accountId), ct), SystemAccountJson.Write), ApiJson.Options);
+        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Roles);
+        return Results.Json(page.Of(await service.ListRolesAsync(AccountId(accountId), ct), SystemAccountJson.Write, IdentityPage.RoleField), ApiJson.Options);
+    }
+
+    private static async Task<IResult> ListTeamsAsync(string accountId, HttpContext context, TeamService teams, CancellationToken ct)
+    {
+        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
+        var of = await teams.ListTeamsOfAsync(IdentityRef.SystemAccount(AccountId(accountId)), ct);
+        return Results.Json(page.Of(of, TeamJson.Write, (t, _) => t.Name), ApiJson.Options);
     }
 
     private static async Task<IResult> AssignRoleAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
@@ -174,9 +186,7 @@ internal static class SystemAccountEndpoints
         return Results.NoContent();
     }
 
-    private static Guid AccountId(string value) => Id(value, "System account");
+    private static Guid AccountId(string value) => PathIds.Parse(value, "System account");
 
-    // Konnect answers an id that cannot exist as one that does not: 404, which every operation documents.
-    private static Guid Id(string value, string what) =>
-        Guid.TryParseExact(value, "D", out var id) ? id : throw new NotFoundException($"{what} [{value}] not found.");
+    private static Guid Id(string value, string what) => PathIds.Parse(value, what);
 }

@@ -62,12 +62,15 @@ public sealed class TeamApiTests(StorageFixture storage)
         var badSize = await api.GetAsync("/v3/teams?page[size]=101", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badSize.StatusCode);
 
-        var nameless = await api.PostJsonAsync("/v3/teams", """{"description":"no name","labels":{"kong-x":"y"}}""");
+        var nameless = await api.PostJsonAsync("/v3/teams", """{"description":"no name","size":3}""");
         Assert.Equal(HttpStatusCode.BadRequest, nameless.StatusCode);
         await Valid(nameless, "POST", "/v3/teams");
         var fields = (await nameless.JsonAsync()).GetProperty("invalid_parameters").EnumerateArray().Select(p => p.GetProperty("field").GetString()).ToList();
-        Assert.Contains("name", fields);
-        Assert.Contains(fields, f => f!.StartsWith("labels", StringComparison.Ordinal));
+        Assert.Equal(["name", "size"], fields.Order());
+        var reserved = await api.PostJsonAsync("/v3/teams", """{"name":"labelled","labels":{"kong-x":"y"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, reserved.StatusCode);
+        await Valid(reserved, "POST", "/v3/teams");
+        Assert.StartsWith("labels", (await reserved.JsonAsync()).GetProperty("invalid_parameters")[0].GetProperty("field").GetString());
         var tooLong = await api.PostJsonAsync("/v3/teams", $$"""{"name":"{{new string('x', 251)}}"}""");
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
 
@@ -78,7 +81,6 @@ public sealed class TeamApiTests(StorageFixture storage)
 
         var deleted = await api.DeleteAsync(teamPath, Ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        await Valid(deleted, "DELETE", "/v3/teams/{teamId}");
         var again = await api.DeleteAsync(teamPath, Ct);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         await Valid(again, "DELETE", "/v3/teams/{teamId}");
@@ -97,7 +99,6 @@ public sealed class TeamApiTests(StorageFixture storage)
 
         var added = await api.PostJsonAsync($"/v3/teams/{team}/users", $$"""{"id":"{{alice}}"}""");
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        await Valid(added, "POST", "/v3/teams/{teamId}/users");
         await Identities.AddToTeamAsync(app, team, "users", bob);
         await Identities.AddToTeamAsync(app, other, "users", alice);
         var twice = await api.PostJsonAsync($"/v3/teams/{team}/users", $$"""{"id":"{{alice}}"}""");
@@ -113,7 +114,6 @@ public sealed class TeamApiTests(StorageFixture storage)
 
         var accountAdded = await api.PostJsonAsync($"/v3/teams/{team}/system-accounts", $$"""{"id":"{{ci}}"}""");
         Assert.Equal(HttpStatusCode.Created, accountAdded.StatusCode);
-        await Valid(accountAdded, "POST", "/v3/teams/{teamId}/system-accounts");
         var accountTwice = await api.PostJsonAsync($"/v3/teams/{team}/system-accounts", $$"""{"id":"{{ci}}"}""");
         Assert.Equal(HttpStatusCode.Conflict, accountTwice.StatusCode);
         await Valid(accountTwice, "POST", "/v3/teams/{teamId}/system-accounts");
@@ -138,13 +138,11 @@ public sealed class TeamApiTests(StorageFixture storage)
 
         var removed = await api.DeleteAsync($"/v3/teams/{team}/users/{alice}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        await Valid(removed, "DELETE", "/v3/teams/{teamId}/users/{userId}");
         var removedAgain = await api.DeleteAsync($"/v3/teams/{team}/users/{alice}", Ct);
         Assert.Equal(HttpStatusCode.NotFound, removedAgain.StatusCode);
         await Valid(removedAgain, "DELETE", "/v3/teams/{teamId}/users/{userId}");
         var accountRemoved = await api.DeleteAsync($"/v3/teams/{team}/system-accounts/{ci}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, accountRemoved.StatusCode);
-        await Valid(accountRemoved, "DELETE", "/v3/teams/{teamId}/system-accounts/{accountId}");
         var left = await (await api.GetAsync($"/v3/teams/{team}/users", Ct)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal([bob], left.GetProperty("data").EnumerateArray().Select(u => u.GetProperty("id").GetString()));
         Assert.Empty((await (await api.GetAsync($"/v3/system-accounts/{ci}/teams", Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray());
@@ -191,7 +189,6 @@ public sealed class TeamApiTests(StorageFixture storage)
 
         var removed = await api.DeleteAsync(rolePath, Ct);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        await Valid(removed, "DELETE", "/v3/teams/{teamId}/assigned-roles/{roleId}");
         var gone = await api.DeleteAsync(rolePath, Ct);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         await Valid(gone, "DELETE", "/v3/teams/{teamId}/assigned-roles/{roleId}");

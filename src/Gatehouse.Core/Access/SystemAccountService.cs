@@ -2,13 +2,11 @@ using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Core.Access;
 
-/// <summary>System accounts, their access tokens and their role assignments: the rules, over <see cref="IIdentityStore"/>.</summary>
+/// <summary>System accounts and their access tokens: the rules, over <see cref="IIdentityStore"/>. Their roles are <see cref="RoleAssignments"/>'s.</summary>
 public sealed class SystemAccountService(IIdentityStore store, TimeProvider clock)
 {
     public const int MaxNameLength = 255;
     public const int MaxDescriptionLength = 1000;
-
-    private readonly RoleAssignments _roles = new(store);
 
     public async Task<SystemAccount> CreateAsync(string name, string description, bool konnectManaged, CancellationToken cancellationToken)
     {
@@ -90,29 +88,6 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
         {
             throw new NotFoundException($"Access token [{tokenId}] of system account [{accountId}] not found.");
         }
-    }
-
-    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken)
-    {
-        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return await _roles.ListAsync(IdentityRef.SystemAccount(accountId), cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task<AssignedRole> GetRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
-        _roles.GetAsync(IdentityRef.SystemAccount(accountId), roleId, cancellationToken);
-
-    /// <summary>Assigns a role; the values are those of an AssignRole body (null: missing).</summary>
-    public async Task<AssignedRole> AssignRoleAsync(
-        Guid accountId, string? roleName, string? entityId, string? entityTypeName, string? entityRegion, CancellationToken cancellationToken)
-    {
-        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return await _roles.AssignAsync(IdentityRef.SystemAccount(accountId), roleName, entityId, entityTypeName, entityRegion, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken)
-    {
-        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        await _roles.RemoveAsync(IdentityRef.SystemAccount(accountId), roleId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Creator's grant: a system account becomes Admin of the control plane it created.</summary>

@@ -3,12 +3,10 @@ using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Core.Access;
 
-/// <summary>Teams, their members and their role assignments: the rules, over the identity stores.</summary>
+/// <summary>Teams and their members: the rules, over the identity stores. Their roles are <see cref="RoleAssignments"/>'s.</summary>
 public sealed class TeamService(ITeamStore teams, IUserStore users, IIdentityStore identities, TimeProvider clock)
 {
     public const int MaxTextLength = 250;
-
-    private readonly RoleAssignments _roles = new(identities);
 
     public async Task<Team> CreateAsync(string name, string? description, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
@@ -93,28 +91,6 @@ public sealed class TeamService(ITeamStore teams, IUserStore users, IIdentitySto
             }
         }
         return [.. found.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)];
-    }
-
-    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid teamId, CancellationToken cancellationToken)
-    {
-        await GetAsync(teamId, cancellationToken).ConfigureAwait(false);
-        return await _roles.ListAsync(IdentityRef.Team(teamId), cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task<AssignedRole> GetRoleAsync(Guid teamId, Guid roleId, CancellationToken cancellationToken) =>
-        _roles.GetAsync(IdentityRef.Team(teamId), roleId, cancellationToken);
-
-    public async Task<AssignedRole> AssignRoleAsync(
-        Guid teamId, string? roleName, string? entityId, string? entityTypeName, string? entityRegion, CancellationToken cancellationToken)
-    {
-        await GetAsync(teamId, cancellationToken).ConfigureAwait(false);
-        return await _roles.AssignAsync(IdentityRef.Team(teamId), roleName, entityId, entityTypeName, entityRegion, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task RemoveRoleAsync(Guid teamId, Guid roleId, CancellationToken cancellationToken)
-    {
-        await GetAsync(teamId, cancellationToken).ConfigureAwait(false);
-        await _roles.RemoveAsync(IdentityRef.Team(teamId), roleId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<T>> MembersAsync<T>(

@@ -2,8 +2,8 @@ using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Core.Access;
 
-/// <summary>Users, their personal access tokens and their role assignments: the rules, over the identity stores.</summary>
-public sealed class UserService(IUserStore users, IIdentityStore identities, TimeProvider clock)
+/// <summary>Users and their personal access tokens: the rules, over <see cref="IUserStore"/>. Their roles are <see cref="RoleAssignments"/>'s.</summary>
+public sealed class UserService(IUserStore users, TimeProvider clock)
 {
     public const int MaxTextLength = 250;
 
@@ -12,8 +12,6 @@ public sealed class UserService(IUserStore users, IIdentityStore identities, Tim
 
     /// <summary>The longest lifetime a personal access token may be given: twelve months, as in Konnect.</summary>
     public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromDays(365);
-
-    private readonly RoleAssignments _roles = new(identities);
 
     public async Task<User> CreateAsync(string email, string fullName, string? preferredName, CancellationToken cancellationToken)
     {
@@ -122,28 +120,6 @@ public sealed class UserService(IUserStore users, IIdentityStore identities, Tim
         {
             throw TokenNotFound(userId, tokenId);
         }
-    }
-
-    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        await GetAsync(userId, cancellationToken).ConfigureAwait(false);
-        return await _roles.ListAsync(IdentityRef.User(userId), cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task<AssignedRole> GetRoleAsync(Guid userId, Guid roleId, CancellationToken cancellationToken) =>
-        _roles.GetAsync(IdentityRef.User(userId), roleId, cancellationToken);
-
-    public async Task<AssignedRole> AssignRoleAsync(
-        Guid userId, string? roleName, string? entityId, string? entityTypeName, string? entityRegion, CancellationToken cancellationToken)
-    {
-        await GetAsync(userId, cancellationToken).ConfigureAwait(false);
-        return await _roles.AssignAsync(IdentityRef.User(userId), roleName, entityId, entityTypeName, entityRegion, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task RemoveRoleAsync(Guid userId, Guid roleId, CancellationToken cancellationToken)
-    {
-        await GetAsync(userId, cancellationToken).ConfigureAwait(false);
-        await _roles.RemoveAsync(IdentityRef.User(userId), roleId, cancellationToken).ConfigureAwait(false);
     }
 
     private static NotFoundException TokenNotFound(Guid userId, Guid tokenId) => new($"Personal access token [{tokenId}] of user [{userId}] not found.");

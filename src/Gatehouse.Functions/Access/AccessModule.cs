@@ -15,6 +15,7 @@ internal static class AccessModule
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<RecentTokenHolders>());
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<RecentTokenHolders>());
         services.AddSingleton<ITeamStore>(sp => sp.GetRequiredService<RecentTokenHolders>());
+        services.AddSingleton<RoleAssignments>();
         services.AddSingleton<SystemAccountService>();
         services.AddSingleton<UserService>();
         services.AddSingleton<TeamService>();

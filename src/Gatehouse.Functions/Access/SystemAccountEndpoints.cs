@@ -68,26 +68,12 @@ internal static class SystemAccountEndpoints
             .Responds(204, "Deleted")
             .Responds(404, "Not found");
 
-        var roles = accounts.MapGroup("/{accountId}/assigned-roles").WithTags("System Accounts - Roles");
-        roles.MapGet("", ListRolesAsync)
-            .WithSummary("List a system account's own assigned roles (not its teams'): page[size], page[number], filter[role_name], filter[entity_type_name].")
-            .Responds(200, "A page of assigned roles with meta.page")
-            .Responds(400, "Invalid query parameters")
-            .Responds(404, "No such system account");
-        roles.MapPost("", AssignRoleAsync)
-            .WithSummary("Assign a control plane role (role_name, entity_id uuid or *, entity_type_name \"Control Planes\", entity_region).")
-            .Responds(201, "Assigned")
-            .Responds(400, "Invalid request")
-            .Responds(404, "No such system account")
-            .Responds(409, "Already assigned");
-        roles.MapGet("/{roleId}", GetRoleAsync)
-            .WithSummary("Get an assigned role.")
-            .Responds(200, "The assigned role")
-            .Responds(404, "Not found");
-        roles.MapDelete("/{roleId}", RemoveRoleAsync)
-            .WithSummary("Remove an assigned role.")
-            .Responds(204, "Removed")
-            .Responds(404, "Not found");
+        accounts.MapAssignedRoles("/{accountId}/assigned-roles", "System Accounts - Roles", "system account", async (context, ct) =>
+        {
+            var id = AssignedRoleEndpoints.RouteId(context, "accountId", "System account");
+            await context.RequestServices.GetRequiredService<SystemAccountService>().GetAsync(id, ct);
+            return IdentityRef.SystemAccount(id);
+        });
 
         accounts.MapGet("/{accountId}/teams", ListTeamsAsync)
             .WithTags("System Accounts - Team Membership")
@@ -157,33 +143,11 @@ internal static class SystemAccountEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ListRolesAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
-    {
-        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Roles);
-        return Results.Json(page.Of(await service.ListRolesAsync(AccountId(accountId), ct), SystemAccountJson.Write, IdentityPage.RoleField), ApiJson.Options);
-    }
-
     private static async Task<IResult> ListTeamsAsync(string accountId, HttpContext context, TeamService teams, CancellationToken ct)
     {
         var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
         var of = await teams.ListTeamsOfAsync(IdentityRef.SystemAccount(AccountId(accountId)), ct);
         return Results.Json(page.Of(of, TeamJson.Write, (t, _) => t.Name), ApiJson.Options);
-    }
-
-    private static async Task<IResult> AssignRoleAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
-    {
-        var id = AccountId(accountId);
-        var (role, entity, type, region) = SystemAccountJson.ReadAssignRole(await RequestBody.ReadObjectAsync(context.Request, ct));
-        return Results.Json(SystemAccountJson.Write(await service.AssignRoleAsync(id, role, entity, type, region, ct)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-    }
-
-    private static async Task<IResult> GetRoleAsync(string accountId, string roleId, SystemAccountService service, CancellationToken ct) =>
-        Results.Json(SystemAccountJson.Write(await service.GetRoleAsync(AccountId(accountId), Id(roleId, "Assigned role"), ct)), ApiJson.Options);
-
-    private static async Task<IResult> RemoveRoleAsync(string accountId, string roleId, SystemAccountService service, CancellationToken ct)
-    {
-        await service.RemoveRoleAsync(AccountId(accountId), Id(roleId, "Assigned role"), ct);
-        return Results.NoContent();
     }
 
     private static Guid AccountId(string value) => PathIds.Parse(value, "System account");

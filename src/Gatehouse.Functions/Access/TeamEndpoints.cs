@@ -74,26 +74,12 @@ internal static class TeamEndpoints
             .Responds(204, "Removed")
             .Responds(404, "No such team or system account, or not a member");
 
-        var roles = teams.MapGroup("/{teamId}/assigned-roles").WithTags("Roles");
-        roles.MapGet("", ListRolesAsync)
-            .WithSummary("List a team's assigned roles: page[size], page[number], filter[role_name], filter[entity_type_name].")
-            .Responds(200, "A page of assigned roles with meta.page")
-            .Responds(400, "Invalid query parameters")
-            .Responds(404, "No such team");
-        roles.MapPost("", AssignRoleAsync)
-            .WithSummary("Assign a control plane role to a team (role_name, entity_id uuid or *, entity_type_name \"Control Planes\", entity_region): every member holds it.")
-            .Responds(201, "Assigned")
-            .Responds(400, "Invalid request")
-            .Responds(404, "No such team")
-            .Responds(409, "Already assigned");
-        roles.MapGet("/{roleId}", GetRoleAsync)
-            .WithSummary("Get a team's assigned role.")
-            .Responds(200, "The assigned role")
-            .Responds(404, "Not found");
-        roles.MapDelete("/{roleId}", RemoveRoleAsync)
-            .WithSummary("Remove a team's assigned role: its members lose it from the next request on.")
-            .Responds(204, "Removed")
-            .Responds(404, "Not found");
+        teams.MapAssignedRoles("/{teamId}/assigned-roles", "Roles", "team", async (context, ct) =>
+        {
+            var id = AssignedRoleEndpoints.RouteId(context, "teamId", "Team");
+            await context.RequestServices.GetRequiredService<TeamService>().GetAsync(id, ct);
+            return IdentityRef.Team(id);
+        });
 
         teams.MapUnmatched();
     }
@@ -163,28 +149,6 @@ internal static class TeamEndpoints
     private static async Task<IResult> RemoveSystemAccountAsync(string teamId, string accountId, TeamService service, CancellationToken ct)
     {
         await service.RemoveMemberAsync(TeamId(teamId), IdentityRef.SystemAccount(PathIds.Parse(accountId, "System account")), ct);
-        return Results.NoContent();
-    }
-
-    private static async Task<IResult> ListRolesAsync(string teamId, HttpContext context, TeamService service, CancellationToken ct)
-    {
-        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Roles);
-        return Results.Json(page.Of(await service.ListRolesAsync(TeamId(teamId), ct), SystemAccountJson.Write, IdentityPage.RoleField), ApiJson.Options);
-    }
-
-    private static async Task<IResult> AssignRoleAsync(string teamId, HttpContext context, TeamService service, CancellationToken ct)
-    {
-        var id = TeamId(teamId);
-        var (role, entity, type, region) = SystemAccountJson.ReadAssignRole(await RequestBody.ReadObjectAsync(context.Request, ct));
-        return Results.Json(SystemAccountJson.Write(await service.AssignRoleAsync(id, role, entity, type, region, ct)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-    }
-
-    private static async Task<IResult> GetRoleAsync(string teamId, string roleId, TeamService service, CancellationToken ct) =>
-        Results.Json(SystemAccountJson.Write(await service.GetRoleAsync(TeamId(teamId), PathIds.Parse(roleId, "Assigned role"), ct)), ApiJson.Options);
-
-    private static async Task<IResult> RemoveRoleAsync(string teamId, string roleId, TeamService service, CancellationToken ct)
-    {
-        await service.RemoveRoleAsync(TeamId(teamId), PathIds.Parse(roleId, "Assigned role"), ct);
         return Results.NoContent();
     }
 

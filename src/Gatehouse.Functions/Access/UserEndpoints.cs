@@ -53,27 +53,12 @@ internal static class UserEndpoints
             .Responds(400, "Invalid query parameters")
             .Responds(404, "No such user");
 
-        var roles = users.MapGroup("/{userId}/assigned-roles").WithTags("Roles");
-        roles.MapGet("", ListRolesAsync)
-            .WithSummary("List a user's own assigned roles (not its teams'): page[size], page[number], filter[role_name], filter[entity_type_name].")
-            .Responds(200, "A page of assigned roles with meta.page")
-            .Responds(400, "Invalid query parameters")
-            .Responds(404, "No such user");
-        roles.MapPost("", AssignRoleAsync)
-            .WithSummary("Assign a control plane role to a user (role_name, entity_id uuid or *, entity_type_name \"Control Planes\", entity_region).")
-            .Responds(201, "Assigned")
-            .Responds(400, "Invalid request")
-            .Responds(404, "No such user")
-            .Responds(409, "Already assigned");
-        roles.MapGet("/{roleId}", GetRoleAsync)
-            .WithSummary("Get a user's assigned role.")
-            .Responds(200, "The assigned role")
-            .Responds(404, "Not found");
-        roles.MapDelete("/{roleId}", RemoveRoleAsync)
-            .WithSummary("Remove a user's assigned role.")
-            .Responds(204, "Removed")
-            .Responds(404, "Not found");
-
+        users.MapAssignedRoles("/{userId}/assigned-roles", "Roles", "user", async (context, ct) =>
+        {
+            var id = AssignedRoleEndpoints.RouteId(context, "userId", "User");
+            await context.RequestServices.GetRequiredService<UserService>().GetAsync(id, ct);
+            return IdentityRef.User(id);
+        });
         users.MapPersonalAccessTokens();
         users.MapUnmatched();
     }
@@ -127,28 +112,6 @@ internal static class UserEndpoints
         var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
         var of = await teams.ListTeamsOfAsync(IdentityRef.User(UserId(userId)), ct);
         return Results.Json(page.Of(of, TeamJson.Write, (t, _) => t.Name), ApiJson.Options);
-    }
-
-    private static async Task<IResult> ListRolesAsync(string userId, HttpContext context, UserService service, CancellationToken ct)
-    {
-        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Roles);
-        return Results.Json(page.Of(await service.ListRolesAsync(UserId(userId), ct), SystemAccountJson.Write, IdentityPage.RoleField), ApiJson.Options);
-    }
-
-    private static async Task<IResult> AssignRoleAsync(string userId, HttpContext context, UserService service, CancellationToken ct)
-    {
-        var id = UserId(userId);
-        var (role, entity, type, region) = SystemAccountJson.ReadAssignRole(await RequestBody.ReadObjectAsync(context.Request, ct));
-        return Results.Json(SystemAccountJson.Write(await service.AssignRoleAsync(id, role, entity, type, region, ct)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-    }
-
-    private static async Task<IResult> GetRoleAsync(string userId, string roleId, UserService service, CancellationToken ct) =>
-        Results.Json(SystemAccountJson.Write(await service.GetRoleAsync(UserId(userId), PathIds.Parse(roleId, "Assigned role"), ct)), ApiJson.Options);
-
-    private static async Task<IResult> RemoveRoleAsync(string userId, string roleId, UserService service, CancellationToken ct)
-    {
-        await service.RemoveRoleAsync(UserId(userId), PathIds.Parse(roleId, "Assigned role"), ct);
-        return Results.NoContent();
     }
 
     internal static Guid UserId(string value) => PathIds.Parse(value, "User");

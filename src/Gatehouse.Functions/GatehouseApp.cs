@@ -100,6 +100,8 @@ public static class GatehouseApp
         app.MapNodes();
         app.MapSystemAccounts();
         app.MapAuditLogs();
+        app.MapTeams();
+        app.MapUsers();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

@@ -9,18 +9,21 @@ using Gatehouse.Core.Access;
 namespace Gatehouse.Azure.Identity;
 
 /// <summary>
-/// System accounts in one table partition, so that every index is written in the same
-/// entity-group transaction as the row it indexes:
+/// System accounts, users and teams in one table partition, so that every index is written in the
+/// same entity-group transaction as the row it indexes:
 /// <list type="bullet">
 /// <item><c>account:{id}</c>, and <c>accountname:{sha256(name)}</c> keeping names unique;</item>
 /// <item><c>token:{account}:{id}</c> (name, hash, expiry, last use), and <c>tokenhash:{sha256}</c>
 /// naming the token, which is how a presented token is found: one point read;</item>
-/// <item><c>role:{account}:{id}</c>, an account's role assignments, one range of keys.</item>
+/// <item><c>role:{account}:{id}</c>, <c>role:user:{user}:{id}</c>, <c>role:team:{team}:{id}</c>: the
+/// role assignments of each, one range of keys;</item>
+/// <item>users, their personal access tokens (TableIdentityStore.Users.cs) and teams with their
+/// memberships (TableIdentityStore.Teams.cs).</item>
 /// </list>
-/// The partition holds a few rows per machine identity, far below a partition's throughput, and
+/// The partition holds a few rows per identity, far below a partition's throughput, and
 /// authentication is cached in front of it (see the Functions app's RecentTokenHolders).
 /// </summary>
-public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout layout) : IIdentityStore
+public sealed partial class TableIdentityStore(TableServiceClient tables, StorageLayout layout) : IIdentityStore, IUserStore, ITeamStore
 {
     private const string Partition = "sa";
     private const string AccountPrefix = "account:";
@@ -93,10 +96,7 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
         {
             await DeleteAsync(TokenKey(accountId, token.Id), cancellationToken).ConfigureAwait(false);
         }
-        foreach (var role in await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false))
-        {
-            await DeleteAsync(RoleKey(accountId, role.Id), cancellationToken).ConfigureAwait(false);
-        }
+        await RemoveMembershipsAndRolesAsync(IdentityRef.SystemAccount(accountId), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -146,12 +146,12 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
             new(TableTransactionActionType.Delete, new TableEntity(Partition, TokenKey(token.AccountId, token.Id)), ETag.All),
         ], cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
 
-    public async Task TouchTokenAsync(AccessToken token, DateTimeOffset usedAt, CancellationToken cancellationToken)
+    public async Task TouchTokenAsync(IdentityRef owner, Guid tokenId, DateTimeOffset usedAt, CancellationToken cancellationToken)
     {
         try
         {
-            var row = new TableEntity(Partition, TokenKey(token.AccountId, token.Id)) { ["LastUsedAt"] = usedAt };
-            await _table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            var key = owner.Kind == IdentityKind.User ? PersonalTokenKey(owner.Id, tokenId) : TokenKey(owner.Id, tokenId);
+            await _table.UpdateEntityAsync(new TableEntity(Partition, key) { ["LastUsedAt"] = usedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -167,23 +167,23 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
             return null;
         }
         if (await FindAsync(TokenHashPrefix + tokenHash, cancellationToken).ConfigureAwait(false) is not { } index
-            || !Guid.TryParse(index.GetString("AccountId"), out var accountId) || !Guid.TryParse(index.GetString("TokenId"), out var tokenId))
+            || !Guid.TryParse(index.GetString("TokenId"), out var tokenId))
         {
             return null;
         }
-        var token = await FindTokenAsync(accountId, tokenId, cancellationToken).ConfigureAwait(false);
-        var account = await FindAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
-        if (token is null || account is null || token.Hash != tokenHash)
+        if (Guid.TryParse(index.GetString("UserId"), out var userId))
         {
-            return null;
+            return await FindUserHolderAsync(userId, tokenId, tokenHash, cancellationToken).ConfigureAwait(false);
         }
-        return new TokenHolder(account, token, await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false));
+        return Guid.TryParse(index.GetString("AccountId"), out var accountId)
+            ? await FindAccountHolderAsync(accountId, tokenId, tokenHash, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
-    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(IdentityRef owner, CancellationToken cancellationToken)
     {
         var roles = new List<(AssignedRole Role, DateTimeOffset? At)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, $"{RolePrefix}{accountId}:"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, RolePrefixOf(owner)), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             roles.Add((new AssignedRole(
                 Guid.Parse(row.RowKey.AsSpan(row.RowKey.LastIndexOf(':') + 1)),
@@ -192,8 +192,8 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
         return [.. roles.OrderBy(r => r.At).ThenBy(r => r.Role.Id).Select(r => r.Role)];
     }
 
-    public async Task AddRoleAsync(Guid accountId, AssignedRole role, CancellationToken cancellationToken) =>
-        await _table.AddEntityAsync(new TableEntity(Partition, RoleKey(accountId, role.Id))
+    public async Task AddRoleAsync(IdentityRef owner, AssignedRole role, CancellationToken cancellationToken) =>
+        await _table.AddEntityAsync(new TableEntity(Partition, RolePrefixOf(owner) + role.Id)
         {
             ["RoleName"] = role.RoleName,
             ["EntityId"] = role.EntityId,
@@ -202,10 +202,44 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
         }, cancellationToken).ConfigureAwait(false);
 
     // A transaction, because a plain delete of a row that is not there succeeds, and the caller must know.
-    public async Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
+    public async Task<bool> RemoveRoleAsync(IdentityRef owner, Guid roleId, CancellationToken cancellationToken) =>
         await _table.SubmitGuardedAsync(
-            [new(TableTransactionActionType.Delete, new TableEntity(Partition, RoleKey(accountId, roleId)), ETag.All)],
+            [new(TableTransactionActionType.Delete, new TableEntity(Partition, RolePrefixOf(owner) + roleId), ETag.All)],
             cancellationToken).ConfigureAwait(false) == GuardedOutcome.Committed;
+
+    private async Task<TokenHolder?> FindAccountHolderAsync(Guid accountId, Guid tokenId, string tokenHash, CancellationToken cancellationToken)
+    {
+        var owner = IdentityRef.SystemAccount(accountId);
+        var token = FindTokenAsync(accountId, tokenId, cancellationToken);
+        var account = FindAccountAsync(accountId, cancellationToken);
+        var roles = EffectiveRolesAsync(owner, cancellationToken);
+        await Task.WhenAll(token, account, roles).ConfigureAwait(false);
+        return token.Result is { } t && account.Result is { } a && t.Hash == tokenHash
+            ? new TokenHolder(Principal.Of(a, roles.Result), owner, t.Id, t.ExpiresAt, t.LastUsedAt)
+            : null;
+    }
+
+    /// <summary>The member's own roles and those of each of its teams, read side by side.</summary>
+    private async Task<IReadOnlyList<AssignedRole>> EffectiveRolesAsync(IdentityRef member, CancellationToken cancellationToken)
+    {
+        var own = ListRolesAsync(member, cancellationToken);
+        var teams = await ListTeamsOfAsync(member, cancellationToken).ConfigureAwait(false);
+        var teamRoles = await Task.WhenAll(teams.Select(team => ListRolesAsync(IdentityRef.Team(team), cancellationToken))).ConfigureAwait(false);
+        return [.. await own.ConfigureAwait(false), .. teamRoles.SelectMany(roles => roles)];
+    }
+
+    /// <summary>What every removed member leaves behind: its memberships (those first: from then on it holds no team's roles) and its own roles.</summary>
+    private async Task RemoveMembershipsAndRolesAsync(IdentityRef member, CancellationToken cancellationToken)
+    {
+        foreach (var team in await ListTeamsOfAsync(member, cancellationToken).ConfigureAwait(false))
+        {
+            await RemoveMemberAsync(team, member, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var role in await ListRolesAsync(member, cancellationToken).ConfigureAwait(false))
+        {
+            await DeleteAsync(RolePrefixOf(member) + role.Id, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private async Task<TableEntity?> FindAsync(string rowKey, CancellationToken cancellationToken)
     {
@@ -219,7 +253,13 @@ public sealed class TableIdentityStore(TableServiceClient tables, StorageLayout 
 
     private static string TokenKey(Guid accountId, Guid tokenId) => $"{TokenPrefix}{accountId}:{tokenId}";
 
-    private static string RoleKey(Guid accountId, Guid roleId) => $"{RolePrefix}{accountId}:{roleId}";
+    // A system account's keys predate users and teams and keep their shape.
+    private static string RolePrefixOf(IdentityRef owner) => owner.Kind switch
+    {
+        IdentityKind.SystemAccount => $"{RolePrefix}{owner.Id}:",
+        IdentityKind.User => $"{RolePrefix}user:{owner.Id}:",
+        _ => $"{RolePrefix}team:{owner.Id}:",
+    };
 
     // Names may hold any character, some of which a row key may not; their hash may.
     private static TableEntity NameRow(SystemAccount account) =>

@@ -1,9 +1,10 @@
 namespace Gatehouse.Core.Access;
 
 /// <summary>
-/// Where system accounts, their tokens and their role assignments are kept. A token is stored with
-/// its hash and found by it in one read; removing a token or its account removes that index first,
-/// so from that moment the token authenticates nowhere that reads the store.
+/// Where system accounts, their tokens and the role assignments of every identity are kept. A token
+/// (<c>spat_</c> or <c>kpat_</c>) is stored with its hash and found by it in one read; removing or
+/// revoking a token, or removing its owner, removes that index first, so from that moment the token
+/// authenticates nowhere that reads the store. Users are <see cref="IUserStore"/>'s, teams <see cref="ITeamStore"/>'s.
 /// </summary>
 public interface IIdentityStore
 {
@@ -19,7 +20,7 @@ public interface IIdentityStore
     /// <summary>Replaces <paramref name="current"/> if unchanged since read; <see cref="IdentityWriteOutcome.Taken"/> when the new name is another's.</summary>
     Task<IdentityWriteOutcome> TryReplaceAccountAsync(SystemAccount current, SystemAccount updated, CancellationToken cancellationToken);
 
-    /// <summary>Removes the account with its tokens (their index first) and role assignments; false when there is none.</summary>
+    /// <summary>Removes the account with its tokens (their index first), team memberships and role assignments; false when there is none.</summary>
     Task<bool> RemoveAccountAsync(Guid accountId, CancellationToken cancellationToken);
 
     /// <summary>The account's tokens, oldest first.</summary>
@@ -36,18 +37,22 @@ public interface IIdentityStore
     /// <summary>Removes the token and its hash index together; false when it is gone.</summary>
     Task<bool> RemoveTokenAsync(AccessToken token, CancellationToken cancellationToken);
 
-    /// <summary>Notes when a token was last used; nothing when it is gone.</summary>
-    Task TouchTokenAsync(AccessToken token, DateTimeOffset usedAt, CancellationToken cancellationToken);
+    /// <summary>Notes when a system account's or user's token was last used; nothing when it is gone.</summary>
+    Task TouchTokenAsync(IdentityRef owner, Guid tokenId, DateTimeOffset usedAt, CancellationToken cancellationToken);
 
-    /// <summary>The holder of the token with this hash (lowercase hex SHA-256), with its roles; null when no token has it.</summary>
+    /// <summary>
+    /// The holder of the token with this hash (lowercase hex SHA-256), with its effective roles (its
+    /// own and its teams'); null when no token has it.
+    /// </summary>
     Task<TokenHolder?> FindHolderAsync(string tokenHash, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken);
+    /// <summary>The roles assigned to a system account, user or team itself, oldest first.</summary>
+    Task<IReadOnlyList<AssignedRole>> ListRolesAsync(IdentityRef owner, CancellationToken cancellationToken);
 
-    Task AddRoleAsync(Guid accountId, AssignedRole role, CancellationToken cancellationToken);
+    Task AddRoleAsync(IdentityRef owner, AssignedRole role, CancellationToken cancellationToken);
 
     /// <summary>Removes the assignment; false when it is gone.</summary>
-    Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken);
+    Task<bool> RemoveRoleAsync(IdentityRef owner, Guid roleId, CancellationToken cancellationToken);
 }
 
 public enum IdentityWriteOutcome

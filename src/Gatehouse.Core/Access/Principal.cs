@@ -1,28 +1,55 @@
 namespace Gatehouse.Core.Access;
 
+/// <summary>What kind of caller a <see cref="Principal"/> is.</summary>
+public enum PrincipalType
+{
+    /// <summary>The break-glass admin token, which may do everything.</summary>
+    OrganizationAdmin,
+
+    /// <summary>A machine, authenticated by a <c>spat_</c> token.</summary>
+    SystemAccount,
+
+    /// <summary>A person, authenticated by a personal access token (<c>kpat_</c>).</summary>
+    User,
+}
+
 /// <summary>
-/// Who a management request comes from: the organization admin (the break-glass admin token, which
-/// may do everything) or a system account, which may do what its assigned roles grant and nothing else.
+/// Who a management request comes from: the organization admin, or a system account or a user, who
+/// may do what their roles grant and nothing else. <see cref="Roles"/> is the effective set: the
+/// principal's own assignments and those of every team it belongs to.
 /// </summary>
 public sealed class Principal
 {
-    public static readonly Principal OrganizationAdmin = new(null, []);
+    public static readonly Principal OrganizationAdmin = new(PrincipalType.OrganizationAdmin, null, "the organization admin", null, []);
 
-    private Principal(SystemAccount? account, IReadOnlyList<AssignedRole> roles)
+    private Principal(PrincipalType type, Guid? id, string description, SystemAccount? account, IReadOnlyList<AssignedRole> roles)
     {
+        Type = type;
+        Id = id;
+        Description = description;
         Account = account;
         Roles = roles;
     }
 
-    /// <summary>The system account; null for the organization admin.</summary>
+    public PrincipalType Type { get; }
+
+    /// <summary>The system account's or user's id; null for the organization admin.</summary>
+    public Guid? Id { get; }
+
+    /// <summary>The system account; null for a user and for the organization admin.</summary>
     public SystemAccount? Account { get; }
 
+    /// <summary>The principal's own role assignments and those of its teams.</summary>
     public IReadOnlyList<AssignedRole> Roles { get; }
 
-    public bool IsOrganizationAdmin => Account is null;
+    public bool IsOrganizationAdmin => Type == PrincipalType.OrganizationAdmin;
 
-    /// <summary>How refusals name the principal: <c>system account 'ci'</c>.</summary>
-    public string Description => Account is { } account ? $"system account '{account.Name}'" : "the organization admin";
+    /// <summary>How refusals and logs name the principal: <c>system account 'ci'</c>, <c>user 'alice@example.com'</c>.</summary>
+    public string Description { get; }
 
-    public static Principal Of(SystemAccount account, IReadOnlyList<AssignedRole> roles) => new(account, roles);
+    public static Principal Of(SystemAccount account, IReadOnlyList<AssignedRole> roles) =>
+        new(PrincipalType.SystemAccount, account.Id, $"system account '{account.Name}'", account, roles);
+
+    public static Principal Of(User user, IReadOnlyList<AssignedRole> roles) =>
+        new(PrincipalType.User, user.Id, $"user '{user.Email}'", null, roles);
 }

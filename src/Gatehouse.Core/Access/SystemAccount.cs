@@ -21,5 +21,11 @@ public sealed record AccessToken(
 /// <summary>Konnect's AssignedRole: a role on one entity (or <c>*</c>, every one) of one type, in a region (or <c>*</c>).</summary>
 public sealed record AssignedRole(Guid Id, string RoleName, string EntityId, string EntityTypeName, string EntityRegion);
 
-/// <summary>Who a presented token belongs to, as authentication needs it: the account, its token and its roles.</summary>
-public sealed record TokenHolder(SystemAccount Account, AccessToken Token, IReadOnlyList<AssignedRole> Roles);
+/// <summary>
+/// Who a presented token belongs to, as authentication needs it: the principal with its effective
+/// roles, and the token's owner, id, expiry and last use.
+/// </summary>
+public sealed record TokenHolder(Principal Principal, IdentityRef Owner, Guid TokenId, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt)
+{
+    public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+}

@@ -2,7 +2,7 @@ using Gatehouse.Core.Validation;
 
 namespace Gatehouse.Core.Access;
 
-/// <summary>System accounts, their access tokens and their role assignments: the rules, over <see cref="IIdentityStore"/>.</summary>
+/// <summary>System accounts and their access tokens: the rules, over <see cref="IIdentityStore"/>. Their roles are <see cref="RoleAssignments"/>'s.</summary>
 public sealed class SystemAccountService(IIdentityStore store, TimeProvider clock)
 {
     public const int MaxNameLength = 255;
@@ -90,50 +90,6 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
         }
     }
 
-    public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken)
-    {
-        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return await store.ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<AssignedRole> GetRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
-        (await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Id == roleId)
-        ?? throw new NotFoundException($"Assigned role [{roleId}] of system account [{accountId}] not found.");
-
-    /// <summary>Assigns a role; the values are those of an AssignRole body (null: missing).</summary>
-    public async Task<AssignedRole> AssignRoleAsync(
-        Guid accountId, string? roleName, string? entityId, string? entityTypeName, string? entityRegion, CancellationToken cancellationToken)
-    {
-        var errors = ControlPlaneRoles.Check(roleName, entityId, entityTypeName, entityRegion);
-        if (errors.Count > 0)
-        {
-            throw new RequestInvalidException("Request contains invalid parameters.", errors);
-        }
-        var existing = await ListRolesAsync(accountId, cancellationToken).ConfigureAwait(false);
-        // Ids are stored as written lowercase, so the same assignment cannot hide behind letter case.
-        var role = new AssignedRole(Guid.NewGuid(), roleName!, entityId!.ToLowerInvariant(), entityTypeName!, entityRegion!);
-        if (existing.Any(r => r.RoleName == role.RoleName && r.EntityId == role.EntityId && r.EntityTypeName == role.EntityTypeName && r.EntityRegion == role.EntityRegion))
-        {
-            throw new ConflictException($"Role [{role.RoleName}] is already assigned on [{role.EntityId}].");
-        }
-        await store.AddRoleAsync(accountId, role, cancellationToken).ConfigureAwait(false);
-        return role;
-    }
-
-    public async Task RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken)
-    {
-        await GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        if (!await store.RemoveRoleAsync(accountId, roleId, cancellationToken).ConfigureAwait(false))
-        {
-            throw new NotFoundException($"Assigned role [{roleId}] of system account [{accountId}] not found.");
-        }
-    }
-
-    /// <summary>The Creator's grant: a system account becomes Admin of the control plane it created.</summary>
-    public Task GrantCreatorAdminAsync(SystemAccount account, Guid controlPlaneId, CancellationToken cancellationToken) =>
-        store.AddRoleAsync(account.Id,
-            new AssignedRole(Guid.NewGuid(), ControlPlaneRoles.Admin, controlPlaneId.ToString(), ControlPlaneRoles.EntityType, "*"), cancellationToken);
-
     private async Task ThrowIfTokenNameTakenAsync(Guid accountId, string name, Guid? except, CancellationToken cancellationToken)
     {
         var tokens = await store.ListTokensAsync(accountId, cancellationToken).ConfigureAwait(false);
@@ -143,19 +99,9 @@ public sealed class SystemAccountService(IIdentityStore store, TimeProvider cloc
         }
     }
 
-    private static InvalidParameter? CheckName(string field, string name) =>
-        name.Trim().Length == 0 ? InvalidParameter.MinLength(field, 1)
-        : name.Length > MaxNameLength ? InvalidParameter.MaxLength(field, MaxNameLength)
-        : null;
+    private static InvalidParameter? CheckName(string field, string name) => IdentityRules.CheckText(field, name, 1, MaxNameLength);
 
-    private static InvalidParameter? CheckDescription(string description) =>
-        description.Length > MaxDescriptionLength ? InvalidParameter.MaxLength("description", MaxDescriptionLength) : null;
+    private static InvalidParameter? CheckDescription(string description) => IdentityRules.CheckText("description", description, 0, MaxDescriptionLength);
 
-    private static void ThrowIfInvalid(params InvalidParameter?[] errors)
-    {
-        if (errors.OfType<InvalidParameter>().ToList() is { Count: > 0 } found)
-        {
-            throw new RequestInvalidException("Request contains invalid parameters.", found);
-        }
-    }
+    private static void ThrowIfInvalid(params InvalidParameter?[] errors) => IdentityRules.ThrowIfInvalid(errors);
 }

@@ -4,8 +4,8 @@ using Gatehouse.Functions.Http;
 namespace Gatehouse.Functions.Access;
 
 /// <summary>
-/// Every management request must carry <c>Authorization: Bearer</c> with the admin token or a system
-/// account's <c>spat_</c> token; the principal it names is set on the request for
+/// Every management request must carry <c>Authorization: Bearer</c> with the admin token, a system
+/// account's <c>spat_</c> token or a user's <c>kpat_</c> personal access token; the principal it names is set on the request for
 /// <see cref="AuthorizationMiddleware"/>. A missing, unknown, expired or revoked token is a 401.
 /// Tokens are never logged.
 /// </summary>

@@ -1,17 +1,19 @@
+using Gatehouse.Azure.Identity;
 using Gatehouse.Core.Access;
 using Gatehouse.Functions.Caching;
 
 namespace Gatehouse.Functions.Access;
 
 /// <summary>
-/// The identity store as authentication reads it: a token's holder (account, token, roles) is
-/// trusted for at most <see cref="MaxAge"/> before it is read again, so a busy CI job costs one
-/// lookup every couple of seconds instead of four storage reads per request. Any identity write made
-/// through this process empties it first and again after, so here a deleted token, a deleted account
-/// or a removed role is refused from the next request on; a change made by another instance is seen
-/// within <see cref="MaxAge"/>.
+/// The identity stores as authentication reads them: a token's holder (principal with its effective
+/// roles, token) is trusted for at most <see cref="MaxAge"/> before it is read again, so a busy CI job
+/// costs one lookup every couple of seconds instead of a handful of storage reads per request. Any
+/// identity write made through this process (accounts, users, tokens, teams, memberships, roles)
+/// empties it first and again after, so here a revoked or deleted token, a deleted account or user, a
+/// removed role, membership or team is refused from the next request on; a change made by another
+/// instance is seen within <see cref="MaxAge"/>.
 /// </summary>
-internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider clock) : IIdentityStore
+internal sealed partial class RecentTokenHolders(TableIdentityStore inner, TimeProvider clock) : IIdentityStore, IUserStore, ITeamStore
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
@@ -30,10 +32,11 @@ internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider cloc
 
     public Task<AccessToken?> FindTokenAsync(Guid accountId, Guid tokenId, CancellationToken cancellationToken) => inner.FindTokenAsync(accountId, tokenId, cancellationToken);
 
-    public Task<IReadOnlyList<AssignedRole>> ListRolesAsync(Guid accountId, CancellationToken cancellationToken) => inner.ListRolesAsync(accountId, cancellationToken);
+    public Task<IReadOnlyList<AssignedRole>> ListRolesAsync(IdentityRef owner, CancellationToken cancellationToken) => inner.ListRolesAsync(owner, cancellationToken);
 
     // A use is no change to who holds what; it leaves what is remembered alone.
-    public Task TouchTokenAsync(AccessToken token, DateTimeOffset usedAt, CancellationToken cancellationToken) => inner.TouchTokenAsync(token, usedAt, cancellationToken);
+    public Task TouchTokenAsync(IdentityRef owner, Guid tokenId, DateTimeOffset usedAt, CancellationToken cancellationToken) =>
+        inner.TouchTokenAsync(owner, tokenId, usedAt, cancellationToken);
 
     public Task<bool> TryAddAccountAsync(SystemAccount account, CancellationToken cancellationToken) =>
         _holders.ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
@@ -53,9 +56,9 @@ internal sealed class RecentTokenHolders(IIdentityStore inner, TimeProvider cloc
     public Task<bool> RemoveTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
         _holders.ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
 
-    public Task AddRoleAsync(Guid accountId, AssignedRole role, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.AddRoleAsync(accountId, role, cancellationToken));
+    public Task AddRoleAsync(IdentityRef owner, AssignedRole role, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.AddRoleAsync(owner, role, cancellationToken));
 
-    public Task<bool> RemoveRoleAsync(Guid accountId, Guid roleId, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveRoleAsync(accountId, roleId, cancellationToken));
+    public Task<bool> RemoveRoleAsync(IdentityRef owner, Guid roleId, CancellationToken cancellationToken) =>
+        _holders.ForgettingAsync(() => inner.RemoveRoleAsync(owner, roleId, cancellationToken));
 }

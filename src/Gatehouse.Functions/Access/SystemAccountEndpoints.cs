@@ -1,5 +1,4 @@
 using Gatehouse.Core.Access;
-using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
 
@@ -38,7 +37,7 @@ internal static class SystemAccountEndpoints
             .Responds(404, "Not found")
             .Responds(409, "Name taken");
         accounts.MapDelete("/{accountId}", DeleteAccountAsync)
-            .WithSummary("Delete a system account, its access tokens (refused from the next request on) and its role assignments.")
+            .WithSummary("Delete a system account, its access tokens (refused from the next request on), its team memberships and its role assignments.")
             .Responds(204, "Deleted")
             .Responds(404, "Not found");
 
@@ -69,35 +68,27 @@ internal static class SystemAccountEndpoints
             .Responds(204, "Deleted")
             .Responds(404, "Not found");
 
-        var roles = accounts.MapGroup("/{accountId}/assigned-roles").WithTags("System Accounts - Roles");
-        roles.MapGet("", ListRolesAsync)
-            .WithSummary("List a system account's assigned roles: page[size], page[number].")
-            .Responds(200, "A page of assigned roles with meta.page")
+        accounts.MapAssignedRoles("/{accountId}/assigned-roles", "System Accounts - Roles", "system account", async (context, ct) =>
+        {
+            var id = AssignedRoleEndpoints.RouteId(context, "accountId", "System account");
+            await context.RequestServices.GetRequiredService<SystemAccountService>().GetAsync(id, ct);
+            return IdentityRef.SystemAccount(id);
+        });
+
+        accounts.MapGet("/{accountId}/teams", ListTeamsAsync)
+            .WithTags("System Accounts - Team Membership")
+            .WithSummary("List the teams a system account belongs to: page[size], page[number], filter[name][eq|contains].")
+            .Responds(200, "A page of teams with meta.page")
             .Responds(400, "Invalid query parameters")
             .Responds(404, "No such system account");
-        roles.MapPost("", AssignRoleAsync)
-            .WithSummary("Assign a control plane role (role_name, entity_id uuid or *, entity_type_name \"Control Planes\", entity_region).")
-            .Responds(201, "Assigned")
-            .Responds(400, "Invalid request")
-            .Responds(404, "No such system account")
-            .Responds(409, "Already assigned");
-        roles.MapGet("/{roleId}", GetRoleAsync)
-            .WithSummary("Get an assigned role.")
-            .Responds(200, "The assigned role")
-            .Responds(404, "Not found");
-        roles.MapDelete("/{roleId}", RemoveRoleAsync)
-            .WithSummary("Remove an assigned role.")
-            .Responds(204, "Removed")
-            .Responds(404, "Not found");
 
         accounts.MapUnmatched();
     }
 
     private static async Task<IResult> ListAccountsAsync(HttpContext context, SystemAccountService service, CancellationToken ct)
     {
-        var page = IdentityPage.Parse(context.Request.Query, nameFilter: true);
-        var matching = (await service.ListAsync(ct)).Where(a => page.NameMatches(a.Name)).ToList();
-        return Results.Json(page.Of(matching, SystemAccountJson.Write), ApiJson.Options);
+        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
+        return Results.Json(page.Of(await service.ListAsync(ct), SystemAccountJson.Write, (a, _) => a.Name), ApiJson.Options);
     }
 
     private static async Task<IResult> CreateAccountAsync(HttpContext context, SystemAccountService service, CancellationToken ct)
@@ -152,31 +143,14 @@ internal static class SystemAccountEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ListRolesAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
+    private static async Task<IResult> ListTeamsAsync(string accountId, HttpContext context, TeamService teams, CancellationToken ct)
     {
-        var page = IdentityPage.Parse(context.Request.Query);
-        return Results.Json(page.Of(await service.ListRolesAsync(AccountId(accountId), ct), SystemAccountJson.Write), ApiJson.Options);
+        var page = IdentityPage.Parse(context.Request.Query, IdentityFilter.Text("name"));
+        var of = await teams.ListTeamsOfAsync(IdentityRef.SystemAccount(AccountId(accountId)), ct);
+        return Results.Json(page.Of(of, TeamJson.Write, (t, _) => t.Name), ApiJson.Options);
     }
 
-    private static async Task<IResult> AssignRoleAsync(string accountId, HttpContext context, SystemAccountService service, CancellationToken ct)
-    {
-        var id = AccountId(accountId);
-        var (role, entity, type, region) = SystemAccountJson.ReadAssignRole(await RequestBody.ReadObjectAsync(context.Request, ct));
-        return Results.Json(SystemAccountJson.Write(await service.AssignRoleAsync(id, role, entity, type, region, ct)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-    }
+    private static Guid AccountId(string value) => PathIds.Parse(value, "System account");
 
-    private static async Task<IResult> GetRoleAsync(string accountId, string roleId, SystemAccountService service, CancellationToken ct) =>
-        Results.Json(SystemAccountJson.Write(await service.GetRoleAsync(AccountId(accountId), Id(roleId, "Assigned role"), ct)), ApiJson.Options);
-
-    private static async Task<IResult> RemoveRoleAsync(string accountId, string roleId, SystemAccountService service, CancellationToken ct)
-    {
-        await service.RemoveRoleAsync(AccountId(accountId), Id(roleId, "Assigned role"), ct);
-        return Results.NoContent();
-    }
-
-    private static Guid AccountId(string value) => Id(value, "System account");
-
-    // Konnect answers an id that cannot exist as one that does not: 404, which every operation documents.
-    private static Guid Id(string value, string what) =>
-        Guid.TryParseExact(value, "D", out var id) ? id : throw new NotFoundException($"{what} [{value}] not found.");
+    private static Guid Id(string value, string what) => PathIds.Parse(value, what);
 }

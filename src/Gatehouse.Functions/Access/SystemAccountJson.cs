@@ -65,10 +65,10 @@ internal static partial class SystemAccountJson
     {
         var errors = new List<InvalidParameter>();
         var fields = new JsonFields(body, s_createAccountFields, errors);
-        var name = Required(fields, "name");
-        var description = Required(fields, "description");
+        var name = IdentityJson.Required(fields, "name");
+        var description = IdentityJson.Required(fields, "description");
         var managed = fields.Boolean("konnect_managed");
-        ThrowIfAny(errors);
+        IdentityJson.ThrowIfAny(errors);
         return (name!, description!, managed ?? false);
     }
 
@@ -77,7 +77,7 @@ internal static partial class SystemAccountJson
         var errors = new List<InvalidParameter>();
         var fields = new JsonFields(body, s_updateAccountFields, errors);
         var result = (fields.String("name"), fields.String("description"));
-        ThrowIfAny(errors);
+        IdentityJson.ThrowIfAny(errors);
         return result;
     }
 
@@ -85,22 +85,22 @@ internal static partial class SystemAccountJson
     {
         var errors = new List<InvalidParameter>();
         var fields = new JsonFields(body, s_createTokenFields, errors);
-        var name = Required(fields, "name");
-        var expires = Required(fields, "expires_at");
+        var name = IdentityJson.Required(fields, "name");
+        var expires = IdentityJson.Required(fields, "expires_at");
         DateTimeOffset expiresAt = default;
         if (expires is not null && (!Rfc3339().IsMatch(expires) || !DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.None, out expiresAt)))
         {
             errors.Add(new InvalidParameter("expires_at", "must be an RFC 3339 date-time", "is_date_time"));
         }
-        ThrowIfAny(errors);
+        IdentityJson.ThrowIfAny(errors);
         return (name!, expiresAt);
     }
 
     public static string ReadUpdateToken(JsonElement body)
     {
         var errors = new List<InvalidParameter>();
-        var name = Required(new JsonFields(body, s_updateTokenFields, errors), "name");
-        ThrowIfAny(errors);
+        var name = IdentityJson.Required(new JsonFields(body, s_updateTokenFields, errors), "name");
+        IdentityJson.ThrowIfAny(errors);
         return name!;
     }
 
@@ -109,26 +109,8 @@ internal static partial class SystemAccountJson
         var errors = new List<InvalidParameter>();
         var fields = new JsonFields(body, s_assignRoleFields, errors);
         var result = (fields.String("role_name"), fields.String("entity_id"), fields.String("entity_type_name"), fields.String("entity_region"));
-        ThrowIfAny(errors);
+        IdentityJson.ThrowIfAny(errors);
         return result;
-    }
-
-    private static string? Required(JsonFields fields, string name)
-    {
-        var value = fields.String(name);
-        if (value is null && !fields.Has(name))
-        {
-            fields.Errors.Add(InvalidParameter.Required(name));
-        }
-        return value;
-    }
-
-    private static void ThrowIfAny(List<InvalidParameter> errors)
-    {
-        if (errors.Count > 0)
-        {
-            throw new RequestInvalidException("Request contains invalid parameters.", errors);
-        }
     }
 
     // The spec's date-time: RFC 3339, a full date and time with an offset; nothing looser.

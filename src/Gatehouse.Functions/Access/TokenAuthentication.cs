@@ -6,8 +6,9 @@ using Gatehouse.Functions.Http;
 namespace Gatehouse.Functions.Access;
 
 /// <summary>
-/// Turns a bearer token into a principal: the admin token is the organization admin; a
-/// <c>spat_</c> token is its system account with its roles, unless unknown, expired or revoked.
+/// Turns a bearer token into a principal: the admin token is the organization admin; a <c>spat_</c>
+/// token is its system account, a <c>kpat_</c> token its user, each with its own roles and its teams',
+/// unless unknown, expired or revoked.
 /// A token's <c>last_used_at</c> is written at most once per <see cref="LastUsedResolution"/>, not on every request.
 /// </summary>
 internal sealed class TokenAuthentication(
@@ -25,7 +26,7 @@ internal sealed class TokenAuthentication(
         {
             return Principal.OrganizationAdmin;
         }
-        if (!AccessTokenSecret.LooksLikeSystemAccountToken(bearer))
+        if (!AccessTokenSecret.LooksLikeAccessToken(bearer))
         {
             return null;
         }
@@ -39,31 +40,31 @@ internal sealed class TokenAuthentication(
         }
         var holder = await store.FindHolderAsync(AccessTokenSecret.Hash(bearer), context.RequestAborted);
         var now = clock.GetUtcNow();
-        if (holder is null || holder.Token.IsExpiredAt(now))
+        if (holder is null || holder.IsExpiredAt(now))
         {
             return null;
         }
-        await NoteUseAsync(holder.Token, now, context.RequestAborted);
-        return Principal.Of(holder.Account, holder.Roles);
+        await NoteUseAsync(holder, now, context.RequestAborted);
+        return holder.Principal;
     }
 
-    private async Task NoteUseAsync(AccessToken token, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task NoteUseAsync(TokenHolder holder, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var noted = _usesNoted.TryGetValue(token.Id, out var here) ? here : token.LastUsedAt;
+        var noted = _usesNoted.TryGetValue(holder.TokenId, out var here) ? here : holder.LastUsedAt;
         if (noted is { } last && now - last < LastUsedResolution)
         {
             return;
         }
-        _usesNoted[token.Id] = now;
+        _usesNoted[holder.TokenId] = now;
         try
         {
-            await store.TouchTokenAsync(token, now, cancellationToken);
+            await store.TouchTokenAsync(holder.Owner, holder.TokenId, now, cancellationToken);
         }
         catch (RequestFailedException e)
         {
             // A note of use is worth less than the request it is about; the next minute tries again.
-            _usesNoted.TryRemove(token.Id, out _);
-            logger.LogWarning("Could not note the use of access token {TokenId}: {Status} {Reason}", token.Id, e.Status, e.ErrorCode);
+            _usesNoted.TryRemove(holder.TokenId, out _);
+            logger.LogWarning("Could not note the use of access token {TokenId}: {Status} {Reason}", holder.TokenId, e.Status, e.ErrorCode);
         }
     }
 }

@@ -9,7 +9,8 @@ internal static class AuditPrincipals
     public static AuditPrincipal Of(Principal? principal) => principal switch
     {
         null => AuditPrincipal.Anonymous,
-        { Account: { } account } => new AuditPrincipal("system_account", account.Id.ToString("D"), principal.Description),
+        { Type: PrincipalType.SystemAccount } => new AuditPrincipal("system_account", principal.Id?.ToString("D"), principal.Description),
+        { Type: PrincipalType.User } => new AuditPrincipal("user", principal.Id?.ToString("D"), principal.Description),
         _ => new AuditPrincipal("organization_admin", null, principal.Description),
     };
 }

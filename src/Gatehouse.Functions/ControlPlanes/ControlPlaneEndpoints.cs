@@ -41,18 +41,15 @@ internal static class ControlPlaneEndpoints
             .Responds(200, "A page of control planes with meta.page")
             .Responds(400, "Invalid query parameters");
 
-        group.MapPost("", async (HttpContext context, ControlPlaneService service, SystemAccountService accounts, CancellationToken ct) =>
+        group.MapPost("", async (HttpContext context, ControlPlaneService service, RoleAssignments roles, CancellationToken ct) =>
         {
             var request = ControlPlaneJson.ReadCreate(await RequestBody.ReadObjectAsync(context.Request, ct));
             var created = await service.CreateAsync(request, ct);
-            if (context.Principal().Account is { } creator)
-            {
-                await accounts.GrantCreatorAdminAsync(creator, created.Id, ct);
-            }
+            await roles.GrantCreatorAdminAsync(context.Principal(), created.Id, ct);
             return Results.Json(ControlPlaneJson.Write(created, PublicUrl.Of(context)), ApiJson.Options, statusCode: StatusCodes.Status201Created);
         })
             .RequiresAccess(AccessRequirement.Creator)
-            .WithSummary("Create a control plane (name required, unique). A system account needs Creator, and becomes Admin of what it creates.")
+            .WithSummary("Create a control plane (name required, unique). A system account or user needs Creator, and becomes Admin of what it creates.")
             .Responds(201, "Created")
             .Responds(400, "Invalid request")
             .Responds(409, "Name taken");

@@ -59,25 +59,26 @@ public sealed class TableIdentityStoreTests(StorageFixture storage)
         var (token, secret) = NewToken(account.Id);
         await store.AddTokenAsync(token, Ct);
         var role = new AssignedRole(Guid.NewGuid(), "Viewer", "*", ControlPlaneRoles.EntityType, "*");
-        await store.AddRoleAsync(account.Id, role, Ct);
+        await store.AddRoleAsync(IdentityRef.SystemAccount(account.Id), role, Ct);
 
         var holder = await store.FindHolderAsync(AccessTokenSecret.Hash(secret), Ct);
         Assert.NotNull(holder);
-        Assert.Equal(account.Id, holder.Account.Id);
-        Assert.Equal(token.Id, holder.Token.Id);
-        Assert.Equal([role], holder.Roles);
+        Assert.Equal(account.Id, holder.Principal.Id);
+        Assert.Equal(PrincipalType.SystemAccount, holder.Principal.Type);
+        Assert.Equal(token.Id, holder.TokenId);
+        Assert.Equal([role], holder.Principal.Roles);
         Assert.Null(await store.FindHolderAsync(AccessTokenSecret.Hash(secret + "x"), Ct));
         Assert.Null(await store.FindHolderAsync("not-a-hash", Ct));
 
         var used = DateTimeOffset.UtcNow;
-        await store.TouchTokenAsync(token, used, Ct);
+        await store.TouchTokenAsync(IdentityRef.SystemAccount(account.Id), token.Id, used, Ct);
         Assert.Equal(used.ToUnixTimeMilliseconds(), (await store.FindTokenAsync(account.Id, token.Id, Ct))!.LastUsedAt!.Value.ToUnixTimeMilliseconds());
 
         Assert.True(await store.RemoveTokenAsync(token, Ct));
         Assert.False(await store.RemoveTokenAsync(token, Ct));
         Assert.Null(await store.FindHolderAsync(AccessTokenSecret.Hash(secret), Ct));
         // Touching a removed token does not bring it back.
-        await store.TouchTokenAsync(token, DateTimeOffset.UtcNow, Ct);
+        await store.TouchTokenAsync(IdentityRef.SystemAccount(account.Id), token.Id, DateTimeOffset.UtcNow, Ct);
         Assert.Null(await store.FindTokenAsync(account.Id, token.Id, Ct));
     }
 
@@ -95,7 +96,7 @@ public sealed class TableIdentityStoreTests(StorageFixture storage)
             var (token, secret) = NewToken(account.Id, $"t{i}");
             await store.AddTokenAsync(token, Ct);
             secrets.Add(secret);
-            await store.AddRoleAsync(account.Id, new AssignedRole(Guid.NewGuid(), "Admin", Guid.NewGuid().ToString(), ControlPlaneRoles.EntityType, "eu"), Ct);
+            await store.AddRoleAsync(IdentityRef.SystemAccount(account.Id), new AssignedRole(Guid.NewGuid(), "Admin", Guid.NewGuid().ToString(), ControlPlaneRoles.EntityType, "eu"), Ct);
         }
         var (keptToken, keptSecret) = NewToken(kept.Id);
         await store.AddTokenAsync(keptToken, Ct);

@@ -49,6 +49,12 @@ param instanceMemoryMB int = 2048
 @description('Most instances the function app scales out to.')
 param maximumInstanceCount int = 100
 
+@description('Sign-in with Microsoft Entra ID: the application ID URI (api://…) or client id of the app registration whose v2.0 access tokens Gatehouse accepts. Empty: sign-in with Entra ID is off, and only the admin token and Gatehouse\'s own tokens authenticate.')
+param entraAudience string = ''
+
+@description('The Entra ID tenant whose people may sign in (with entraAudience). Empty means the tenant of the subscription deployed to.')
+param entraTenantId string = ''
+
 @description('Names; empty means a name made from the environment.')
 param resourceGroupName string = ''
 param functionAppName string = ''
@@ -176,6 +182,9 @@ module functionApp 'modules/functionapp.bicep' = {
     adminTokenUri: keyVault.outputs.adminTokenUri
     keyVaultUri: keyVault.outputs.uri
     signalREndpoint: signalR.outputs.endpoint
+    entraAudience: entraAudience
+    // Both empty, or both set: the app refuses to start with a tenant and no audience.
+    entraTenantId: empty(entraAudience) ? '' : (empty(entraTenantId) ? tenant().tenantId : entraTenantId)
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
   // The modules above grant the identity its roles before they return their outputs, so the app

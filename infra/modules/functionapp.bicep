@@ -26,6 +26,11 @@ param adminTokenUri string
 
 param keyVaultUri string
 param signalREndpoint string
+
+@description('Entra ID sign-in: the audience tokens must be for, and the tenant that issues them; both empty turns it off.')
+param entraAudience string = ''
+param entraTenantId string = ''
+
 param applicationInsightsConnectionString string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -125,6 +130,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Gatehouse__SignalR__Endpoint: signalREndpoint
     Gatehouse__SignalR__credential: 'managedidentity'
     Gatehouse__SignalR__clientId: identityClientId
+    // People sign in with Entra ID access tokens for this audience from this tenant (empty: off).
+    Gatehouse__EntraId__TenantId: entraTenantId
+    Gatehouse__EntraId__Audience: entraAudience
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   }

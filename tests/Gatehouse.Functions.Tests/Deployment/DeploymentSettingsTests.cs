@@ -34,6 +34,7 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__DataPlane__HttpsPort"] = "Kestrel's own TLS endpoint, for local runs; on Azure App Service terminates TLS",
         ["Gatehouse__DataPlane__ServerCertificateFile"] = "read only with HttpsPort",
         ["Gatehouse__SignalR__ConnectionString"] = "the access key form; the SignalR Service infra/ creates refuses keys, so the endpoint and the identity are set instead",
+        ["Gatehouse__EntraId__Instance"] = "https://login.microsoftonline.com/, Entra ID's public cloud; only sovereign clouds (and the tests' stand-in) need another",
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host when it starts the app",
     };
 

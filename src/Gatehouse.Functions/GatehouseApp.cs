@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
+using Gatehouse.Functions.Access.EntraId;
 using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
@@ -38,7 +39,7 @@ public static class GatehouseApp
             .AddGatehouseStorage(builder.Configuration)
             .AddGatehouseDataPlaneApi(builder.Configuration)
             .AddGatehousePush(builder.Configuration)
-            .AddGatehouseAccess()
+            .AddGatehouseAccess(builder.Configuration)
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
@@ -52,6 +53,7 @@ public static class GatehouseApp
             storage.Tables.Uri, storage.Blobs.Uri, storage.Queues.Uri);
         app.Logger.LogInformation("DP client certificates are minted by {CertificateIssuer}", app.Services.GetRequiredService<CertificateIssuerConfiguration>().Description);
         app.Logger.LogInformation("Data planes are pushed to through {PushHub}", push.Description);
+        app.Logger.LogInformation("Sign-in with Entra ID: {EntraId}", app.Services.GetRequiredService<EntraIdSetting>().Description);
 
         // The Functions host probes GET / for readiness; anything that answers will do.
         app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
@@ -102,6 +104,7 @@ public static class GatehouseApp
         app.MapAuditLogs();
         app.MapTeams();
         app.MapUsers();
+        app.MapTeamGroupMappings();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

@@ -46,6 +46,8 @@ public sealed partial class TableIdentityStore
         {
             return false;
         }
+        // Its groups first, as its memberships: from then on nobody holds its roles through them.
+        await RemoveTeamGroupsAsync(teamId, cancellationToken).ConfigureAwait(false);
         foreach (var member in await ListMembersAsync(teamId, cancellationToken).ConfigureAwait(false))
         {
             await RemoveMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);

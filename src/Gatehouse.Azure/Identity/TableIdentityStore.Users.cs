@@ -41,16 +41,20 @@ public sealed partial class TableIdentityStore
     public async Task<IdentityWriteOutcome> TryReplaceUserAsync(User current, User updated, CancellationToken cancellationToken)
     {
         var version = current.Version is { } v ? new ETag(v) : throw new ArgumentException("The user was not read from the store.", nameof(current));
-        return await _table.SubmitGuardedAsync([new(TableTransactionActionType.UpdateReplace, WriteUser(updated), version)], cancellationToken).ConfigureAwait(false)
+        // A merge: the row's sign-in link is not the user record's to change.
+        return await _table.SubmitGuardedAsync([new(TableTransactionActionType.UpdateMerge, WriteUser(updated), version)], cancellationToken).ConfigureAwait(false)
             == GuardedOutcome.Committed ? IdentityWriteOutcome.Committed : IdentityWriteOutcome.Stale;
     }
 
     public async Task<bool> RemoveUserAsync(Guid userId, CancellationToken cancellationToken)
     {
-        if (await FindUserAsync(userId, cancellationToken).ConfigureAwait(false) is not { } user)
+        if (await FindAsync(UserPrefix + userId, cancellationToken).ConfigureAwait(false) is not { } row)
         {
             return false;
         }
+        var user = ReadUser(row);
+        // The sign-in link first: a person signing in meanwhile then becomes a new user, not a deleted one.
+        await RemoveSignInLinkAsync(row, cancellationToken).ConfigureAwait(false);
         var tokens = await ListPersonalTokensAsync(userId, cancellationToken).ConfigureAwait(false);
         // The hash index first, as for a system account: from here on none of the user's tokens authenticates.
         foreach (var token in tokens)

@@ -125,7 +125,7 @@ public sealed class UserService(IUserStore users, TimeProvider clock)
     private static NotFoundException TokenNotFound(Guid userId, Guid tokenId) => new($"Personal access token [{tokenId}] of user [{userId}] not found.");
 
     // Deliverability is not Gatehouse's to judge (it sends no mail); the shape of an address is.
-    private static InvalidParameter? CheckEmail(string email)
+    internal static InvalidParameter? CheckEmail(string email)
     {
         var at = email.IndexOf('@', StringComparison.Ordinal);
         return email.Length > MaxTextLength ? InvalidParameter.MaxLength("email", MaxTextLength)

@@ -14,17 +14,17 @@ internal sealed partial class RecentTokenHolders
     public Task<IReadOnlyList<Guid>> ListTeamsOfAsync(IdentityRef member, CancellationToken cancellationToken) => inner.ListTeamsOfAsync(member, cancellationToken);
 
     public Task AddTeamAsync(Team team, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.AddTeamAsync(team, cancellationToken));
+        ForgettingAsync(() => inner.AddTeamAsync(team, cancellationToken));
 
     public Task<IdentityWriteOutcome> TryReplaceTeamAsync(Team current, Team updated, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryReplaceTeamAsync(current, updated, cancellationToken));
+        ForgettingAsync(() => inner.TryReplaceTeamAsync(current, updated, cancellationToken));
 
     public Task<bool> RemoveTeamAsync(Guid teamId, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveTeamAsync(teamId, cancellationToken));
+        ForgettingAsync(() => inner.RemoveTeamAsync(teamId, cancellationToken));
 
     public Task<bool> TryAddMemberAsync(Guid teamId, IdentityRef member, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryAddMemberAsync(teamId, member, cancellationToken));
+        ForgettingAsync(() => inner.TryAddMemberAsync(teamId, member, cancellationToken));
 
     public Task<bool> RemoveMemberAsync(Guid teamId, IdentityRef member, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveMemberAsync(teamId, member, cancellationToken));
+        ForgettingAsync(() => inner.RemoveMemberAsync(teamId, member, cancellationToken));
 }

@@ -16,24 +16,24 @@ internal sealed partial class RecentTokenHolders
         inner.FindPersonalTokenAsync(userId, tokenId, cancellationToken);
 
     public Task<bool> TryAddUserAsync(User user, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryAddUserAsync(user, cancellationToken));
+        ForgettingAsync(() => inner.TryAddUserAsync(user, cancellationToken));
 
     // The principal's description names the user's email, which does not change; its full name is not remembered.
     public Task<IdentityWriteOutcome> TryReplaceUserAsync(User current, User updated, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryReplaceUserAsync(current, updated, cancellationToken));
+        ForgettingAsync(() => inner.TryReplaceUserAsync(current, updated, cancellationToken));
 
     public Task<bool> RemoveUserAsync(Guid userId, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveUserAsync(userId, cancellationToken));
+        ForgettingAsync(() => inner.RemoveUserAsync(userId, cancellationToken));
 
     public Task AddPersonalTokenAsync(PersonalAccessToken token, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.AddPersonalTokenAsync(token, cancellationToken));
+        ForgettingAsync(() => inner.AddPersonalTokenAsync(token, cancellationToken));
 
     public Task<bool> RenamePersonalTokenAsync(PersonalAccessToken updated, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RenamePersonalTokenAsync(updated, cancellationToken));
+        ForgettingAsync(() => inner.RenamePersonalTokenAsync(updated, cancellationToken));
 
     public Task<bool> RevokePersonalTokenAsync(PersonalAccessToken revoked, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RevokePersonalTokenAsync(revoked, cancellationToken));
+        ForgettingAsync(() => inner.RevokePersonalTokenAsync(revoked, cancellationToken));
 
     public Task<bool> RemovePersonalTokenAsync(PersonalAccessToken token, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemovePersonalTokenAsync(token, cancellationToken));
+        ForgettingAsync(() => inner.RemovePersonalTokenAsync(token, cancellationToken));
 }

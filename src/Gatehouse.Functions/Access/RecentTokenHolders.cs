@@ -13,14 +13,21 @@ namespace Gatehouse.Functions.Access;
 /// removed role, membership or team is refused from the next request on; a change made by another
 /// instance is seen within <see cref="MaxAge"/>.
 /// </summary>
-internal sealed partial class RecentTokenHolders(TableIdentityStore inner, TimeProvider clock) : IIdentityStore, IUserStore, ITeamStore
+internal sealed partial class RecentTokenHolders(TableIdentityStore inner, TimeProvider clock) : IIdentityStore, IUserStore, ITeamStore, ISignInStore
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
     private readonly RecentReads<TokenHolder> _holders = new(MaxAge, clock);
+    private readonly RecentReads<Principal> _signedIn = new(MaxAge, clock);
 
     public Task<TokenHolder?> FindHolderAsync(string tokenHash, CancellationToken cancellationToken) =>
         _holders.GetAsync(tokenHash, () => inner.FindHolderAsync(tokenHash, cancellationToken));
+
+    /// <summary>
+    /// A signed-in person's principal, remembered like a token's holder; <paramref name="key"/> names
+    /// the person and their groups, since a token with other groups may hold other teams' roles.
+    /// </summary>
+    public Task<Principal?> SignedInAsync(string key, Func<Task<Principal?>> signIn) => _signedIn.GetAsync(key, signIn);
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
@@ -39,26 +46,30 @@ internal sealed partial class RecentTokenHolders(TableIdentityStore inner, TimeP
         inner.TouchTokenAsync(owner, tokenId, usedAt, cancellationToken);
 
     public Task<bool> TryAddAccountAsync(SystemAccount account, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
+        ForgettingAsync(() => inner.TryAddAccountAsync(account, cancellationToken));
 
     public Task<IdentityWriteOutcome> TryReplaceAccountAsync(SystemAccount current, SystemAccount updated, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.TryReplaceAccountAsync(current, updated, cancellationToken));
+        ForgettingAsync(() => inner.TryReplaceAccountAsync(current, updated, cancellationToken));
 
     public Task<bool> RemoveAccountAsync(Guid accountId, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveAccountAsync(accountId, cancellationToken));
+        ForgettingAsync(() => inner.RemoveAccountAsync(accountId, cancellationToken));
 
     public Task AddTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.AddTokenAsync(token, cancellationToken));
+        ForgettingAsync(() => inner.AddTokenAsync(token, cancellationToken));
 
     public Task<bool> ReplaceTokenAsync(AccessToken updated, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.ReplaceTokenAsync(updated, cancellationToken));
+        ForgettingAsync(() => inner.ReplaceTokenAsync(updated, cancellationToken));
 
     public Task<bool> RemoveTokenAsync(AccessToken token, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
+        ForgettingAsync(() => inner.RemoveTokenAsync(token, cancellationToken));
 
     public Task AddRoleAsync(IdentityRef owner, AssignedRole role, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.AddRoleAsync(owner, role, cancellationToken));
+        ForgettingAsync(() => inner.AddRoleAsync(owner, role, cancellationToken));
 
     public Task<bool> RemoveRoleAsync(IdentityRef owner, Guid roleId, CancellationToken cancellationToken) =>
-        _holders.ForgettingAsync(() => inner.RemoveRoleAsync(owner, roleId, cancellationToken));
+        ForgettingAsync(() => inner.RemoveRoleAsync(owner, roleId, cancellationToken));
+
+    private Task<TResult> ForgettingAsync<TResult>(Func<Task<TResult>> write) => _signedIn.ForgettingAsync(() => _holders.ForgettingAsync(write));
+
+    private Task ForgettingAsync(Func<Task> write) => _signedIn.ForgettingAsync(() => _holders.ForgettingAsync(write));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Gatehouse.Core.Access;
+using Gatehouse.Functions.Access.EntraId;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Access;
@@ -8,11 +9,12 @@ namespace Gatehouse.Functions.Access;
 /// <summary>
 /// Turns a bearer token into a principal: the admin token is the organization admin; a <c>spat_</c>
 /// token is its system account, a <c>kpat_</c> token its user, each with its own roles and its teams',
-/// unless unknown, expired or revoked.
+/// unless unknown, expired or revoked; with Entra ID on, a JWT is a person the tenant signed in
+/// (<see cref="EntraSignIn"/>).
 /// A token's <c>last_used_at</c> is written at most once per <see cref="LastUsedResolution"/>, not on every request.
 /// </summary>
 internal sealed class TokenAuthentication(
-    AdminToken admin, IIdentityStore store, StorageReadiness readiness, TimeProvider clock, ILogger<TokenAuthentication> logger)
+    AdminToken admin, IIdentityStore store, EntraSignIn entra, StorageReadiness readiness, TimeProvider clock, ILogger<TokenAuthentication> logger)
 {
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -26,7 +28,8 @@ internal sealed class TokenAuthentication(
         {
             return Principal.OrganizationAdmin;
         }
-        if (!AccessTokenSecret.LooksLikeAccessToken(bearer))
+        var signsIn = entra.Enabled && EntraIdTokens.LooksLikeJwt(bearer);
+        if (!signsIn && !AccessTokenSecret.LooksLikeAccessToken(bearer))
         {
             return null;
         }
@@ -37,6 +40,10 @@ internal sealed class TokenAuthentication(
         catch (TimeoutException)
         {
             throw new RequestFailedException(StatusCodes.Status503ServiceUnavailable, "Storage is not ready yet.");
+        }
+        if (signsIn)
+        {
+            return await entra.SignInAsync(bearer, context.RequestAborted);
         }
         var holder = await store.FindHolderAsync(AccessTokenSecret.Hash(bearer), context.RequestAborted);
         var now = clock.GetUtcNow();

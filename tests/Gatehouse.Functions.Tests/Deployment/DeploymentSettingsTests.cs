@@ -35,6 +35,14 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__DataPlane__ServerCertificateFile"] = "read only with HttpsPort",
         ["Gatehouse__SignalR__ConnectionString"] = "the access key form; the SignalR Service infra/ creates refuses keys, so the endpoint and the identity are set instead",
         ["Gatehouse__EntraId__Instance"] = "https://login.microsoftonline.com/, Entra ID's public cloud; only sovereign clouds (and the tests' stand-in) need another",
+        ["Gatehouse__Audit__CrashAfter"] = "crash tests only; unset, nothing crashes",
+        ["Gatehouse__Audit__InterruptedAfterSeconds"] = "300 s: a change whose process died unanswered is listed as interrupted by the next sweep after that",
+        ["Gatehouse__Audit__RetentionDays"] = "7 days of audit entries, as Konnect keeps them",
+        ["Gatehouse__Audit__SweepSeconds"] = "read only by the local audit sweep timer, which is off on Azure (the Sweep function runs the audit sweep)",
+        ["Gatehouse__Audit__TrustForwardedFor"] = "true under the Functions host, whose front end sets X-Forwarded-For and is the only way in",
+        ["Gatehouse__Versions__GraceMinutes"] = "10 minutes before an unnamed snapshot may be deleted: longer than any recomposition",
+        ["Gatehouse__Versions__Keep"] = "the last 50 config versions of each control plane are kept",
+        ["Gatehouse__Versions__KeepDays"] = "0: versions are kept by count alone",
         ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "set by the Functions host when it starts the app",
     };
 

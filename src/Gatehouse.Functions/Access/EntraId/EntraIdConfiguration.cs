@@ -64,3 +64,9 @@ internal sealed record EntraIdConfiguration(string TenantId, string Audience, Ur
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));
 }
+
+/// <summary>Whether, and for which tenant and audience, people sign in with Entra ID; for the start-up log.</summary>
+internal sealed record EntraIdSetting(EntraIdConfiguration? Configuration)
+{
+    public string Description => Configuration is { } c ? $"Entra ID tenant {c.TenantId} for audience {c.Audience}" : "off";
+}

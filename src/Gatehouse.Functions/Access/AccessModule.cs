@@ -28,6 +28,7 @@ internal static class AccessModule
         services.AddSingleton<UserService>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<TokenAuthentication>();
+        services.AddSingleton<FailedTokenAttempts>();
         return services;
     }
 }

@@ -13,7 +13,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, Audit
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var audited = AuditedRequest.Of(context, options.Redaction, options.TrustForwardedFor, clock);
+        var audited = AuditedRequest.Of(context, options.Redaction, options.Client, clock);
         context.Features.Set(audited);
         context.Response.OnStarting(() => RecordAsync(context, audited));
         await next(context);

@@ -1,17 +1,15 @@
 using Gatehouse.Azure.Audit;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Audit;
+using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.Audit;
 
 /// <summary>How requests are audited, read from <c>Gatehouse:Audit:*</c> at start.</summary>
 /// <param name="Redaction">What keeps tokens out of entries.</param>
-/// <param name="TrustForwardedFor">
-/// Whether X-Forwarded-For names the client (<c>Gatehouse__Audit__TrustForwardedFor</c>); by default
-/// only when the Functions host, whose proxy sets it, runs the app.
-/// </param>
+/// <param name="Client">Where the request comes from (<c>src</c>).</param>
 /// <param name="CrashAfter">Resilience testing only: see <see cref="AuditCrashInjection"/>.</param>
-internal sealed record AuditOptions(AuditRedaction Redaction, bool TrustForwardedFor, string? CrashAfter);
+internal sealed record AuditOptions(AuditRedaction Redaction, ClientAddress Client, string? CrashAfter);
 
 /// <summary>The audit log: its store, the middleware that records requests, the sweeper and its timer.</summary>
 internal static class AuditModule
@@ -25,10 +23,10 @@ internal static class AuditModule
         }
         var interruptedAfter = configuration.GetValue("Gatehouse:Audit:InterruptedAfterSeconds", (int)AuditSettings.DefaultInterruptedAfter.TotalSeconds);
         services.AddSingleton(new AuditSettings(retentionDays, TimeSpan.FromSeconds(Math.Max(1, interruptedAfter))));
-        services.AddSingleton(new AuditOptions(
-            new AuditRedaction(configuration["Gatehouse:AdminToken"]),
-            configuration.GetValue("Gatehouse:Audit:TrustForwardedFor", Environment.GetEnvironmentVariable(GatehouseApp.CustomHandlerPortVariable) is { Length: > 0 }),
-            configuration["Gatehouse:Audit:CrashAfter"]));
+        var client = new ClientAddress(
+            configuration.GetValue("Gatehouse:Audit:TrustForwardedFor", Environment.GetEnvironmentVariable(GatehouseApp.CustomHandlerPortVariable) is { Length: > 0 }));
+        services.AddSingleton(client);
+        services.AddSingleton(new AuditOptions(new AuditRedaction(configuration["Gatehouse:AdminToken"]), client, configuration["Gatehouse:Audit:CrashAfter"]));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageLayout>()));
         services.AddSingleton<AuditSweeper>();
         // On Azure the Functions host's Sweep timer runs the audit sweep too (FunctionEndpoints).

@@ -1,4 +1,3 @@
-using System.Net;
 using Gatehouse.Core.Access;
 using Gatehouse.Core.Audit;
 using Gatehouse.Functions.Access;
@@ -22,34 +21,19 @@ internal sealed class AuditedRequest(Guid id, DateTimeOffset time, string action
     /// <summary>POST, PUT, PATCH and DELETE: the methods that change something, audited whatever they answer.</summary>
     public bool IsChange => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
 
-    public static AuditedRequest Of(HttpContext context, AuditRedaction redaction, bool trustForwardedFor, TimeProvider clock)
+    public static AuditedRequest Of(HttpContext context, AuditRedaction redaction, ClientAddress client, TimeProvider clock)
     {
         var request = context.Request;
         var controlPlane = context.GetRouteValue(AccessRequirement.ControlPlaneRouteValue) is string text && Guid.TryParse(text, out var parsed) ? parsed : (Guid?)null;
         return new AuditedRequest(
             Guid.CreateVersion7(), clock.GetUtcNow(), AuditActions.Of(context), controlPlane, request.Method,
             Cut(redaction.Clean($"{request.PathBase}{request.Path}"))!, context.TraceIdentifier, Problem.TraceId(context),
-            SourceIp(context, trustForwardedFor), Cut(redaction.Clean(request.Headers.UserAgent.ToString()) is { Length: > 0 } agent ? agent : null));
+            client.Of(context), Cut(redaction.Clean(request.Headers.UserAgent.ToString()) is { Length: > 0 } agent ? agent : null));
     }
 
     /// <summary>The entry, naming the principal the request was authenticated as (if it was), not yet answered.</summary>
     public AuditEntry Entry(HttpContext context) => new(
         id, time, AuditPrincipals.Of(context.Features.Get<Principal>()), action, controlPlaneId, method, target, null, requestId, traceId, sourceIp, userAgent);
-
-    /// <summary>
-    /// The peer's address; behind a proxy that is trusted to set it (the Functions host's), the last
-    /// address of X-Forwarded-For, the one that proxy added.
-    /// </summary>
-    private static string? SourceIp(HttpContext context, bool trustForwardedFor)
-    {
-        if (trustForwardedFor && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded
-            && forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [.., var last]
-            && IPEndPoint.TryParse(last, out var endpoint))
-        {
-            return endpoint.Address.ToString();
-        }
-        return context.Connection.RemoteIpAddress?.ToString();
-    }
 
     private static string? Cut(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;
 }

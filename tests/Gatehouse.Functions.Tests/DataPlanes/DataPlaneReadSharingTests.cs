@@ -15,13 +15,6 @@ public sealed class DataPlaneReadSharingTests(StorageFixture storage)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static SnapshotPointer Pointer(long revision) =>
         new(new SnapshotSource(revision), ConfigHash.Of("{\"_format_version\":\"3.0\"}"u8), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 

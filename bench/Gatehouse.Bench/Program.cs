@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["import"] = ImportThroughput.RunAsync,
     ["sidecars"] = SidecarFanOut.RunAsync,
     ["versions"] = VersionHistory.RunAsync,
+    ["access"] = AccessCost.RunAsync,
     ["plugins"] = args =>
     {
         PluginValidation.Run();

@@ -58,8 +58,12 @@ public static class Permissions
     public static string? Missing(Principal principal, ControlPlaneAction action, string controlPlaneId, ControlPlaneResource? resource = null)
     {
         resource ??= ControlPlaneResource.Whole;
+        if (principal.IsOrganizationAdmin)
+        {
+            return null;
+        }
         var granting = GrantingRoles(action, resource);
-        if (principal.IsOrganizationAdmin || Holds(principal, ControlPlaneRoles.Admin, controlPlaneId) || granting.Any(role => Holds(principal, role, controlPlaneId)))
+        if (Holds(principal, ControlPlaneRoles.Admin, controlPlaneId) || granting.Any(role => Holds(principal, role, controlPlaneId)))
         {
             return null;
         }
@@ -71,7 +75,13 @@ public static class Permissions
     /// a refusal names them: for a read Viewer first, for a write Admin last. Admin grants every
     /// read as well, and goes unnamed there as Viewer's superset.
     /// </summary>
-    public static IReadOnlyList<string> GrantingRoles(ControlPlaneAction action, ControlPlaneResource resource)
+    public static IReadOnlyList<string> GrantingRoles(ControlPlaneAction action, ControlPlaneResource resource) =>
+        s_granting.GetOrAdd((action, resource), key => Granting(key.Action, key.Resource));
+
+    // Every request asks; the answer depends on the two values alone.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ControlPlaneAction Action, ControlPlaneResource Resource), IReadOnlyList<string>> s_granting = new();
+
+    private static IReadOnlyList<string> Granting(ControlPlaneAction action, ControlPlaneResource resource)
     {
         var specific = ControlPlaneRoles.All.Where(role => s_grants.TryGetValue(role, out var grant) && grant.Allows(action, resource));
         return action == ControlPlaneAction.Read ? [ControlPlaneRoles.Viewer, .. specific] : [.. specific, ControlPlaneRoles.Admin];
@@ -87,11 +97,7 @@ public static class Permissions
 
     private static string PluginsUnder(string parent) => ControlPlaneResource.Entities(ControlPlaneResource.PluginsCollection, parent).ToString();
 
-    private static bool Holds(Principal principal, string role, string controlPlaneId) =>
-        principal.Roles.Any(r => IsControlPlaneRole(r, role) && Reaches(r, controlPlaneId));
-
-    private static bool Reaches(AssignedRole assigned, string controlPlaneId) =>
-        assigned.EntityId == ControlPlaneRoles.AllEntities || string.Equals(assigned.EntityId, controlPlaneId, StringComparison.OrdinalIgnoreCase);
+    private static bool Holds(Principal principal, string role, string controlPlaneId) => principal.HoldsControlPlaneRole(role, controlPlaneId);
 
     private static bool IsControlPlaneRole(AssignedRole assigned, string role) =>
         assigned.EntityTypeName == ControlPlaneRoles.EntityType && assigned.RoleName == role;

@@ -29,7 +29,14 @@ public sealed class Principal
         Description = description;
         Account = account;
         Roles = roles;
+        _controlPlaneRoles = new(() => roles
+            .Where(r => r.EntityTypeName == ControlPlaneRoles.EntityType)
+            .GroupBy(r => r.EntityId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(r => r.RoleName).ToHashSet(StringComparer.Ordinal), StringComparer.OrdinalIgnoreCase));
     }
+
+    // Roles by the control plane (or *) they are on, built once: a principal may hold a thousand.
+    private readonly Lazy<Dictionary<string, IReadOnlySet<string>>> _controlPlaneRoles;
 
     public PrincipalType Type { get; }
 
@@ -44,6 +51,10 @@ public sealed class Principal
 
     public bool IsOrganizationAdmin => Type == PrincipalType.OrganizationAdmin;
 
+    /// <summary>Whether the principal holds the control plane role on the control plane, or on every one (<c>*</c>).</summary>
+    public bool HoldsControlPlaneRole(string role, string controlPlaneId) =>
+        HoldsOn(ControlPlaneRoles.AllEntities, role) || HoldsOn(controlPlaneId, role);
+
     /// <summary>How refusals and logs name the principal: <c>system account 'ci'</c>, <c>user 'alice@example.com'</c>.</summary>
     public string Description { get; }
 
@@ -52,4 +63,6 @@ public sealed class Principal
 
     public static Principal Of(User user, IReadOnlyList<AssignedRole> roles) =>
         new(PrincipalType.User, user.Id, $"user '{user.Email}'", null, roles);
+
+    private bool HoldsOn(string entityId, string role) => _controlPlaneRoles.Value.TryGetValue(entityId, out var held) && held.Contains(role);
 }

@@ -10,6 +10,7 @@ using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
+using Gatehouse.Functions.Rollouts;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Gatehouse.Functions;
@@ -93,6 +94,7 @@ public static class GatehouseApp
         app.MapConfigVersions();
         app.MapDpCertificates();
         app.MapNodes();
+        app.MapRollouts();
         app.MapSystemAccounts();
         app.MapDataPlaneApi();
         push.MapHub(app);

@@ -21,10 +21,11 @@ internal static class RolloutEndpoints
 
     public static void MapRollouts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v2/control-planes/{controlPlaneId}").WithErrorDialect(ErrorDialect.Problem).WithTags("Rollouts")
-            .RequiresAccess(AccessRequirement.ControlPlaneRole);
+        // Two groups, not one at the control plane: a fallback there would answer for every other path under it.
+        var policies = Group(app, "/v2/control-planes/{controlPlaneId}/rollout-policy");
+        var group = Group(app, "/v2/control-planes/{controlPlaneId}/rollout");
 
-        group.MapPut("/rollout-policy", async (string controlPlaneId, HttpContext context, ControlPlaneService controlPlanes, SnapshotReader snapshots,
+        policies.MapPut("", async (string controlPlaneId, HttpContext context, ControlPlaneService controlPlanes, SnapshotReader snapshots,
             RolloutService rollouts, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -41,7 +42,7 @@ internal static class RolloutEndpoints
             .Responds(400, "Invalid policy; each wrong field is named")
             .Responds(404, "No such control plane");
 
-        group.MapGet("/rollout-policy", async (string controlPlaneId, ControlPlaneService controlPlanes, RolloutService rollouts, CancellationToken ct) =>
+        policies.MapGet("", async (string controlPlaneId, ControlPlaneService controlPlanes, RolloutService rollouts, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
             await controlPlanes.GetAsync(id, ct);
@@ -51,7 +52,7 @@ internal static class RolloutEndpoints
             .Responds(200, "The policy", RolloutJson.PolicySchema)
             .Responds(404, "No such control plane, or it has no policy");
 
-        group.MapDelete("/rollout-policy", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
+        policies.MapDelete("", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
             RolloutService rollouts, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -63,7 +64,7 @@ internal static class RolloutEndpoints
             .Responds(204, "Removed")
             .Responds(404, "No such control plane, or it has no policy");
 
-        group.MapGet("/rollout", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
+        group.MapGet("", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
             RolloutService rollouts, NodeService nodes, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -77,7 +78,7 @@ internal static class RolloutEndpoints
             .Responds(200, "The rollout", Status)
             .Responds(404, "No such control plane, or it has no policy");
 
-        group.MapPost("/rollout/promote", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
+        group.MapPost("/promote", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
             RolloutService rollouts, NodeService nodes, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -89,7 +90,7 @@ internal static class RolloutEndpoints
             .Responds(404, "No such control plane, or it has no policy")
             .Responds(409, "No rollout is baking");
 
-        group.MapPost("/rollout/abort", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
+        group.MapPost("/abort", async (string controlPlaneId, ControlPlaneService controlPlanes, SnapshotReader snapshots,
             RolloutService rollouts, NodeService nodes, CancellationToken ct) =>
         {
             var id = ControlPlaneId.Parse(controlPlaneId);
@@ -101,8 +102,12 @@ internal static class RolloutEndpoints
             .Responds(404, "No such control plane, or it has no policy")
             .Responds(409, "No rollout is baking");
 
+        policies.MapUnmatched();
         group.MapUnmatched();
     }
+
+    private static RouteGroupBuilder Group(IEndpointRouteBuilder app, string prefix) =>
+        app.MapGroup(prefix).WithErrorDialect(ErrorDialect.Problem).WithTags("Rollouts").RequiresAccess(AccessRequirement.ControlPlaneRole);
 
     private static JsonObject Status
     {

@@ -12,19 +12,31 @@ namespace Gatehouse.Core.Rollouts;
 public static class RolloutEngine
 {
     /// <summary>Where a rollout starts when its policy is first set: every node on the newest snapshot.</summary>
-    public static RolloutState Start(string pointerHash, DateTimeOffset now) => new(RolloutState.Idle, pointerHash, null, now, null, null);
+    public static RolloutState Start(string pointerHash, long pointerVersion, DateTimeOffset now) =>
+        new(RolloutState.Idle, pointerHash, null, now, null, null) { PointerVersion = pointerVersion };
 
     /// <summary>
     /// What the rollout stands at once <paramref name="pointerHash"/> is the newest snapshot, at
     /// <paramref name="now"/>. A snapshot neither stable nor the canary becomes the canary (a newer one
     /// replaces a canary still baking, and bakes afresh); a canary baked for the policy's time is
     /// promoted unless the policy says not to; a snapshot back at the stable one ends the bake (aborted);
-    /// a canary that was rolled back or aborted stays off however often it is asked about.
+    /// a canary that was rolled back or aborted stays off however often it is asked about. A pointer
+    /// older (<paramref name="pointerVersion"/>) than the newest decided on only lets the bake time count.
     /// </summary>
-    public static RolloutState Decide(RolloutPolicy policy, RolloutState state, string pointerHash, DateTimeOffset now)
+    public static RolloutState Decide(RolloutPolicy policy, RolloutState state, string pointerHash, long pointerVersion, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(state);
+        if (pointerVersion < state.PointerVersion)
+        {
+            pointerHash = state.IsBaking ? state.CanaryHash! : state.StableHash;
+        }
+        var next = DecideOn(policy, state, pointerHash, now);
+        return next == state ? state : next with { PointerVersion = Math.Max(state.PointerVersion, pointerVersion) };
+    }
+
+    private static RolloutState DecideOn(RolloutPolicy policy, RolloutState state, string pointerHash, DateTimeOffset now)
+    {
         if (state.IsBaking)
         {
             if (pointerHash == state.CanaryHash)

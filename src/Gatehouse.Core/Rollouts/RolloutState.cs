@@ -15,6 +15,13 @@ public sealed record RolloutState(string Phase, string StableHash, string? Canar
     public const string RolledBack = "rolled_back";
     public const string Aborted = "aborted";
 
+    /// <summary>
+    /// The version number of the newest pointer decided on (<c>SnapshotPointer.VersionNumber</c>).
+    /// An instance may hold a pointer up to a second old; one older than this decides nothing, so it
+    /// can neither abort a bake (its hash looking like the stable one) nor bring back an older canary.
+    /// </summary>
+    public long PointerVersion { get; init; }
+
     public bool IsBaking => Phase == Baking;
 
     /// <summary>The snapshots this rollout serves, which retention must keep.</summary>

@@ -92,13 +92,16 @@ internal static class RolloutJson
     {
         ["canary_labels"] = new JsonObject
         {
-            ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" },
+            ["type"] = "object",
+            ["additionalProperties"] = new JsonObject { ["type"] = "string" },
             ["description"] = "A node carrying every one of these labels (its sidecar's --labels, Kong's cluster_dp_labels) is a canary.",
         },
         ["canary_node_ids"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" }, ["maxItems"] = MaxNodeIds },
         ["canary_percentage"] = new JsonObject
         {
-            ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100,
+            ["type"] = "integer",
+            ["minimum"] = 0,
+            ["maximum"] = 100,
             ["description"] = "This share of nodes, chosen by a hash of the node id (the same nodes every rollout), is a canary.",
         },
         ["bake_time_seconds"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = MaxBakeSeconds },

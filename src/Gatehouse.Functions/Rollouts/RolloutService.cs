@@ -24,7 +24,7 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
 
     /// <summary>The control plane's rollout as it stands with <paramref name="pointer"/> the newest snapshot; null without a policy.</summary>
     public async Task<StoredRollout?> ObserveAsync(Guid controlPlane, SnapshotPointer pointer, CancellationToken ct) =>
-        await ChangeAsync(controlPlane, fresh: false, r => RolloutEngine.Decide(r.Policy, r.State, pointer.Hash, clock.GetUtcNow()), ct);
+        await ChangeAsync(controlPlane, fresh: false, r => RolloutEngine.Decide(r.Policy, r.State, pointer.Hash, pointer.VersionNumber, clock.GetUtcNow()), ct);
 
     /// <summary>Rolls back the canary <paramref name="canaryHash"/> if it is still baking.</summary>
     public async Task<StoredRollout?> RollBackAsync(Guid controlPlane, string canaryHash, string reason, CancellationToken ct) =>
@@ -49,7 +49,7 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await store.GetAsync(controlPlane, ct);
-            var state = stored?.State ?? RolloutEngine.Start(pointer.Hash, clock.GetUtcNow());
+            var state = stored?.State ?? RolloutEngine.Start(pointer.Hash, pointer.VersionNumber, clock.GetUtcNow());
             if (await store.TryWriteAsync(controlPlane, policy, state, stored?.Version, ct) is { } version)
             {
                 _recent.TryRemove(controlPlane, out _);
@@ -86,7 +86,7 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
 
     /// <summary>The rollout's state brought up to the newest snapshot, so that promote and abort act on the canary nodes are served.</summary>
     private RolloutState Current(StoredRollout rollout, SnapshotPointer pointer) =>
-        RolloutEngine.Decide(rollout.Policy, rollout.State, pointer.Hash, clock.GetUtcNow());
+        RolloutEngine.Decide(rollout.Policy, rollout.State, pointer.Hash, pointer.VersionNumber, clock.GetUtcNow());
 
     private async Task<StoredRollout?> ChangeAsync(Guid controlPlane, bool fresh, Func<StoredRollout, RolloutState> change, CancellationToken ct)
     {

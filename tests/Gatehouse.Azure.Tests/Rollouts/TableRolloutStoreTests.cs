@@ -33,7 +33,7 @@ public sealed class TableRolloutStoreTests(StorageFixture storage)
         var cp = Guid.NewGuid();
         Assert.Null(await store.GetAsync(cp, ct));
 
-        var idle = RolloutEngine.Start("a", s_now);
+        var idle = RolloutEngine.Start("a", 1, s_now);
         var created = await store.TryWriteAsync(cp, s_policy, idle, null, ct);
         Assert.NotNull(created);
         Assert.Null(await store.TryWriteAsync(cp, s_policy, idle, null, ct));
@@ -44,7 +44,7 @@ public sealed class TableRolloutStoreTests(StorageFixture storage)
         Assert.Equal(s_policy.CanaryNodeIds, read.Policy.CanaryNodeIds);
         Assert.Equal((10, TimeSpan.FromSeconds(90), false), (read.Policy.CanaryPercentage, read.Policy.BakeTime, read.Policy.AutoPromote));
 
-        var baking = RolloutEngine.Decide(s_policy, idle, "b", s_now);
+        var baking = RolloutEngine.Decide(s_policy, idle, "b", 2, s_now);
         var aborted = RolloutEngine.Abort(baking, s_now);
         Assert.NotNull(await store.TryWriteAsync(cp, s_policy, baking, read.Version, ct));
         Assert.Null(await store.TryWriteAsync(cp, s_policy, aborted, read.Version, ct));

@@ -32,16 +32,16 @@ public sealed class RolloutEngineTests
         UpdatedAt = s_now,
     };
 
-    private static RolloutState BakingB => RolloutEngine.Decide(s_byLabel, RolloutEngine.Start(A, s_now), B, s_now);
+    private static RolloutState BakingB => RolloutEngine.Decide(s_byLabel, RolloutEngine.Start(A, 1, s_now), B, 2, s_now);
 
     [Fact]
     public void A_new_snapshot_bakes_on_the_canaries_while_every_other_node_keeps_the_stable_one()
     {
-        var idle = RolloutEngine.Start(A, s_now);
-        Assert.Equal(idle, RolloutEngine.Decide(s_byLabel, idle, A, s_now.AddHours(1)));
+        var idle = RolloutEngine.Start(A, 1, s_now);
+        Assert.Equal(idle, RolloutEngine.Decide(s_byLabel, idle, A, 1, s_now.AddHours(1)));
 
-        var baking = RolloutEngine.Decide(s_byLabel, idle, B, s_now);
-        Assert.Equal(new RolloutState(RolloutState.Baking, A, B, s_now, null, null), baking);
+        var baking = RolloutEngine.Decide(s_byLabel, idle, B, 2, s_now);
+        Assert.Equal(new RolloutState(RolloutState.Baking, A, B, s_now, null, null) { PointerVersion = 2 }, baking);
         Assert.Equal(B, RolloutEngine.TargetOf(s_byLabel, baking, Node("canary")));
         Assert.Equal(A, RolloutEngine.TargetOf(s_byLabel, baking, Node("main")));
         Assert.Equal(A, RolloutEngine.TargetOf(s_byLabel, baking, Node()));
@@ -52,9 +52,9 @@ public sealed class RolloutEngineTests
     [Fact]
     public void After_the_bake_time_the_canary_is_promoted_unless_auto_promote_is_off()
     {
-        Assert.Equal(BakingB, RolloutEngine.Decide(s_byLabel, BakingB, B, s_now.AddSeconds(59)));
+        Assert.Equal(BakingB, RolloutEngine.Decide(s_byLabel, BakingB, B, 2, s_now.AddSeconds(59)));
 
-        var promoted = RolloutEngine.Decide(s_byLabel, BakingB, B, s_now.AddSeconds(60));
+        var promoted = RolloutEngine.Decide(s_byLabel, BakingB, B, 2, s_now.AddSeconds(60));
         Assert.Equal(RolloutState.Promoted, promoted.Phase);
         Assert.Equal(B, promoted.StableHash);
         Assert.Equal(s_now.AddSeconds(60), promoted.EndedAt);
@@ -62,7 +62,7 @@ public sealed class RolloutEngineTests
         Assert.Equal([B], promoted.ServedHashes);
 
         var manual = Policy(labels: new() { ["ring"] = "canary" }, autoPromote: false);
-        Assert.Equal(BakingB, RolloutEngine.Decide(manual, BakingB, B, s_now.AddDays(30)));
+        Assert.Equal(BakingB, RolloutEngine.Decide(manual, BakingB, B, 2, s_now.AddDays(30)));
         Assert.Equal(B, RolloutEngine.Promote(BakingB, s_now, "by hand").StableHash);
     }
 
@@ -79,7 +79,7 @@ public sealed class RolloutEngineTests
         // An error about an older config, a stable node's error, or a rollout no longer baking fail nothing.
         Assert.Null(RolloutEngine.Failure(s_byLabel, BakingB, Node("canary", error: new NodeError("old", A)), s_compatible));
         Assert.Null(RolloutEngine.Failure(s_byLabel, BakingB, Node("main", error: new NodeError("no", B)), incompatible));
-        Assert.Null(RolloutEngine.Failure(s_byLabel, RolloutEngine.Start(A, s_now), refused, incompatible));
+        Assert.Null(RolloutEngine.Failure(s_byLabel, RolloutEngine.Start(A, 1, s_now), refused, incompatible));
 
         var rolledBack = RolloutEngine.RollBack(BakingB, "canary failed", s_now);
         Assert.Equal((RolloutState.RolledBack, A, "canary failed"), (rolledBack.Phase, rolledBack.StableHash, rolledBack.Reason));
@@ -91,30 +91,41 @@ public sealed class RolloutEngineTests
     {
         foreach (var ended in new[] { RolloutEngine.RollBack(BakingB, "failed", s_now), RolloutEngine.Abort(BakingB, s_now) })
         {
-            Assert.Equal(ended, RolloutEngine.Decide(s_byLabel, ended, B, s_now.AddHours(1)));
+            Assert.Equal(ended, RolloutEngine.Decide(s_byLabel, ended, B, 2, s_now.AddHours(1)));
             Assert.Equal([A], ended.ServedHashes);
-            var next = RolloutEngine.Decide(s_byLabel, ended, C, s_now.AddHours(1));
-            Assert.Equal(new RolloutState(RolloutState.Baking, A, C, s_now.AddHours(1), null, null), next);
+            var next = RolloutEngine.Decide(s_byLabel, ended, C, 3, s_now.AddHours(1));
+            Assert.Equal(new RolloutState(RolloutState.Baking, A, C, s_now.AddHours(1), null, null) { PointerVersion = 3 }, next);
         }
     }
 
     [Fact]
     public void A_newer_snapshot_replaces_a_baking_canary_and_one_back_at_stable_ends_the_bake()
     {
-        var replaced = RolloutEngine.Decide(s_byLabel, BakingB, C, s_now.AddSeconds(50));
-        Assert.Equal(new RolloutState(RolloutState.Baking, A, C, s_now.AddSeconds(50), null, null), replaced);
+        var replaced = RolloutEngine.Decide(s_byLabel, BakingB, C, 3, s_now.AddSeconds(50));
+        Assert.Equal(new RolloutState(RolloutState.Baking, A, C, s_now.AddSeconds(50), null, null) { PointerVersion = 3 }, replaced);
         // Its bake starts afresh: 60 s after the first canary began is not enough.
-        Assert.True(RolloutEngine.Decide(s_byLabel, replaced, C, s_now.AddSeconds(60)).IsBaking);
+        Assert.True(RolloutEngine.Decide(s_byLabel, replaced, C, 3, s_now.AddSeconds(60)).IsBaking);
 
-        var back = RolloutEngine.Decide(s_byLabel, BakingB, A, s_now.AddSeconds(10));
+        var back = RolloutEngine.Decide(s_byLabel, BakingB, A, 4, s_now.AddSeconds(10));
         Assert.Equal((RolloutState.Aborted, A), (back.Phase, back.StableHash));
         Assert.Equal(A, RolloutEngine.TargetOf(s_byLabel, back, Node("canary")));
     }
 
     [Fact]
+    public void A_pointer_older_than_the_newest_decided_on_aborts_nothing_and_brings_back_no_older_canary_but_the_bake_time_still_counts()
+    {
+        // Another instance still holds pointer 1 (hash A, the stable one) for up to a second.
+        Assert.Equal(BakingB, RolloutEngine.Decide(s_byLabel, BakingB, A, 1, s_now.AddSeconds(1)));
+        var replaced = RolloutEngine.Decide(s_byLabel, BakingB, C, 3, s_now.AddSeconds(1));
+        Assert.Equal(replaced, RolloutEngine.Decide(s_byLabel, replaced, B, 2, s_now.AddSeconds(2)));
+        var promoted = RolloutEngine.Decide(s_byLabel, replaced, A, 1, s_now.AddSeconds(61));
+        Assert.Equal((RolloutState.Promoted, C, 3L), (promoted.Phase, promoted.StableHash, promoted.PointerVersion));
+    }
+
+    [Fact]
     public void Promote_and_abort_need_a_baking_canary()
     {
-        var idle = RolloutEngine.Start(A, s_now);
+        var idle = RolloutEngine.Start(A, 1, s_now);
         Assert.Throws<ConflictException>(() => RolloutEngine.Promote(idle, s_now, "by hand"));
         Assert.Throws<ConflictException>(() => RolloutEngine.Abort(RolloutEngine.Abort(BakingB, s_now), s_now));
     }

@@ -12,6 +12,7 @@ using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
+using Gatehouse.Functions.Rollouts;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Gatehouse.Functions;
@@ -100,6 +101,7 @@ public static class GatehouseApp
         app.MapConfigVersions();
         app.MapDpCertificates();
         app.MapNodes();
+        app.MapRollouts();
         app.MapSystemAccounts();
         app.MapAuditLogs();
         app.MapTeams();

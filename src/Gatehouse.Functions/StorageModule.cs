@@ -2,12 +2,14 @@ using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
+using Gatehouse.Azure.Rollouts;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
+using Gatehouse.Core.Rollouts;
 using Gatehouse.Core.Versions;
 using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.Health;
@@ -46,6 +48,7 @@ internal static class StorageModule
         // Pins are looked up on every data plane request; recent ones are answered from memory.
         services.AddSingleton<IDpCertificateStore>(sp => new RecentPins(new TableDpCertificateStore(storage.Tables, layout), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<INodeStore>(sp => new TableNodeStore(storage.Tables, layout));
+        services.AddSingleton<IRolloutStore>(sp => new TableRolloutStore(storage, layout));
         services.AddSingleton<IEncodedSnapshotStore>(sp => new BlobEncodedSnapshotStore(storage, layout));
         return services;
     }

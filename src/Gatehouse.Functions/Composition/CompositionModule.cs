@@ -24,7 +24,7 @@ internal static class CompositionModule
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp, (IEntityReader)sp.GetRequiredService<CachedEntityReader>()));
         services.AddSingleton(VersionSettings.Read(configuration));
-        services.AddSingleton<IRolloutSnapshots, NoRollouts>();
+        services.AddSingleton<IRolloutSnapshots>(sp => sp.GetRequiredService<Rollouts.RolloutService>());
         services.AddSingleton<VersionRetention>();
         services.AddSingleton<VersionDiff>();
         services.AddSingleton<Sweeper>();

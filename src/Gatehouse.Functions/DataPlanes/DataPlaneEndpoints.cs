@@ -5,6 +5,7 @@ using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
+using Gatehouse.Functions.Rollouts;
 
 namespace Gatehouse.Functions.DataPlanes;
 
@@ -27,22 +28,26 @@ internal static class DataPlaneEndpoints
         var error = ApiSchemas.LegacyError;
 
         group.MapGet("/config", async (HttpContext context, SnapshotReader snapshots, DataPlanePointers pointers, NodeService nodes,
-            SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
+            RolloutService rollouts, SnapshotEncodings encodings, ILoggerFactory logs, CancellationToken ct) =>
         {
             var identity = context.DataPlaneIdentity();
             var nodeId = NodeId(context.Request.Query["node_id"].ToString());
             var factsHash = FactsHash(context.Request.Query["node_facts_hash"].ToString());
-            var pointer = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
+            var newest = await pointers.CurrentAsync(identity.ControlPlaneId, ct);
+            var rollout = await rollouts.ObserveAsync(identity.ControlPlaneId, newest, ct);
+            // While a canary bakes, which config the node gets depends on the node (its labels, its id).
+            var found = RolloutTargets.NeedsNode(rollout) ? await nodes.FindForConfigAsync(identity.ControlPlaneId, nodeId, factsHash, ct) : null;
+            var pointer = RolloutTargets.For(newest, rollout, found);
             var etag = $"\"{pointer.Hash}\"";
             context.Response.Headers.ETag = etag;
             context.Response.Headers.Vary = "Accept-Encoding";
-            // Answered from the pointer row alone: the node already runs this config.
+            // Answered from the pointer row (and the rollout's) alone: the node already runs this config.
             if (IfNoneMatch.Matches(context.Request, etag))
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            if (await nodes.FindForConfigAsync(identity.ControlPlaneId, nodeId, factsHash, ct) is { } node)
+            if ((found ?? await nodes.FindForConfigAsync(identity.ControlPlaneId, nodeId, factsHash, ct)) is { } node)
             {
                 var status = await nodes.CompatibilityAsync(identity.ControlPlaneId, pointer, node, ct);
                 if (status.IsIncompatible)
@@ -69,7 +74,8 @@ internal static class DataPlaneEndpoints
             context.Response.Headers.ContentEncoding = encoding;
             return Results.Bytes(encoded, "application/json");
         })
-            .WithSummary("The current snapshot of the control plane (or group) the client certificate is pinned to. ETag is the config hash; If-None-Match with it answers 304 " +
+            .WithSummary("The current snapshot of the control plane (or group) the client certificate is pinned to — during a staged rollout, the one the " +
+                "rollout serves this node (canary or stable). ETag is the config hash; If-None-Match with it answers 304 " +
                 "without reading the snapshot. Accept-Encoding br or gzip gets it precompressed. A node that is incompatible (see its heartbeat answer) gets 409.")
             .WithParameter(DataPlaneSchemas.NodeIdQuery)
             .WithParameter(DataPlaneSchemas.NodeFactsHashQuery)

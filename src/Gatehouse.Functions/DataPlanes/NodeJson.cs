@@ -5,7 +5,7 @@ namespace Gatehouse.Functions.DataPlanes;
 /// <summary>
 /// Nodes on the wire: Konnect's Node (<c>id, version, hostname, last_ping, type, created_at,
 /// updated_at, config_hash, compatibility_status</c>; times in epoch seconds), plus Gatehouse's
-/// <c>data_plane_cert_id</c>, <c>config_sync_status</c>, <c>labels</c> and <c>last_error</c>.
+/// <c>data_plane_cert_id</c>, <c>config_sync_status</c>, <c>expected_config_hash</c> (its target: during a staged rollout, canary or stable), <c>labels</c> and <c>last_error</c>.
 /// </summary>
 internal static class NodeJson
 {
@@ -22,6 +22,7 @@ internal static class NodeJson
         ["compatibility_status"] = Write(view.Compatibility),
         ["data_plane_cert_id"] = view.Node.CertificateId.ToString(),
         ["config_sync_status"] = view.SyncStatus,
+        ["expected_config_hash"] = view.ExpectedConfigHash,
         ["labels"] = view.Node.Labels,
         ["last_error"] = view.Node.LastError is { } error ? new Dictionary<string, object?> { ["message"] = error.Message, ["config_hash"] = error.ConfigHash } : null,
     };

@@ -1,8 +1,10 @@
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
+using Gatehouse.Core.Rollouts;
 using Gatehouse.Core.Validation;
 using Gatehouse.Functions.Composition;
+using Gatehouse.Functions.Rollouts;
 
 namespace Gatehouse.Functions.DataPlanes;
 
@@ -14,7 +16,7 @@ namespace Gatehouse.Functions.DataPlanes;
 /// </summary>
 internal sealed class NodeService(
     INodeStore store, ControlPlaneService controlPlanes, SnapshotReader snapshots, DataPlanePointers pointers, SnapshotPlugins plugins,
-    NodeJudge judge, TimeProvider clock)
+    NodeJudge judge, RolloutService rollouts, TimeProvider clock)
 {
     private readonly RememberedNodes _known = new();
 
@@ -26,7 +28,26 @@ internal sealed class NodeService(
         var node = judge.Record(identity.ControlPlaneId, identity.CertificateId, report, firstSeen, clock.GetUtcNow());
         await store.UpsertAsync(node, ct);
         _known.Remember(node);
-        return new NodeView(node, await CompatibilityAsync(identity.ControlPlaneId, pointer, node, ct), pointer.Hash);
+        var rollout = await RolloutAfterAsync(identity.ControlPlaneId, pointer, node, ct);
+        var target = RolloutTargets.For(pointer, rollout, node);
+        return new NodeView(node, await CompatibilityAsync(identity.ControlPlaneId, target, node, ct), target.Hash);
+    }
+
+    /// <summary>
+    /// The control plane's rollout once this heartbeat is heard: a canary that says its Kong refused
+    /// the canary config, or that cannot run it, rolls the rollout back.
+    /// </summary>
+    private async Task<StoredRollout?> RolloutAfterAsync(Guid controlPlaneId, SnapshotPointer pointer, DataPlaneNode node, CancellationToken ct)
+    {
+        var rollout = await rollouts.ObserveAsync(controlPlaneId, pointer, ct);
+        if (rollout is not { State: { IsBaking: true, CanaryHash: { } canary } } || !rollout.Policy.IsCanary(node))
+        {
+            return rollout;
+        }
+        var compatibility = await CompatibilityAsync(controlPlaneId, RolloutTargets.Of(pointer, canary), node, ct);
+        return RolloutEngine.Failure(rollout.Policy, rollout.State, node, compatibility) is { } reason
+            ? await rollouts.RollBackAsync(controlPlaneId, canary, reason, ct) ?? rollout
+            : rollout;
     }
 
     /// <summary>
@@ -98,10 +119,12 @@ internal sealed class NodeService(
             return [];
         }
         var pointer = await snapshots.PointerAsync(controlPlaneId, ct);
+        var rollout = await rollouts.ObserveAsync(controlPlaneId, pointer, ct);
         var views = new List<NodeView>(nodes.Count);
         foreach (var node in nodes)
         {
-            views.Add(new NodeView(node, await CompatibilityAsync(controlPlaneId, pointer, node, ct), pointer.Hash));
+            var target = RolloutTargets.For(pointer, rollout, node);
+            views.Add(new NodeView(node, await CompatibilityAsync(controlPlaneId, target, node, ct), target.Hash));
         }
         return views;
     }

@@ -112,6 +112,7 @@ internal static class DataPlaneSchemas
             ["compatibility_status"] = ApiSchemas.Ref("CompatibilityStatus"),
             ["data_plane_cert_id"] = new JsonObject { ["type"] = "string", ["format"] = "uuid", ["description"] = "Gatehouse: the pinned certificate the node authenticated with." },
             ["config_sync_status"] = SyncStatus,
+            ["expected_config_hash"] = new JsonObject { ["type"] = "string", ["description"] = "Gatehouse: the config the node is served; during a staged rollout, the canary or the stable one." },
             ["labels"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
             ["last_error"] = new JsonObject
             {

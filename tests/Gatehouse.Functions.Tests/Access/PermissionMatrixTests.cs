@@ -277,6 +277,12 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["GET /v2/control-planes/{controlPlaneId}/nodes/"] = s_adminOrViewer,
         ["GET /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOrViewer,
         ["DELETE /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOnly,
+        ["PUT /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOnly,
+        ["GET /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOrViewer,
+        ["DELETE /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOnly,
+        ["GET /v2/control-planes/{controlPlaneId}/rollout/"] = s_adminOrViewer,
+        ["POST /v2/control-planes/{controlPlaneId}/rollout/promote"] = s_adminOnly,
+        ["POST /v2/control-planes/{controlPlaneId}/rollout/abort"] = s_adminOnly,
     };
 
     [Fact]

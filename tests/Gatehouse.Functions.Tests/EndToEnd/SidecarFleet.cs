@@ -85,7 +85,7 @@ internal sealed class SidecarFleet : IAsyncDisposable
         return node;
     }
 
-    public SidecarProcess StartSidecar(Node node, TimeSpan poll) =>
+    public SidecarProcess StartSidecar(Node node, TimeSpan poll, string labels = "region:test") =>
         node.Sidecar = SidecarProcess.Start(new Dictionary<string, string>
         {
             ["--control-plane-url"] = $"https://127.0.0.1:{_dataPlanePort}",
@@ -95,7 +95,7 @@ internal sealed class SidecarFleet : IAsyncDisposable
             ["--cache-dir"] = node.CacheDirectory,
             ["--poll-interval"] = poll.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             ["--heartbeat-interval"] = "2",
-            ["--labels"] = "region:test",
+            ["--labels"] = labels,
         });
 
     public async Task PostServiceAsync(string name) =>

@@ -24,16 +24,15 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         await WithTableAsync(() => _table.UpsertEntityAsync(AuditRows.Begun(entry), TableUpdateMode.Replace, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
 
-    public async Task RecordAsync(AuditEntry entry, bool begun, CancellationToken cancellationToken)
+    public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
-        // Listed first, then no longer begun: a stop between the two leaves an entry the sweeper finds recorded.
         var listed = AuditRows.Listed(entry).Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)).ToList();
         await WithTableAsync(() => _table.SubmitTransactionAsync(listed, cancellationToken), cancellationToken).ConfigureAwait(false);
-        if (begun)
-        {
-            await _table.DeleteEntityAsync(AuditRows.BegunPartition, AuditRows.BegunKey(entry), ETag.All, cancellationToken).ConfigureAwait(false);
-        }
     }
+
+    // Listed first, then no longer begun: a stop between the two leaves an entry the sweeper finds recorded.
+    public async Task ForgetBegunAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        await _table.DeleteEntityAsync(AuditRows.BegunPartition, AuditRows.BegunKey(entry), ETag.All, cancellationToken).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<AuditEntry>> ListBegunAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {

@@ -3,7 +3,8 @@ namespace Gatehouse.Core.Audit;
 /// <summary>
 /// Where audit entries are kept. A change is written in two steps, so that no entry is lost if the
 /// process stops between them: <see cref="BeginAsync"/> before the change runs (the outbox), then
-/// <see cref="RecordAsync"/> with its answer. An entry begun and never recorded is found by
+/// <see cref="RecordAsync"/> with its answer, and <see cref="ForgetBegunAsync"/> once the answer is
+/// sent (off the answer's path). An entry begun and never recorded is found by
 /// <see cref="ListBegunAsync"/> and <see cref="ResolveAsync"/>d by the <see cref="AuditSweeper"/>.
 /// </summary>
 public interface IAuditLog
@@ -11,8 +12,11 @@ public interface IAuditLog
     /// <summary>Keeps the entry of a change about to run, before it runs; it is not listed until recorded or resolved.</summary>
     Task BeginAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Keeps the entry with its answer, and removes what <see cref="BeginAsync"/> kept if it was <paramref name="begun"/>.</summary>
-    Task RecordAsync(AuditEntry entry, bool begun, CancellationToken cancellationToken);
+    /// <summary>Keeps the entry with its answer: from now on it is listed.</summary>
+    Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Removes what <see cref="BeginAsync"/> kept of a recorded entry; one left behind is removed by the sweeper.</summary>
+    Task ForgetBegunAsync(AuditEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Entries begun before <paramref name="before"/> and not recorded since, oldest first.</summary>
     Task<IReadOnlyList<AuditEntry>> ListBegunAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);

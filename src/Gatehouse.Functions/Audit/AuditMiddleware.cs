@@ -33,19 +33,37 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, Audit
         // Not the request's token: the entry is written even when the client has gone.
         if (audited.Begun || entry.IsRefusal)
         {
-            await log.RecordAsync(entry, audited.Begun, CancellationToken.None);
+            await log.RecordAsync(entry, CancellationToken.None);
+            if (audited.Begun)
+            {
+                // After the answer is sent: the client need not wait for it, and the sweeper removes one a stop left behind.
+                context.Response.OnCompleted(() => ForgetBegunAsync(entry));
+            }
             return;
         }
         try
         {
             // A change that never ran (storage not ready, say): worth recording, not worth failing the answer for.
-            await log.RecordAsync(entry, begun: false, CancellationToken.None);
+            await log.RecordAsync(entry, CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Could not record the audit entry of {Method} {Path} answered {Status}", entry.Method, entry.Target, entry.Status);
         }
     }
+
+    private async Task ForgetBegunAsync(AuditEntry entry)
+    {
+        try
+        {
+            await log.ForgetBegunAsync(entry, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not remove the outbox row of audit entry {EntryId}; the audit sweep will", entry.Id);
+        }
+    }
+
 }
 
 /// <summary>

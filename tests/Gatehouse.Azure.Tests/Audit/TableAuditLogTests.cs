@@ -33,7 +33,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         var written = Enumerable.Range(0, 25).Select(i => Entry(s_now.AddHours(-7 * i))).ToList();
         foreach (var entry in written.OrderBy(_ => Random.Shared.Next()))
         {
-            await log.RecordAsync(entry, begun: false, Ct);
+            await log.RecordAsync(entry, Ct);
         }
 
         var listed = (await log.ListAsync(All(), Ct)).Entries;
@@ -66,7 +66,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
             controlPlane: i % 2 == 0 ? one : i % 5 == 0 ? null : other, principal: i % 4 == 0 ? "ci" : null)).ToList();
         foreach (var entry in entries)
         {
-            await log.RecordAsync(entry, begun: false, Ct);
+            await log.RecordAsync(entry, Ct);
         }
 
         async Task AssertSelects(AuditQuery query, Func<AuditEntry, bool> expected)
@@ -98,7 +98,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         Assert.Empty((await log.ListAsync(All(), Ct)).Entries);
 
         // The process recorded this answer, then stopped before the begun row went.
-        await log.RecordAsync(answered.Answered(201), begun: false, Ct);
+        await log.RecordAsync(answered.Answered(201), Ct);
         var begun = await log.ListBegunAsync(s_now.AddMinutes(-1), 100, Ct);
         Assert.Equal([answered.Id, interrupted.Id], begun.Select(e => e.Id));
         foreach (var entry in begun)
@@ -111,8 +111,9 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         Assert.True(Assert.Single(listed, e => e.Id == interrupted.Id).Interrupted);
         Assert.Equal([young.Id], (await log.ListBegunAsync(s_now, 100, Ct)).Select(e => e.Id));
 
-        // Recording removes the begun row.
-        await log.RecordAsync(young.Answered(204), begun: true, Ct);
+        // Recorded, then forgotten as begun.
+        await log.RecordAsync(young.Answered(204), Ct);
+        await log.ForgetBegunAsync(young, Ct);
         Assert.Empty(await log.ListBegunAsync(s_now, 100, Ct));
         Assert.Empty(table.Query<TableEntity>(e => e.PartitionKey == "begun", cancellationToken: Ct));
     }
@@ -125,7 +126,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         var entries = Enumerable.Range(0, 30).Select(i => Entry(s_now.AddHours(-12 * i), controlPlane: controlPlane)).ToList();
         foreach (var entry in entries)
         {
-            await log.RecordAsync(entry, begun: false, Ct);
+            await log.RecordAsync(entry, Ct);
         }
         var clock = new FixedClock(s_now);
         var report = await new AuditSweeper(log, new AuditSettings(7, TimeSpan.FromMinutes(5)), clock).SweepAsync(Ct);

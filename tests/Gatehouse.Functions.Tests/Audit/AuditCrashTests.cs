@@ -77,6 +77,12 @@ public sealed class AuditCrashTests(StorageFixture storage)
             Assert.True(DateTime.UtcNow < deadline, $"the entry of the interrupted {action} never appeared: {log.GetRawText()}");
             await Task.Delay(200, Ct);
         }
+        // The console logger writes from a queue: the line may follow the entry by a moment.
+        var logged = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!survivor.Output.Any(line => line.Contains("as interrupted", StringComparison.Ordinal)) && DateTime.UtcNow < logged)
+        {
+            await Task.Delay(100, Ct);
+        }
         Assert.Contains(survivor.Output, line => line.Contains("as interrupted", StringComparison.Ordinal));
     }
 

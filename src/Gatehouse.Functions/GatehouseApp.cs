@@ -2,6 +2,7 @@ using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Audit;
+using Gatehouse.Functions.Audit.Delivery;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
@@ -42,6 +43,7 @@ public static class GatehouseApp
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
+            .AddGatehouseAuditDelivery(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
 
         var app = builder.Build();
@@ -100,6 +102,7 @@ public static class GatehouseApp
         app.MapNodes();
         app.MapSystemAccounts();
         app.MapAuditLogs();
+        app.MapAuditDelivery();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

@@ -43,7 +43,7 @@ internal sealed class AuditDeliverer(
     /// <summary>Delivers what is due; says how many entries the target accepted.</summary>
     public async Task<int> DeliverAsync(CancellationToken cancellationToken)
     {
-        var target = await TargetAsync(cancellationToken).ConfigureAwait(false);
+        var (target, since) = await TargetAsync(cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
             return 0;
@@ -55,9 +55,9 @@ internal sealed class AuditDeliverer(
             var state = await store.GetStateAsync(target.Key, cancellationToken).ConfigureAwait(false);
             if (state is null)
             {
-                // A target starts at the moment delivery to it is first attempted: earlier entries are in GET /v2/audit-logs.
-                await store.TryPutStateAsync(target.Key, new AuditDeliveryState(new AuditCursor(now, Guid.Empty), 0, null, null), cancellationToken).ConfigureAwait(false);
-                return delivered;
+                // A target gets the entries of requests that arrived after the webhook was last configured; earlier ones are in GET /v2/audit-logs.
+                await store.TryPutStateAsync(target.Key, new AuditDeliveryState(new AuditCursor(since, Guid.Empty), 0, null, null), cancellationToken).ConfigureAwait(false);
+                continue;
             }
             if (state.NextAttemptAt > now)
             {
@@ -98,20 +98,20 @@ internal sealed class AuditDeliverer(
         return delivered;
     }
 
-    private async Task<AuditTarget?> TargetAsync(CancellationToken cancellationToken)
+    private async Task<(AuditTarget? Target, DateTimeOffset Since)> TargetAsync(CancellationToken cancellationToken)
     {
         var webhook = await store.GetWebhookAsync(cancellationToken).ConfigureAwait(false);
         if (!webhook.Enabled)
         {
-            return null;
+            return (null, default);
         }
         if (webhook.DestinationId is { } id)
         {
-            return (await store.GetDestinationAsync(id, cancellationToken).ConfigureAwait(false))?.Target;
+            return ((await store.GetDestinationAsync(id, cancellationToken).ConfigureAwait(false))?.Target, webhook.UpdatedAt);
         }
-        return webhook.Endpoint is { } endpoint
+        return (webhook.Endpoint is { } endpoint
             ? new AuditTarget(AuditWebhook.OwnEndpointKey, endpoint, webhook.Authorization ?? "", webhook.LogFormat, webhook.SkipSslVerification)
-            : null;
+            : null, webhook.UpdatedAt);
     }
 
     /// <summary>Null when the target answered 2xx; otherwise what went wrong, without the authorization value.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using System.Buffers.Text;
 using System.Net;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Functions.Tests.Access;
 using Gatehouse.Testing;
+using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 

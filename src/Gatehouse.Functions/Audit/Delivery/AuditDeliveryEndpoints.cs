@@ -188,7 +188,8 @@ internal static class AuditDeliveryEndpoints
         ["audit_log_destination_id"] = webhook.DestinationId,
         ["log_format"] = webhook.LogFormat,
         ["skip_ssl_verification"] = webhook.SkipSslVerification,
-        ["updated_at"] = ApiJson.Timestamp(webhook.UpdatedAt == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : webhook.UpdatedAt),
+        // Konnect: 0001-01-01T00:00:00Z until the webhook is first configured.
+        ["updated_at"] = ApiJson.Timestamp(webhook.UpdatedAt),
     };
 
     /// <summary>Reads optional fields of a body, collecting what is wrong with them.</summary>

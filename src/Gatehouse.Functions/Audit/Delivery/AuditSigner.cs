@@ -1,7 +1,7 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Gatehouse.Core.Audit.Delivery;
-using System.Buffers.Text;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gatehouse.Core.Audit;
 using Gatehouse.Functions.Tests.Access;
 using Gatehouse.Testing;
 using Microsoft.Extensions.Logging;
@@ -125,6 +126,38 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
         }
         Assert.All(receiver.Received, b => Assert.Equal("Bearer cef-token", b.Authorization));
         Assert.All(receiver.Received, b => Assert.StartsWith("text/plain", b.ContentType));
+    }
+
+    [Fact]
+    public async Task A_change_begun_and_not_answered_holds_delivery_back_until_the_sweep_lists_it_then_it_arrives_in_its_place()
+    {
+        var settings = Settings();
+        settings["Gatehouse:Audit:InterruptedAfterSeconds"] = "1";
+        await using var app = await RunningApp.StartAsync(storage, settings);
+        await using var receiver = WebhookReceiver.Down(LoopbackPort.Unused());
+        await receiver.StartAsync();
+        await (await app.Client.PatchJsonAsync("/v2/audit-log-webhook", $$"""{"endpoint":"{{receiver.Endpoint}}","authorization":"Bearer x","log_format":"json","enabled":true}"""))
+            .ExpectAsync(HttpStatusCode.OK);
+        await Task.Delay(50, Ct);
+
+        // A process began a change and stopped before it answered: its entry is in the outbox only.
+        var interrupted = new AuditEntry(Guid.NewGuid(), DateTimeOffset.UtcNow, new AuditPrincipal("organization_admin", null, "the organization admin"),
+            "control-planes.create", null, "POST", "/v2/control-planes", null, "0HN:crashed", "0123456789abcdef0123456789abcdef", "127.0.0.1", "tests/1");
+        await app.Services.GetRequiredService<IAuditLog>().BeginAsync(interrupted, Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            await app.CreateControlPlaneAsync($"after-the-crash-{i}");
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Empty(receiver.Received);
+
+        await app.Services.GetRequiredService<AuditSweeper>().SweepAsync(Ct);
+        var expected = await ExpectedAsync(app);
+        Assert.Equal(interrupted.Id.ToString(), expected[0]);
+        var arrived = await UntilAllArriveAsync(receiver, expected, json: true);
+        Assert.Equal(expected, arrived.Distinct());
+        var first = JsonDocument.Parse(receiver.Received.First().Body).RootElement[0];
+        Assert.Equal("interrupted", first.GetProperty("result").GetString());
     }
 
     [Fact]

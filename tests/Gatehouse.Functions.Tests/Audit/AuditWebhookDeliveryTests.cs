@@ -164,12 +164,12 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
     public async Task Destinations_are_validated_as_problems_hide_their_authorization_and_cannot_be_deleted_while_used()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var invalid = await app.Client.PostJsonAsync("/v2/audit-log-destinations", """{"name":"x","endpoint":"http://plain.example","log_format":"cps"}""");
+        var invalid = await app.Client.PostJsonAsync("/v2/audit-log-destinations", """{"name":"x","endpoint":"http://plain.example","log_format":"cps","colour":"red"}""");
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
         var problems = JsonDocument.Parse(await invalid.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("invalid_parameters").EnumerateArray()
             .Select(p => p.GetProperty("field").GetString()).Order().ToList();
-        Assert.Equal(["authorization", "endpoint", "log_format"], problems);
+        Assert.Equal(["authorization", "colour", "endpoint", "log_format"], problems);
 
         var created = await (await app.Client.PostJsonAsync("/v2/audit-log-destinations",
             """{"name":"siem","endpoint":"https://siem.example/in","authorization":"Bearer hidden-1","log_format":"cef","skip_ssl_verification":true}""")).ExpectAsync(HttpStatusCode.Created);

@@ -49,8 +49,7 @@ internal static class AuditDeliveryEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IAuditDeliveryStore store, AuditEndpointPolicy policy, TimeProvider clock, CancellationToken ct)
     {
-        var body = await RequestBody.ReadObjectAsync(request, ct);
-        var fields = new Fields(body);
+        var fields = new Fields(await RequestBody.ReadObjectAsync(request, ct), s_destinationFields);
         var name = fields.Text("name", required: true);
         var endpoint = fields.Endpoint("endpoint", policy, required: true);
         var authorization = fields.Text("authorization", required: true);
@@ -80,7 +79,7 @@ internal static class AuditDeliveryEndpoints
         string auditLogDestinationId, HttpRequest request, IAuditDeliveryStore store, AuditEndpointPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var destination = await FindAsync(auditLogDestinationId, store, ct);
-        var fields = new Fields(await RequestBody.ReadObjectAsync(request, ct, emptyIsObject: true));
+        var fields = new Fields(await RequestBody.ReadObjectAsync(request, ct, emptyIsObject: true), s_destinationFields);
         var name = fields.Text("name");
         var endpoint = fields.Endpoint("endpoint", policy);
         var authorization = fields.Text("authorization");
@@ -117,7 +116,7 @@ internal static class AuditDeliveryEndpoints
     private static async Task<IResult> UpdateWebhookAsync(HttpRequest request, IAuditDeliveryStore store, AuditEndpointPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var webhook = await store.GetWebhookAsync(ct);
-        var fields = new Fields(await RequestBody.ReadObjectAsync(request, ct, emptyIsObject: true));
+        var fields = new Fields(await RequestBody.ReadObjectAsync(request, ct, emptyIsObject: true), s_webhookFields);
         var enabled = fields.Flag("enabled");
         var destinationText = fields.Text("audit_log_destination_id");
         var endpoint = fields.Endpoint("endpoint", policy);
@@ -192,44 +191,32 @@ internal static class AuditDeliveryEndpoints
         ["updated_at"] = ApiJson.Timestamp(webhook.UpdatedAt),
     };
 
-    /// <summary>Reads optional fields of a body, collecting what is wrong with them.</summary>
-    private sealed class Fields(JsonElement body)
-    {
-        private readonly List<InvalidParameter> _errors = [];
+    private static readonly HashSet<string> s_destinationFields = ["name", "endpoint", "authorization", "log_format", "skip_ssl_verification"];
+    private static readonly HashSet<string> s_webhookFields = [.. s_destinationFields.Except(["name"]), "enabled", "audit_log_destination_id"];
 
-        public void Invalid(string field, string reason, string rule) => _errors.Add(new InvalidParameter(field, reason, rule));
+    /// <summary>The body's fields by name and type (<see cref="JsonFields"/>, unknown ones refused), and the rules of these endpoints.</summary>
+    private sealed class Fields(JsonElement body, IReadOnlySet<string> known)
+    {
+        private readonly JsonFields _json = new(body, known, []);
+
+        public void Invalid(string field, string reason, string rule) => _json.Errors.Add(new InvalidParameter(field, reason, rule));
 
         public string? Text(string field, bool required = false)
         {
-            if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            var text = _json.String(field);
+            if (required && !_json.Has(field))
             {
-                if (required)
-                {
-                    Invalid(field, "is required", "required");
-                }
-                return null;
+                Invalid(field, "is required", "required");
             }
-            if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+            else if (text is { Length: 0 })
             {
-                Invalid(field, "must be a non-empty string", "is_string");
+                Invalid(field, "must not be empty", "min_length");
                 return null;
             }
             return text;
         }
 
-        public bool? Flag(string field)
-        {
-            if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                Invalid(field, "must be a boolean", "is_boolean");
-                return null;
-            }
-            return value.GetBoolean();
-        }
+        public bool? Flag(string field) => _json.Boolean(field);
 
         public string? Endpoint(string field, AuditEndpointPolicy policy, bool required = false)
         {
@@ -259,9 +246,9 @@ internal static class AuditDeliveryEndpoints
 
         public void ThrowIfInvalid()
         {
-            if (_errors.Count > 0)
+            if (_json.Errors.Count > 0)
             {
-                throw new RequestInvalidException("Request contains invalid fields.", _errors);
+                throw new RequestInvalidException("Request contains invalid fields.", _json.Errors);
             }
         }
     }

@@ -3,6 +3,7 @@ using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Access.EntraId;
 using Gatehouse.Functions.Audit;
+using Gatehouse.Functions.Audit.Delivery;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
@@ -44,6 +45,7 @@ public static class GatehouseApp
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
+            .AddGatehouseAuditDelivery(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
 
         var app = builder.Build();
@@ -107,6 +109,7 @@ public static class GatehouseApp
         app.MapTeams();
         app.MapUsers();
         app.MapTeamGroupMappings();
+        app.MapAuditDelivery();
         app.MapDataPlaneApi();
         push.MapHub(app);
         app.MapFunctions();

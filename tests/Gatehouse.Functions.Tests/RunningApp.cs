@@ -39,13 +39,15 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static Task<RunningApp> StartAsync(StorageFixture storage, IDictionary<string, string?>? settings = null, string? prefix = null) =>
+    public static Task<RunningApp> StartAsync(
+        StorageFixture storage, IDictionary<string, string?>? settings = null, string? prefix = null, Action<WebApplicationBuilder>? configure = null) =>
         StartAsync(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["GatehouseStorage"] = storage.ConnectionString,
-        }, prefix ?? storage.UniqueName("t"));
+        }, prefix ?? storage.UniqueName("t"), configure);
 
-    public static async Task<RunningApp> StartAsync(IDictionary<string, string?> settings, string? prefix = null)
+    // configure: more to do to the builder after the settings, e.g. add a logger provider.
+    public static async Task<RunningApp> StartAsync(IDictionary<string, string?> settings, string? prefix = null, Action<WebApplicationBuilder>? configure = null)
     {
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var all = new Dictionary<string, string?>
@@ -60,7 +62,11 @@ internal sealed class RunningApp : IAsyncDisposable
         }
         var app = GatehouseApp.Build(
             ["--urls", "http://127.0.0.1:0", "--environment", "Development"],
-            builder => builder.Configuration.AddInMemoryCollection(all));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(all);
+                configure?.Invoke(builder);
+            });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));

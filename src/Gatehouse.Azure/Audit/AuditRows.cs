@@ -11,7 +11,8 @@ namespace Gatehouse.Azure.Audit;
 /// <c>t|{time}|{id}</c> for listing by time, and, when it names a control plane, a second row
 /// <c>p|{control plane}|{time}|{id}</c> so a control plane's entries are one key range of each day;
 /// both are written in one transaction. Entries of changes begun and not yet recorded wait in the
-/// partition <c>begun</c> (letters sort after every day).
+/// partition <c>begun</c> (letters sort after every day). A third row per entry, <c>o|{time}|{id}</c> with
+/// ascending time, lists a day oldest first, as webhook delivery reads it.
 /// </summary>
 internal static class AuditRows
 {
@@ -22,6 +23,7 @@ internal static class AuditRows
 
     private const string TimeIndex = "t|";
     private const string ControlPlaneIndex = "p|";
+    public const string OldestFirstIndex = "o|";
 
     public static string Day(DateTimeOffset time)
     {
@@ -42,15 +44,20 @@ internal static class AuditRows
 
     public static string IndexPrefix(Guid? controlPlane) => controlPlane is { } id ? ControlPlanePrefix(id) : TimeIndex;
 
+    /// <summary>Ascending time, then the id: the delivery feed's key.</summary>
+    public static string OldestFirstKey(DateTimeOffset time, Guid id) =>
+        OldestFirstIndex + time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + id.ToString("N");
+
     /// <summary>Oldest first, for the sweeper.</summary>
     public static string BegunKey(AuditEntry entry) =>
         entry.Time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + entry.Id.ToString("N");
 
-    /// <summary>The rows that list a recorded entry: by time, and by its control plane.</summary>
+    /// <summary>The rows that list a recorded entry: by time (both ways), and by its control plane.</summary>
     public static IEnumerable<TableEntity> Listed(AuditEntry entry)
     {
         var day = Day(entry.Time);
         yield return Write(entry, day, TimeKey(entry.Time, entry.Id));
+        yield return Write(entry, day, OldestFirstKey(entry.Time, entry.Id));
         if (entry.ControlPlaneId is { } controlPlane)
         {
             yield return Write(entry, day, ControlPlaneKey(controlPlane, entry.Time, entry.Id));

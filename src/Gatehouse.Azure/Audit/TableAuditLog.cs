@@ -4,6 +4,7 @@ using Azure.Data.Tables.Models;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
 using Gatehouse.Core.Audit;
+using Gatehouse.Core.Audit.Delivery;
 
 namespace Gatehouse.Azure.Audit;
 
@@ -13,7 +14,7 @@ namespace Gatehouse.Azure.Audit;
 /// the principal and action filters are applied by the service within that range. Trimming deletes
 /// whole days' rows older than the retention.
 /// </summary>
-public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layout) : IAuditLog
+public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layout) : IAuditLog, IAuditFeed
 {
     private readonly TableClient _table = tables.GetTableClient(layout.AuditTable);
 
@@ -145,6 +146,38 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         }
         return old.Count;
     }
+
+    public async Task<IReadOnlyList<AuditEntry>> ListOldestFirstAsync(AuditCursor after, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        var entries = new List<AuditEntry>();
+        var afterKey = AuditRows.OldestFirstKey(after.Time, after.Id);
+        var beforeKey = AuditRows.OldestFirstKey(before, Guid.Empty);
+        // Day partitions sort newest first, so the days are read one at a time, oldest first.
+        for (var day = after.Time.UtcDateTime.Date; day <= before.UtcDateTime.Date && entries.Count < max; day = day.AddDays(1))
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {AuditRows.Day(day)} and RowKey gt {afterKey} and RowKey lt {beforeKey}");
+            try
+            {
+                await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    entries.Add(AuditRows.Read(row));
+                    if (entries.Count == max)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
+            {
+                break;
+            }
+        }
+        return entries;
+    }
+
+    public async Task<DateTimeOffset?> OldestBegunAsync(CancellationToken cancellationToken) =>
+        (await ListBegunAsync(DateTimeOffset.MaxValue, 1, cancellationToken).ConfigureAwait(false)) is [var oldest] ? oldest.Time : null;
 
     private async Task WithTableAsync(Func<Task> write, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>Audit entries: one partition per day, and the entries of changes not yet answered.</summary>
     public string AuditTable => $"{Prefix}audit";
 
+    /// <summary>Audit log destinations, the webhook's configuration, delivery cursors and the signing key.</summary>
+    public string AuditDeliveryTable => $"{Prefix}auditdelivery";
+
     /// <summary>Content-addressed snapshots: <c>{control plane}/{config hash}.json</c>.</summary>
     public string SnapshotsContainer => $"{Prefix.ToLowerInvariant()}snapshots";
 

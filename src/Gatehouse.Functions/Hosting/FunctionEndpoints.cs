@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gatehouse.Core.Audit;
 using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Audit;
+using Gatehouse.Functions.Audit.Delivery;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.Http;
 
@@ -65,7 +66,7 @@ internal static class FunctionEndpoints
     }
 
     private static async Task<IResult> SweepAsync(
-        HttpContext context, Sweeper sweeper, AuditSweeper auditSweeper, StorageReadiness readiness, ILogger<Sweeper> logger, CancellationToken ct)
+        HttpContext context, Sweeper sweeper, AuditSweeper auditSweeper, AuditDeliverer auditDeliverer, StorageReadiness readiness, ILogger<Sweeper> logger, CancellationToken ct)
     {
         if (await InvocationRequest.ReadAsync(context.Request, ct) is null)
         {
@@ -80,6 +81,7 @@ internal static class FunctionEndpoints
             var report = await sweeper.SweepAndReportAsync(ct);
             SweepLog.Write(logger, report);
             AuditSweepTimer.Log(logger, await auditSweeper.SweepAsync(ct));
+            await auditDeliverer.DeliverAsync(ct);
             return Succeeded($"Sweep asked for {report.Owed.Count} recompositions and finished {report.ResumedImports.Count} stalled imports");
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

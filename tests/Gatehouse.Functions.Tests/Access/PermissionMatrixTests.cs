@@ -45,6 +45,16 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["POST /v2/control-planes/"] = [Creator],
         // The organization admin's alone: no control plane role reads the audit log.
         ["GET /v2/audit-logs/"] = [],
+        // Where the audit log is delivered, and the authorization values it is sent with: the organization admin's alone.
+        ["POST /v2/audit-log-destinations/"] = [],
+        ["GET /v2/audit-log-destinations/"] = [],
+        ["GET /v2/audit-log-destinations/{auditLogDestinationId}"] = [],
+        ["PATCH /v2/audit-log-destinations/{auditLogDestinationId}"] = [],
+        ["DELETE /v2/audit-log-destinations/{auditLogDestinationId}"] = [],
+        ["GET /v2/audit-log-webhook/"] = [],
+        ["PATCH /v2/audit-log-webhook/"] = [],
+        // The public key that verifies entries' signatures: any principal.
+        ["GET /v2/audit-log-webhook/jwks.json"] = s_roles,
         ["GET /v2/control-planes/{controlPlaneId}"] = s_anyControlPlaneRole,
         ["PATCH /v2/control-planes/{controlPlaneId}"] = s_adminOnly,
         ["DELETE /v2/control-planes/{controlPlaneId}"] = s_adminOnly,

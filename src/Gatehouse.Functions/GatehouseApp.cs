@@ -109,6 +109,7 @@ public static class GatehouseApp
         app.MapTeams();
         app.MapUsers();
         app.MapTeamGroupMappings();
+        app.MapRoles();
         app.MapAuditDelivery();
         app.MapDataPlaneApi();
         push.MapHub(app);

@@ -21,6 +21,25 @@ public static class ControlPlaneRoles
         "Plugin Admin", "Route Admin", "SNI Admin", "Upstream Admin", Viewer,
     ];
 
+    /// <summary>
+    /// What <c>GET /v3/roles</c> says of each role: Konnect's own descriptions, which its spec fixes
+    /// as the values of the field (Kong/sdk-konnect-go models/components/roles.go).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Admin] = "This role grants full write access to all entities within a control plane.",
+        ["Certificate Admin"] = "This role grants full write access to administer certificates.",
+        ["Consumer Admin"] = "This role grants full write access to administer consumers.",
+        [Creator] = "Creates a new Control Plane in an organization. The creator becomes the owner of the Control Plane they create.",
+        ["Deployer"] = "This role grants full write access to administer services, routes and plugins necessary to deploy services in Service Hub.",
+        ["Gateway Service Admin"] = "This role grants full write access to administer gateway services.",
+        ["Plugin Admin"] = "This role grants full write access to administer plugins.",
+        ["Route Admin"] = "This role grants full write access to administer routes.",
+        ["SNI Admin"] = "This role grants full write access to administer SNIs.",
+        ["Upstream Admin"] = "This role grants full write access to administer upstreams.",
+        [Viewer] = "This role grants read only access to all entities within a control plane.",
+    };
+
     public static readonly IReadOnlyList<string> Regions = ["us", "eu", "au", "me", "in", "sg", "*"];
 
     /// <summary>The errors of an AssignRole body's values (null: the field was missing); empty when it may be stored.</summary>

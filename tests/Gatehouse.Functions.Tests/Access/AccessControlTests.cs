@@ -217,12 +217,13 @@ public sealed class AccessControlTests(StorageFixture storage)
                     continue;
                 }
                 var method = operation.Name.ToUpperInvariant();
-                var isList = method == "GET" && path.Name == "/v2/control-planes";
-                // Validating against a schema stores nothing: a read, whatever its method. The audit log
-                // is the organization admin's alone, whatever roles a principal holds.
-                var isRead = (method is "GET" or "HEAD" || path.Name.EndsWith("/validate", StringComparison.Ordinal))
+                // Open to anyone authenticated: the control plane list (filtered), the roles, the audit signing key.
+                var isList = method == "GET" && path.Name is "/v2/control-planes" or "/v3/roles" or "/v2/audit-log-webhook/jwks.json";
+                // Validating against a schema stores nothing: a read, whatever its method. The audit log and its
+                // delivery are the organization admin's alone, whatever roles a principal holds.
+                var isRead = isList || ((method is "GET" or "HEAD" || path.Name.EndsWith("/validate", StringComparison.Ordinal))
                     && path.Name.StartsWith("/v2/", StringComparison.Ordinal)
-                    && !path.Name.StartsWith("/v2/audit-logs", StringComparison.Ordinal);
+                    && !path.Name.StartsWith("/v2/audit-log", StringComparison.Ordinal));
                 using (var response = await nobody.SendAsync(new HttpRequestMessage(new HttpMethod(method), url), Ct))
                 {
                     if ((response.StatusCode == HttpStatusCode.Forbidden) == isList)

@@ -13,7 +13,7 @@ internal static class RoleEndpoints
 {
     public static void MapRoles(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v3/roles", () => Results.Json(Roles, ApiJson.Options))
+        app.MapGet("/v3/roles", () => Results.Json(s_roles, ApiJson.Options))
             .WithErrorDialect(ErrorDialect.Problem)
             .RequiresAccess(AccessRequirement.FilteredByEndpoint)
             .WithTags("Roles")
@@ -21,7 +21,7 @@ internal static class RoleEndpoints
             .Responds(200, "The roles");
     }
 
-    private static readonly object Roles = new Dictionary<string, object>
+    private static readonly object s_roles = new Dictionary<string, object>
     {
         ["control_planes"] = new
         {

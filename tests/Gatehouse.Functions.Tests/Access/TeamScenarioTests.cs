@@ -5,9 +5,10 @@ using Gatehouse.Testing;
 namespace Gatehouse.Functions.Tests.Access;
 
 /// <summary>
-/// Issue #13's scenario, with system accounts standing in for teams: Team Blue and Team Green each
-/// write only their own control plane, the platform (Admin of the group, Plugin Admin of a third
-/// member) manages the group's membership and the global plugins, and the group serves all three.
+/// Issue #13's scenario, with teams: Team Blue (a person's personal access token) and Team Green (a
+/// system account's token) each write only their own control plane, the platform team (Admin of the
+/// group, Plugin Admin of a third member) manages the group's membership and the global plugins, and
+/// the group serves all three. Every role is the team's; no member holds one of its own.
 /// </summary>
 public sealed class TeamScenarioTests(StorageFixture storage)
 {
@@ -19,9 +20,23 @@ public sealed class TeamScenarioTests(StorageFixture storage)
         await using var app = await RunningApp.StartAsync(storage);
         var group = await CreateAsync(app, "shop", group: true);
         var (blue, green, shared) = (await CreateAsync(app, "team-blue"), await CreateAsync(app, "team-green"), await CreateAsync(app, "platform-shared"));
-        var (_, teamBlue) = await SystemAccounts.WithRolesAsync(app, "team-blue-ci", ("Deployer", blue));
-        var (_, teamGreen) = await SystemAccounts.WithRolesAsync(app, "team-green-ci", ("Admin", green));
-        var (_, platform) = await SystemAccounts.WithRolesAsync(app, "platform-ci", ("Admin", group), ("Plugin Admin", shared));
+        // Three teams hold the roles; their members hold nothing of their own: a person of Team Blue
+        // (a user with a personal access token), Team Green's CI (a system account), and a platform engineer.
+        var blueTeam = await Identities.CreateTeamAsync(app, "Team Blue");
+        var greenTeam = await Identities.CreateTeamAsync(app, "Team Green");
+        var platformTeam = await Identities.CreateTeamAsync(app, "Platform");
+        await Identities.AssignTeamRoleAsync(app, blueTeam, "Deployer", blue);
+        await Identities.AssignTeamRoleAsync(app, greenTeam, "Admin", green);
+        await Identities.AssignTeamRoleAsync(app, platformTeam, "Admin", group);
+        await Identities.AssignTeamRoleAsync(app, platformTeam, "Plugin Admin", shared);
+        var bluePerson = await Identities.CreateUserAsync(app, "blue-dev@example.com");
+        await Identities.AddToTeamAsync(app, blueTeam, "users", bluePerson);
+        var teamBlue = SystemAccounts.ClientWith(app, (await Identities.CreatePatAsync(app, bluePerson)).Token);
+        var (greenCi, teamGreen) = await SystemAccounts.WithRolesAsync(app, "team-green-ci");
+        await Identities.AddToTeamAsync(app, greenTeam, "system-accounts", greenCi);
+        var platformPerson = await Identities.CreateUserAsync(app, "platform@example.com");
+        await Identities.AddToTeamAsync(app, platformTeam, "users", platformPerson);
+        var platform = SystemAccounts.ClientWith(app, (await Identities.CreatePatAsync(app, platformPerson)).Token);
         using var _ = teamBlue;
         using var __ = teamGreen;
         using var ___ = platform;
@@ -30,7 +45,7 @@ public sealed class TeamScenarioTests(StorageFixture storage)
         var members = $$"""{"members":[{"id":"{{blue}}"},{"id":"{{green}}"},{"id":"{{shared}}"}]}""";
         var refused = await teamBlue.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", members);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal($"system account 'team-blue-ci' lacks Admin on control plane {group}", (await refused.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal($"user 'blue-dev@example.com' lacks Admin on control plane {group}", (await refused.JsonAsync()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await teamGreen.PutAsync($"/v2/control-planes/{group}/group-memberships",
             new StringContent("""{"members":[]}""", System.Text.Encoding.UTF8, "application/json"), Ct)).StatusCode);
         await (await platform.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", members)).ExpectAsync(HttpStatusCode.NoContent);

@@ -16,7 +16,7 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task An_account_without_roles_may_do_nothing()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var cp = await CreateControlPlaneAsync(app, "untouched");
+        var cp = await Identities.CreateControlPlaneAsync(app, "untouched");
         var (_, client) = await SystemAccounts.WithRolesAsync(app, "nobody");
         using var _ = client;
 
@@ -44,7 +44,7 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task A_viewer_reads_everything_of_its_control_plane_and_changes_nothing()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var cp = await CreateControlPlaneAsync(app, "watched");
+        var cp = await Identities.CreateControlPlaneAsync(app, "watched");
         await (await app.Client.PostJsonAsync($"/v2/control-planes/{cp}/core-entities/services", """{"name":"s","host":"example.com"}""")).ExpectAsync(HttpStatusCode.Created);
         var (_, client) = await SystemAccounts.WithRolesAsync(app, "viewer", ("Viewer", cp));
         using var _ = client;
@@ -79,8 +79,8 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task An_admin_of_one_control_plane_cannot_touch_another_and_star_reaches_all()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var a = await CreateControlPlaneAsync(app, "team-a");
-        var b = await CreateControlPlaneAsync(app, "team-b");
+        var a = await Identities.CreateControlPlaneAsync(app, "team-a");
+        var b = await Identities.CreateControlPlaneAsync(app, "team-b");
         var (_, teamA) = await SystemAccounts.WithRolesAsync(app, "team-a-ci", ("Admin", a));
         var (_, platform) = await SystemAccounts.WithRolesAsync(app, "platform", ("Admin", "*"));
         using var _ = teamA;
@@ -109,7 +109,7 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task A_creator_creates_control_planes_and_administers_those_it_created()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var other = await CreateControlPlaneAsync(app, "someone-elses");
+        var other = await Identities.CreateControlPlaneAsync(app, "someone-elses");
         var (account, creator) = await SystemAccounts.WithRolesAsync(app, "creator", ("Creator", "*"));
         using var _ = creator;
 
@@ -133,8 +133,8 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task An_entity_role_writes_its_entity_type_only_and_the_refusal_names_who_may()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var cp = await CreateControlPlaneAsync(app, "fine-grained");
-        var other = await CreateControlPlaneAsync(app, "fine-grained-other");
+        var cp = await Identities.CreateControlPlaneAsync(app, "fine-grained");
+        var other = await Identities.CreateControlPlaneAsync(app, "fine-grained-other");
         await (await app.Client.PostJsonAsync($"/v2/control-planes/{cp}/core-entities/services", """{"name":"s","host":"example.com"}""")).ExpectAsync(HttpStatusCode.Created);
         var (_, routes) = await SystemAccounts.WithRolesAsync(app, "route-admin", ("Route Admin", cp));
         using var _ = routes;
@@ -168,7 +168,7 @@ public sealed class AccessControlTests(StorageFixture storage)
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await CreateControlPlaneAsync(app, $"listed-{i}"));
+            ids.Add(await Identities.CreateControlPlaneAsync(app, $"listed-{i}"));
         }
         var (_, client) = await SystemAccounts.WithRolesAsync(app, "lister", ("Viewer", ids[0]), ("Admin", ids[2]), ("Viewer", ids[4]));
         using var _ = client;
@@ -193,7 +193,7 @@ public sealed class AccessControlTests(StorageFixture storage)
     public async Task Every_documented_operation_refuses_what_no_role_grants()
     {
         await using var app = await RunningApp.StartAsync(storage);
-        var cp = await CreateControlPlaneAsync(app, "probed");
+        var cp = await Identities.CreateControlPlaneAsync(app, "probed");
         var (_, nobody) = await SystemAccounts.WithRolesAsync(app, "nobody");
         var (_, viewer) = await SystemAccounts.WithRolesAsync(app, "everything-viewer", ("Viewer", "*"));
         using var _ = nobody;
@@ -245,8 +245,6 @@ public sealed class AccessControlTests(StorageFixture storage)
         Assert.True(probed > 150, $"only {probed} operations probed");
     }
 
-    private static async Task<string> CreateControlPlaneAsync(RunningApp app, string name) =>
-        (await (await app.Client.PostJsonAsync("/v2/control-planes", $$"""{"name":"{{name}}"}""")).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
     private static async Task<List<string>> ListedAsync(HttpClient client)
     {

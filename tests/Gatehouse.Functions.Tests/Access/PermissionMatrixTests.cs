@@ -309,8 +309,8 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         var stale = s_matrix.Keys.Where(k => !endpoints.Contains(k)).ToList();
         Assert.True(stale.Count == 0, "rows for endpoints the app does not map:\n" + string.Join('\n', stale));
 
-        var own = await CreateControlPlaneAsync(app, "matrix-own");
-        var other = await CreateControlPlaneAsync(app, "matrix-other");
+        var own = await Identities.CreateControlPlaneAsync(app, "matrix-own");
+        var other = await Identities.CreateControlPlaneAsync(app, "matrix-other");
         var callers = new Dictionary<string, HttpClient>();
         foreach (var role in s_roles)
         {
@@ -367,8 +367,6 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         }
     }
 
-    private static async Task<string> CreateControlPlaneAsync(RunningApp app, string name) =>
-        (await (await app.Client.PostJsonAsync("/v2/control-planes", $$"""{"name":"{{name}}"}""")).ExpectAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
     private const string DeleteControlPlane = "DELETE /v2/control-planes/{controlPlaneId}";
 

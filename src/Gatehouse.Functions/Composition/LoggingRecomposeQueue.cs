@@ -1,24 +1,60 @@
+using System.Collections.Concurrent;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Core.Composition;
 
 namespace Gatehouse.Functions.Composition;
 
 /// <summary>
-/// Sends recompose requests without ever failing the write that asked: the write has committed,
-/// and its revision bump is what the sweeper looks for if this message is lost.
+/// Sends recompose requests off the write's path, and never fails the write that asked: the write
+/// has committed, and its revision bump is what the sweeper looks for if this message is lost. One
+/// message per control plane is in flight at a time; requests made meanwhile are sent as one more
+/// once it lands, since a recomposition composes everything committed before it reads.
 /// </summary>
 internal sealed class LoggingRecomposeQueue(QueueRecomposeQueue queue, PollerWakeup wakeup, ILogger<LoggingRecomposeQueue> logger) : IRecomposeQueue
 {
-    public async Task EnqueueAsync(Guid controlPlane, CancellationToken cancellationToken)
+    private const int Sending = 1;
+    private const int SendingAndAskedAgain = 2;
+
+    private readonly ConcurrentDictionary<Guid, int> _sending = new();
+
+    public Task EnqueueAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        try
+        while (true)
         {
-            await queue.EnqueueAsync(controlPlane, CancellationToken.None);
-            wakeup.Pulse();
+            if (_sending.TryAdd(controlPlane, Sending))
+            {
+                _ = SendAsync(controlPlane);
+                return Task.CompletedTask;
+            }
+            // A message sent before this commit landed may be read before it: ask for one more.
+            if (_sending.TryUpdate(controlPlane, SendingAndAskedAgain, Sending)
+                || (_sending.TryGetValue(controlPlane, out var state) && state == SendingAndAskedAgain))
+            {
+                return Task.CompletedTask;
+            }
+            // The send in flight finished between the two looks: start one.
         }
-        catch (Exception e)
+    }
+
+    private async Task SendAsync(Guid controlPlane)
+    {
+        await Task.Yield();
+        while (true)
         {
-            logger.LogWarning(e, "Could not ask for control plane {ControlPlaneId} to be recomposed; the sweeper will", controlPlane);
+            try
+            {
+                await queue.EnqueueAsync(controlPlane, CancellationToken.None);
+                wakeup.Pulse();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not ask for control plane {ControlPlaneId} to be recomposed; the sweeper will", controlPlane);
+            }
+            if (_sending.TryRemove(new KeyValuePair<Guid, int>(controlPlane, Sending)))
+            {
+                return;
+            }
+            _sending.TryUpdate(controlPlane, Sending, SendingAndAskedAgain);
         }
     }
 }

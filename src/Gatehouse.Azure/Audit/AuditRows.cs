@@ -11,8 +11,8 @@ namespace Gatehouse.Azure.Audit;
 /// <c>t|{time}|{id}</c> for listing by time, and, when it names a control plane, a second row
 /// <c>p|{control plane}|{time}|{id}</c> so a control plane's entries are one key range of each day;
 /// both are written in one transaction. Entries of changes begun and not yet recorded wait in the
-/// partition <c>begun</c> (letters sort after every day). A third row per entry, <c>o|{time}|{id}</c> with
-/// ascending time, lists a day oldest first, as webhook delivery reads it.
+/// partition <c>begun</c> (letters sort after every day). A third row per entry, <c>o|{listed}|{id}</c> with
+/// ascending listing time, lists a day in the order entries were listed, as webhook delivery reads it.
 /// </summary>
 internal static class AuditRows
 {
@@ -52,12 +52,16 @@ internal static class AuditRows
     public static string BegunKey(AuditEntry entry) =>
         entry.Time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "|" + entry.Id.ToString("N");
 
-    /// <summary>The rows that list a recorded entry: by time (both ways), and by its control plane.</summary>
-    public static IEnumerable<TableEntity> Listed(AuditEntry entry)
+    /// <summary>
+    /// The rows that list a recorded entry: by time newest first, by its control plane, and in the
+    /// order of listing (in the day it was listed) for delivery.
+    /// </summary>
+    public static IEnumerable<TableEntity> Listed(AuditEntry entry, DateTimeOffset listed)
     {
+        entry = entry with { Listed = listed };
         var day = Day(entry.Time);
         yield return Write(entry, day, TimeKey(entry.Time, entry.Id));
-        yield return Write(entry, day, OldestFirstKey(entry.Time, entry.Id));
+        yield return Write(entry, Day(listed), OldestFirstKey(listed, entry.Id));
         if (entry.ControlPlaneId is { } controlPlane)
         {
             yield return Write(entry, day, ControlPlaneKey(controlPlane, entry.Time, entry.Id));
@@ -66,7 +70,8 @@ internal static class AuditRows
 
     public static TableEntity Begun(AuditEntry entry) => Write(entry, BegunPartition, BegunKey(entry));
 
-    private static TableEntity Write(AuditEntry entry, string partition, string row) => new(partition, row)
+    /// <summary>An entry as a row anywhere else (a commit keeps one in its control plane's partition), with the same properties.</summary>
+    public static TableEntity Write(AuditEntry entry, string partition, string row) => new(partition, row)
     {
         ["EntryId"] = entry.Id,
         ["Rt"] = entry.Time,
@@ -82,6 +87,7 @@ internal static class AuditRows
         ["TraceId"] = entry.TraceId,
         ["SourceIp"] = entry.SourceIp,
         ["UserAgent"] = entry.UserAgent,
+        ["Listed"] = entry.Listed,
     };
 
     public static AuditEntry Read(TableEntity row) => new(
@@ -96,7 +102,10 @@ internal static class AuditRows
         row.GetString("RequestId") ?? "",
         row.GetString("TraceId") ?? "",
         row.GetString("SourceIp"),
-        row.GetString("UserAgent"));
+        row.GetString("UserAgent"))
+    {
+        Listed = row.GetDateTimeOffset("Listed"),
+    };
 
     private static InvalidDataException Corrupt(TableEntity row, string property) =>
         new($"Audit row {row.PartitionKey}/{row.RowKey} has no {property}.");

@@ -14,8 +14,10 @@ namespace Gatehouse.Azure.Audit;
 /// the principal and action filters are applied by the service within that range. Trimming deletes
 /// whole days' rows older than the retention.
 /// </summary>
-public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layout) : IAuditLog, IAuditFeed
+public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layout, TimeProvider? clock = null) : IAuditLog, IAuditFeed
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     private readonly TableClient _table = tables.GetTableClient(layout.AuditTable);
 
     // The table is made on first use, not at start: a refusal is recorded even before storage is otherwise ready.
@@ -27,8 +29,12 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
 
     public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
-        var listed = AuditRows.Listed(entry).Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)).ToList();
-        await WithTableAsync(() => _table.SubmitTransactionAsync(listed, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // One transaction per day: an entry listed just after midnight has its delivery row in the next day's partition.
+        foreach (var day in AuditRows.Listed(entry, entry.Listed ?? _clock.GetUtcNow()).GroupBy(row => row.PartitionKey))
+        {
+            var rows = day.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)).ToList();
+            await WithTableAsync(() => _table.SubmitTransactionAsync(rows, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Listed first, then no longer begun: a stop between the two leaves an entry the sweeper finds recorded.
@@ -60,14 +66,17 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
     public async Task ResolveAsync(AuditEntry begun, CancellationToken cancellationToken)
     {
         // Added, never replaced: if the process recorded the answer before it stopped, that answer stands.
-        var listed = AuditRows.Listed(begun with { Status = null })
-            .Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)).ToList();
-        try
+        // Listed now, whenever the request arrived: a delivery cursor already past that time still gets it.
+        foreach (var day in AuditRows.Listed(begun with { Status = null }, _clock.GetUtcNow()).GroupBy(row => row.PartitionKey))
         {
-            await _table.SubmitTransactionAsync(listed, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
-        {
+            var rows = day.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)).ToList();
+            try
+            {
+                await WithTableAsync(() => _table.SubmitTransactionAsync(rows, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+            {
+            }
         }
         await _table.DeleteEntityAsync(AuditRows.BegunPartition, AuditRows.BegunKey(begun), ETag.All, cancellationToken).ConfigureAwait(false);
     }
@@ -175,9 +184,6 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         }
         return entries;
     }
-
-    public async Task<DateTimeOffset?> OldestBegunAsync(CancellationToken cancellationToken) =>
-        (await ListBegunAsync(DateTimeOffset.MaxValue, 1, cancellationToken).ConfigureAwait(false)) is [var oldest] ? oldest.Time : null;
 
     private async Task WithTableAsync(Func<Task> write, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Gatehouse.Azure.Audit;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
@@ -32,6 +33,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     private readonly TableDpCertificateStore _dpCertificateTable = new(tables, layout);
     private readonly IDpCertificateStore? _dpCertificates = dpCertificates;
     private readonly TableNodeStore _nodes = new(tables, layout);
+    private readonly TableClient _audit = tables.GetTableClient(layout.AuditTable);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +135,26 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     }
 
     /// <summary>
+    /// Audit entries a commit kept in the partition whose answer is not recorded yet (a process
+    /// stopped, or the request is still answering) move to the audit log's outbox before the partition
+    /// goes, where the audit sweep finds them (an answer recorded meanwhile stands: the sweep only adds what is missing).
+    /// </summary>
+    private async Task HandOverKeptAuditEntriesAsync(string partition, CancellationToken cancellationToken)
+    {
+        var created = false;
+        await foreach (var kept in _entities.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(partition, EntityAuditOutbox.Prefix), cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (!created)
+            {
+                await _audit.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                created = true;
+            }
+            await _audit.UpsertEntityAsync(AuditRows.Begun(AuditRows.Read(kept)), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Marks the partition's revision deleted (so a writer that raced the deletion fails its
     /// conditional commit and then sees the control plane gone), deletes every other row of it,
     /// unpins its DP client certificates (its data planes are refused from then on: orphaned, they
@@ -146,6 +168,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
             new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.DeletedProperty] = true },
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
 
+        await HandOverKeptAuditEntriesAsync(partition, cancellationToken).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ne {EntityPartition.RevisionKey}");
         while (true)
         {

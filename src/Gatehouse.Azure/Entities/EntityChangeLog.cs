@@ -19,6 +19,8 @@ internal static class EntityChangeLog
 
     private const string ImportingProperty = "Importing";
 
+    private const string MadeByProperty = "MadeBy";
+
     /// <summary>On each entity row: the revision of the commit that wrote it.</summary>
     public const string RevisionProperty = "Rev";
 
@@ -28,7 +30,7 @@ internal static class EntityChangeLog
     public static long RevisionOf(string rowKey) => long.Parse(rowKey.AsSpan(Prefix.Length), CultureInfo.InvariantCulture);
 
     /// <summary>The row for one commit: <c>[["services","{id}",true], …]</c>, true for a put, false for a delete.</summary>
-    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing)
+    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing, string? madeBy)
     {
         var written = changes
             .Select(change => change switch
@@ -39,8 +41,16 @@ internal static class EntityChangeLog
             })
             .OfType<(string Collection, string Id, bool Put)>()
             .Select(c => new object[] { c.Collection, c.Id, c.Put });
-        return new TableEntity(partition, Key(revision)) { [ChangesProperty] = JsonSerializer.Serialize(written), [ImportingProperty] = importing };
+        return new TableEntity(partition, Key(revision))
+        {
+            [ChangesProperty] = JsonSerializer.Serialize(written),
+            [ImportingProperty] = importing,
+            [MadeByProperty] = madeBy,
+        };
     }
+
+    /// <summary>Who made the commit, as the audit log names them; null for a commit no request made (an import the sweeper finished).</summary>
+    public static string? MadeBy(TableEntity row) => row.GetString(MadeByProperty);
 
     /// <summary>Whether an import was half applied once this commit landed (its marker stood on the revision).</summary>
     public static bool Importing(TableEntity row) => row.GetBoolean(ImportingProperty) ?? false;

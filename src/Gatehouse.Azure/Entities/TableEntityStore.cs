@@ -4,8 +4,10 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
+using Gatehouse.Azure.Audit;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Azure.Tables;
+using Gatehouse.Core.Audit;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.Entities;
 
@@ -18,12 +20,14 @@ namespace Gatehouse.Azure.Entities;
 /// <item><c>rev</c>: the revision (the outbox of the recompose pipeline);</item>
 /// <item><c>e|{collection}|{id}</c>: the entity's JSON;</item>
 /// <item><c>u|{collection}|{field}|{value}</c>: a unique value, pointing at the id holding it;</item>
-/// <item><c>f|{parent collection}|{parent id}|{collection}|{id}</c>: a foreign key, for nested lists and delete rules.</item>
+/// <item><c>f|{parent collection}|{parent id}|{collection}|{id}</c>: a foreign key, for nested lists and delete rules;</item>
+/// <item><c>c|{revision}</c>: the change log (<see cref="EntityChangeLog"/>);</item>
+/// <item><c>a|{entry id}</c>: the audit entry of a request whose commit landed, until its answer is recorded (<see cref="EntityAuditOutbox"/>).</item>
 /// </list>
 /// Every commit is conditional on the revision row's ETag, so concurrent writers to one control
 /// plane serialize: the loser sees <see cref="CommitOutcome.Stale"/> and retries on fresh reads.
 /// </summary>
-public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader, IEntityChangeReader
+public sealed class TableEntityStore(TableServiceClient tables, StorageLayout layout) : IEntityStore, IEntityReader, IEntityChangeReader, IChangeAuditOutbox
 {
     // A string property holds at most 32 Ki UTF-16 units; larger bodies span several, up to the
     // 1 MiB a row holds (about 500 Ki characters of JSON).
@@ -182,6 +186,35 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         return keys.Count;
     }
 
+    public async Task<IReadOnlyList<AuditEntry>> ListKeptAsync(Guid controlPlane, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        var kept = new List<AuditEntry>();
+        await foreach (var row in QueryRange(controlPlane, EntityAuditOutbox.Prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            var entry = AuditRows.Read(row);
+            if (entry.Time < before)
+            {
+                kept.Add(entry);
+                if (kept.Count == max)
+                {
+                    break;
+                }
+            }
+        }
+        return kept;
+    }
+
+    public async Task ForgetKeptAsync(Guid controlPlane, Guid entryId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(controlPlane.ToString(), EntityAuditOutbox.Key(entryId), ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
     private async Task<JsonObject?> GetBodyAsync(Guid controlPlane, string collection, string id, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(collection, id), cancellationToken: cancellationToken)
@@ -288,7 +321,14 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         // The change log (issue #16): what this commit changed, under its revision, in the same
         // transaction. Its row is there already only if another commit took this revision: stale.
         var logIndex = actions.Count;
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntityChangeLog.Row(partition, next, changes, importing: import is not null)));
+        var audited = AuditedChange.Current;
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+            EntityChangeLog.Row(partition, next, changes, importing: import is not null, madeBy: audited?.Entry.Principal.Name)));
+        if (audited is not null)
+        {
+            // The request's audit entry, kept with its change: no change lands without one.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EntityAuditOutbox.Row(partition, audited.Entry)));
+        }
         var updatedAt = DateTimeOffset.UtcNow;
         var revision = new TableEntity(partition, EntityPartition.RevisionKey) { [EntityPartition.RevisionProperty] = next, ["UpdatedAt"] = updatedAt };
         if (import is not null)
@@ -305,6 +345,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         try
         {
             var responses = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            audited?.Kept(controlPlane);
             // The revision row's action is the last; its response carries the row's new ETag.
             _seen.Saw(controlPlane, new Revision(next, responses.Value[^1].Headers.ETag?.ToString())
             {

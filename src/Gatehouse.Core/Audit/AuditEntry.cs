@@ -22,6 +22,13 @@ public sealed record AuditEntry(
     Guid Id, DateTimeOffset Time, AuditPrincipal Principal, string Action, Guid? ControlPlaneId, string Method, string Target,
     int? Status, string RequestId, string TraceId, string? SourceIp, string? UserAgent)
 {
+    /// <summary>
+    /// When the entry was listed in the log (null until it is): the delivery feed's order. It is when
+    /// the request was answered, or, for one whose process stopped before that, when the sweep found
+    /// it; so a long request's entry, or an interrupted one, comes after entries already delivered.
+    /// </summary>
+    public DateTimeOffset? Listed { get; init; }
+
     /// <summary>The change was begun and the process stopped before it answered: whether it landed is not known.</summary>
     public bool Interrupted => Status is null;
 

@@ -12,7 +12,7 @@ public interface IAuditLog
     /// <summary>Keeps the entry of a change about to run, before it runs; it is not listed until recorded or resolved.</summary>
     Task BeginAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Keeps the entry with its answer: from now on it is listed.</summary>
+    /// <summary>Keeps the entry with its answer: from now on it is listed (at <see cref="AuditEntry.Listed"/>, or now).</summary>
     Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Removes what <see cref="BeginAsync"/> kept of a recorded entry; one left behind is removed by the sweeper.</summary>

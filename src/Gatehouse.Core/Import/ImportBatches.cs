@@ -6,7 +6,8 @@ namespace Gatehouse.Core.Import;
 
 /// <summary>
 /// Cuts an import's changes into commits the store can make atomically (an entity-group
-/// transaction holds at most 100 rows, two of them the revision and its change log row, and 4 MiB).
+/// transaction holds at most 100 rows, three of them the revision, its change log row and the request's
+/// audit entry, and 4 MiB).
 /// <para>
 /// One commit when everything fits and no unique value moves from one entity to another within
 /// it (a transaction cannot delete and add the same index row). Otherwise two phases: first
@@ -17,7 +18,7 @@ namespace Gatehouse.Core.Import;
 /// </summary>
 public static class ImportBatches
 {
-    public const int MaxRowsPerCommit = 98;
+    public const int MaxRowsPerCommit = 97;
     public const int MaxBytesPerCommit = 3_000_000;
 
     public static IReadOnlyList<IReadOnlyList<EntityChange>> Build(IReadOnlyList<PlannedChange> changes)

@@ -33,9 +33,12 @@ internal static class AuditEndpoints
         group.MapUnmatched();
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IAuditLog log, AuditSettings settings, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        HttpContext context, IAuditLog log, AuditRecordsInFlight inFlight, AuditSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var query = Parse(context.Request.Query, settings, clock.GetUtcNow());
+        // Changes answered here a moment ago are still being recorded: a client reading its own change finds it.
+        await inFlight.WaitAsync(TimeSpan.FromSeconds(5), ct);
         var page = await log.ListAsync(query, ct);
         string? next = null;
         if (page.Next is { } cursor)

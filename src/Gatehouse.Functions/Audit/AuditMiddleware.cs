@@ -9,7 +9,9 @@ namespace Gatehouse.Functions.Audit;
 /// A change's entry was also kept before it ran (<see cref="AuditOutboxMiddleware"/>): if the process
 /// stops after the change and before this, the sweeper lists it as interrupted.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, AuditOptions options, TimeProvider clock, ILogger<AuditMiddleware> logger)
+internal sealed class AuditMiddleware(
+    RequestDelegate next, IAuditLog log, IChangeAuditOutbox outbox, AuditRecordsInFlight inFlight, AuditOptions options, TimeProvider clock,
+    ILogger<AuditMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -21,9 +23,24 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, Audit
 
     private async Task RecordAsync(HttpContext context, AuditedRequest audited)
     {
-        var entry = audited.Entry(context).Answered(context.Response.StatusCode);
+        // Listed as answered, whenever the row lands: the feed delivers in the order answers were given.
+        var entry = audited.Entry(context).Answered(context.Response.StatusCode) with { Listed = clock.GetUtcNow() };
         if (!audited.Begun && !entry.IsRefusal && !audited.IsChange)
         {
+            return;
+        }
+        if (audited.KeptWithChange is { } kept)
+        {
+            if (entry.Action == options.CrashAfter && entry.Status < 400 && kept.KeptIn.Count > 0)
+            {
+                AuditCrashInjection.Crash(logger, entry);
+            }
+            // Its commits keep it until it is recorded: the client need not wait for that.
+            context.Response.OnCompleted(() =>
+            {
+                inFlight.Track(entry.Id, () => RecordKeptAsync(entry, kept));
+                return Task.CompletedTask;
+            });
             return;
         }
         if (audited.Begun && entry.Action == options.CrashAfter && entry.Status < 400)
@@ -52,6 +69,31 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, Audit
         }
     }
 
+    private async Task RecordKeptAsync(AuditEntry entry, AuditedChange kept)
+    {
+        try
+        {
+            await log.RecordAsync(entry, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not record the audit entry of {Method} {Path} answered {Status}; the audit sweep lists it as interrupted if it changed something",
+                entry.Method, entry.Target, entry.Status);
+            return;
+        }
+        foreach (var controlPlane in kept.KeptIn)
+        {
+            try
+            {
+                await outbox.ForgetKeptAsync(controlPlane, entry.Id, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not remove the kept copy of audit entry {EntryId}; the audit sweep will", entry.Id);
+            }
+        }
+    }
+
     private async Task ForgetBegunAsync(AuditEntry entry)
     {
         try
@@ -68,7 +110,9 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, Audit
 
 /// <summary>
 /// Keeps a change's entry before the endpoint runs (after authorization let it through), so that
-/// one whose answer is never recorded is not lost: <see cref="AuditSweeper"/> finds it.
+/// one whose answer is never recorded is not lost: <see cref="AuditSweeper"/> finds it. On routes
+/// whose changes are entity commits (<see cref="AuditKeptWithChange"/>) the commit keeps it instead,
+/// in its own transaction, which costs the request no round trip of its own.
 /// </summary>
 internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log)
 {
@@ -76,8 +120,15 @@ internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log)
     {
         if (context.Features.Get<AuditedRequest>() is { IsChange: true } audited)
         {
-            await log.BeginAsync(audited.Entry(context), context.RequestAborted);
-            audited.Begun = true;
+            if (context.GetEndpoint()?.Metadata.GetMetadata<AuditKeptWithChange>() is not null)
+            {
+                audited.KeptWithChange = AuditedChange.Begin(audited.Entry(context));
+            }
+            else
+            {
+                await log.BeginAsync(audited.Entry(context), context.RequestAborted);
+                audited.Begun = true;
+            }
         }
         await next(context);
     }

@@ -1,4 +1,5 @@
 using Gatehouse.Azure.Audit;
+using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Audit;
 using Gatehouse.Functions.Http;
@@ -28,6 +29,8 @@ internal static class AuditModule
         services.AddSingleton(client);
         services.AddSingleton(new AuditOptions(new AuditRedaction(configuration["Gatehouse:AdminToken"]), client, configuration["Gatehouse:Audit:CrashAfter"]));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageLayout>()));
+        services.AddSingleton<IChangeAuditOutbox>(sp => sp.GetRequiredService<TableEntityStore>());
+        services.AddSingleton<AuditRecordsInFlight>();
         services.AddSingleton<AuditSweeper>();
         // On Azure the Functions host's Sweep timer runs the audit sweep too (FunctionEndpoints).
         if (configuration.GetValue("Gatehouse:Recompose:Local", true))

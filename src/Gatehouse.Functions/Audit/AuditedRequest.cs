@@ -18,6 +18,9 @@ internal sealed class AuditedRequest(Guid id, DateTimeOffset time, string action
     /// <summary>Whether the change's entry was kept before it ran (<see cref="IAuditLog.BeginAsync"/>).</summary>
     public bool Begun { get; set; }
 
+    /// <summary>The change's entry as its commits carry it, on routes that keep it with the change (<see cref="AuditKeptWithChange"/>).</summary>
+    public AuditedChange? KeptWithChange { get; set; }
+
     /// <summary>POST, PUT, PATCH and DELETE: the methods that change something, audited whatever they answer.</summary>
     public bool IsChange => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Functions.Access;
+using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Http;
@@ -23,7 +24,8 @@ internal static class CoreEntityEndpoints
     public static void MapCoreEntities(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithErrorDialect(ErrorDialect.Kong)
-            .RequiresAccess(AccessRequirement.ControlPlaneRole);
+            .RequiresAccess(AccessRequirement.ControlPlaneRole)
+            .KeepsAuditWithChange();
         foreach (var collection in EntityCollection.Of(KongSchemas.All))
         {
             MapCollection(group, collection);

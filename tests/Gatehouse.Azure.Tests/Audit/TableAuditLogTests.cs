@@ -1,7 +1,13 @@
 using Azure.Data.Tables;
+using System.Text.Json.Nodes;
 using Gatehouse.Azure.Audit;
+using Gatehouse.Azure.ControlPlanes;
+using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Audit;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.Entities;
+using Gatehouse.Core.Entities.Schemas;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Azure.Tests.Audit;
@@ -15,9 +21,21 @@ public sealed class TableAuditLogTests(StorageFixture storage)
 
     private (TableAuditLog Log, TableClient Table) NewLog()
     {
+        var (log, table, _) = NewLogWithStores();
+        return (log, table);
+    }
+
+    private (TableAuditLog Log, TableClient Table, StorageLayout Layout) NewLogWithStores(TimeProvider? clock = null)
+    {
         var layout = new StorageLayout(storage.UniqueName("a"));
         var tables = storage.CreateAccount().Tables;
-        return (new TableAuditLog(tables, layout), tables.GetTableClient(layout.AuditTable));
+        return (new TableAuditLog(tables, layout, clock), tables.GetTableClient(layout.AuditTable), layout);
+    }
+
+    private AuditSweeper Sweeper(TableAuditLog log, StorageLayout layout, TimeProvider clock)
+    {
+        var tables = storage.CreateAccount().Tables;
+        return new AuditSweeper(log, new TableEntityStore(tables, layout), new TableControlPlaneStore(tables, layout), new AuditSettings(7, TimeSpan.FromMinutes(5)), clock);
     }
 
     private static AuditEntry Entry(DateTimeOffset time, string action = "core-entities.services.create", Guid? controlPlane = null, string? principal = null, int? status = 201) =>
@@ -38,7 +56,9 @@ public sealed class TableAuditLogTests(StorageFixture storage)
 
         var listed = (await log.ListAsync(All(), Ct)).Entries;
         Assert.Equal(written.Select(e => e.Id), listed.Select(e => e.Id));
-        Assert.Equal(written[3], listed[3]);
+        // Everything written reads back, and when it was listed.
+        Assert.Equal(written[3], listed[3] with { Listed = null });
+        Assert.NotNull(listed[3].Listed);
 
         var paged = new List<AuditEntry>();
         var query = All(size: 4);
@@ -121,15 +141,18 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     [Fact]
     public async Task The_sweeper_removes_entries_older_than_the_retention_with_their_index_rows_and_keeps_the_rest()
     {
-        var (log, table) = NewLog();
+        var listing = new ManualClock();
+        var (log, table, layout) = NewLogWithStores(listing);
+        await new TableControlPlaneStore(storage.CreateAccount().Tables, layout).InitializeAsync(Ct);
         var controlPlane = Guid.NewGuid();
         var entries = Enumerable.Range(0, 30).Select(i => Entry(s_now.AddHours(-12 * i), controlPlane: controlPlane)).ToList();
         foreach (var entry in entries)
         {
+            listing.Now = entry.Time;
             await log.RecordAsync(entry, Ct);
         }
         var clock = new FixedClock(s_now);
-        var report = await new AuditSweeper(log, new AuditSettings(7, TimeSpan.FromMinutes(5)), clock).SweepAsync(Ct);
+        var report = await Sweeper(log, layout, clock).SweepAsync(Ct);
 
         var kept = entries.Where(e => e.Time >= s_now.AddDays(-7)).ToList();
         // Three rows per entry: by time newest first, by time oldest first (the delivery feed), by control plane.
@@ -137,7 +160,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         Assert.Equal(kept.Select(e => e.Id), (await log.ListAsync(All(), Ct)).Entries.Select(e => e.Id));
         Assert.Equal(kept.Select(e => e.Id), (await log.ListAsync(All() with { ControlPlaneId = controlPlane }, Ct)).Entries.Select(e => e.Id));
         Assert.Equal(kept.Count * 3, table.Query<TableEntity>(cancellationToken: Ct).Count());
-        Assert.Equal(0, (await new AuditSweeper(log, new AuditSettings(7, TimeSpan.FromMinutes(5)), clock).SweepAsync(Ct)).Trimmed);
+        Assert.Equal(0, (await Sweeper(log, layout, clock).SweepAsync(Ct)).Trimmed);
     }
 
     [Fact]
@@ -147,6 +170,78 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         Assert.Empty((await log.ListAsync(All(), Ct)).Entries);
         Assert.Empty(await log.ListBegunAsync(s_now, 10, Ct));
         Assert.Equal(0, await log.TrimAsync(s_now, 10, Ct));
+    }
+
+    [Fact]
+    public async Task An_entry_a_commit_kept_is_listed_as_interrupted_by_the_sweep_once_its_answer_is_overdue_and_the_kept_row_goes()
+    {
+        var (log, _, layout) = NewLogWithStores();
+        var tables = storage.CreateAccount().Tables;
+        var controlPlanes = new TableControlPlaneStore(tables, layout);
+        await controlPlanes.InitializeAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        var cp = new ControlPlane
+        {
+            Id = Guid.NewGuid(), Name = storage.UniqueName("cp"), Labels = new SortedDictionary<string, string>(), ProxyUrls = [], CreatedAt = now, UpdatedAt = now,
+        };
+        Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
+        var entities = new TableEntityStore(tables, layout);
+
+        // A request whose commit kept its entry, and whose process stopped before it recorded the answer.
+        var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
+        var kept = await CommitKeepingAsync(entities, cp.Id, entry);
+        Assert.Equal([cp.Id], kept.KeptIn);
+        var young = Entry(now, controlPlane: cp.Id, status: null);
+        await CommitKeepingAsync(entities, cp.Id, young);
+        Assert.Equal([entry.Id], (await entities.ListKeptAsync(cp.Id, now.AddMinutes(-5), 10, Ct)).Select(e => e.Id));
+
+        var report = await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct);
+
+        Assert.Equal(1, report.Resolved);
+        var listed = (await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 10, null), Ct)).Entries;
+        Assert.True(Assert.Single(listed).Interrupted);
+        // The one still within its request's time stays kept.
+        Assert.Equal([young.Id], (await entities.ListKeptAsync(cp.Id, now.AddMinutes(1), 10, Ct)).Select(e => e.Id));
+        Assert.Equal(0, (await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct)).Resolved);
+    }
+
+    [Fact]
+    public async Task Deleting_a_control_plane_hands_its_kept_entries_to_the_log_so_the_sweep_still_lists_them()
+    {
+        var (log, _, layout) = NewLogWithStores();
+        var tables = storage.CreateAccount().Tables;
+        var controlPlanes = new TableControlPlaneStore(tables, layout);
+        await controlPlanes.InitializeAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        var cp = new ControlPlane
+        {
+            Id = Guid.NewGuid(), Name = storage.UniqueName("cp"), Labels = new SortedDictionary<string, string>(), ProxyUrls = [], CreatedAt = now, UpdatedAt = now,
+        };
+        Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
+        var entities = new TableEntityStore(tables, layout);
+        var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
+        await CommitKeepingAsync(entities, cp.Id, entry);
+
+        Assert.True(await controlPlanes.TryRemoveAsync((await controlPlanes.FindAsync(cp.Id, Ct))!, Ct));
+
+        Assert.Equal([entry.Id], (await log.ListBegunAsync(now, 10, Ct)).Select(e => e.Id));
+        Assert.Equal(1, (await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct)).Resolved);
+        Assert.Equal([entry.Id], (await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 10, null), Ct)).Entries.Select(e => e.Id));
+    }
+
+    /// <summary>A service create committed as a request keeping its audit entry with the change would commit it.</summary>
+    private static async Task<AuditedChange> CommitKeepingAsync(TableEntityStore entities, Guid controlPlane, AuditEntry entry)
+    {
+        var kept = await Task.Run(async () =>
+        {
+            var change = AuditedChange.Begin(entry);
+            var revision = await entities.GetRevisionAsync(controlPlane, Ct);
+            var service = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = $"svc-{entry.Id:N}", ["host"] = "example.com" };
+            var result = await entities.CommitAsync(controlPlane, revision, [new EntityChange.Put(KongSchemas.Find("services")!, service, null)], Ct);
+            Assert.Equal(CommitOutcome.Committed, result.Outcome);
+            return change;
+        });
+        return kept;
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

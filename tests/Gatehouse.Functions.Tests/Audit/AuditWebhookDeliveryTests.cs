@@ -116,7 +116,10 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
         var arrived = await UntilAllArriveAsync(receiver, expected, json: false);
         Assert.Equal(expected, arrived.Distinct());
         var key = await PublicKeyAsync(app);
-        var lines = receiver.Received.SelectMany(b => b.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        // The webhook's own configuration, answered after it took effect, may come along; the control plane creates are checked.
+        var lines = receiver.Received.SelectMany(b => b.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Where(line => !line.Contains("action=audit-log-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Count, lines.Select(line => CefId().Match(line).Groups[1].Value).Distinct().Count());
         foreach (var line in lines)
         {
             Assert.Matches(@"^[A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} gatehouse CEF:0\|KongInc\|Konnect\|1\.0\|konnect\|control-planes\.create\|1\|rt=\d+ src=127\.0\.0\.1 action=control-planes\.create ", line);
@@ -129,7 +132,7 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
     }
 
     [Fact]
-    public async Task A_change_begun_and_not_answered_holds_delivery_back_until_the_sweep_lists_it_then_it_arrives_in_its_place()
+    public async Task A_change_begun_and_not_answered_is_delivered_once_the_sweep_lists_it_after_what_was_sent_meanwhile()
     {
         var settings = Settings();
         settings["Gatehouse:Audit:InterruptedAfterSeconds"] = "1";
@@ -148,16 +151,21 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
         {
             await app.CreateControlPlaneAsync($"after-the-crash-{i}");
         }
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Empty(receiver.Received);
+        // Later changes are not held back by it: they are delivered, in the order they were answered.
+        var answered = await ExpectedAsync(app);
+        Assert.Equal(3, answered.Count);
+        Assert.Equal(answered, (await UntilAllArriveAsync(receiver, answered, json: true)).Distinct());
 
+        // The sweep lists it interrupted: it is delivered then, after them, though its request arrived first.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
         await app.Services.GetRequiredService<AuditSweeper>().SweepAsync(Ct);
         var expected = await ExpectedAsync(app);
         Assert.Equal(interrupted.Id.ToString(), expected[0]);
         var arrived = await UntilAllArriveAsync(receiver, expected, json: true);
-        Assert.Equal(expected, arrived.Distinct());
-        var first = JsonDocument.Parse(receiver.Received.First().Body).RootElement[0];
-        Assert.Equal("interrupted", first.GetProperty("result").GetString());
+        Assert.Equal([.. answered, interrupted.Id.ToString()], arrived.Distinct());
+        var last = JsonDocument.Parse(receiver.Received.Last().Body).RootElement.EnumerateArray().Last();
+        Assert.Equal(interrupted.Id.ToString(), last.GetProperty("id").GetString());
+        Assert.Equal("interrupted", last.GetProperty("result").GetString());
     }
 
     [Fact]
@@ -215,7 +223,7 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
             .Reverse().Select(e => e.GetProperty("id").GetString()!)];
     }
 
-    /// <summary>Waits until every expected id has arrived; answers the ids in the order they arrived, repeats included.</summary>
+    /// <summary>Waits until every expected id has arrived; answers the expected ids in the order they arrived, repeats included.</summary>
     private static async Task<List<string>> UntilAllArriveAsync(WebhookReceiver receiver, List<string> expected, bool json)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -226,7 +234,8 @@ public sealed partial class AuditWebhookDeliveryTests(StorageFixture storage)
                 : CefId().Matches(b.Body).Select(m => m.Groups[1].Value)).ToList();
             if (expected.All(arrived.Contains) || DateTime.UtcNow > deadline)
             {
-                return arrived;
+                // The webhook's own configuration may be delivered too (it was answered after the webhook took effect); the test's changes are what it checks.
+                return [.. arrived.Where(expected.Contains)];
             }
             await Task.Delay(100, Ct);
         }

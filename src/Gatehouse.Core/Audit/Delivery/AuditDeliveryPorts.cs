@@ -35,9 +35,10 @@ public interface IAuditSigningKeyStore
 /// <summary>Reads the audit log in the order it is delivered.</summary>
 public interface IAuditFeed
 {
-    /// <summary>Recorded entries after <paramref name="after"/> (by time, then id) and before <paramref name="before"/>, oldest first.</summary>
+    /// <summary>
+    /// Recorded entries listed after <paramref name="after"/> (by <see cref="AuditEntry.Listed"/>, then id)
+    /// and before <paramref name="before"/>, in the order they were listed. An entry listed late (a long
+    /// request's, or one the sweep found interrupted) comes after the cursor, not behind it.
+    /// </summary>
     Task<IReadOnlyList<AuditEntry>> ListOldestFirstAsync(AuditCursor after, DateTimeOffset before, int max, CancellationToken cancellationToken);
-
-    /// <summary>The time of the oldest change begun and not yet recorded or resolved; null when there is none.</summary>
-    Task<DateTimeOffset?> OldestBegunAsync(CancellationToken cancellationToken);
 }

@@ -8,9 +8,8 @@ namespace Gatehouse.Functions.Audit.Delivery;
 /// How delivery runs (<c>Gatehouse:Audit:Delivery*</c>).
 /// </summary>
 /// <param name="Settle">
-/// Entries younger than this are not sent yet: a refusal's or an answered change's entry is written
-/// when the response starts, with the time the request arrived, so a younger entry may still appear
-/// behind one already sent.
+/// Entries listed less than this long ago are not sent yet: an entry's listing time is taken just
+/// before its write lands, so one listed a moment earlier may still appear behind one already sent.
 /// </param>
 /// <param name="BatchSize">Entries per request.</param>
 /// <param name="FirstRetry">The wait after the first failure; it doubles with each failure after it.</param>
@@ -26,9 +25,8 @@ internal sealed record AuditDeliverySettings(TimeSpan Settle, int BatchSize, Tim
 /// target's cursor, oldest first, a gzipped batch per request; the cursor moves past a batch only
 /// after the target answered it 2xx, so a crash or a failure re-sends, never skips. After a failure
 /// the next attempt waits (<see cref="AuditDeliverySettings.Backoff"/>); there is no last attempt.
-/// A change begun and not yet answered holds delivery back at its time until it is answered or the
-/// audit sweep lists it as interrupted, so that its entry, written later with an earlier time, is
-/// not passed over.
+/// The feed is in the order entries were listed, not the order requests arrived: a long request's
+/// entry, or one the audit sweep lists as interrupted, comes after the cursor, so none is passed over.
 /// </summary>
 internal sealed class AuditDeliverer(
     IAuditDeliveryStore store, IAuditFeed feed, AuditWire wire, IHttpClientFactory http, AuditDeliverySettings settings, TimeProvider clock,
@@ -55,7 +53,7 @@ internal sealed class AuditDeliverer(
             var state = await store.GetStateAsync(target.Key, cancellationToken).ConfigureAwait(false);
             if (state is null)
             {
-                // A target gets the entries of requests that arrived after the webhook was last configured; earlier ones are in GET /v2/audit-logs.
+                // A target gets the entries of requests answered after the webhook was last configured; earlier ones are in GET /v2/audit-logs.
                 await store.TryPutStateAsync(target.Key, new AuditDeliveryState(new AuditCursor(since, Guid.Empty), 0, null, null), cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -63,11 +61,8 @@ internal sealed class AuditDeliverer(
             {
                 return delivered;
             }
+            // Entries are listed in the order they are recorded, give or take a write in flight: settled ones only.
             var horizon = now - settings.Settle;
-            if (await feed.OldestBegunAsync(cancellationToken).ConfigureAwait(false) is { } begun && begun < horizon)
-            {
-                horizon = begun;
-            }
             var batch = await feed.ListOldestFirstAsync(state.After, horizon, settings.BatchSize, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)
             {
@@ -83,7 +78,7 @@ internal sealed class AuditDeliverer(
                 return delivered;
             }
             var last = batch[^1];
-            if (!await store.TryPutStateAsync(target.Key, new AuditDeliveryState(new AuditCursor(last.Time, last.Id), 0, null, state.Version), cancellationToken)
+            if (!await store.TryPutStateAsync(target.Key, new AuditDeliveryState(new AuditCursor(last.Listed ?? last.Time, last.Id), 0, null, state.Version), cancellationToken)
                 .ConfigureAwait(false))
             {
                 // Another instance delivered meanwhile and moved the cursor: it goes on from there.

@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Gatehouse.Azure.Audit;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Entities;
@@ -182,7 +182,12 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         var now = DateTimeOffset.UtcNow;
         var cp = new ControlPlane
         {
-            Id = Guid.NewGuid(), Name = storage.UniqueName("cp"), Labels = new SortedDictionary<string, string>(), ProxyUrls = [], CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = storage.UniqueName("cp"),
+            Labels = new SortedDictionary<string, string>(),
+            ProxyUrls = [],
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
         var entities = new TableEntityStore(tables, layout);
@@ -215,7 +220,12 @@ public sealed class TableAuditLogTests(StorageFixture storage)
         var now = DateTimeOffset.UtcNow;
         var cp = new ControlPlane
         {
-            Id = Guid.NewGuid(), Name = storage.UniqueName("cp"), Labels = new SortedDictionary<string, string>(), ProxyUrls = [], CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = storage.UniqueName("cp"),
+            Labels = new SortedDictionary<string, string>(),
+            ProxyUrls = [],
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
         var entities = new TableEntityStore(tables, layout);

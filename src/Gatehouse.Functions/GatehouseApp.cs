@@ -8,6 +8,7 @@ using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.DataPlanes.Push;
+using Gatehouse.Functions.DataPlanes.QuickStart;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
@@ -102,6 +103,7 @@ public static class GatehouseApp
         app.MapDeclarativeImport();
         app.MapConfigVersions();
         app.MapDpCertificates();
+        app.MapDpQuickStart();
         app.MapNodes();
         app.MapRollouts();
         app.MapSystemAccounts();

@@ -8,6 +8,7 @@ using Gatehouse.Functions.Composition;
 using Gatehouse.Functions.ControlPlanes;
 using Gatehouse.Functions.DataPlanes;
 using Gatehouse.Functions.DataPlanes.Push;
+using Gatehouse.Functions.DataPlanes.QuickStart;
 using Gatehouse.Functions.Documentation;
 using Gatehouse.Functions.Entities;
 using Gatehouse.Functions.Health;
@@ -42,6 +43,7 @@ public static class GatehouseApp
             .AddGatehouseDataPlaneApi(builder.Configuration)
             .AddGatehousePush(builder.Configuration)
             .AddGatehouseAccess(builder.Configuration)
+            .AddGatehouseCrossOrigin(builder.Configuration)
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
@@ -80,7 +82,10 @@ public static class GatehouseApp
         // Management: who calls (the admin token or a system account's token), then whether it may,
         // decided from the metadata of the endpoint routing chose (see AccessRequirement). The audit
         // log is outside both, to see their refusals, and its outbox inside, to keep only what may run.
+        // Cross-origin browsers first: a preflight is answered here, unauthenticated and unaudited
+        // (it carries no token and changes nothing), and answers below carry the allow headers.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v2") || context.Request.Path.StartsWithSegments("/v3"), management => management
+            .UseCors(CrossOriginSettings.PolicyName)
             .UseMiddleware<AuditMiddleware>()
             .UseMiddleware<ApiErrorMiddleware>()
             .UseMiddleware<BearerAuthenticationMiddleware>()
@@ -102,6 +107,7 @@ public static class GatehouseApp
         app.MapDeclarativeImport();
         app.MapConfigVersions();
         app.MapDpCertificates();
+        app.MapDpQuickStart();
         app.MapNodes();
         app.MapRollouts();
         app.MapSystemAccounts();

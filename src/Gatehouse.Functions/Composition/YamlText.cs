@@ -27,7 +27,8 @@ internal static class YamlText
             JsonValueKind.String => node.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => node.GetValue<JsonElement>().TryGetInt64(out var l) ? l : node.GetValue<JsonElement>().GetDouble(),
+            // A number may be held as a JsonElement (parsed) or as an int or long (built in code).
+            JsonValueKind.Number => JsonSerializer.SerializeToElement(node) is var number && number.TryGetInt64(out var l) ? l : number.GetDouble(),
             _ => null,
         },
     };

@@ -18,6 +18,7 @@ internal static class DataPlaneApiModule
         services.AddSingleton<DpCertificateService>();
         var settings = DataPlaneSettings.Read(configuration);
         services.AddSingleton(settings);
+        services.AddSingleton(QuickStart.QuickStartSettings.Read(configuration, settings.KongVersion));
         services.AddSingleton(new NodeJudge(settings.KongVersion, settings.NodeRetention));
         services.AddSingleton<SnapshotEncodings>();
         services.AddSingleton<RecentPointers>();

@@ -20,6 +20,7 @@ internal static class DataPlaneHttps
     {
         if (builder.Configuration["Gatehouse:DataPlane:HttpsPort"] is not { Length: > 0 } portText)
         {
+            builder.Services.AddSingleton(new DataPlaneListener(null, null));
             return;
         }
         if (!int.TryParse(portText, out var port) || port is < 0 or > 65535)
@@ -27,6 +28,7 @@ internal static class DataPlaneHttps
             throw new InvalidOperationException($"Gatehouse__DataPlane__HttpsPort must be a TCP port (0 picks a free one); it is '{portText}'.");
         }
         var certificate = LoadOrCreate(builder.Configuration["Gatehouse:DataPlane:ServerCertificateFile"]);
+        builder.Services.AddSingleton(new DataPlaneListener(port, certificate.ExportCertificatePem()));
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
         builder.WebHost.UseUrls($"{urls};https://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>

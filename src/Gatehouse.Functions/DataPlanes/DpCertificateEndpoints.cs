@@ -105,7 +105,7 @@ internal static class DpCertificateEndpoints
     /// Ids are UUIDs. The spec answers these endpoints with 404 (not 400) for what does not
     /// exist, and nothing exists under a malformed id: a 404 that says why.
     /// </summary>
-    private static Guid ParseId(string value, string what) => Guid.TryParseExact(value, "D", out var id)
+    internal static Guid ParseId(string value, string what) => Guid.TryParseExact(value, "D", out var id)
         ? id
         : throw new NotFoundException($"No {what} has the id '{(value.Length <= 64 ? value : value[..64] + "…")}': ids are UUIDs.");
 

@@ -12,6 +12,7 @@ internal static partial class GatehouseOpenApi
         var schemas = new JsonObject();
         DpCertificateSchemas.AddComponents(schemas);
         DataPlaneSchemas.AddComponents(schemas);
+        DpQuickStartSchemas.AddComponents(schemas);
         foreach (var schema in KongSchemas.All.Where(s => !s.Internal))
         {
             schemas[ApiSchemas.ComponentName(schema)] = EntitySchemaJson(schema);

@@ -284,6 +284,8 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["GET /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}"] = s_adminOrViewer,
         ["PUT /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}"] = s_adminOnly,
         ["DELETE /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}"] = s_adminOnly,
+        // Mints a certificate as generate does: the same permission.
+        ["POST /v2/control-planes/{controlPlaneId}/dp-quickstart/"] = s_adminOnly,
         ["GET /v2/control-planes/{controlPlaneId}/nodes/"] = s_adminOrViewer,
         ["GET /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOrViewer,
         ["DELETE /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOnly,

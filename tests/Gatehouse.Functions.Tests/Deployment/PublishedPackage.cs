@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests.Deployment;
 
@@ -12,8 +9,6 @@ namespace Gatehouse.Functions.Tests.Deployment;
 /// </summary>
 public sealed class PublishedPackage : IAsyncLifetime
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);
-
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"gatehouse-package-{Guid.NewGuid():N}");
 
     /// <summary>The directory azd would zip and deploy.</summary>
@@ -26,47 +21,7 @@ public sealed class PublishedPackage : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var project = Path.Combine(RepositoryRoot.Path, "src", "Gatehouse.Functions", "Gatehouse.Functions.csproj");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        foreach (var argument in new[]
-        {
-            "publish", project, "-c", "Release", "--output", Directory,
-            "--artifacts-path", Path.Combine(_root, "artifacts"), "--disable-build-servers", "-nologo",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        // The test host's own MSBuild settings must not leak into a separate build.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish did not finish within {s_timeout}:\n{output}");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish failed with exit code {process.ExitCode}:\n{output}");
-        }
+        await DotnetPublish.RunAsync(Path.Combine("src", "Gatehouse.Functions", "Gatehouse.Functions.csproj"), Directory, Path.Combine(_root, "artifacts"));
 
         HostJson = Read(Path.Combine(Directory, "host.json"));
         Functions = System.IO.Directory.EnumerateDirectories(Directory)

@@ -21,13 +21,15 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static SidecarProcess Start(IReadOnlyDictionary<string, string> flags)
+    public static SidecarProcess Start(IReadOnlyDictionary<string, string> flags) => Start(flags.SelectMany(f => new[] { f.Key, f.Value }));
+
+    /// <summary>Started with exactly these arguments, in this order (a command line read from elsewhere).</summary>
+    public static SidecarProcess Start(IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Gatehouse.Sidecar")) { WorkingDirectory = AppContext.BaseDirectory };
-        foreach (var (flag, value) in flags)
+        foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(flag);
-            start.ArgumentList.Add(value);
+            start.ArgumentList.Add(argument);
         }
         var (process, output) = CapturedProcess.Start(start);
         return new SidecarProcess(process, output);

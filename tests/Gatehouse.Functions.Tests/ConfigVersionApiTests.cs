@@ -35,6 +35,36 @@ public sealed class ConfigVersionApiTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Each_version_names_who_made_its_changes_as_the_audit_log_does_and_counts_what_they_changed()
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var cp = Cp(await app.CreateControlPlaneAsync("versions-made-by"));
+        var (_, ci) = await Access.SystemAccounts.WithRolesAsync(app, "deployer-ci", ("Admin", cp));
+        using var _ci = ci;
+        var empty = await HashAsync(app, cp);
+
+        await (await ci.PostJsonAsync($"/v2/control-planes/{cp}/core-entities/services", """{"name":"by-ci","host":"ci.internal"}""")).ExpectAsync(HttpStatusCode.Created);
+        var (byCi, _) = await NextSnapshotAsync(app, cp, empty);
+        await (await app.Client.PatchJsonAsync($"/v2/control-planes/{cp}/core-entities/services/by-ci", """{"retries":1}""")).ExpectAsync(HttpStatusCode.OK);
+        await (await app.Client.PostJsonAsync($"/v2/control-planes/{cp}/core-entities/services/by-ci/routes", """{"name":"r","paths":["/r"]}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+        await DeclarativeImportTests.ExportWhenAsync(app, cp, (_, doc) => doc["routes"] is JsonArray { Count: 1 });
+
+        var versions = await VersionsAsync(app, cp);
+        var first = versions.Single(v => v.GetProperty("hash").GetString() == byCi);
+        Assert.Equal("system account 'deployer-ci'", first.GetProperty("created_by").GetString());
+        Assert.Equal(1, first.GetProperty("changes").GetProperty("services").GetProperty("added").GetInt32());
+        // The admin's two changes, in one version or two: each names the admin, and together they changed the service and added the route.
+        var later = versions.TakeWhile(v => v.GetProperty("hash").GetString() != byCi).ToList();
+        Assert.NotEmpty(later);
+        Assert.All(later, v => Assert.Equal("the organization admin", v.GetProperty("created_by").GetString()));
+        int Count(string collection, string what) => later.Sum(v =>
+            v.GetProperty("changes").TryGetProperty(collection, out var counts) ? counts.GetProperty(what).GetInt32() : 0);
+        Assert.Equal(1, Count("services", "changed"));
+        Assert.Equal(1, Count("routes", "added"));
+    }
+
+    [Fact]
     public async Task Restoring_a_version_makes_the_export_that_version_and_the_next_snapshot_its_hash()
     {
         await using var app = await RunningApp.StartAsync(storage);
@@ -59,7 +89,7 @@ public sealed class ConfigVersionApiTests(StorageFixture storage)
         Assert.Equal(1, versions[0].GetProperty("changes").GetProperty("services").GetProperty("changed").GetInt32());
         Assert.Equal(1, versions[1].GetProperty("changes").GetProperty("services").GetProperty("added").GetInt32());
         Assert.Equal(2, versions[2].GetProperty("changes").GetProperty("services").GetProperty("added").GetInt32());
-        Assert.Equal("admin", versions[0].GetProperty("created_by").GetString());
+        Assert.Equal("the organization admin", versions[0].GetProperty("created_by").GetString());
         Assert.True(versions[0].GetProperty("version").GetInt64() > versions[1].GetProperty("version").GetInt64());
 
         // Paged: one at a time, following meta.page.next.

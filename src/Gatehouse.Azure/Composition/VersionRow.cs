@@ -34,7 +34,7 @@ internal static class VersionRow
             row.GetString("Hash") ?? "",
             row.GetInt64("Revision") ?? 0,
             row.GetDateTimeOffset("CreatedAt") ?? default,
-            row.GetString("Principal") ?? VersionNote.Admin,
+            row.GetString("Principal"),
             changes.Where(c => c.Value.Length == 3).ToDictionary(c => c.Key, c => new EntityChangeCounts(c.Value[0], c.Value[1], c.Value[2]), StringComparer.Ordinal));
     }
 }

@@ -19,7 +19,7 @@ internal static class EntityChangeLog
 
     private const string ImportingProperty = "Importing";
 
-    private const string MadeByProperty = "MadeBy";
+    public const string MadeByProperty = "MadeBy";
 
     /// <summary>On each entity row: the revision of the commit that wrote it.</summary>
     public const string RevisionProperty = "Rev";

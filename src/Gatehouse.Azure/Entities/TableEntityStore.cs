@@ -106,6 +106,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     public async Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken)
     {
         var changed = new Dictionary<(string Collection, string Id), (bool Put, JsonObject? Body, long? WrittenAt)>();
+        var makers = new List<string>();
         var last = after;
         var importing = false;
         for (var pass = 0; pass < 50; pass++)
@@ -120,6 +121,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 }
                 last++;
                 importing = EntityChangeLog.Importing(row);
+                if (EntityChangeLog.MadeBy(row) is { } maker && !makers.Contains(maker))
+                {
+                    makers.Add(maker);
+                }
                 foreach (var (collection, id, put) in EntityChangeLog.Read(row))
                 {
                     named[(collection, id)] = put;
@@ -142,7 +147,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             {
                 var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
                 return new EntityDelta(last, revision.Deleted, importing,
-                    [.. changed.Select(c => new EntityDeltaItem(c.Key.Collection, c.Key.Id, c.Value.Put ? c.Value.Body : null))]);
+                    [.. changed.Select(c => new EntityDeltaItem(c.Key.Collection, c.Key.Id, c.Value.Put ? c.Value.Body : null))])
+                {
+                    MadeBy = makers,
+                };
             }
             if (named.Count == 0 && later.Any(c => c.Body is not null && c.WrittenAt is null))
             {
@@ -160,6 +168,22 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityKey(collection, id), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return row is { HasValue: true, Value: { } entity } ? (ReadBody(entity), entity.GetInt64(EntityChangeLog.RevisionProperty)) : (null, null);
+    }
+
+    public async Task<IReadOnlyList<string>> ReadMakersAsync(Guid controlPlane, long after, long through, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {controlPlane.ToString()} and RowKey gt {EntityChangeLog.Key(after)} and RowKey le {EntityChangeLog.Key(through)}");
+        var makers = new List<string>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: [EntityChangeLog.MadeByProperty], cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (EntityChangeLog.MadeBy(row) is { } maker && !makers.Contains(maker))
+            {
+                makers.Add(maker);
+            }
+        }
+        return makers;
     }
 
     public async Task<int> TrimChangesAsync(Guid controlPlane, long through, int limit, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Composition;
 
@@ -55,8 +56,8 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
                 && await changes.ReadChangesAsync(controlPlane, entry.Revision, settings.MaxChangesPerRead, cancellationToken).ConfigureAwait(false) is { } delta)
             {
                 Interlocked.Increment(ref _incremental);
-                Apply(entry, delta);
-                var current = Snapshot(entry, delta.Deleted, delta.Importing);
+                var since = new EntityChangesSince(entry.Revision, Apply(entry, delta), delta.MadeBy);
+                var current = Snapshot(entry, delta.Deleted, delta.Importing) with { Since = since };
                 if (delta.Deleted)
                 {
                     _entries.TryRemove(controlPlane, out _);
@@ -75,26 +76,46 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
         }
     }
 
-    private void Apply(Entry entry, EntityDelta delta)
+    /// <summary>Brings the entry to the delta's revision; says, per collection, how many entities that added, changed and removed.</summary>
+    private IReadOnlyDictionary<string, EntityChangeCounts> Apply(Entry entry, EntityDelta delta)
     {
+        var counts = new SortedDictionary<string, EntityChangeCounts>(StringComparer.Ordinal);
+        void Count(string collection, int added, int changed, int removed)
+        {
+            var was = counts.GetValueOrDefault(collection) ?? new EntityChangeCounts(0, 0, 0);
+            counts[collection] = new EntityChangeCounts(was.Added + added, was.Changed + changed, was.Removed + removed);
+        }
         foreach (var change in delta.Changes)
         {
             if (!entry.Entities.TryGetValue(change.Collection, out var collection))
             {
                 entry.Entities[change.Collection] = collection = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
             }
+            var had = collection.TryGetValue(change.Id, out var before);
             if (change.Entity is null)
             {
-                collection.Remove(change.Id);
+                if (collection.Remove(change.Id))
+                {
+                    Count(change.Collection, 0, 0, 1);
+                }
             }
             else
             {
+                if (!had)
+                {
+                    Count(change.Collection, 1, 0, 0);
+                }
+                else if (!VersionChanges.SameApartFromTimestamps(before!, change.Entity))
+                {
+                    Count(change.Collection, 0, 1, 0);
+                }
                 collection[change.Id] = change.Entity;
             }
         }
         entry.Count = entry.Entities.Values.Sum(c => c.Count);
         entry.Revision = delta.Revision;
         entry.LastRead = Interlocked.Increment(ref _clock);
+        return counts;
     }
 
     /// <summary>In each collection by id, as the store lists them.</summary>

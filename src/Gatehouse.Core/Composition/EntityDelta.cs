@@ -7,9 +7,13 @@ public sealed record EntityDeltaItem(string Collection, string Id, JsonObject? E
 
 /// <summary>
 /// What changed in a control plane after a revision: each entity put or deleted since, once,
-/// as it stands at <see cref="Revision"/>.
+/// as it stands at <see cref="Revision"/>, and who made those commits (as the audit log names
+/// them, in the order they first made one; commits no request made name no one).
 /// </summary>
-public sealed record EntityDelta(long Revision, bool Deleted, bool Importing, IReadOnlyList<EntityDeltaItem> Changes);
+public sealed record EntityDelta(long Revision, bool Deleted, bool Importing, IReadOnlyList<EntityDeltaItem> Changes)
+{
+    public IReadOnlyList<string> MadeBy { get; init; } = [];
+}
 
 /// <summary>Reads a control plane's change log (issue #16): what changed after a revision, at one revision.</summary>
 public interface IEntityChangeReader
@@ -20,6 +24,12 @@ public interface IEntityChangeReader
     /// and a full read is the answer.
     /// </summary>
     Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Who made the commits after <paramref name="after"/> up to and including <paramref name="through"/>, as
+    /// the change log names them, in the order they first made one (those whose rows are trimmed are not known).
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadMakersAsync(Guid controlPlane, long after, long through, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes change log rows up to and including <paramref name="through"/>, at most

@@ -12,6 +12,9 @@ internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, 
 {
     /// <summary>An import is half applied (in the control plane, or in a member of the group).</summary>
     public bool Importing { get; init; }
+
+    /// <summary>What changed since the reader's previous read, when it knows (<see cref="EntitySnapshot.Since"/>).</summary>
+    public EntityChangesSince? Since { get; init; }
 }
 
 public enum RecomposeOutcome
@@ -42,7 +45,7 @@ public enum RecomposeOutcome
 /// notified (each group notifies its own when it is composed in turn).
 /// </summary>
 public sealed class Recomposer(
-    IEntityReader reader, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
+    IEntityReader reader, IEntityChangeReader changeLog, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
     IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
@@ -112,7 +115,7 @@ public sealed class Recomposer(
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var now = clock.GetUtcNow();
             var next = new SnapshotPointer(source, hashes, pointer?.CreatedAt ?? now, now) { Plugins = ConfiguredPlugins.NamesIn(state.Entities) };
-            var note = new VersionNote(VersionNote.Admin, await ChangesSinceAsync(controlPlane, pointer, hashes.Config, json, cancellationToken).ConfigureAwait(false));
+            var note = await NoteAsync(controlPlane, target.IsGroup, state, pointer, hashes.Config, json, cancellationToken).ConfigureAwait(false);
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, note, cancellationToken).ConfigureAwait(false))
             {
                 observer.Reached(controlPlane, RecomposeStep.PointerMoved);
@@ -136,8 +139,30 @@ public sealed class Recomposer(
     }
 
     /// <summary>
-    /// The version record's counts: the new snapshot against the one the pointer names now. Empty
-    /// when they are the same snapshot, or the current one cannot be read.
+    /// What the version record says beyond the pointer: who made the changes, and how many entities of
+    /// each type they added, changed and removed. When the reader brought the entities forward from the
+    /// revision the pointer stands at, it knows both; otherwise (a read of everything, a group) the
+    /// counts come from the two snapshots and the makers from the change log.
+    /// </summary>
+    private async Task<VersionNote> NoteAsync(
+        Guid controlPlane, bool isGroup, ComposableState state, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next,
+        CancellationToken cancellationToken)
+    {
+        if (isGroup)
+        {
+            return new VersionNote(null, await ChangesSinceAsync(controlPlane, pointer, nextHash, next, cancellationToken).ConfigureAwait(false));
+        }
+        if (state.Since is { } since && since.Revision == pointer?.Source.Revision)
+        {
+            return new VersionNote(VersionNote.PrincipalOf(since.MadeBy), pointer.Hash == nextHash ? VersionNote.Unknown.Changes : since.Counts);
+        }
+        var makers = await changeLog.ReadMakersAsync(controlPlane, pointer?.Source.Revision ?? 0, state.Revision, cancellationToken).ConfigureAwait(false);
+        return new VersionNote(VersionNote.PrincipalOf(makers), await ChangesSinceAsync(controlPlane, pointer, nextHash, next, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The counts from the new snapshot against the one the pointer names now. Empty when they are
+    /// the same snapshot, or the current one cannot be read.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, EntityChangeCounts>> ChangesSinceAsync(
         Guid controlPlane, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next, CancellationToken cancellationToken)
@@ -181,7 +206,7 @@ public sealed class Recomposer(
         Guid controlPlane, CancellationToken cancellationToken)
     {
         var state = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing };
+        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing, Since = state.Since };
     }
 
     /// <summary>The group's members as they stand: each read consistently, the union composed, every conflict listed.</summary>

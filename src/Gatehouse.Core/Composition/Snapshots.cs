@@ -41,7 +41,16 @@ public sealed record EntitySnapshot(long Revision, bool Deleted, IReadOnlyDictio
 {
     /// <summary>An import was half applied at this revision: these entities are not a configuration to serve.</summary>
     public bool Importing { get; init; }
+
+    /// <summary>What changed since the reader's previous read of the control plane, when it knows (it brought that read forward).</summary>
+    public EntityChangesSince? Since { get; init; }
 }
+
+/// <summary>
+/// How the entities of a read differ from those at <paramref name="Revision"/>: per collection, how
+/// many were added, changed (their body, timestamps aside) and removed, and who made the commits.
+/// </summary>
+public sealed record EntityChangesSince(long Revision, IReadOnlyDictionary<string, EntityChangeCounts> Counts, IReadOnlyList<string> MadeBy);
 
 /// <summary>Reads a control plane's entities consistently: all of them at one revision.</summary>
 public interface IEntityReader

@@ -12,19 +12,34 @@ public sealed record EntityChangeCounts(int Added, int Changed, int Removed);
 /// <param name="Hash">The snapshot's config hash.</param>
 /// <param name="Revision">The entities' revision (a group's: its memberships' sequence).</param>
 /// <param name="CreatedAt">When the pointer moved.</param>
-/// <param name="Principal">Who made the change; <see cref="VersionNote.Admin"/> until changes carry their principal.</param>
+/// <param name="Principal">
+/// Who made the changes since the version before, as the audit log names them (several, comma-separated);
+/// null when no request's commit says (a group's version, one a process finished for a stopped
+/// import, or a snapshot composed before commits named their maker).
+/// </param>
 /// <param name="Changes">Per entity type (collection name), the counts; types with no change are left out.</param>
 public sealed record ConfigVersion(
-    long Number, string Hash, long Revision, DateTimeOffset CreatedAt, string Principal, IReadOnlyDictionary<string, EntityChangeCounts> Changes);
+    long Number, string Hash, long Revision, DateTimeOffset CreatedAt, string? Principal, IReadOnlyDictionary<string, EntityChangeCounts> Changes);
 
 /// <summary>What the recomposer knows about a move that the pointer does not say: who, and the counts.</summary>
-public sealed record VersionNote(string Principal, IReadOnlyDictionary<string, EntityChangeCounts> Changes)
+public sealed record VersionNote(string? Principal, IReadOnlyDictionary<string, EntityChangeCounts> Changes)
 {
-    /// <summary>The principal every change is recorded under until access control names the caller on each change.</summary>
+    /// <summary>Versions recorded before commits named their maker say this.</summary>
     public const string Admin = "admin";
 
-    /// <summary>A move with no counts known (a test's, or a first snapshot of nothing).</summary>
-    public static VersionNote Unknown { get; } = new(Admin, new Dictionary<string, EntityChangeCounts>());
+    // More makers than this are summed up: the record names who, it is not the audit log.
+    private const int MaxNamed = 5;
+
+    /// <summary>A move with nothing known (a test's, or a first snapshot of nothing).</summary>
+    public static VersionNote Unknown { get; } = new(null, new Dictionary<string, EntityChangeCounts>());
+
+    /// <summary>The makers of the changes a version holds, in the order they first made one; null when none is known.</summary>
+    public static string? PrincipalOf(IReadOnlyCollection<string> makers) => makers.Count switch
+    {
+        0 => null,
+        <= MaxNamed => string.Join(", ", makers),
+        _ => string.Join(", ", makers.Take(MaxNamed)) + $" and {makers.Count - MaxNamed} more",
+    };
 }
 
 /// <summary>A control plane's version records, newest first, and their removal by retention.</summary>

@@ -65,6 +65,7 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
 
     private static Recomposer RecomposerWith(RunningApp app, IDataPlaneNotifier notifier, IRecomposeObserver observer) => new(
         app.Services.GetRequiredService<IEntityReader>(),
+        app.Services.GetRequiredService<IEntityChangeReader>(),
         app.Services.GetRequiredService<ISnapshotStore>(),
         app.Services.GetRequiredService<IControlPlaneStore>(),
         app.Services.GetRequiredService<IGroupMembershipStore>(),

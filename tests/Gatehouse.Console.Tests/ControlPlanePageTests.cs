@@ -38,19 +38,19 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await shots.TakeAsync(page, "service-list");
 
             // A path the form's own checks let through and Gatehouse refuses (as Kong does): Kong's form
-        // marks the field the answer's details name (aria-invalid, red) and lists the reason above its buttons.
-        await page.GetByTestId("toolbar-add-gateway-service").ClickAsync();
-        await page.GetByTestId("gateway-service-protocol-radio").ClickAsync();
-        await page.GetByTestId("gateway-service-host-input").FillAsync("billing.internal");
-        await page.GetByTestId("gateway-service-path-input").FillAsync("/v1//invoices");
-        await page.GetByTestId("gateway-service-name-input").FillAsync("billing");
-        await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("form-error")).ToContainTextAsync("path must not have empty segments");
-        await Assertions.Expect(page.GetByTestId("gateway-service-path-input")).ToHaveAttributeAsync("aria-invalid", "true");
-        await Assertions.Expect(page.GetByTestId("gateway-service-host-input")).Not.ToHaveAttributeAsync("aria-invalid", "true");
-        await shots.TakeAsync(page, "field-error");
+            // marks the field the answer's details name (aria-invalid, red) and lists the reason above its buttons.
+            await page.GetByTestId("toolbar-add-gateway-service").ClickAsync();
+            await page.GetByTestId("gateway-service-protocol-radio").ClickAsync();
+            await page.GetByTestId("gateway-service-host-input").FillAsync("billing.internal");
+            await page.GetByTestId("gateway-service-path-input").FillAsync("/v1//invoices");
+            await page.GetByTestId("gateway-service-name-input").FillAsync("billing");
+            await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("form-error")).ToContainTextAsync("path must not have empty segments");
+            await Assertions.Expect(page.GetByTestId("gateway-service-path-input")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Assertions.Expect(page.GetByTestId("gateway-service-host-input")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+            await shots.TakeAsync(page, "field-error");
 
-        // A route to the service, through Kong's RouteForm.
+            // A route to the service, through Kong's RouteForm.
             await page.GetByTestId("tab-routes").ClickAsync();
             await page.GetByTestId("toolbar-add-route").Or(page.GetByTestId("entity-create-button")).First.ClickAsync();
             await page.GetByTestId("route-form-name").FillAsync("orders-api");

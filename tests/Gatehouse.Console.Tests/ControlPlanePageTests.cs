@@ -62,6 +62,23 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await page.WaitForURLAsync("**/routes");
             await Assertions.Expect(page.GetByText("orders-api", new() { Exact = true })).ToBeVisibleAsync();
             await shots.TakeAsync(page, "route-list");
+
+            // Edit the route (its row opens Kong's form with the route read back), then delete it.
+            await page.GetByText("orders-api", new() { Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("route-form-name")).ToHaveValueAsync("orders-api");
+            await page.GetByTestId("route-form-name").FillAsync("orders-v2");
+            await page.Locator("[data-testid$='-edit-form-submit']").ClickAsync();
+            await page.WaitForURLAsync("**/routes");
+            await Assertions.Expect(page.GetByText("orders-v2", new() { Exact = true })).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "orders-v2" }).GetByRole(AriaRole.Button).Last.ClickAsync();
+            await page.GetByTestId("action-entity-delete").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByRole(AriaRole.Textbox).FillAsync("orders-v2");
+            await shots.TakeAsync(page, "route-delete");
+            await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("delete", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).ClickAsync();
+            await Assertions.Expect(page.GetByText("orders-v2", new() { Exact = true })).ToHaveCountAsync(0);
+            await shots.TakeAsync(page, "route-deleted");
         });
     }
 }

@@ -36,13 +36,15 @@ internal static class ConsoleAssets
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
                 context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
         });
-        app.MapGet("/", (HttpContext context) => IndexAsync(context, index)).ExcludeFromDescription();
+        app.MapGet("/", (HttpContext context) => IndexAsync(context, index)).ExcludeFromDescription().WithMetadata(WebConsolePage.Instance);
         // A fallback (tried after every route) whose constraint leaves the API's paths and file names
         // unmatched, so that those requests reach no endpoint, exactly as before the console.
         var pattern = RoutePatternFactory.Parse("{**path}", defaults: null, parameterPolicies: new RouteValueDictionary { ["path"] = new ConsolePage() });
         app.Map(pattern, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? IndexAsync(context, index)
                 : NotFoundAsync(context))
+            .ExcludeFromDescription()
+            .WithMetadata(WebConsolePage.Instance)
             .Add(endpoint => ((RouteEndpointBuilder)endpoint).Order = int.MaxValue);
         return app;
     }
@@ -74,5 +76,15 @@ internal static class ConsoleAssets
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Marks the console's endpoints: pages of the web console, no part of the API.</summary>
+internal sealed class WebConsolePage
+{
+    public static readonly WebConsolePage Instance = new();
+
+    private WebConsolePage()
+    {
     }
 }

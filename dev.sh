@@ -33,6 +33,30 @@ install_node_modules() {
   fi
 }
 
+# The web console (console/): its own pinned npm packages, reinstalled when its lock file changes,
+# then built by Vite into console/dist, which the app's build copies beside the app.
+build_console() {
+  if [ ! -f console/node_modules/.package-lock.json ] || [ console/package-lock.json -nt console/node_modules/.package-lock.json ]; then
+    say "Installing the console's pinned npm packages (console/package-lock.json)"
+    (cd console && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  say "Building the web console (vite build)"
+  (cd console && npm run build --silent >/dev/null) || die "the console did not build; run 'cd console && npm run build' to see why"
+}
+
+# The console's browser tests drive Debian's chromium; installed here when missing and possible,
+# else those tests skip and say why.
+install_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian's chromium for the console's browser tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || say "Could not install chromium: the console's browser tests will be skipped"
+  else
+    say "No /usr/bin/chromium and no root apt-get to install it: the console's browser tests will be skipped"
+  fi
+}
+
 azurite_pid=""
 app_pid=""
 
@@ -88,6 +112,7 @@ cmd_up() {
 
   require_tools
   install_node_modules
+  build_console
   say "Building the app"
   dotnet build src/Gatehouse.Functions -c Debug -nologo -v quiet -clp:ErrorsOnly
 
@@ -124,7 +149,7 @@ cmd_up() {
     [ $SECONDS -lt $deadline ] || die "the app did not become healthy within 60 s"
     sleep 0.3
   done
-  say "Gatehouse is up at http://127.0.0.1:$port (health: /healthz). Ctrl-C stops it and Azurite."
+  say "Gatehouse is up at http://127.0.0.1:$port (the console; health: /healthz). Ctrl-C stops it and Azurite."
   say "Data planes: https://127.0.0.1:$dp_port/v1/dp (client certificate; server certificate in .data/dp-server.pem)"
   say "Sidecar (README, 'The sidecar'): dotnet run --project src/Gatehouse.Sidecar -- --control-plane-url https://127.0.0.1:$dp_port --server-ca .data/dp-server.pem --cert dp.crt --key dp.key"
   say "Admin token (also in .data/admin-token): $Gatehouse__AdminToken"
@@ -135,6 +160,8 @@ cmd_up() {
 cmd_test() {
   require_tools
   install_node_modules
+  build_console
+  install_chromium
   say "Building"
   dotnet build functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 

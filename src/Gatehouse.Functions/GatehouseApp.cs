@@ -15,6 +15,7 @@ using Gatehouse.Functions.Health;
 using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
 using Gatehouse.Functions.Rollouts;
+using Gatehouse.Functions.WebConsole;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Gatehouse.Functions;
@@ -60,8 +61,9 @@ public static class GatehouseApp
         app.Logger.LogInformation("Data planes are pushed to through {PushHub}", push.Description);
         app.Logger.LogInformation("Sign-in with Entra ID: {EntraId}", app.Services.GetRequiredService<EntraIdSetting>().Description);
 
-        // The Functions host probes GET / for readiness; anything that answers will do.
-        app.MapGet("/", () => Results.Ok(new { name = "gatehouse" })).ExcludeFromDescription();
+        // The web console at / (and its client routes); the Functions host probes GET / for readiness,
+        // which it answers with or without a built console.
+        app.MapWebConsole();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
             .WithOpenApiSecurity(OpenApiSecurity.None)

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Gatehouse.Functions.DataPlanes.Push;
 using Gatehouse.Functions.Hosting;
 using Gatehouse.Functions.Http;
+using Gatehouse.Functions.WebConsole;
 using Gatehouse.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -130,6 +131,7 @@ public sealed partial class OpenApiCoverageTests(StorageFixture storage)
 
     private static bool IsNotApi(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<UnmatchedRoute>() is not null
+        || endpoint.Metadata.GetMetadata<WebConsolePage>() is not null
         || endpoint.Metadata.GetMetadata<InvokedFunction>() is not null
         || endpoint.RoutePattern.RawText?.StartsWith(LocalDataPlaneHub.Path, StringComparison.Ordinal) == true
         || endpoint.RoutePattern.RawText is "/" or "/openapi/v1.json";

@@ -51,6 +51,18 @@ public sealed class PackageLayoutTests(PublishedPackage package, StorageFixture 
     }
 
     [Fact]
+    public void The_package_holds_the_web_console_built_by_the_publish()
+    {
+        var console = Path.Combine(package.Directory, "console");
+        var index = File.ReadAllText(Path.Combine(console, "index.html"));
+        // Every script and style index.html names is in the package: nothing comes from elsewhere at run time.
+        var assets = System.Text.RegularExpressions.Regex.Matches(index, "(?:src|href)=\"(/[^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(assets);
+        Assert.All(assets, asset => Assert.True(File.Exists(Path.Combine(console, asset.TrimStart('/'))), $"{asset} is not in the package"));
+        Assert.DoesNotMatch("(?:src|href)=\"https?://", index);
+    }
+
+    [Fact]
     public void The_package_holds_the_three_functions()
     {
         Assert.Equal(["Api", FunctionEndpoints.Recompose, FunctionEndpoints.Sweep], package.Functions.Keys.Order(StringComparer.Ordinal));

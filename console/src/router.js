@@ -1,0 +1,39 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session } from './session'
+import SignIn from './pages/SignIn.vue'
+import Overview from './pages/Overview.vue'
+import ControlPlane from './pages/ControlPlane.vue'
+import ServiceList from './pages/ServiceList.vue'
+import ServiceEdit from './pages/ServiceEdit.vue'
+import RouteList from './pages/RouteList.vue'
+import RouteEdit from './pages/RouteEdit.vue'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/sign-in', name: 'sign-in', component: SignIn, meta: { public: true } },
+    { path: '/', name: 'overview', component: Overview },
+    {
+      path: '/control-planes/:controlPlaneId',
+      component: ControlPlane,
+      props: true,
+      children: [
+        { path: '', redirect: to => ({ name: 'services', params: to.params }) },
+        { path: 'services', name: 'services', component: ServiceList, props: true },
+        { path: 'services/create', name: 'service-create', component: ServiceEdit, props: true },
+        { path: 'services/:serviceId', name: 'service-edit', component: ServiceEdit, props: true },
+        { path: 'routes', name: 'routes', component: RouteList, props: true },
+        { path: 'routes/create', name: 'route-create', component: RouteEdit, props: true },
+        { path: 'routes/:routeId', name: 'route-edit', component: RouteEdit, props: true },
+      ],
+    },
+    { path: '/:pathMatch(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach(to => {
+  if (!to.meta.public && !session.token) {
+    return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  }
+  return true
+})

@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+
+namespace Gatehouse.Console.Tests;
+
+/// <summary>
+/// One headless Debian chromium for the assembly, driven by Playwright through its executable path
+/// (Playwright's own browser download cannot run here). Without /usr/bin/chromium (or
+/// GATEHOUSE_CHROMIUM) the tests are skipped and say so; ./dev.sh test installs it where it can.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumVariable = "GATEHOUSE_CHROMIUM";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser? Browser { get; private set; }
+
+    public string? MissingReason { get; private set; }
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            MissingReason = $"No Chromium at {ChromiumPath}: install Debian's chromium (apt-get install -y chromium, as ./dev.sh test does) or set {ChromiumVariable}.";
+            return;
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // As root in a container, Chromium's sandbox cannot start.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>A fresh context (its own sessionStorage) and page, or the test is skipped without a browser.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    {
+        Assert.SkipWhen(Browser is null, MissingReason ?? "no browser");
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+}

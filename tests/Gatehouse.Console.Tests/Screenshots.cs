@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace Gatehouse.Console.Tests;
+
+/// <summary>
+/// Saves what the browser showed as test output, in TestResults/screenshots/{test}/ under the test's
+/// output folder (bin/, not committed), numbered in the order they were taken.
+/// </summary>
+internal sealed class Screenshots
+{
+    private int _count;
+
+    public Screenshots(string test)
+    {
+        Directory = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots", test);
+        // Only this run's pictures: an earlier run's would read as this one's.
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    public string Directory { get; }
+
+    public async Task TakeAsync(IPage page, string what)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, $"{++_count:00}-{what}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.Current.AddAttachment(what, path);
+    }
+
+    /// <summary>Runs a test's steps, and on failure saves what the page showed then before rethrowing.</summary>
+    public async Task RunAsync(IPage page, Func<Task> steps)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await TakeAsync(page, "failure");
+            TestContext.Current.SendDiagnosticMessage("Browser console errors: " + string.Join(" | ", errors));
+            TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
+            throw;
+        }
+    }
+}

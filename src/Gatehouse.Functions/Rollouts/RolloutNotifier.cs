@@ -1,0 +1,25 @@
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes.Push;
+using Gatehouse.Functions.DataPlanes;
+
+namespace Gatehouse.Functions.Rollouts;
+
+/// <summary>
+/// The recomposer's push: once the pointer has moved, the rollout decides what the new snapshot
+/// is (a canary, or the config every node runs), and only the nodes it is now the target of are told
+/// (<see cref="RolloutService.PushAsync"/>). Without a policy that is every node, as before rollouts.
+/// </summary>
+internal sealed class RolloutNotifier(RolloutService rollouts, ISnapshotStore snapshots, RecentPointers pointers, IDataPlaneNotifier notifier) : IDataPlaneNotifier
+{
+    public async Task NotifyAsync(Guid controlPlane, string configHash, CancellationToken cancellationToken)
+    {
+        // First, whoever is told: every node's next pull here reads the moved pointer, not one held from before.
+        pointers.Forget(controlPlane);
+        var pointer = await snapshots.GetPointerAsync(controlPlane, cancellationToken);
+        var rollout = pointer is null ? null : await rollouts.ObserveAsync(controlPlane, pointer, cancellationToken);
+        await rollouts.PushAsync(controlPlane, rollout, configHash, cancellationToken);
+    }
+
+    public Task NotifyNodesAsync(Guid controlPlane, IReadOnlyCollection<Guid> nodes, string configHash, CancellationToken cancellationToken) =>
+        notifier.NotifyNodesAsync(controlPlane, nodes, configHash, cancellationToken);
+}

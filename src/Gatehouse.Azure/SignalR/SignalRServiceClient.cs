@@ -86,6 +86,13 @@ public partial class SignalRServiceClient
     public virtual async Task<Response> SendToGroupAsync(
         string hub, string group, string target, IReadOnlyList<object?> arguments, CancellationToken cancellationToken = default)
     {
+        using var message = CreateMessage(RequestMethod.Post, $"api/hubs/{Hub(hub)}/groups/{Group(group)}/:send", _version);
+        Invocation(message, target, arguments);
+        return await SendAsync(message, s_accepted, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Invocation(HttpMessage message, string target, IReadOnlyList<object?> arguments)
+    {
         ArgumentException.ThrowIfNullOrEmpty(target);
         ArgumentNullException.ThrowIfNull(arguments);
         var body = new JsonObject
@@ -93,9 +100,19 @@ public partial class SignalRServiceClient
             ["target"] = target,
             ["arguments"] = new JsonArray([.. arguments.Select(a => a is null ? null : JsonSerializer.SerializeToNode(a, a.GetType()))]),
         };
-        using var message = CreateMessage(RequestMethod.Post, $"api/hubs/{Hub(hub)}/groups/{Group(group)}/:send", _version);
         message.Request.Headers.SetValue(HttpHeader.Names.ContentType, "application/json");
         message.Request.Content = RequestContent.Create(BinaryData.FromString(body.ToJsonString()));
+    }
+
+    /// <summary>
+    /// <c>POST /api/hubs/{hub}/users/{user}/:send</c> (202): every connection of the user receives an
+    /// invocation of <paramref name="target"/> with <paramref name="arguments"/>, as <see cref="SendToGroupAsync"/>.
+    /// </summary>
+    public virtual async Task<Response> SendToUserAsync(
+        string hub, string user, string target, IReadOnlyList<object?> arguments, CancellationToken cancellationToken = default)
+    {
+        using var message = CreateMessage(RequestMethod.Post, $"api/hubs/{Hub(hub)}/users/{User(user)}/:send", _version);
+        Invocation(message, target, arguments);
         return await SendAsync(message, s_accepted, cancellationToken).ConfigureAwait(false);
     }
 

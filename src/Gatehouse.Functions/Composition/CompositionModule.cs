@@ -22,7 +22,10 @@ internal static class CompositionModule
             configuration.GetValue("Gatehouse:Recompose:ChangeLogKept", 1000)));
         services.AddSingleton(sp => new CachedEntityReader(
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp, (IEntityReader)sp.GetRequiredService<CachedEntityReader>()));
+        // Its push goes through the rollout, which tells a new canary to its canaries alone.
+        services.AddSingleton<Rollouts.RolloutNotifier>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp,
+            (IEntityReader)sp.GetRequiredService<CachedEntityReader>(), (Gatehouse.Core.DataPlanes.Push.IDataPlaneNotifier)sp.GetRequiredService<Rollouts.RolloutNotifier>()));
         services.AddSingleton(VersionSettings.Read(configuration));
         services.AddSingleton<IRolloutSnapshots>(sp => sp.GetRequiredService<Rollouts.RolloutService>());
         services.AddSingleton<VersionRetention>();

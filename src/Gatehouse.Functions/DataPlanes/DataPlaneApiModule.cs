@@ -24,6 +24,7 @@ internal static class DataPlaneApiModule
         services.AddSingleton<RecentPointers>();
         services.AddSingleton<DataPlanePointers>();
         services.AddSingleton<SnapshotPlugins>();
+        services.AddSingleton<Rollouts.RolloutCrashInjection>();
         services.AddSingleton<Rollouts.RolloutService>();
         services.AddSingleton<NodeService>();
         return services;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Core.Rollouts;
 using Gatehouse.Core.Validation;
@@ -11,14 +12,18 @@ namespace Gatehouse.Functions.Rollouts;
 /// Staged rollouts (issue #14), between the API, the data plane API and the rollout store: reads a
 /// control plane's rollout at most once per <see cref="MaxAge"/> (every pull and heartbeat asks),
 /// lets <see cref="RolloutEngine"/> decide what it stands at now, and writes that decision by
-/// version, deciding again from the newer record when another instance wrote first. A rollout that
-/// ends (promoted, rolled back, aborted) is pushed: the whole control plane's group is told the
-/// hash every node now runs, and nodes that run it already ignore it.
+/// version, deciding again from the newer record when another instance wrote first. Push goes to
+/// the nodes whose target a change makes a config (<see cref="PushAsync"/>): a new canary to its
+/// canaries alone; a rollout that ends to the whole control plane's group, told the hash every node
+/// now runs (nodes that run it already ignore it).
 /// </summary>
-internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier notifier, TimeProvider clock, ILogger<RolloutService> logger) : IRolloutSnapshots
+internal sealed class RolloutService(
+    IRolloutStore store, INodeStore nodes, IDataPlaneNotifier notifier, RolloutCrashInjection crashes, TimeProvider clock, ILogger<RolloutService> logger)
+    : IRolloutSnapshots
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
     private const int MaxAttempts = 8;
+    private const int NodePage = 1000;
 
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, StoredRollout? Rollout)> _recent = new();
 
@@ -53,11 +58,13 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
             if (await store.TryWriteAsync(controlPlane, policy, state, stored?.Version, ct) is { } version)
             {
                 _recent.TryRemove(controlPlane, out _);
+                var written = new StoredRollout(policy, state, version);
                 if (state.IsBaking)
                 {
-                    await NotifyAsync(controlPlane, state.CanaryHash!, ct);
+                    // The new policy may pick other canaries: those it picks are told of the canary.
+                    await PushAsync(controlPlane, written, state.CanaryHash!, ct);
                 }
-                return new StoredRollout(policy, state, version);
+                return written;
             }
         }
         throw Contended(controlPlane);
@@ -77,7 +84,7 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
         _recent.TryRemove(controlPlane, out _);
         if (stored.State.IsBaking || stored.State.StableHash != pointer.Hash)
         {
-            await NotifyAsync(controlPlane, pointer.Hash, ct);
+            await PushAsync(controlPlane, null, pointer.Hash, ct);
         }
     }
 
@@ -102,15 +109,17 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
             {
                 return stored;
             }
+            crashes.Reached(controlPlane, next, RolloutStep.Decided);
             if (await store.TryWriteAsync(controlPlane, stored.Policy, next, stored.Version, ct) is { } version)
             {
+                crashes.Reached(controlPlane, next, RolloutStep.Written);
                 var written = new StoredRollout(stored.Policy, next, version);
                 _recent[controlPlane] = (clock.GetUtcNow(), written);
                 logger.LogInformation("Rollout of control plane {ControlPlaneId}: {Phase}, stable {StableHash}, canary {CanaryHash}{Reason}",
                     controlPlane, next.Phase, next.StableHash, next.CanaryHash ?? "(none)", next.Reason is { } reason ? $" ({reason})" : "");
                 if (stored.State.IsBaking && !next.IsBaking)
                 {
-                    await NotifyAsync(controlPlane, next.StableHash, ct);
+                    await PushAsync(controlPlane, written, next.StableHash, ct);
                 }
                 return written;
             }
@@ -130,16 +139,45 @@ internal sealed class RolloutService(IRolloutStore store, IDataPlaneNotifier not
         return stored;
     }
 
-    private async Task NotifyAsync(Guid controlPlane, string hash, CancellationToken ct)
+    /// <summary>
+    /// Tells the nodes whose target is now <paramref name="hash"/> (<paramref name="rollout"/> as it
+    /// stands, null without a policy): every node when it is the stable config (those already on it
+    /// ignore the push); only the canaries when it is a baking canary, since a node told of a config it
+    /// is not served asks for it again and again until its push is stale; nobody when no node is
+    /// served it (a canary rolled back). Push only hurries nodes along: their next poll brings them the same.
+    /// </summary>
+    public async Task PushAsync(Guid controlPlane, StoredRollout? rollout, string hash, CancellationToken ct)
     {
         try
         {
-            await notifier.NotifyAsync(controlPlane, hash, ct);
+            if (rollout is null || rollout.State.StableHash == hash)
+            {
+                await notifier.NotifyAsync(controlPlane, hash, ct);
+            }
+            else if (rollout.State is { IsBaking: true, CanaryHash: { } canary } && canary == hash)
+            {
+                await notifier.NotifyNodesAsync(controlPlane, await CanariesAsync(controlPlane, rollout.Policy, ct), hash, ct);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Push only hurries nodes along; their next poll brings them the same config.
             logger.LogWarning(e, "Could not push config {ConfigHash} of control plane {ControlPlaneId} after its rollout moved", hash, controlPlane);
+        }
+    }
+
+    private async Task<List<Guid>> CanariesAsync(Guid controlPlane, RolloutPolicy policy, CancellationToken ct)
+    {
+        var canaries = new List<Guid>();
+        Guid? after = null;
+        while (true)
+        {
+            var (page, more) = await nodes.ListAsync(controlPlane, NodePage, after, ct);
+            canaries.AddRange(page.Where(policy.IsCanary).Select(n => n.Id));
+            if (!more || page.Count == 0)
+            {
+                return canaries;
+            }
+            after = page[^1].Id;
         }
     }
 

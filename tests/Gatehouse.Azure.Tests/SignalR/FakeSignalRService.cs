@@ -17,7 +17,7 @@ namespace Gatehouse.Azure.Tests.SignalR;
 /// and the AccessKey rules of the service's SDK): HTTPS on a loopback Kestrel; every request needs
 /// an <c>api-version</c>, and either a bearer JWT signed HS256 with the UTF-8 bytes of the access
 /// key, whose <c>aud</c> is the request URL and whose <c>exp</c> is in the future, or the Entra ID
-/// token it is given. Routes: <c>POST /api/hubs/{hub}/groups/{group}/:send</c> (202),
+/// token it is given. Routes: <c>POST /api/hubs/{hub}/groups/{group}/:send</c> and <c>POST /api/hubs/{hub}/users/{user}/:send</c> (202),
 /// <c>PUT /api/hubs/{hub}/users/{user}/groups/{group}</c> (200), <c>POST /api/hubs/{hub}/:generateToken</c>
 /// (2023-07-01 and later: <c>{"token"}</c> for the client URL), <c>HEAD /api/health</c>; errors
 /// as ErrorDetail <c>{"code","message"}</c>. It records what it accepted.
@@ -43,6 +43,8 @@ internal sealed class FakeSignalRService : IAsyncDisposable
 
     public ConcurrentQueue<Send> Sends { get; } = new();
 
+    public ConcurrentQueue<UserSend> UserSends { get; } = new();
+
     public ConcurrentQueue<UserGroup> UserGroups { get; } = new();
 
     public ConcurrentQueue<GeneratedToken> GeneratedTokens { get; } = new();
@@ -51,6 +53,8 @@ internal sealed class FakeSignalRService : IAsyncDisposable
     public ConcurrentQueue<JsonObject> AcceptedKeyTokens { get; } = new();
 
     public sealed record Send(string Hub, string Group, string ApiVersion, string Body);
+
+    public sealed record UserSend(string Hub, string User, string ApiVersion, string Body);
 
     public sealed record UserGroup(string Hub, string User, string Group, string? Ttl);
 
@@ -102,6 +106,20 @@ internal sealed class FakeSignalRService : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
+    /// <summary>A send's body, taken (202) when it names a string target.</summary>
+    private static async Task<IResult> InvocationAsync(HttpContext context, Action<string> accepted)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        var payload = JsonNode.Parse(body) as JsonObject;
+        if (payload?["target"] is not JsonValue target || target.GetValueKind() != JsonValueKind.String)
+        {
+            return Error(400, "InvalidPayload", "The payload needs a string 'target'.");
+        }
+        accepted(body);
+        return Results.StatusCode(202);
+    }
+
     private void Map(WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -115,18 +133,11 @@ internal sealed class FakeSignalRService : IAsyncDisposable
             Requests.Enqueue(($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", status));
         });
 
-        app.MapPost("/api/hubs/{hub}/groups/{group}/:send", async (string hub, string group, HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            var payload = JsonNode.Parse(body) as JsonObject;
-            if (payload?["target"] is not JsonValue target || target.GetValueKind() != JsonValueKind.String)
-            {
-                return Error(400, "InvalidPayload", "The payload needs a string 'target'.");
-            }
-            Sends.Enqueue(new Send(hub, group, context.Request.Query["api-version"]!, body));
-            return Results.StatusCode(202);
-        });
+        app.MapPost("/api/hubs/{hub}/groups/{group}/:send", (string hub, string group, HttpContext context) =>
+            InvocationAsync(context, body => Sends.Enqueue(new Send(hub, group, context.Request.Query["api-version"]!, body))));
+
+        app.MapPost("/api/hubs/{hub}/users/{user}/:send", (string hub, string user, HttpContext context) =>
+            InvocationAsync(context, body => UserSends.Enqueue(new UserSend(hub, user, context.Request.Query["api-version"]!, body))));
 
         app.MapPut("/api/hubs/{hub}/users/{user}/groups/{group}", (string hub, string user, string group, HttpContext context) =>
         {

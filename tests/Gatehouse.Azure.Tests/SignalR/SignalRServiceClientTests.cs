@@ -174,6 +174,21 @@ public sealed class SignalRServiceClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_notifier_sends_config_updated_to_each_node_named_as_its_hub_user_and_to_no_group()
+    {
+        var cp = Guid.NewGuid();
+        var nodes = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await new SignalRServiceNotifier(WithKey()).NotifyNodesAsync(cp, nodes, "feedbeef", Ct);
+        Assert.Empty(_service.Sends);
+        Assert.Equal(nodes.Select(n => DataPlaneHub.UserOf(cp, n.ToString())).Order(), _service.UserSends.Select(s => s.User).Order());
+        Assert.All(_service.UserSends, send =>
+        {
+            Assert.Equal(("dataplane", "2022-06-01"), (send.Hub, send.ApiVersion));
+            Assert.Equal($$"""{"target":"configUpdated","arguments":[{"control_plane_id":"{{cp}}","config_hash":"feedbeef"}]}""", send.Body);
+        });
+    }
+
+    [Fact]
     public void Names_the_service_refuses_are_refused_before_sending()
     {
         var client = WithKey();

@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Gatehouse.Functions.Tests.Push;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests.DataPlanes;
 
 /// <summary>
 /// A staged rollout as the data plane API serves it, over real TLS on Azurite: the config pull's
-/// ETag is each node's target, and a canary whose heartbeat shows it cannot run the canary rolls it back.
+/// ETag is each node's target, a canary whose heartbeat shows it cannot run the canary rolls it back,
+/// and push (the in-process hub, to the official SignalR client) reaches only the nodes whose target moved.
 /// </summary>
 public sealed class DataPlaneRolloutTests(StorageFixture storage)
 {
@@ -68,5 +70,51 @@ public sealed class DataPlaneRolloutTests(StorageFixture storage)
         Assert.Equal(stable, ETag(back));
         var nodes = await (await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes", Ct)).ExpectAsync(HttpStatusCode.OK);
         Assert.All(nodes.GetProperty("items").EnumerateArray(), n => Assert.Equal(stable, n.GetProperty("expected_config_hash").GetString()));
+    }
+
+    [Fact]
+    public async Task A_new_canary_is_pushed_to_its_canaries_only_and_its_promotion_to_the_other_nodes()
+    {
+        await using var kit = await DataPlaneKit.StartAsync(storage);
+        var cp = await kit.CreateControlPlaneAsync("dp-rollout-push");
+        await kit.PostEntityAsync(cp, "/services", """{"name":"a","host":"a.internal"}""");
+        var (_, stable) = await kit.WaitForConfigAsync(cp, c => c.TryGetProperty("services", out _));
+        var (dp, _) = await kit.ConnectAsync(cp);
+        var (canary, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await BeatAsync(dp, canary, "[]", stable);
+        await BeatAsync(dp, other, "[]", stable);
+        await (await kit.Admin.PutJsonAsync($"/v2/control-planes/{cp}/rollout-policy",
+            JsonSerializer.Serialize(new { canary_node_ids = new[] { canary }, bake_time_seconds = 3600, auto_promote = false }))).ExpectAsync(HttpStatusCode.OK);
+        await using var toCanary = await ListenAsync(dp, canary);
+        await using var toOther = await ListenAsync(dp, other);
+
+        await kit.PostEntityAsync(cp, "/services", """{"name":"b","host":"b.internal"}""");
+        var (_, next) = await kit.WaitForConfigAsync(cp, c => c.GetProperty("services").GetArrayLength() == 2);
+        Assert.Equal(next, await HeardAsync(toCanary));
+        // The stable node is not told of a config it is not served, so it has nothing to ask for again.
+        Assert.Null(await toOther.NextOrNullAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal((HttpStatusCode.NotModified, stable), await StatusAndETagAsync(dp, other, stable));
+
+        await (await kit.Admin.PostAsync($"/v2/control-planes/{cp}/rollout/promote", null, Ct)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(next, await HeardAsync(toOther));
+        Assert.Equal(HttpStatusCode.OK, (await StatusAndETagAsync(dp, other, stable)).Status);
+    }
+
+    /// <summary>A SignalR client connected as <paramref name="node"/>, with what POST /v1/dp/negotiate answered for it.</summary>
+    private static async Task<NodeHubListener> ListenAsync(HttpClient dp, Guid node)
+    {
+        var hub = await (await dp.PostAsync($"/v1/dp/negotiate?node_id={node}", null, Ct)).ExpectAsync(HttpStatusCode.OK);
+        var listener = NodeHubListener.Start(new Uri(hub.GetProperty("url").GetString()!), hub.GetProperty("accessToken").GetString()!, trustAnyServerCertificate: true);
+        await listener.ExpectAsync("connected");
+        return listener;
+    }
+
+    private static async Task<string> HeardAsync(NodeHubListener listener) =>
+        (await listener.ExpectAsync("message")).GetProperty("arguments")[0].GetProperty("config_hash").GetString()!;
+
+    private static async Task<(HttpStatusCode Status, string? ETag)> StatusAndETagAsync(HttpClient dp, Guid node, string running)
+    {
+        using var response = await PullAsync(dp, node, running);
+        return (response.StatusCode, ETag(response));
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__Recompose__SweepSeconds"] = "read only by the local sweep timer, which is off on Azure",
         ["Gatehouse__Recompose__VisibilitySeconds"] = "read only by the local poller, which is off on Azure (host.json has the host's)",
         ["Gatehouse__Recompose__CrashAt"] = "crash tests only; unset, nothing crashes",
+        ["Gatehouse__Rollouts__CrashAt"] = "crash tests only; unset, nothing crashes",
         ["Gatehouse__KeyVault__Purge"] = "true: the vault infra/ creates has no purge protection, so minted keys are purged",
         ["Gatehouse__Certificates__ValidityMonths"] = "12 months unless the request says otherwise",
         ["Gatehouse__Recompose__CacheEntities"] = "100,000 entities kept in memory by the recomposer: well within a Flex Consumption instance's memory",

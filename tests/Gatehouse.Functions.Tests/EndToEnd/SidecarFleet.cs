@@ -50,16 +50,25 @@ internal sealed class SidecarFleet : IAsyncDisposable
         return fleet;
     }
 
-    public async Task StartAppAsync()
+    /// <summary>The storage prefix of the app's tables and containers, to read what a crash left.</summary>
+    public string Prefix => _prefix;
+
+    /// <summary>Starts the app; <paramref name="settings"/> adds to (or overrides) the fleet's own.</summary>
+    public async Task StartAppAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        App = await AppProcess.StartAsync(_storage, _prefix, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Gatehouse__DataPlane__HttpsPort"] = _dataPlanePort.ToString(CultureInfo.InvariantCulture),
             ["Gatehouse__DataPlane__ServerCertificateFile"] = ServerCertificateFile,
             ["Gatehouse__PublicUrl"] = $"https://127.0.0.1:{PushRelay.Port}",
             ["Gatehouse__Recompose__VisibilitySeconds"] = "2",
             ["Gatehouse__Recompose__SweepSeconds"] = "5",
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+        App = await AppProcess.StartAsync(_storage, _prefix, environment);
     }
 
     /// <summary>Kills the app, as a crash or a lost host would.</summary>

@@ -85,6 +85,9 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
             _calls.Enqueue((controlPlane, configHash));
             return fail ? Task.FromException(new HttpRequestException("the hub is unreachable")) : Task.CompletedTask;
         }
+
+        public Task NotifyNodesAsync(Guid controlPlane, IReadOnlyCollection<Guid> nodes, string configHash, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The recomposer tells a control plane's group, never nodes.");
     }
 
     private sealed class Observer : IRecomposeObserver

@@ -11,4 +11,11 @@ public interface IDataPlaneNotifier
 {
     /// <summary>Sends <see cref="ConfigUpdated"/> to the hub group of <paramref name="controlPlane"/>.</summary>
     Task NotifyAsync(Guid controlPlane, string configHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends <see cref="ConfigUpdated"/> to <paramref name="nodes"/> of <paramref name="controlPlane"/> only
+    /// (each the hub user <see cref="DataPlaneHub.UserOf"/> names): during a staged rollout a new canary
+    /// is the target of its canaries alone, and a node told of a config it is not served keeps asking for it.
+    /// </summary>
+    Task NotifyNodesAsync(Guid controlPlane, IReadOnlyCollection<Guid> nodes, string configHash, CancellationToken cancellationToken);
 }

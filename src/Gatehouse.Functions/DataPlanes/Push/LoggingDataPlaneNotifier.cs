@@ -12,21 +12,27 @@ internal sealed class LoggingDataPlaneNotifier(IDataPlaneNotifier inner, ILogger
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public async Task NotifyAsync(Guid controlPlane, string configHash, CancellationToken cancellationToken)
+    public Task NotifyAsync(Guid controlPlane, string configHash, CancellationToken cancellationToken) =>
+        SendAsync(controlPlane, configHash, "the data planes", ct => inner.NotifyAsync(controlPlane, configHash, ct), cancellationToken);
+
+    public Task NotifyNodesAsync(Guid controlPlane, IReadOnlyCollection<Guid> nodes, string configHash, CancellationToken cancellationToken) =>
+        SendAsync(controlPlane, configHash, $"{nodes.Count} node(s)", ct => inner.NotifyNodesAsync(controlPlane, nodes, configHash, ct), cancellationToken);
+
+    private async Task SendAsync(Guid controlPlane, string configHash, string whom, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
-            await inner.NotifyAsync(controlPlane, configHash, timeout.Token).ConfigureAwait(false);
-            logger.LogInformation("Notified the data planes of control plane {ControlPlaneId} of config {ConfigHash} in {ElapsedMs} ms",
-                controlPlane, configHash, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await send(timeout.Token).ConfigureAwait(false);
+            logger.LogInformation("Notified {Whom} of control plane {ControlPlaneId} of config {ConfigHash} in {ElapsedMs} ms",
+                whom, controlPlane, configHash, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Could not notify the data planes of control plane {ControlPlaneId} of config {ConfigHash} after {ElapsedMs} ms; they will find it at their next poll",
-                controlPlane, configHash, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogWarning(e, "Could not notify {Whom} of control plane {ControlPlaneId} of config {ConfigHash} after {ElapsedMs} ms; they will find it at their next poll",
+                whom, controlPlane, configHash, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 }

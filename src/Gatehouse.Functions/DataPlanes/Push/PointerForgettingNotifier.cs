@@ -13,4 +13,10 @@ internal sealed class PointerForgettingNotifier(IDataPlaneNotifier inner, Recent
         pointers.Forget(controlPlane);
         return inner.NotifyAsync(controlPlane, configHash, cancellationToken);
     }
+
+    public Task NotifyNodesAsync(Guid controlPlane, IReadOnlyCollection<Guid> nodes, string configHash, CancellationToken cancellationToken)
+    {
+        pointers.Forget(controlPlane);
+        return inner.NotifyNodesAsync(controlPlane, nodes, configHash, cancellationToken);
+    }
 }

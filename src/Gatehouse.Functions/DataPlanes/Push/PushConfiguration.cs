@@ -76,6 +76,7 @@ internal sealed record PushConfiguration(string Description, SignalRServiceClien
             .RequireAuthenticatedUser()
             .RequireClaim(LocalHubTokens.ControlPlaneClaim));
         services.AddSingleton<IDataPlaneNegotiator, LocalHubNegotiator>();
+        services.AddSingleton<IUserIdProvider, LocalHubUsers>();
         services.AddSingleton(sp => Logged(sp, new LocalHubNotifier(sp.GetRequiredService<IHubContext<LocalDataPlaneHub>>())));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
+using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Access.EntraId;
 using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Audit.Delivery;
@@ -44,6 +45,7 @@ public static class GatehouseApp
             .AddGatehouseAccess(builder.Configuration)
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
+            .AddGatehouseAnalytics(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
             .AddGatehouseAuditDelivery(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
@@ -103,6 +105,7 @@ public static class GatehouseApp
         app.MapConfigVersions();
         app.MapDpCertificates();
         app.MapNodes();
+        app.MapAnalytics();
         app.MapRollouts();
         app.MapSystemAccounts();
         app.MapAuditLogs();

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Gatehouse.Core.Analytics;
 
 /// <summary>
-/// A Prometheus histogram's cumulative bucket counts, keyed by upper bound (<c>le</c>, milliseconds;
-/// <see cref="double.PositiveInfinity"/> for <c>+Inf</c>). Deltas of cumulative counts are
-/// cumulative too, so histograms of several nodes and minutes merge by adding bucket by bucket.
+/// Latency observations counted per bucket, keyed by the bucket's upper bound (<c>le</c>,
+/// milliseconds; <see cref="double.PositiveInfinity"/> for <c>+Inf</c>). Unlike Prometheus's
+/// cumulative buckets, each observation counts in one bucket only, so histograms of nodes and minutes
+/// merge by adding bucket by bucket and stay right when one leaves out its empty buckets.
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -13,10 +14,9 @@ public sealed class LatencyHistogram
 
     public IReadOnlyDictionary<double, long> Buckets => _buckets;
 
-    public bool IsEmpty => _buckets.Values.All(count => count == 0);
+    public bool IsEmpty => Count == 0;
 
-    /// <summary>The observations counted: the <c>+Inf</c> bucket, or the largest count when it is missing.</summary>
-    public long Count => _buckets.Count == 0 ? 0 : _buckets.Values.Max();
+    public long Count => _buckets.Values.Sum();
 
     public void Add(double upperBound, long count)
     {
@@ -51,22 +51,14 @@ public sealed class LatencyHistogram
         var rank = q * total;
         double lower = 0;
         long below = 0;
-        long running = 0;
         foreach (var (bound, count) in _buckets)
         {
-            // Merged counts of differing bucket sets may not rise everywhere; cumulative counts never fall.
-            running = Math.Max(running, count);
-            if (running >= rank)
+            if (below + count >= rank)
             {
-                if (double.IsPositiveInfinity(bound))
-                {
-                    return lower;
-                }
-                var inBucket = running - below;
-                return inBucket == 0 ? bound : lower + ((bound - lower) * (rank - below) / inBucket);
+                return double.IsPositiveInfinity(bound) ? lower : lower + ((bound - lower) * (rank - below) / count);
             }
             lower = bound;
-            below = running;
+            below += count;
         }
         return lower;
     }

@@ -75,7 +75,7 @@ internal static class AnalyticsSchemas
                         ["latency_ms"] = new JsonObject
                         {
                             ["type"] = "object",
-                            ["description"] = "Cumulative counts per bucket upper bound (Prometheus's le, \"+Inf\" last), as deltas",
+                            ["description"] = "Requests per latency bucket, keyed by its upper bound (Prometheus's le, or \"+Inf\"): each counted in one bucket, not cumulatively",
                             ["additionalProperties"] = Integer,
                         },
                     },

@@ -48,29 +48,48 @@ internal sealed class KongTrafficCounters
         {
             return traffic;
         }
+        var cumulative = new Dictionary<string, (string Service, SortedDictionary<double, long> Buckets)>(StringComparer.Ordinal);
         foreach (var (key, (sample, value)) in current)
         {
             var before = restarted ? 0 : previous.GetValueOrDefault(key);
-            var delta = (long)Math.Round(value - before);
-            if (delta <= 0)
-            {
-                continue;
-            }
+            var delta = Math.Max(0, (long)Math.Round(value - before));
             var service = sample.Label("service");
             if (sample.Name == RequestsMetric)
             {
-                if (StatusClass.Of(sample.Label("code")) is { } statusClass)
+                if (delta > 0 && StatusClass.Of(sample.Label("code")) is { } statusClass)
                 {
                     traffic.For(service).AddRequests(statusClass, delta);
                 }
             }
             else if (LatencyHistogram.TryParseBound(sample.Label("le"), out var bound))
             {
-                traffic.For(service).Latency.Add(bound, delta);
+                var series = SeriesKey(sample);
+                if (!cumulative.TryGetValue(series, out var histogram))
+                {
+                    cumulative[series] = histogram = (service, []);
+                }
+                histogram.Buckets[bound] = delta;
+            }
+        }
+        // Prometheus's buckets are cumulative; ours count each request once, in its bucket.
+        foreach (var (service, buckets) in cumulative.Values)
+        {
+            long below = 0;
+            foreach (var (bound, count) in buckets)
+            {
+                if (count > below)
+                {
+                    traffic.For(service).Latency.Add(bound, count - below);
+                }
+                below = Math.Max(below, count);
             }
         }
         return traffic;
     }
+
+    /// <summary>A histogram series: its labels but <c>le</c>.</summary>
+    private static string SeriesKey(PrometheusSample sample) =>
+        string.Join(",", sample.Labels.Where(l => l.Key != "le").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value.Length}:{l.Value}"));
 
     private static string Key(PrometheusSample sample) =>
         sample.Name + "{" + string.Join(",", sample.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value.Length}:{l.Value}")) + "}";

@@ -6,7 +6,8 @@ namespace Gatehouse.Core.Analytics;
 /// Latency observations counted per bucket, keyed by the bucket's upper bound (<c>le</c>,
 /// milliseconds; <see cref="double.PositiveInfinity"/> for <c>+Inf</c>). Unlike Prometheus's
 /// cumulative buckets, each observation counts in one bucket only, so histograms of nodes and minutes
-/// merge by adding bucket by bucket and stay right when one leaves out its empty buckets.
+/// merge by adding bucket by bucket and stay right when one leaves out its empty buckets. Empty
+/// buckets are kept when given, though: their bounds are where the quantile's interpolation starts.
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -20,7 +21,7 @@ public sealed class LatencyHistogram
 
     public void Add(double upperBound, long count)
     {
-        if (count <= 0 || double.IsNaN(upperBound))
+        if (count < 0 || double.IsNaN(upperBound))
         {
             return;
         }
@@ -55,7 +56,7 @@ public sealed class LatencyHistogram
         {
             if (below + count >= rank)
             {
-                return double.IsPositiveInfinity(bound) ? lower : lower + ((bound - lower) * (rank - below) / count);
+                return double.IsPositiveInfinity(bound) || count == 0 ? lower : lower + ((bound - lower) * (rank - below) / count);
             }
             lower = bound;
             below += count;

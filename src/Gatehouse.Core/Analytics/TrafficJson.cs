@@ -5,7 +5,7 @@ namespace Gatehouse.Core.Analytics;
 /// <summary>
 /// Traffic per service as the heartbeat's <c>metrics.services</c> carries it and the analytics
 /// table stores it: <c>[{"service": name, "requests": {"2xx": n, …}, "latency_ms": {"le": n, …, "+Inf": n}}]</c>,
-/// zero counts left out. Latency counts are per bucket (each observation in the one bucket whose
+/// zero request counts left out. Latency counts are per bucket (each observation in the one bucket whose
 /// upper bound is the least at or above it), not cumulative as Prometheus's are.
 /// </summary>
 public static class TrafficJson

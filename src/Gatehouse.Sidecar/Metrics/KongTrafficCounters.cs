@@ -72,15 +72,13 @@ internal sealed class KongTrafficCounters
             }
         }
         // Prometheus's buckets are cumulative; ours count each request once, in its bucket.
-        foreach (var (service, buckets) in cumulative.Values)
+        // Empty buckets go too, for a series with any new observation: their bounds are where p95's interpolation starts.
+        foreach (var (service, buckets) in cumulative.Values.Where(series => series.Buckets.Values.Any(count => count > 0)))
         {
             long below = 0;
             foreach (var (bound, count) in buckets)
             {
-                if (count > below)
-                {
-                    traffic.For(service).Latency.Add(bound, count - below);
-                }
+                traffic.For(service).Latency.Add(bound, Math.Max(0, count - below));
                 below = Math.Max(below, count);
             }
         }

@@ -52,6 +52,15 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
+    public void Empty_buckets_given_are_where_the_interpolation_starts()
+    {
+        // As Kong lists them: 90 in le=25, none in le=50 … le=250, 10 in le=400.
+        var histogram = Of((25, 90), (50, 0), (250, 0), (400, 10), (double.PositiveInfinity, 0));
+        Assert.Equal(325, histogram.Quantile(0.95));
+        Assert.Equal(0, Of((25, 0), (50, 4)).Quantile(0));
+    }
+
+    [Fact]
     public void Bounds_read_and_write_as_Prometheus_le_text()
     {
         Assert.True(LatencyHistogram.TryParseBound("+Inf", out var inf) && double.IsPositiveInfinity(inf));

@@ -32,9 +32,10 @@ public sealed class KongTrafficCountersTests
         Assert.Equal(6, orders.Requests);
         Assert.Equal(4, delta.Services["billing"].Of("5xx"));
         Assert.Equal(6, delta.Services[""].Of("4xx"));
-        // Per bucket, not cumulative: 20 ms in le=25, 30 ms in le=50, 90 ms in le=100.
-        Assert.Equal(new Dictionary<double, long> { [25] = 1, [50] = 3, [100] = 2 }, orders.Latency.Buckets);
-        Assert.Equal(new Dictionary<double, long> { [5000] = 4 }, delta.Services["billing"].Latency.Buckets);
+        // Per bucket, not cumulative: 20 ms in le=25, 30 ms in le=50, 90 ms in le=100; Kong's other buckets are there, empty.
+        Assert.Equal(new Dictionary<double, long> { [25] = 1, [50] = 3, [100] = 2 }, orders.Latency.Buckets.Where(b => b.Value > 0).ToDictionary());
+        Assert.Equal([.. KongTraffic.RequestLatencyBuckets, double.PositiveInfinity], orders.Latency.Buckets.Keys);
+        Assert.Equal(new Dictionary<double, long> { [5000] = 4 }, delta.Services["billing"].Latency.Buckets.Where(b => b.Value > 0).ToDictionary());
 
         Assert.True(Scrape().IsEmpty);
     }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
-using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Access.EntraId;
+using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Audit.Delivery;
 using Gatehouse.Functions.Composition;

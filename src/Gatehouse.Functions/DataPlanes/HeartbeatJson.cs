@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Core.Analytics;
 using Gatehouse.Core.DataPlanes;
-using Gatehouse.Functions.Analytics;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;

@@ -14,7 +14,7 @@ internal sealed class AnalyticsService(IAnalyticsStore store, ControlPlaneServic
     {
         var controlPlane = await controlPlanes.GetAsync(controlPlaneId, ct);
         List<Guid> sources = [controlPlaneId];
-        if (controlPlane.IsGroup && nodeId is null)
+        if (controlPlane.IsGroup)
         {
             sources.AddRange((await memberships.ReadAsync(ct)).MembersOf(controlPlaneId));
         }

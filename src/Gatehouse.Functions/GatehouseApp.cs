@@ -2,6 +2,7 @@ using System.Globalization;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Functions.Access;
 using Gatehouse.Functions.Access.EntraId;
+using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Audit;
 using Gatehouse.Functions.Audit.Delivery;
 using Gatehouse.Functions.Composition;
@@ -47,6 +48,7 @@ public static class GatehouseApp
             .AddGatehouseCrossOrigin(builder.Configuration)
             .AddGatehouseEntities()
             .AddGatehouseComposition(builder.Configuration)
+            .AddGatehouseAnalytics(builder.Configuration)
             .AddGatehouseAudit(builder.Configuration)
             .AddGatehouseAuditDelivery(builder.Configuration)
             .AddGatehouseHosting(builder.Configuration);
@@ -111,6 +113,7 @@ public static class GatehouseApp
         app.MapDpCertificates();
         app.MapDpQuickStart();
         app.MapNodes();
+        app.MapAnalytics();
         app.MapRollouts();
         app.MapSystemAccounts();
         app.MapAuditLogs();

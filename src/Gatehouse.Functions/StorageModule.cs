@@ -1,9 +1,11 @@
+using Gatehouse.Azure.Analytics;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Rollouts;
 using Gatehouse.Azure.Storage;
+using Gatehouse.Core.Analytics;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
@@ -49,6 +51,7 @@ internal static class StorageModule
         services.AddSingleton<IDpCertificateStore>(sp => new RecentPins(new TableDpCertificateStore(storage.Tables, layout), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<INodeStore>(sp => new TableNodeStore(storage.Tables, layout));
         services.AddSingleton<IRolloutStore>(sp => new TableRolloutStore(storage, layout));
+        services.AddSingleton<IAnalyticsStore>(sp => new TableAnalyticsStore(storage.Tables, layout));
         services.AddSingleton<IEncodedSnapshotStore>(sp => new BlobEncodedSnapshotStore(storage, layout));
         return services;
     }

@@ -2,6 +2,7 @@ using Gatehouse.Sidecar;
 using Gatehouse.Sidecar.ControlPlane;
 using Gatehouse.Sidecar.Hub;
 using Gatehouse.Sidecar.Kong;
+using Gatehouse.Sidecar.Metrics;
 
 if (args is ["--help" or "-h"])
 {
@@ -40,7 +41,11 @@ builder.Services.AddSingleton(sp => new SidecarLoop(
     new KongAdminClient(new HttpClient { BaseAddress = options.KongAdminUrl, Timeout = TimeSpan.FromSeconds(60) }),
     new ConfigCache(options.CacheDirectory),
     options.Push ? new HubListener(new HubListenerOptions(), handler, sp.GetRequiredService<ILogger<HubListener>>()) : null,
-    sp.GetRequiredService<ILogger<SidecarLoop>>()));
+    sp.GetRequiredService<ILogger<SidecarLoop>>(),
+    options.Metrics
+        ? new TrafficReporter(new KongAdminClient(new HttpClient { BaseAddress = options.KongStatusUrl ?? options.KongAdminUrl, Timeout = TimeSpan.FromSeconds(30) }),
+            TimeProvider.System, sp.GetRequiredService<ILogger<TrafficReporter>>())
+        : null));
 builder.Services.AddHostedService<SidecarWorker>();
 
 using var host = builder.Build();

@@ -4,6 +4,7 @@ using Gatehouse.Core.DataPlanes;
 using Gatehouse.Sidecar.ControlPlane;
 using Gatehouse.Sidecar.Hub;
 using Gatehouse.Sidecar.Kong;
+using Gatehouse.Sidecar.Metrics;
 
 namespace Gatehouse.Sidecar;
 
@@ -16,13 +17,15 @@ namespace Gatehouse.Sidecar;
 /// Kong keeps the last good config whatever fails: the control plane, the hub, Kong's load.
 /// </summary>
 internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient controlPlane, KongAdminClient kong, ConfigCache cache,
-    HubListener? hub, ILogger<SidecarLoop> logger)
+    HubListener? hub, ILogger<SidecarLoop> logger, TrafficReporter? traffic = null)
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a pushed hash is chased when pulls still answer an older one (another instance behind).</summary>
     private static readonly TimeSpan s_chasePush = TimeSpan.FromSeconds(10);
 
+    // One heartbeat at a time: the traffic a heartbeat carries is acknowledged only by its own answer.
+    private readonly SemaphoreSlim _beating = new(1, 1);
     private readonly Channel<string> _wake = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile string? _running;
     private volatile HeartbeatError? _error;
@@ -276,12 +279,24 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
 
     private async Task BeatAsync(CancellationToken cancellationToken)
     {
-        var node = _kong!;
-        var heartbeat = new Heartbeat(NodeId, node.Hostname, node.Version,
-            [.. node.Plugins.Select(p => new HeartbeatPlugin(p.Name, p.Version))], _running ?? "", options.Labels, _error);
-        if (await controlPlane.HeartbeatAsync(heartbeat, cancellationToken).ConfigureAwait(false) is { } failure)
+        await _beating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            logger.LogWarning("Heartbeat not taken: {Reason}", failure);
+            var metrics = traffic is null ? null : await traffic.CollectAsync(cancellationToken).ConfigureAwait(false);
+            var node = _kong!;
+            var heartbeat = new Heartbeat(NodeId, node.Hostname, node.Version,
+                [.. node.Plugins.Select(p => new HeartbeatPlugin(p.Name, p.Version))], _running ?? "", options.Labels, _error, HeartbeatMetrics.Of(metrics));
+            if (await controlPlane.HeartbeatAsync(heartbeat, cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                // The traffic stays pending and goes with the next heartbeat, under the same sequence.
+                logger.LogWarning("Heartbeat not taken: {Reason}", failure);
+                return;
+            }
+            traffic?.Acknowledge(metrics);
+        }
+        finally
+        {
+            _beating.Release();
         }
     }
 

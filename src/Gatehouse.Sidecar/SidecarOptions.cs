@@ -19,6 +19,8 @@ internal sealed record SidecarOptions
     public Guid? NodeId { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public bool Push { get; init; } = true;
+    public Uri? KongStatusUrl { get; init; }
+    public bool Metrics { get; init; } = true;
 
     /// <summary>Every setting: its flag, its environment variable, and what it is.</summary>
     public static readonly IReadOnlyList<(string Flag, string Variable, string Help)> Settings =
@@ -34,6 +36,8 @@ internal sealed record SidecarOptions
         ("--node-id", "GATEHOUSE_NODE_ID", "the node's id (default: Kong's node_id)"),
         ("--labels", "GATEHOUSE_DP_LABELS", "labels as Kong's cluster_dp_labels writes them: key:value,key:value"),
         ("--push", "GATEHOUSE_PUSH", "on (default) to listen for pushes, off to poll only"),
+        ("--kong-status-url", "KONG_STATUS_URL", "Kong's Status API, for /status and the Prometheus plugin's /metrics (default: the Admin API)"),
+        ("--metrics", "GATEHOUSE_METRICS", "on (default) to report Kong's traffic (from the Prometheus plugin) with heartbeats, off not to"),
     ];
 
     /// <summary>The options, or <see cref="ArgumentException"/> naming the flag and what is wrong with it.</summary>
@@ -68,12 +72,9 @@ internal sealed record SidecarOptions
             HeartbeatInterval = Seconds("--heartbeat-interval", Value("--heartbeat-interval"), 30),
             NodeId = Value("--node-id") is { } id ? Guid.TryParseExact(id, "D", out var g) ? g : throw new ArgumentException($"--node-id: '{id}' is not a UUID.") : null,
             Labels = Value("--labels") is { } labels ? ParseLabels(labels) : new Dictionary<string, string>(),
-            Push = Value("--push") switch
-            {
-                null or "on" or "true" => true,
-                "off" or "false" => false,
-                var other => throw new ArgumentException($"--push: '{other}' is neither on nor off."),
-            },
+            Push = OnOff("--push", Value("--push")),
+            KongStatusUrl = Value("--kong-status-url") is { } status ? Url("--kong-status-url", status) : null,
+            Metrics = OnOff("--metrics", Value("--metrics")),
         };
     }
 
@@ -86,6 +87,13 @@ internal sealed record SidecarOptions
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Query.Length == 0
             ? new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/")
             : throw new ArgumentException($"{flag}: '{text}' is not an http(s) URL without a query.");
+
+    private static bool OnOff(string flag, string? text) => text switch
+    {
+        null or "on" or "true" => true,
+        "off" or "false" => false,
+        var other => throw new ArgumentException($"{flag}: '{other}' is neither on nor off."),
+    };
 
     private static string ExistingFile(string flag, string path) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new ArgumentException($"{flag}: no file at '{path}'.");

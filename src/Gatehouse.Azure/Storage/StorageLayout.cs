@@ -21,6 +21,9 @@ public sealed record StorageLayout(string Prefix = "")
     /// <summary>System accounts, their access tokens (as hashes) and their role assignments.</summary>
     public string IdentityTable => $"{Prefix}identity";
 
+    /// <summary>Traffic nodes report, one partition per control plane, a row per node, minute and report.</summary>
+    public string AnalyticsTable => $"{Prefix}analytics";
+
     /// <summary>Each control plane's snapshot pointer, and the record of messages that could not be processed.</summary>
     public string SnapshotsTable => $"{Prefix}snapshots";
 

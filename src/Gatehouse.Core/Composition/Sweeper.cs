@@ -1,3 +1,4 @@
+using Gatehouse.Core.Analytics;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Import;
@@ -11,11 +12,13 @@ namespace Gatehouse.Core.Composition;
 /// outbox: work is owed exactly when it is ahead of the pointer. It also finishes imports whose
 /// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>), and trims each control
 /// plane's change log to the last <see cref="EntityCacheSettings.ChangeLogKept"/> rows before its snapshot, and
-/// deletes the versions and snapshots retention does not keep (<see cref="VersionRetention"/>).
+/// deletes the versions and snapshots retention does not keep (<see cref="VersionRetention"/>) and
+/// the reported traffic older than its retention (<see cref="AnalyticsRetention"/>).
 /// </summary>
 public sealed class Sweeper(
     IControlPlaneStore controlPlanes, IEntityStore entities, ISnapshotStore snapshots, IGroupMembershipStore memberships, IRecomposeQueue queue,
-    ConfigImporter importer, IEntityChangeReader changeLog, EntityCacheSettings cache, VersionRetention retention, TimeProvider clock)
+    ConfigImporter importer, IEntityChangeReader changeLog, EntityCacheSettings cache, VersionRetention retention, AnalyticsRetention analytics,
+    TimeProvider clock)
 {
     // Per control plane per sweep, so a backlog is worked off over several sweeps, not in one.
     private const int TrimmedPerSweep = 1000;
@@ -66,6 +69,8 @@ public sealed class Sweeper(
             }
             // Old versions and the snapshots no one serves any more (issue #14).
             await retention.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
+            // Reported traffic older than its retention.
+            await analytics.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
             if (isOwed)
             {
                 await queue.EnqueueAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gatehouse.Core.Analytics;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Core.Validation;
@@ -86,10 +87,18 @@ internal static class DataPlaneEndpoints
             .Responds(401, DataPlaneSchemas.Refused, error)
             .Responds(409, "The node cannot run this config", DataPlaneSchemas.Incompatible);
 
-        group.MapPost("/heartbeat", async (HttpContext context, NodeService nodes, CancellationToken ct) =>
+        group.MapPost("/heartbeat", async (HttpContext context, NodeService nodes, AnalyticsRecorder analytics, ILoggerFactory logs, CancellationToken ct) =>
         {
-            var report = HeartbeatJson.Read(await RequestBody.ReadObjectAsync(context.Request, ct));
-            var view = await nodes.HeartbeatAsync(context.DataPlaneIdentity(), report, ct);
+            var (report, metrics) = HeartbeatJson.ReadWithMetrics(await RequestBody.ReadObjectAsync(context.Request, ct));
+            var identity = context.DataPlaneIdentity();
+            // Before the node: a failure here fails the heartbeat, and the sidecar sends the same report again.
+            if (metrics is not null && !await analytics.RecordAsync(identity.ControlPlaneId, report.NodeId, metrics, ct))
+            {
+                logs.CreateLogger("Gatehouse.Analytics").LogWarning(
+                    "Node {NodeId} of control plane {ControlPlaneId} reported traffic sampled at {At}, outside what is kept or ahead of this clock: not recorded",
+                    report.NodeId, identity.ControlPlaneId, metrics.At);
+            }
+            var view = await nodes.HeartbeatAsync(identity, report, ct);
             return Results.Json(new
             {
                 node_id = view.Node.Id.ToString(),
@@ -98,7 +107,8 @@ internal static class DataPlaneEndpoints
                 compatibility_status = NodeJson.Write(view.Compatibility),
             }, ApiJson.Options);
         })
-            .WithSummary("Record the node (upsert, last_ping = now) and answer what it should run: the expected config hash, whether it runs it, and its compatibility.")
+            .WithSummary("Record the node (upsert, last_ping = now) and the traffic its optional metrics report (once per node and metrics.sequence), " +
+                "and answer what it should run: the expected config hash, whether it runs it, and its compatibility.")
             .WithRequestBody(ApiSchemas.Ref("Heartbeat"))
             .Responds(200, "The node's view", DataPlaneSchemas.HeartbeatAnswer)
             .Responds(400, "Invalid heartbeat; the message names each field", error)

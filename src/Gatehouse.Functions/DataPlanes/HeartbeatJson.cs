@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gatehouse.Core.Analytics;
 using Gatehouse.Core.DataPlanes;
 using Gatehouse.Core.Validation;
+using Gatehouse.Functions.Analytics;
 using Gatehouse.Functions.Http;
 
 namespace Gatehouse.Functions.DataPlanes;
@@ -21,13 +23,17 @@ internal static partial class HeartbeatJson
     public const int MaxLabelText = 63;
     public const int MaxErrorMessage = 2048;
 
-    private static readonly HashSet<string> s_fields = ["node_id", "hostname", "version", "plugins", "config_hash", "labels", "error"];
+    private static readonly HashSet<string> s_fields = ["node_id", "hostname", "version", "plugins", "config_hash", "labels", "error", "metrics"];
     private static readonly HashSet<string> s_pluginFields = ["name", "version"];
     private static readonly HashSet<string> s_errorFields = ["message", "config_hash"];
 
-    public static HeartbeatReport Read(JsonElement body)
+    public static HeartbeatReport Read(JsonElement body) => ReadWithMetrics(body).Report;
+
+    /// <summary>The heartbeat and the traffic it reports (null from sidecars that report none).</summary>
+    public static (HeartbeatReport Report, MetricsReport? Metrics) ReadWithMetrics(JsonElement body)
     {
         var errors = new List<InvalidParameter>();
+        var metrics = HeartbeatMetricsJson.Read(body, errors);
         var fields = new JsonFields(body, s_fields, errors);
         var nodeId = Guid.Empty;
         if (Required(fields, "node_id") is { } idText && !Guid.TryParseExact(idText, "D", out nodeId))
@@ -54,7 +60,7 @@ internal static partial class HeartbeatJson
         {
             throw new RequestInvalidException("Invalid heartbeat.", errors);
         }
-        return report;
+        return (report, metrics);
     }
 
     private static string? Required(JsonFields fields, string name)

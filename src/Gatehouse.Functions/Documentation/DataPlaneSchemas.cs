@@ -148,6 +148,7 @@ internal static class DataPlaneSchemas
                         },
                     },
                 },
+                ["metrics"] = AnalyticsSchemas.HeartbeatMetrics,
                 ["config_hash"] = Hash,
                 ["labels"] = new JsonObject
                 {

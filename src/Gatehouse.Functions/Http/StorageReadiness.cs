@@ -1,6 +1,7 @@
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Core.Access;
+using Gatehouse.Core.Analytics;
 using Gatehouse.Core.ControlPlanes;
 
 namespace Gatehouse.Functions.Http;
@@ -12,6 +13,7 @@ namespace Gatehouse.Functions.Http;
 /// </summary>
 internal sealed class StorageReadiness(
     TableControlPlaneStore store, AzureSnapshotStore snapshots, QueueRecomposeQueue recompose, ControlPlaneService controlPlanes, IIdentityStore identities,
+    IAnalyticsStore analytics,
     ILogger<StorageReadiness> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,6 +31,7 @@ internal sealed class StorageReadiness(
                 await snapshots.InitializeAsync(stoppingToken);
                 await recompose.InitializeAsync(stoppingToken);
                 await identities.InitializeAsync(stoppingToken);
+                await analytics.InitializeAsync(stoppingToken);
                 var finished = await store.CompletePendingDeletionsAsync(stoppingToken);
                 if (finished > 0)
                 {

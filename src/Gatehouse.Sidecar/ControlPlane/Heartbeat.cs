@@ -11,7 +11,8 @@ internal sealed record Heartbeat(
     [property: JsonPropertyName("plugins")] IReadOnlyList<HeartbeatPlugin> Plugins,
     [property: JsonPropertyName("config_hash")] string ConfigHash,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
-    [property: JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HeartbeatError? Error)
+    [property: JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HeartbeatError? Error,
+    [property: JsonPropertyName("metrics"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HeartbeatMetrics? Metrics = null)
 {
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this);
 }
@@ -28,4 +29,21 @@ internal sealed record HeartbeatError(
     /// <summary>The control plane takes at most 2,048 characters.</summary>
     public static HeartbeatError Of(string message, string? configHash) =>
         new(message.Truncate(2000), configHash);
+}
+
+/// <summary>The traffic not yet acknowledged (<see cref="Metrics.MetricsOutbox"/>); absent when Kong reports none.</summary>
+internal sealed record HeartbeatMetrics(
+    [property: JsonPropertyName("sequence")] long Sequence,
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("services")] JsonElement Services)
+{
+    public static HeartbeatMetrics? Of(Core.Analytics.MetricsReport? report)
+    {
+        if (report is null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(Core.Analytics.TrafficJson.Write(report.Traffic));
+        return new HeartbeatMetrics(report.Sequence, report.At, document.RootElement.Clone());
+    }
 }

@@ -23,6 +23,7 @@ internal sealed class KongAdminClient(HttpClient http)
     // flatten_errors: a refusal names the entities at fault, which is what an operator can act on.
     private const string ConfigPath = "config?check_hash=1&flatten_errors=1";
     private const int MaxReasonChars = 256;
+    private const long MaxMetricsBytes = 64L * 1024 * 1024;
 
     // Kong reads the string back whatever the escaping; raw UTF-8 keeps the body no bigger than it must be.
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -56,6 +57,44 @@ internal sealed class KongAdminClient(HttpClient http)
     /// <summary>The hash of the config Kong runs; null when Kong does not report one (it is not DB-less).</summary>
     public async Task<string?> GetConfigurationHashAsync(CancellationToken cancellationToken) =>
         StringOf((await GetJsonAsync("status", cancellationToken))["configuration_hash"]);
+
+    /// <summary>
+    /// <c>server.connections_accepted</c> of <c>GET /status</c> (kong/api/routes/health.lua, from
+    /// nginx's stub_status): it only grows while nginx runs, so a fall means Kong restarted. Null when absent.
+    /// </summary>
+    public async Task<long?> GetConnectionsAcceptedAsync(CancellationToken cancellationToken) =>
+        (await GetJsonAsync("status", cancellationToken))["server"]?["connections_accepted"] is JsonValue value && value.TryGetValue<long>(out var accepted)
+            ? accepted
+            : null;
+
+    /// <summary>
+    /// The Prometheus plugin's <c>GET /metrics</c> (kong/plugins/prometheus/api.lua on the Admin API,
+    /// status_api.lua on the Status API) as text; null when Kong has no such route (404: the plugin is not enabled).
+    /// </summary>
+    public async Task<string?> GetMetricsTextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync("metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxMetricsBytes)
+            {
+                throw new KongAdminException($"Kong answered GET /metrics with {(int)response.StatusCode}, or more than {MaxMetricsBytes} bytes");
+            }
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
+        {
+            throw new KongAdminException($"Kong's GET /metrics failed: {exception.Message}", exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KongAdminException("Kong's GET /metrics timed out.", exception);
+        }
+    }
 
     public async Task<KongApplyResult> ApplyAsync(ReadOnlyMemory<byte> declarativeConfig, CancellationToken cancellationToken)
     {

@@ -289,6 +289,7 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["GET /v2/control-planes/{controlPlaneId}/nodes/"] = s_adminOrViewer,
         ["GET /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOrViewer,
         ["DELETE /v2/control-planes/{controlPlaneId}/nodes/{nodeId}"] = s_adminOnly,
+        ["GET /v2/control-planes/{controlPlaneId}/analytics/"] = s_adminOrViewer,
         ["PUT /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOnly,
         ["GET /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOrViewer,
         ["DELETE /v2/control-planes/{controlPlaneId}/rollout-policy/"] = s_adminOnly,

@@ -12,8 +12,8 @@ namespace Gatehouse.Testing.Kong;
 
 /// <summary>
 /// The Admin API of one DB-less Kong node, for tests: Kong cannot run here, so this answers
-/// <c>GET /</c>, <c>GET /status</c> and <c>GET|POST /config</c> with Kong's status codes and bodies
-/// (see kong/api/routes/config.lua, kong.lua, health.lua and kong/db/errors.lua), on a loopback port
+/// <c>GET /</c>, <c>GET /status</c>, <c>GET|POST /config</c> and the Prometheus plugin's <c>GET /metrics</c> with Kong's status codes and bodies
+/// (see kong/api/routes/config.lua, kong.lua, health.lua, kong/db/errors.lua and kong/plugins/prometheus/api.lua), on a loopback port
 /// the OS picks. Declarative configs are checked against decK's JSON schema, Kong's
 /// <c>_format_version</c> rule and the node's plugin set. Logs nothing.
 /// </summary>
@@ -33,6 +33,9 @@ public sealed class KongAdminStandIn : IAsyncDisposable
     public KongAdminStandIn(KongNodeOptions? node = null) => Node = node ?? new KongNodeOptions();
 
     public KongNodeOptions Node { get; }
+
+    /// <summary>The Prometheus plugin's counters, served at <c>GET /metrics</c> (404 unless <see cref="KongTraffic.Enabled"/>).</summary>
+    public KongTraffic Traffic { get; } = new();
 
     /// <summary>The Admin API's URL, <c>http://127.0.0.1:{port}/</c>; set by <see cref="StartAsync"/>.</summary>
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The stand-in has not been started.");
@@ -102,6 +105,7 @@ public sealed class KongAdminStandIn : IAsyncDisposable
             ("GET", "/") => KongNodeEndpoints.Root(Node, _state),
             ("GET", "/status") => KongNodeEndpoints.Status(_state, requests),
             ("GET", "/config") => KongConfigEndpoint.Get(_state),
+            ("GET", "/metrics") when Traffic.Enabled => new KongResponse(200, Text: Traffic.Exposition(Node.NodeId, requests)),
             ("POST", "/config") => KongConfigEndpoint.Post(
                 await ReadBodyAsync(request, context.RequestAborted),
                 request.ContentType,
@@ -109,7 +113,7 @@ public sealed class KongAdminStandIn : IAsyncDisposable
                 _state,
                 Node,
                 () => _busy ? BusyRetryAfterSeconds : null),
-            (_, "/" or "/status" or "/config") => KongResponse.Message(405, "Method not allowed"),
+            (_, "/" or "/status" or "/config" or "/metrics") when request.Method != "GET" => KongResponse.Message(405, "Method not allowed"),
             _ => KongResponse.Message(404, "Not found"),
         };
         await WriteAsync(context.Response, response, context.RequestAborted);
@@ -123,7 +127,13 @@ public sealed class KongAdminStandIn : IAsyncDisposable
         {
             response.Headers[name] = value;
         }
-        if (answer.Body is not null)
+        if (answer.Text is not null)
+        {
+            // The Prometheus plugin's content type (kong/plugins/prometheus/prometheus.lua).
+            response.ContentType = "text/plain; charset=UTF-8";
+            await response.WriteAsync(answer.Text, cancellationToken);
+        }
+        else if (answer.Body is not null)
         {
             response.ContentType = "application/json; charset=utf-8";
             await response.WriteAsync(answer.Body.ToJsonString(s_json), cancellationToken);

@@ -68,6 +68,7 @@ public sealed class DeclarativeConfigTabTests(StorageFixture storage, BrowserFix
 
             await page.GetByTestId("config-apply").ClickAsync();
             await Assertions.Expect(page.GetByTestId("config-applied")).ToContainTextAsync("Applied: the control plane is at revision");
+            await Assertions.Expect(page.GetByTestId("config-summary")).ToContainTextAsync("2 created");
             await shots.TakeAsync(page, "applied");
 
             // A changed file: its dry run names the fields the update changes; cancelled, nothing is written.

@@ -24,23 +24,36 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body) {
+  const text = await send(method, path, {
+    body: body === undefined ? undefined : JSON.stringify(body),
+    contentType: body === undefined ? undefined : 'application/json',
+  })
+  return text ? safeJson(text) : null
+}
+
+/**
+ * A request whose body or answer is a document rather than JSON (a kong.yaml): the body is sent
+ * as is with its own Content-Type, and the answer's text comes back unparsed. Failures are thrown
+ * as api() throws them.
+ */
+export async function send(method, path, { body, contentType, accept } = {}) {
   const response = await fetch(path, {
     method,
     headers: {
       Authorization: `Bearer ${session.token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(contentType ? { 'Content-Type': contentType } : {}),
+      ...(accept ? { Accept: accept } : {}),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body,
   })
   const text = await response.text()
-  const parsed = text ? safeJson(text) : null
   if (response.status === 401) {
     unauthorized()
   }
   if (!response.ok) {
-    throw new ApiError(response.status, parsed)
+    throw new ApiError(response.status, text ? safeJson(text) : null)
   }
-  return parsed
+  return text
 }
 
 /** Sends the user back to sign-in, remembering where they were. */

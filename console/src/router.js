@@ -7,6 +7,8 @@ import ServiceList from './pages/ServiceList.vue'
 import ServiceEdit from './pages/ServiceEdit.vue'
 import RouteList from './pages/RouteList.vue'
 import RouteEdit from './pages/RouteEdit.vue'
+import DpCertificates from './pages/DpCertificates.vue'
+import DeclarativeConfig from './pages/DeclarativeConfig.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -25,6 +27,8 @@ export const router = createRouter({
         { path: 'routes', name: 'routes', component: RouteList, props: true },
         { path: 'routes/create', name: 'route-create', component: RouteEdit, props: true },
         { path: 'routes/:routeId', name: 'route-edit', component: RouteEdit, props: true },
+        { path: 'dp-certificates', name: 'dp-certificates', component: DpCertificates },
+        { path: 'declarative-config', name: 'declarative-config', component: DeclarativeConfig },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -76,7 +76,8 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             var dialog = page.GetByRole(AriaRole.Dialog);
             await dialog.GetByRole(AriaRole.Textbox).FillAsync("orders-v2");
             await shots.TakeAsync(page, "route-delete");
-            await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("delete", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).ClickAsync();
+            // The prompt's own button: while the row's menu is still closing, its "Delete" item is a dialog's button too.
+            await dialog.GetByTestId("modal-action-button").ClickAsync();
             await Assertions.Expect(page.GetByText("orders-v2", new() { Exact = true })).ToHaveCountAsync(0);
             await shots.TakeAsync(page, "route-deleted");
         });

@@ -59,6 +59,15 @@ public sealed class RetentionUnderPullsTests(StorageFixture storage)
         for (var n = 1; n <= Changes; n++)
         {
             await kit.PostEntityAsync(cp, "/services", $$"""{"name":"s{{n}}","host":"s{{n}}.internal"}""");
+            if (n % 10 == 0)
+            {
+                // Writes answer in milliseconds: let a sweep run between every ten, so sweeps and changes interleave whatever the speed of either.
+                var swept = sweeps.Count;
+                while (sweeps.Count == swept)
+                {
+                    await Task.Delay(10, Ct);
+                }
+            }
             if (n == Changes / 2)
             {
                 // Halfway, the canary of the moment becomes the stable config every other node moves to.

@@ -20,6 +20,7 @@ public sealed partial class DeploymentSettingsTests
     {
         ["GatehouseStorage"] = "the connection string form, for Azurite; on Azure the identity form (__…ServiceUri) is set",
         ["Gatehouse__Storage__Prefix"] = "empty: Recompose/function.json names the queue without a prefix",
+        ["Gatehouse__Analytics__RetentionDays"] = "7 by default: a week of per-minute traffic rows per node",
         ["Gatehouse__Recompose__SweepSeconds"] = "read only by the local sweep timer, which is off on Azure",
         ["Gatehouse__Recompose__VisibilitySeconds"] = "read only by the local poller, which is off on Azure (host.json has the host's)",
         ["Gatehouse__Recompose__CrashAt"] = "crash tests only; unset, nothing crashes",

@@ -175,22 +175,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     [Fact]
     public async Task An_entry_a_commit_kept_is_listed_as_interrupted_by_the_sweep_once_its_answer_is_overdue_and_the_kept_row_goes()
     {
-        var (log, _, layout) = NewLogWithStores();
-        var tables = storage.CreateAccount().Tables;
-        var controlPlanes = new TableControlPlaneStore(tables, layout);
-        await controlPlanes.InitializeAsync(Ct);
-        var now = DateTimeOffset.UtcNow;
-        var cp = new ControlPlane
-        {
-            Id = Guid.NewGuid(),
-            Name = storage.UniqueName("cp"),
-            Labels = new SortedDictionary<string, string>(),
-            ProxyUrls = [],
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
-        var entities = new TableEntityStore(tables, layout);
+        var (log, layout, _, entities, cp, now) = await ControlPlaneWithLogAsync();
 
         // A request whose commit kept its entry, and whose process stopped before it recorded the answer.
         var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
@@ -213,6 +198,21 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     [Fact]
     public async Task Deleting_a_control_plane_hands_its_kept_entries_to_the_log_so_the_sweep_still_lists_them()
     {
+        var (log, layout, controlPlanes, entities, cp, now) = await ControlPlaneWithLogAsync();
+        var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
+        await CommitKeepingAsync(entities, cp.Id, entry);
+
+        Assert.True(await controlPlanes.TryRemoveAsync((await controlPlanes.FindAsync(cp.Id, Ct))!, Ct));
+
+        Assert.Equal([entry.Id], (await log.ListBegunAsync(now, 10, Ct)).Select(e => e.Id));
+        Assert.Equal(1, (await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct)).Resolved);
+        Assert.Equal([entry.Id], (await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 10, null), Ct)).Entries.Select(e => e.Id));
+    }
+
+    /// <summary>A log, and a control plane in the same storage whose commits can keep audit entries.</summary>
+    private async Task<(TableAuditLog Log, StorageLayout Layout, TableControlPlaneStore ControlPlanes, TableEntityStore Entities, ControlPlane Cp, DateTimeOffset Now)>
+        ControlPlaneWithLogAsync()
+    {
         var (log, _, layout) = NewLogWithStores();
         var tables = storage.CreateAccount().Tables;
         var controlPlanes = new TableControlPlaneStore(tables, layout);
@@ -228,15 +228,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
             UpdatedAt = now,
         };
         Assert.True(await controlPlanes.TryAddAsync(cp, Ct));
-        var entities = new TableEntityStore(tables, layout);
-        var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
-        await CommitKeepingAsync(entities, cp.Id, entry);
-
-        Assert.True(await controlPlanes.TryRemoveAsync((await controlPlanes.FindAsync(cp.Id, Ct))!, Ct));
-
-        Assert.Equal([entry.Id], (await log.ListBegunAsync(now, 10, Ct)).Select(e => e.Id));
-        Assert.Equal(1, (await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct)).Resolved);
-        Assert.Equal([entry.Id], (await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 10, null), Ct)).Entries.Select(e => e.Id));
+        return (log, layout, controlPlanes, new TableEntityStore(tables, layout), cp, now);
     }
 
     /// <summary>A service create committed as a request keeping its audit entry with the change would commit it.</summary>

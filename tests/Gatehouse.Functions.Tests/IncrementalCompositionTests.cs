@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.Versions;
 using Gatehouse.Testing;
 
 namespace Gatehouse.Functions.Tests;
@@ -105,7 +106,28 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
             }
         }
         Assert.Equal(40, compared);
+
+        // Each version's counts, taken from the change log as the cache applied it, are what comparing its
+        // snapshot with the one before says (the way a read of everything counts them).
+        var (versions, _) = await app.Services.GetRequiredService<IConfigVersionStore>().ListVersionsAsync(cp, 1000, null, Ct);
+        JsonObject? previous = null;
+        var counted = 0;
+        foreach (var version in versions.Reverse())
+        {
+            var document = JsonNode.Parse((await snapshots.ReadSnapshotAsync(cp, version.Hash, Ct))!.Value.Span)!.AsObject();
+            var expected = VersionChanges.Between(previous, document);
+            Assert.True(expected.Count == version.Changes.Count && expected.All(e => version.Changes.GetValueOrDefault(e.Key) == e.Value),
+                $"seed {seed}, version {version.Number}: counted {Describe(version.Changes)}, the snapshots say {Describe(expected)}");
+            // Every change here is the admin's, imports included; the first snapshot, of nothing, has no maker.
+            Assert.Equal(version.Revision == 0 ? null : "the organization admin", version.Principal);
+            previous = document;
+            counted++;
+        }
+        Assert.True(counted > 20, $"only {counted} versions");
         Assert.True(cascades > 0 && imports > 0, $"seed {seed}: {cascades} cascading deletes and {imports} imports; the sequence must have both");
         Assert.True(cached.IncrementalReads > 20, $"seed {seed}: only {cached.IncrementalReads} recompositions read the change log ({cached.FullReads} read everything)");
     }
+
+    private static string Describe(IReadOnlyDictionary<string, EntityChangeCounts> counts) =>
+        string.Join("; ", counts.Select(c => $"{c.Key} +{c.Value.Added} ~{c.Value.Changed} -{c.Value.Removed}"));
 }

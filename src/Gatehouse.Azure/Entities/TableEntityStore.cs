@@ -348,7 +348,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         var audited = AuditedChange.Current;
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
             EntityChangeLog.Row(partition, next, changes, importing: import is not null, madeBy: audited?.Entry.Principal.Name)));
-        if (audited is not null)
+        if (audited is { KeepsEntry: true })
         {
             // The request's audit entry, kept with its change: no change lands without one.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EntityAuditOutbox.Row(partition, audited.Entry)));
@@ -369,7 +369,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         try
         {
             var responses = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            audited?.Kept(controlPlane);
+            if (audited is { KeepsEntry: true })
+            {
+                audited.Kept(controlPlane);
+            }
             // The revision row's action is the last; its response carries the row's new ETag.
             _seen.Saw(controlPlane, new Revision(next, responses.Value[^1].Headers.ETag?.ToString())
             {

@@ -3,11 +3,12 @@ using System.Collections.Concurrent;
 namespace Gatehouse.Core.Audit;
 
 /// <summary>
-/// The audit entry of the change the current request is making, for the entity store to keep in
-/// the change's own commit (issue #16): a commit that lands carries its entry, so a change is never
-/// without one, and the request writes no outbox row of its own before it runs. Set for the request's
-/// flow by the audit middleware on routes whose changes go through that commit; null elsewhere (the
-/// sweeper finishing an import, tests), where commits carry none.
+/// The audit entry of the change the current request is making, for the entity store's commits:
+/// each names the entry's principal in its change log row (who made it, for version records), and,
+/// where the route keeps the entry with the change (<see cref="KeepsEntry"/>, issue #16), writes the
+/// entry itself in the same transaction, so a change is never without one and the request writes no
+/// outbox row of its own before it runs. Set for the request's flow by the audit middleware; null
+/// where no request is audited (the sweeper finishing an import, tests), where commits name no one.
 /// </summary>
 public sealed class AuditedChange
 {
@@ -15,20 +16,25 @@ public sealed class AuditedChange
 
     private readonly ConcurrentDictionary<Guid, bool> _keptIn = new();
 
-    private AuditedChange(AuditEntry entry) => Entry = entry;
+    private AuditedChange(AuditEntry entry, bool keepsEntry) => (Entry, KeepsEntry) = (entry, keepsEntry);
 
     public static AuditedChange? Current => s_current.Value;
 
     /// <summary>Makes <paramref name="entry"/> the one the rest of this request's flow carries into its commits.</summary>
-    public static AuditedChange Begin(AuditEntry entry)
+    /// <param name="entry">The request's entry, not yet answered.</param>
+    /// <param name="keepsEntry">Commits keep the entry itself (else it is in the audit log's outbox already, and they only name its principal).</param>
+    public static AuditedChange Begin(AuditEntry entry, bool keepsEntry)
     {
-        var change = new AuditedChange(entry);
+        var change = new AuditedChange(entry, keepsEntry);
         s_current.Value = change;
         return change;
     }
 
     /// <summary>The entry, not yet answered.</summary>
     public AuditEntry Entry { get; }
+
+    /// <summary>Whether commits keep the entry itself, not only its principal's name.</summary>
+    public bool KeepsEntry { get; }
 
     /// <summary>The control planes whose commits kept the entry: where it waits until the answer is recorded.</summary>
     public IReadOnlyCollection<Guid> KeptIn => [.. _keptIn.Keys];

@@ -120,14 +120,17 @@ internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log)
     {
         if (context.Features.Get<AuditedRequest>() is { IsChange: true } audited)
         {
+            var entry = audited.Entry(context);
             if (context.GetEndpoint()?.Metadata.GetMetadata<AuditKeptWithChange>() is not null)
             {
-                audited.KeptWithChange = AuditedChange.Begin(audited.Entry(context));
+                audited.KeptWithChange = AuditedChange.Begin(entry, keepsEntry: true);
             }
             else
             {
-                await log.BeginAsync(audited.Entry(context), context.RequestAborted);
+                await log.BeginAsync(entry, context.RequestAborted);
                 audited.Begun = true;
+                // Entity commits it makes (an import's, a restore's) still name who made them.
+                AuditedChange.Begin(entry, keepsEntry: false);
             }
         }
         await next(context);

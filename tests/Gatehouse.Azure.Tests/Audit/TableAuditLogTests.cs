@@ -236,7 +236,7 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     {
         var kept = await Task.Run(async () =>
         {
-            var change = AuditedChange.Begin(entry);
+            var change = AuditedChange.Begin(entry, keepsEntry: true);
             var revision = await entities.GetRevisionAsync(controlPlane, Ct);
             var service = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = $"svc-{entry.Id:N}", ["host"] = "example.com" };
             var result = await entities.CommitAsync(controlPlane, revision, [new EntityChange.Put(KongSchemas.Find("services")!, service, null)], Ct);

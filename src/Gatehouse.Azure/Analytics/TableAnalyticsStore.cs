@@ -104,6 +104,21 @@ public sealed class TableAnalyticsStore(TableServiceClient tables, StorageLayout
         return keys.Count;
     }
 
+    /// <summary>Deletes every report of a control plane (it was deleted), a few thousand rows at a time.</summary>
+    public async Task RemoveAllAsync(Guid controlPlaneId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await DeleteBeforeAsync(controlPlaneId, DateTimeOffset.MaxValue, 5000, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "TableNotFound")
+        {
+            // Nothing was ever reported.
+        }
+    }
+
     private static string MinuteKey(DateTimeOffset time) => time.ToUniversalTime().ToString(MinuteFormat, CultureInfo.InvariantCulture);
 
     private static string RowKey(DateTimeOffset minute, Guid nodeId, long sequence) =>

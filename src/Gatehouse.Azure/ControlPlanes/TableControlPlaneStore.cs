@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Gatehouse.Azure.Analytics;
 using Gatehouse.Azure.Audit;
 using Gatehouse.Azure.DataPlanes;
 using Gatehouse.Azure.Entities;
@@ -33,6 +34,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     private readonly TableDpCertificateStore _dpCertificateTable = new(tables, layout);
     private readonly IDpCertificateStore? _dpCertificates = dpCertificates;
     private readonly TableNodeStore _nodes = new(tables, layout);
+    private readonly TableAnalyticsStore _analytics = new(tables, layout);
     private readonly TableClient _audit = tables.GetTableClient(layout.AuditTable);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -158,7 +160,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
     /// Marks the partition's revision deleted (so a writer that raced the deletion fails its
     /// conditional commit and then sees the control plane gone), deletes every other row of it,
     /// unpins its DP client certificates (its data planes are refused from then on: orphaned, they
-    /// keep running their last config) and forgets its data plane nodes, then turns the deletion tombstone into a record of when
+    /// keep running their last config), forgets its data plane nodes and their traffic reports, then turns the deletion tombstone into a record of when
     /// the revision may go too.
     /// </summary>
     private async Task PurgeAsync(Guid id, CancellationToken cancellationToken)
@@ -193,6 +195,7 @@ public sealed class TableControlPlaneStore(TableServiceClient tables, StorageLay
 
         await (_dpCertificates ?? _dpCertificateTable).RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
         await _nodes.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
+        await _analytics.RemoveAllAsync(id, cancellationToken).ConfigureAwait(false);
 
         await _controlPlanes.SubmitTransactionAsync(
         [

@@ -97,6 +97,36 @@ public sealed class TableControlPlaneStoreTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Remove_deletes_the_control_planes_traffic_reports_and_keeps_its_neighbours()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = NewControlPlane("reported");
+        var neighbour = NewControlPlane("reported-neighbour");
+        await store.TryAddAsync(cp, ct);
+        await store.TryAddAsync(neighbour, ct);
+        var analytics = new Gatehouse.Azure.Analytics.TableAnalyticsStore(storage.CreateTableServiceClient(), layout);
+        await analytics.InitializeAsync(ct);
+        var minute = new DateTimeOffset(2026, 12, 3, 7, 0, 0, TimeSpan.Zero);
+        foreach (var (id, reports) in new[] { (cp.Id, 130), (neighbour.Id, 2) })
+        {
+            for (var i = 0; i < reports; i++)
+            {
+                var traffic = new Gatehouse.Core.Analytics.ServiceTraffic();
+                traffic.For("orders").AddRequests("2xx", 1);
+                await analytics.WriteAsync(id, Guid.NewGuid(), minute.AddMinutes(i % 60), new Gatehouse.Core.Analytics.MetricsReport(i, minute, traffic), ct);
+            }
+        }
+
+        Assert.True(await store.TryRemoveAsync((await store.FindAsync(cp.Id, ct))!, ct));
+
+        async Task<int> CountAsync(Guid id) =>
+            (await analytics.ReadAsync(id, minute.AddDays(-1), minute.AddDays(1), null, ct).ToListAsync(ct)).Count;
+        Assert.Equal(0, await CountAsync(cp.Id));
+        Assert.Equal(2, await CountAsync(neighbour.Id));
+    }
+
+    [Fact]
     public async Task A_deletion_interrupted_after_its_first_step_is_finished_later()
     {
         var (store, layout) = await NewStoreAsync();

@@ -6,7 +6,7 @@ namespace Gatehouse.Console.Tests;
 /// <summary>
 /// A control plane's Versions tab: after a service is added and then changed, the two newest versions
 /// are listed with who made them and what they changed, their diff names the changed field, and the
-/// older is restored after its dry run's diff is shown.
+/// older is restored after its dry run's diff is shown, and is then the newest version.
 /// </summary>
 public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixture browser)
 {
@@ -60,6 +60,9 @@ public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixtur
             await plan.GetByTestId("version-restore-apply").ClickAsync();
             await Assertions.Expect(plan.GetByTestId("version-restored")).ToContainTextAsync("Restored: the control plane is at revision");
             await Assertions.Expect(plan.GetByTestId("restore-summary")).ToContainTextAsync("1 updated");
+            // The restore is a version of its own, newest, once its snapshot is composed.
+            await Assertions.Expect(newest).ToContainTextAsync("#4");
+            await Assertions.Expect(newest.GetByTestId("version-changes")).ToContainTextAsync("services: ~1");
             await shots.TakeAsync(page, "restored");
         });
         Assert.Equal(8080, (await api.SendAsync(HttpMethod.Get, $"/v2/control-planes/{cp}/core-entities/services/orders")).GetProperty("port").GetInt32());

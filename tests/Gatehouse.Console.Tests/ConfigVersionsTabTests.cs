@@ -6,7 +6,7 @@ namespace Gatehouse.Console.Tests;
 /// <summary>
 /// A control plane's Versions tab: after a service is added and then changed, the two newest versions
 /// are listed with who made them and what they changed, their diff names the changed field, and the
-/// older is restored after its dry run's diff is shown, and is then the newest version.
+/// older is restored after its dry run's diff is shown, and is then the newest version, baking under the rollout policy until promoted from the page.
 /// </summary>
 public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixture browser)
 {
@@ -21,6 +21,8 @@ public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixtur
         var added = await api.NextHashAsync(cp, empty);
         await api.SendAsync(HttpMethod.Patch, $"/v2/control-planes/{cp}/core-entities/services/orders", new { port = 9090 });
         await api.NextHashAsync(cp, added);
+        // A staged rollout policy: the restore's config bakes on canaries until promoted here.
+        await api.SendAsync(HttpMethod.Put, $"/v2/control-planes/{cp}/rollout-policy", new { canary_percentage = 50, bake_time_seconds = 3600, auto_promote = false });
 
         var page = await browser.NewPageAsync(app.Address);
         var shots = new Screenshots(nameof(Diff_the_two_newest_versions_and_restore_the_older_after_its_dry_run));
@@ -35,9 +37,12 @@ public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixtur
             var older = page.GetByTestId("version-row-1");
             await Assertions.Expect(newest.GetByTestId("version-created-by")).ToHaveTextAsync("the organization admin");
             await Assertions.Expect(newest.GetByTestId("version-changes")).ToContainTextAsync("services: ~1");
+            // Its hash is the restored version's: that row is marked so, and the two stay separate rows.
+            await Assertions.Expect(page.GetByTestId("version-row-2")).ToContainTextAsync("#2");
+            await Assertions.Expect(page.GetByTestId("version-row-2")).ToContainTextAsync("same as current");
             await Assertions.Expect(older.GetByTestId("version-changes")).ToContainTextAsync("services: +1");
-            // No rollout policy: no rollout card.
-            await Assertions.Expect(page.GetByTestId("rollout")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("idle");
+            await Assertions.Expect(page.GetByTestId("rollout-promote")).ToBeDisabledAsync();
             await shots.TakeAsync(page, "versions");
 
             await newest.GetByTestId("version-select").CheckAsync();
@@ -63,7 +68,16 @@ public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixtur
             // The restore is a version of its own, newest, once its snapshot is composed.
             await Assertions.Expect(newest).ToContainTextAsync("#4");
             await Assertions.Expect(newest.GetByTestId("version-changes")).ToContainTextAsync("services: ~1");
+            // Its hash is the restored version's: that row is marked so, and the two stay separate rows.
+            await Assertions.Expect(page.GetByTestId("version-row-2")).ToContainTextAsync("#2");
+            await Assertions.Expect(page.GetByTestId("version-row-2")).ToContainTextAsync("same as current");
             await shots.TakeAsync(page, "restored");
+
+            await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("baking");
+            await page.GetByTestId("rollout-promote").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("promoted");
+            await Assertions.Expect(page.GetByTestId("rollout-abort")).ToBeDisabledAsync();
+            await shots.TakeAsync(page, "promoted");
         });
         Assert.Equal(8080, (await api.SendAsync(HttpMethod.Get, $"/v2/control-planes/{cp}/core-entities/services/orders")).GetProperty("port").GetInt32());
     }

@@ -9,6 +9,8 @@ import RouteList from './pages/RouteList.vue'
 import RouteEdit from './pages/RouteEdit.vue'
 import DpCertificates from './pages/DpCertificates.vue'
 import DeclarativeConfig from './pages/DeclarativeConfig.vue'
+import GroupMembers from './pages/GroupMembers.vue'
+import ConfigVersions from './pages/ConfigVersions.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -29,6 +31,8 @@ export const router = createRouter({
         { path: 'routes/:routeId', name: 'route-edit', component: RouteEdit, props: true },
         { path: 'dp-certificates', name: 'dp-certificates', component: DpCertificates },
         { path: 'declarative-config', name: 'declarative-config', component: DeclarativeConfig },
+        { path: 'members', name: 'members', component: GroupMembers },
+        { path: 'versions', name: 'versions', component: ConfigVersions },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

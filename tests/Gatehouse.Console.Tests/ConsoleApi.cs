@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Gatehouse.Console.Tests;
+
+/// <summary>
+/// The app's API as the admin, for a test's setup and for checking what the console wrote: the
+/// console is what is tested, the API only gets it to the state the test starts from.
+/// </summary>
+internal sealed class ConsoleApi : IDisposable
+{
+    private readonly HttpClient _client;
+
+    public ConsoleApi(ConsoleApp app)
+    {
+        _client = new HttpClient { BaseAddress = app.Address };
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ConsoleApp.AdminToken);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await _client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>A control plane (or, with <paramref name="group"/>, a control plane group); its id.</summary>
+    public async Task<string> CreateControlPlaneAsync(string name, bool group = false) =>
+        (await SendAsync(HttpMethod.Post, "/v2/control-planes", new
+        {
+            name,
+            cluster_type = group ? "CLUSTER_TYPE_CONTROL_PLANE_GROUP" : "CLUSTER_TYPE_CONTROL_PLANE",
+        })).GetProperty("id").GetString()!;
+
+    public Task<JsonElement> CreateServiceAsync(string controlPlane, object service) =>
+        SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/services", service);
+
+    public async Task<string> ExpectedHashAsync(string controlPlane) =>
+        (await SendAsync(HttpMethod.Get, $"/v2/control-planes/{controlPlane}/expected-config-hash")).GetProperty("expected_hash").GetString()!;
+
+    /// <summary>Snapshots are composed after a write is answered: waits until the control plane's moves past <paramref name="previous"/>.</summary>
+    public async Task<string> NextHashAsync(string controlPlane, string previous)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var hash = await ExpectedHashAsync(controlPlane);
+            if (hash != previous)
+            {
+                return hash;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"The snapshot of {controlPlane} stayed at {previous}.");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -148,30 +148,23 @@ public sealed class Recomposer(
         Guid controlPlane, bool isGroup, ComposableState state, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next,
         CancellationToken cancellationToken)
     {
-        if (isGroup)
-        {
-            return new VersionNote(null, await ChangesSinceAsync(controlPlane, pointer, nextHash, next, cancellationToken).ConfigureAwait(false));
-        }
-        if (state.Since is { } since && since.Revision == pointer?.Source.Revision)
-        {
-            return new VersionNote(VersionNote.PrincipalOf(since.MadeBy), pointer.Hash == nextHash ? VersionNote.Unknown.Changes : since.Counts);
-        }
-        var makers = await changeLog.ReadMakersAsync(controlPlane, pointer?.Source.Revision ?? 0, state.Revision, cancellationToken).ConfigureAwait(false);
-        return new VersionNote(VersionNote.PrincipalOf(makers), await ChangesSinceAsync(controlPlane, pointer, nextHash, next, cancellationToken).ConfigureAwait(false));
+        // A group's changes are its members' commits, which name their makers; the group's own names no one.
+        var since = !isGroup && state.Since is { } brought && brought.Revision == pointer?.Source.Revision ? brought : null;
+        IReadOnlyList<string> makers = isGroup ? []
+            : since?.MadeBy ?? await changeLog.ReadMakersAsync(controlPlane, pointer?.Source.Revision ?? 0, state.Revision, cancellationToken).ConfigureAwait(false);
+        var counts = pointer?.Hash == nextHash ? VersionNote.Unknown.Changes
+            : since?.Counts ?? await ChangesSinceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false);
+        return new VersionNote(VersionNote.PrincipalOf(makers), counts);
     }
 
     /// <summary>
-    /// The counts from the new snapshot against the one the pointer names now. Empty when they are
-    /// the same snapshot, or the current one cannot be read.
+    /// The counts from the new snapshot against the one the pointer names now (a different one).
+    /// Empty when the current one cannot be read.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, EntityChangeCounts>> ChangesSinceAsync(
-        Guid controlPlane, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next, CancellationToken cancellationToken)
+        Guid controlPlane, SnapshotPointer? pointer, ReadOnlyMemory<byte> next, CancellationToken cancellationToken)
     {
         JsonObject? previous = null;
-        if (pointer?.Hash == nextHash)
-        {
-            return VersionNote.Unknown.Changes;
-        }
         if (pointer is not null)
         {
             if (await snapshots.ReadSnapshotAsync(controlPlane, pointer.Hash, cancellationToken).ConfigureAwait(false) is not { } content)

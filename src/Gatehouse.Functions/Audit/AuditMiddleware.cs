@@ -3,11 +3,12 @@ using Gatehouse.Core.Audit;
 namespace Gatehouse.Functions.Audit;
 
 /// <summary>
-/// Records each management request that changes something or is refused, before the client sees
-/// the answer: the entry is written as the response starts, so an answer the client received always
-/// has its entry. Registered outside authentication and authorization, so it sees their refusals.
-/// A change's entry was also kept before it ran (<see cref="AuditOutboxMiddleware"/>): if the process
-/// stops after the change and before this, the sweeper lists it as interrupted.
+/// Records each management request that changes something or is refused. A refusal's entry, and a
+/// change's whose entry waits in the log's outbox, is written as the response starts, so an answer the
+/// client received always has its entry; a change whose commit kept its entry is recorded just after
+/// the client has the answer. Registered outside authentication and authorization, so it sees their
+/// refusals. A change's entry was kept before or with it (<see cref="AuditOutboxMiddleware"/>): if the
+/// process stops after the change and before this, the sweeper lists it as interrupted.
 /// </summary>
 internal sealed class AuditMiddleware(
     RequestDelegate next, IAuditLog log, IChangeAuditOutbox outbox, AuditRecordsInFlight inFlight, AuditOptions options, TimeProvider clock,
@@ -29,12 +30,13 @@ internal sealed class AuditMiddleware(
         {
             return;
         }
+        var keptSomewhere = audited.Begun || audited.KeptWithChange?.KeptIn.Count > 0;
+        if (keptSomewhere && entry.Action == options.CrashAfter && entry.Status < 400)
+        {
+            AuditCrashInjection.Crash(logger, entry);
+        }
         if (audited.KeptWithChange is { } kept)
         {
-            if (entry.Action == options.CrashAfter && entry.Status < 400 && kept.KeptIn.Count > 0)
-            {
-                AuditCrashInjection.Crash(logger, entry);
-            }
             // Its commits keep it until it is recorded: the client need not wait for that.
             context.Response.OnCompleted(() =>
             {
@@ -42,10 +44,6 @@ internal sealed class AuditMiddleware(
                 return Task.CompletedTask;
             });
             return;
-        }
-        if (audited.Begun && entry.Action == options.CrashAfter && entry.Status < 400)
-        {
-            AuditCrashInjection.Crash(logger, entry);
         }
         // Not the request's token: the entry is written even when the client has gone.
         if (audited.Begun || entry.IsRefusal)
@@ -105,7 +103,6 @@ internal sealed class AuditMiddleware(
             logger.LogWarning(e, "Could not remove the outbox row of audit entry {EntryId}; the audit sweep will", entry.Id);
         }
     }
-
 }
 
 /// <summary>

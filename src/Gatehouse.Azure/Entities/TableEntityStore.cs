@@ -96,12 +96,13 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     /// <summary>
     /// The change log rows after <paramref name="after"/>, then the bodies of the entities they
-    /// put. Each pass takes only the log rows that landed since the last, and reads again the
-    /// entities they name; it ends when every body it holds was written at or before the last log
-    /// row read (each entity row carries the revision that wrote it), so each is as it stands at
-    /// that revision: one revision's state, which writes landing meanwhile only prolong, never
-    /// spoil. A body the log cannot account for (a row written before the log existed, or by a
-    /// commit whose log row is gone) leaves the log unable to say.
+    /// put. Each pass reads the revision, then each log row up to it and the entities they name,
+    /// all by key: a range query would cost as much (and on Azurite, which scans the whole table
+    /// for every query, it costs the table's size). The read ends when every body it holds was
+    /// written at or before the last log row read (each entity row carries the revision that wrote
+    /// it), so each is as it stands at that revision: one revision's state, which writes landing
+    /// meanwhile only prolong, never spoil. A log row that is missing (trimmed, or a commit from
+    /// before the log existed) or a body the log cannot account for leaves the log unable to say.
     /// </summary>
     public async Task<EntityDelta?> ReadChangesAsync(Guid controlPlane, long after, int maxEntities, CancellationToken cancellationToken)
     {
@@ -111,21 +112,29 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         var importing = false;
         for (var pass = 0; pass < 50; pass++)
         {
-            var named = new Dictionary<(string Collection, string Id), bool>();
-            await foreach (var row in QueryRange(controlPlane, EntityChangeLog.Prefix, EntityChangeLog.Key(last)[EntityChangeLog.Prefix.Length..], cancellationToken)
-                .ConfigureAwait(false))
+            var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+            if (revision.Number < last || revision.Number - after > maxEntities)
             {
-                if (EntityChangeLog.RevisionOf(row.RowKey) != last + 1)
+                // Behind what this reader holds (the partition was purged and begun again), or more commits than reading them one by one is worth.
+                return null;
+            }
+            var rows = await Task.WhenAll(Enumerable.Range(0, (int)(revision.Number - last)).Select(i =>
+                _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityChangeLog.Key(last + 1 + i), cancellationToken: cancellationToken)))
+                .ConfigureAwait(false);
+            var named = new Dictionary<(string Collection, string Id), bool>();
+            foreach (var row in rows)
+            {
+                if (row is not { HasValue: true, Value: { } logRow })
                 {
                     return null;
                 }
                 last++;
-                importing = EntityChangeLog.Importing(row);
-                if (EntityChangeLog.MadeBy(row) is { } maker && !makers.Contains(maker))
+                importing = EntityChangeLog.Importing(logRow);
+                if (EntityChangeLog.MadeBy(logRow) is { } maker && !makers.Contains(maker))
                 {
                     makers.Add(maker);
                 }
-                foreach (var (collection, id, put) in EntityChangeLog.Read(row))
+                foreach (var (collection, id, put) in EntityChangeLog.Read(logRow))
                 {
                     named[(collection, id)] = put;
                 }
@@ -145,7 +154,6 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             var later = changed.Values.Where(c => c.Put && (c.Body is null || c.WrittenAt is not { } at || at > last)).ToList();
             if (later.Count == 0)
             {
-                var revision = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
                 return new EntityDelta(last, revision.Deleted, importing,
                     [.. changed.Select(c => new EntityDeltaItem(c.Key.Collection, c.Key.Id, c.Value.Put ? c.Value.Body : null))])
                 {

@@ -23,18 +23,35 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
 
     private readonly TableClient _table = tables.GetTableClient(layout.ControlPlanesTable);
 
+    // The pairs as last listed, with the lock row's ETag they were listed after. Every change
+    // rewrites the lock row, so while its ETag stands the pairs stand too, and a read costs one
+    // point read instead of a listing (every composition of a standard control plane asks which
+    // groups it is in).
+    private GroupMemberships? _listed;
+
     public async Task<GroupMemberships> ReadAsync(CancellationToken cancellationToken)
     {
         var lockRow = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, LockKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var version = lockRow is { HasValue: true, Value: { } locked } ? locked.ETag.ToString() : null;
+        if (version is not null && Volatile.Read(ref _listed) is { } listed && listed.Version == version)
+        {
+            return listed;
+        }
         var pairs = new List<(Guid, Guid)>();
         var filter = TableFilter.InPartitionStartingWith(Partition, MemberPrefix);
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             pairs.Add((row.GetGuid("Group")!.Value, row.GetGuid("Member")!.Value));
         }
-        return lockRow is { HasValue: true, Value: { } state }
-            ? new GroupMemberships(pairs, state.GetInt64("Sequence") ?? 0, state.ETag.ToString())
-            : new GroupMemberships(pairs, 0, null);
+        if (lockRow is not { HasValue: true, Value: { } state })
+        {
+            return new GroupMemberships(pairs, 0, null);
+        }
+        // Listed after the lock row was read, so the pairs are at least as new as its ETag says:
+        // a change landing in between only makes the next read list them again.
+        var read = new GroupMemberships(pairs, state.GetInt64("Sequence") ?? 0, version);
+        Volatile.Write(ref _listed, read);
+        return read;
     }
 
     public async Task<bool> TryChangeAsync(

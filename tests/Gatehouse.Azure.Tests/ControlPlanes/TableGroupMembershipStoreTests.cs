@@ -58,6 +58,26 @@ public sealed class TableGroupMembershipStoreTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task An_instance_that_kept_its_listing_sees_a_change_another_instance_made()
+    {
+        var layout = new StorageLayout(storage.UniqueName("g"));
+        var ct = TestContext.Current.CancellationToken;
+        await storage.CreateTableServiceClient().GetTableClient(layout.ControlPlanesTable).CreateIfNotExistsAsync(ct);
+        var (one, other) = (new TableGroupMembershipStore(storage.CreateTableServiceClient(), layout), new TableGroupMembershipStore(storage.CreateTableServiceClient(), layout));
+        var group = Guid.NewGuid();
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(await one.TryChangeAsync(await one.ReadAsync(ct), [(group, a)], [], ct));
+        var kept = await one.ReadAsync(ct);
+        Assert.Same(kept, await one.ReadAsync(ct));
+
+        Assert.True(await other.TryChangeAsync(await other.ReadAsync(ct), [(group, b)], [(group, a)], ct));
+
+        var seen = await one.ReadAsync(ct);
+        Assert.Equal([b], seen.MembersOf(group));
+        Assert.Equal(kept.Sequence + 1, seen.Sequence);
+    }
+
+    [Fact]
     public async Task A_change_from_a_read_someone_else_has_changed_since_writes_nothing()
     {
         var store = await NewStoreAsync();

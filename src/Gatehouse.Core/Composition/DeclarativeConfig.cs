@@ -53,7 +53,11 @@ public static class DeclarativeConfig
 
     public static JsonObject Render(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities) => Write(entities).Parse();
 
-    public static RenderedConfig Write(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities)
+    /// <summary>
+    /// With <paramref name="fragments"/>, each entity's bytes come from what was rendered for the
+    /// same object before, where there is one: the same output, rendered only for what changed.
+    /// </summary>
+    public static RenderedConfig Write(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities, RenderedFragments? fragments = null)
     {
         IReadOnlyList<JsonObject> Of(string collection) => entities.GetValueOrDefault(collection) ?? [];
 
@@ -62,7 +66,8 @@ public static class DeclarativeConfig
             Snis: GroupBy(Of("snis"), "certificate"),
             Members: GroupBy(Of("consumer_group_consumers"), "consumer_group"),
             Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf),
-            Credentials: [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(Of(schema.Name), "consumer")))]);
+            Credentials: [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(Of(schema.Name), "consumer")))],
+            Fragments: fragments);
 
         // Sized for the whole document up front (entities render to a few hundred bytes each), so a
         // large group is not copied through every doubling of the buffer.
@@ -83,7 +88,7 @@ public static class DeclarativeConfig
                     continue;
                 }
                 writer.WritePropertyName(schema.DeclarativeKey);
-                WriteSection(writer, schema, [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)], children);
+                WriteSection(writer, schema, InIdOrder(items), children);
             }
             // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
             foreach (var schema in ConsumerCredentials.All)
@@ -106,20 +111,72 @@ public static class DeclarativeConfig
         Dictionary<string, List<JsonObject>> Snis,
         Dictionary<string, List<JsonObject>> Members,
         Dictionary<string, JsonObject> Consumers,
-        IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials);
+        IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials,
+        RenderedFragments? Fragments);
+
+    /// <summary>Entities sorted by id: as they come when they come so (the reader lists them in that order), else a sorted copy.</summary>
+    private static IReadOnlyList<JsonObject> InIdOrder(IReadOnlyList<JsonObject> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(EntityIndexes.IdOf(items[i - 1]), EntityIndexes.IdOf(items[i])) > 0)
+            {
+                return [.. items.OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal)];
+            }
+        }
+        return items;
+    }
 
     private static void WriteSection(Utf8JsonWriter writer, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children)
     {
         writer.WriteStartArray();
         foreach (var entity in sorted)
         {
-            writer.WriteStartObject();
-            WriteFields(writer, schema, entity, except: null);
-            WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
-            writer.WriteEndObject();
+            if (children.Fragments is { } fragments)
+            {
+                var id = EntityIndexes.IdOf(entity);
+                writer.WriteRawValue(fragments.Of(schema.Name, entity, RenderedFrom(schema, id, children), () => Render(schema, entity, children)), skipInputValidation: true);
+            }
+            else
+            {
+                WriteEntity(writer, schema, entity, children);
+            }
         }
         writer.WriteEndArray();
     }
+
+    private static void WriteEntity(Utf8JsonWriter writer, EntitySchema schema, JsonObject entity, Children children)
+    {
+        writer.WriteStartObject();
+        WriteFields(writer, schema, entity, except: null);
+        WriteNested(writer, schema, EntityIndexes.IdOf(entity), children);
+        writer.WriteEndObject();
+    }
+
+    private static byte[] Render(EntitySchema schema, JsonObject entity, Children children)
+    {
+        var output = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(output, s_options))
+        {
+            WriteEntity(writer, schema, entity, children);
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Besides the entity itself, what its bytes are rendered from: the children nested in it, and
+    /// for a consumer group the consumers its members are named by.
+    /// </summary>
+    private static JsonObject?[] RenderedFrom(EntitySchema schema, string id, Children children) => schema.Name switch
+    {
+        "upstreams" => children.Targets.TryGetValue(id, out var targets) ? [.. targets] : [],
+        "certificates" => children.Snis.TryGetValue(id, out var snis) ? [.. snis] : [],
+        "consumer_groups" => children.Members.TryGetValue(id, out var members)
+            ? [.. members, .. members.Select(m => m["consumer"]?["id"]?.GetValue<string>() is { } consumer ? children.Consumers.GetValueOrDefault(consumer) : null)]
+            : [],
+        "consumers" => [.. children.Credentials.SelectMany(c => c.ByConsumer.TryGetValue(id, out var credentials) ? credentials : [])],
+        _ => [],
+    };
 
     private static void WriteNested(Utf8JsonWriter writer, EntitySchema schema, string id, Children children)
     {

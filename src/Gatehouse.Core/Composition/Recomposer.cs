@@ -46,7 +46,7 @@ public enum RecomposeOutcome
 /// </summary>
 public sealed class Recomposer(
     IEntityReader reader, IEntityChangeReader changeLog, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
-    IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock)
+    IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock, RenderedFragments fragments)
 {
     private const int MaxAttempts = 5;
 
@@ -110,7 +110,7 @@ public sealed class Recomposer(
                 return (RecomposeOutcome.Conflicted, pointer);
             }
 
-            var (json, hashes) = DeclarativeConfig.Write(state.Entities);
+            var (json, hashes) = DeclarativeConfig.Write(state.Entities, fragments);
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var now = clock.GetUtcNow();

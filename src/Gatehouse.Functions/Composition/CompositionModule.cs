@@ -22,6 +22,8 @@ internal static class CompositionModule
             configuration.GetValue("Gatehouse:Recompose:ChangeLogKept", 1000)));
         services.AddSingleton(sp => new CachedEntityReader(
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
+        // Each entity's rendered bytes, kept as long as the cache above keeps the entity: a snapshot renders only what changed.
+        services.AddSingleton<RenderedFragments>();
         // Its push goes through the rollout, which tells a new canary to its canaries alone.
         services.AddSingleton<Rollouts.RolloutNotifier>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp,

@@ -72,7 +72,8 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
         app.Services.GetRequiredService<IRecomposeQueue>(),
         observer,
         notifier,
-        TimeProvider.System);
+        TimeProvider.System,
+        new RenderedFragments());
 
     private sealed class Notifier(bool fail) : IDataPlaneNotifier
     {

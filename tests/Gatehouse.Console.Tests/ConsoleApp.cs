@@ -14,7 +14,7 @@ namespace Gatehouse.Console.Tests;
 /// <summary>
 /// The app on a real Kestrel on a free loopback port, serving the console built into this test's
 /// output folder (console/, copied from console/dist by the app's project), with its own table prefix;
-/// with <c>dataPlanes</c>, also its data plane HTTPS endpoint, which <see cref="StartNodeAsync"/>'s sidecars connect to.
+/// with <c>dataPlanes</c>, also its data plane HTTPS endpoint, which <see cref="StartSidecar"/>'s sidecars connect to.
 /// </summary>
 internal sealed class ConsoleApp : IAsyncDisposable
 {
@@ -59,18 +59,29 @@ internal sealed class ConsoleApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// A data plane of <paramref name="controlPlane"/>: a Kong stand-in and a real sidecar process,
-    /// with its certificate pinned through <paramref name="api"/>, pulling every <paramref name="poll"/>
-    /// (and on every push). The caller disposes it.
+    /// A data plane of <paramref name="controlPlane"/>: a Kong stand-in, running, with a certificate
+    /// pinned through <paramref name="api"/>; <see cref="StartSidecar"/> starts its sidecar. The caller disposes it.
     /// </summary>
+    public async Task<SidecarNode> AddNodeAsync(ConsoleApi api, string controlPlane, KongNodeOptions kong)
+    {
+        var endpoint = DataPlanes;
+        return await SidecarNode.CreateAsync(api.Client, controlPlane, kong, Path.Combine(endpoint.Directory, $"node-{kong.NodeId}"), $"CN={kong.Hostname}",
+            TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The node's sidecar, a real process connecting to this app, pulling every <paramref name="poll"/> and on every push.</summary>
+    public SidecarProcess StartSidecar(SidecarNode node, TimeSpan poll) =>
+        node.StartSidecar($"https://127.0.0.1:{DataPlanes.Port}", DataPlanes.ServerCertificateFile, poll);
+
+    /// <summary>Both at once: a node whose sidecar is started.</summary>
     public async Task<SidecarNode> StartNodeAsync(ConsoleApi api, string controlPlane, KongNodeOptions kong, TimeSpan poll)
     {
-        var endpoint = _dataPlanes ?? throw new InvalidOperationException("Started without dataPlanes: there is no data plane endpoint to connect to.");
-        var node = await SidecarNode.CreateAsync(api.Client, controlPlane, kong, Path.Combine(endpoint.Directory, $"node-{kong.NodeId}"), $"CN={kong.Hostname}",
-            TestContext.Current.CancellationToken);
-        node.StartSidecar($"https://127.0.0.1:{endpoint.Port}", endpoint.ServerCertificateFile, poll);
+        var node = await AddNodeAsync(api, controlPlane, kong);
+        StartSidecar(node, poll);
         return node;
     }
+
+    private DataPlaneEndpoint DataPlanes => _dataPlanes ?? throw new InvalidOperationException("Started without dataPlanes: there is no data plane endpoint to connect to.");
 
     public async ValueTask DisposeAsync()
     {

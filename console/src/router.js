@@ -11,6 +11,8 @@ import DpCertificates from './pages/DpCertificates.vue'
 import DeclarativeConfig from './pages/DeclarativeConfig.vue'
 import GroupMembers from './pages/GroupMembers.vue'
 import ConfigVersions from './pages/ConfigVersions.vue'
+import NodeList from './pages/NodeList.vue'
+import Dashboard from './pages/Dashboard.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -33,6 +35,8 @@ export const router = createRouter({
         { path: 'declarative-config', name: 'declarative-config', component: DeclarativeConfig },
         { path: 'members', name: 'members', component: GroupMembers },
         { path: 'versions', name: 'versions', component: ConfigVersions },
+        { path: 'nodes', name: 'nodes', component: NodeList },
+        { path: 'dashboard', name: 'dashboard', component: Dashboard },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -18,6 +18,9 @@ internal sealed class ConsoleApi : IDisposable
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ConsoleApp.AdminToken);
     }
 
+    /// <summary>The admin's client, for helpers that speak to the API themselves (pinning a node's certificate).</summary>
+    public HttpClient Client => _client;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body = null)

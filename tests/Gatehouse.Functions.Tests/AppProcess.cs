@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Gatehouse.Testing;
+using Gatehouse.Testing.Processes;
 
 namespace Gatehouse.Functions.Tests;
 

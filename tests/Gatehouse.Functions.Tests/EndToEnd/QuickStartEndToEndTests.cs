@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
+using Gatehouse.Testing.Processes;
 using static Gatehouse.Functions.Tests.EndToEnd.QuickStartOutputs;
 
 namespace Gatehouse.Functions.Tests.EndToEnd;

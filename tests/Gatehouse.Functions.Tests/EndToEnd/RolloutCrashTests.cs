@@ -6,6 +6,7 @@ using Gatehouse.Core.Composition;
 using Gatehouse.Functions.Composition;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
+using Gatehouse.Testing.Processes;
 
 namespace Gatehouse.Functions.Tests.EndToEnd;
 
@@ -22,7 +23,7 @@ public sealed class RolloutCrashTests(StorageFixture storage)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string? Running(SidecarFleet.Node node) =>
+    private static string? Running(SidecarNode node) =>
         node.Kong!.CurrentConfig is { } config ? ConfigHash.Of(Encoding.UTF8.GetBytes(config)).Config : null;
 
     [Theory]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gatehouse.Core.Composition;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
+using Gatehouse.Testing.Processes;
 
 namespace Gatehouse.Functions.Tests.EndToEnd;
 
@@ -20,9 +21,9 @@ public sealed class RolloutEndToEndTests(StorageFixture storage)
 
     private static string HashOf(string config) => ConfigHash.Of(Encoding.UTF8.GetBytes(config)).Config;
 
-    private static string? Running(SidecarFleet.Node node) => node.Kong!.CurrentConfig is { } config ? HashOf(config) : null;
+    private static string? Running(SidecarNode node) => node.Kong!.CurrentConfig is { } config ? HashOf(config) : null;
 
-    private static bool Runs(SidecarFleet.Node node, string route) => node.Kong!.CurrentConfig?.Contains($"\"name\":\"{route}\"", StringComparison.Ordinal) == true;
+    private static bool Runs(SidecarNode node, string route) => node.Kong!.CurrentConfig?.Contains($"\"name\":\"{route}\"", StringComparison.Ordinal) == true;
 
     /// <summary>Three nodes, the first labelled ring:canary, all running the first config.</summary>
     private static async Task<(SidecarFleet Fleet, string First)> StartAsync(StorageFixture storage)

@@ -3,6 +3,7 @@ using System.Text;
 using Gatehouse.Core.Composition;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
+using Gatehouse.Testing.Processes;
 
 namespace Gatehouse.Functions.Tests.EndToEnd;
 
@@ -19,7 +20,7 @@ public sealed class SidecarEndToEndTests(StorageFixture storage)
 
     private static string HashOf(string config) => ConfigHash.Of(Encoding.UTF8.GetBytes(config)).Config;
 
-    private static bool Runs(SidecarFleet.Node node, string route) => node.Kong!.CurrentConfig?.Contains($"\"name\":\"{route}\"", StringComparison.Ordinal) == true;
+    private static bool Runs(SidecarNode node, string route) => node.Kong!.CurrentConfig?.Contains($"\"name\":\"{route}\"", StringComparison.Ordinal) == true;
 
     [Fact]
     public async Task Three_nodes_follow_their_control_plane_by_push_by_poll_through_an_outage_and_not_past_a_revoked_certificate()
@@ -85,7 +86,7 @@ public sealed class SidecarEndToEndTests(StorageFixture storage)
 
         // A node restarted meanwhile (Kong and sidecar, Kong empty) runs its cached config again.
         await nodes[0].Sidecar!.KillAsync();
-        await nodes[0].RestartKongAsync();
+        await nodes[0].RestartKongAsync(Ct);
         Assert.Null(nodes[0].Kong!.CurrentConfig);
         fleet.StartSidecar(nodes[0], s_poll);
         await fleet.WaitUntilAsync(() => nodes[0].Kong!.CurrentConfig is { } c && HashOf(c) == second, TimeSpan.FromSeconds(20),

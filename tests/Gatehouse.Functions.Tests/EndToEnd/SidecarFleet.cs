@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
+using Gatehouse.Testing.Processes;
 
 namespace Gatehouse.Functions.Tests.EndToEnd;
 
@@ -18,7 +19,7 @@ internal sealed class SidecarFleet : IAsyncDisposable
     private readonly string _prefix;
     private readonly int _dataPlanePort = LoopbackPort.Unused();
     private readonly string _directory = Directory.CreateTempSubdirectory("gatehouse-fleet-").FullName;
-    private readonly List<Node> _nodes = [];
+    private readonly List<SidecarNode> _nodes = [];
 
     private SidecarFleet(StorageFixture storage)
     {
@@ -35,7 +36,7 @@ internal sealed class SidecarFleet : IAsyncDisposable
 
     public string ServerCertificateFile => Path.Combine(_directory, "dp-server.pem");
 
-    public IReadOnlyList<Node> Nodes => _nodes;
+    public IReadOnlyList<SidecarNode> Nodes => _nodes;
 
     public HttpClient Admin => App!.Client;
 
@@ -79,33 +80,15 @@ internal sealed class SidecarFleet : IAsyncDisposable
     }
 
     /// <summary>A Kong node with its own pinned certificate; its sidecar is started by <see cref="StartSidecar"/>.</summary>
-    public async Task<Node> AddNodeAsync(KongNodeOptions kong)
+    public async Task<SidecarNode> AddNodeAsync(KongNodeOptions kong)
     {
-        var pair = TestCertificates.Server($"CN=node-{_nodes.Count}", elliptic: true);
-        var created = await (await Admin.PostJsonAsync($"/v2/control-planes/{ControlPlaneId}/dp-client-certificates",
-            JsonSerializer.Serialize(new { cert = pair.Certificate }))).ExpectAsync(HttpStatusCode.Created);
-        var directory = Path.Combine(_directory, $"node-{_nodes.Count}");
-        Directory.CreateDirectory(directory);
-        var certificateFile = Path.Combine(directory, "client.pem");
-        await File.WriteAllTextAsync(certificateFile, pair.Certificate + "\n" + pair.Key, Ct);
-        var node = new Node(kong, Guid.Parse(created.GetProperty("item").GetProperty("id").GetString()!), certificateFile, Path.Combine(directory, "cache"));
-        await node.RestartKongAsync();
+        var node = await SidecarNode.CreateAsync(Admin, ControlPlaneId.ToString(), kong, Path.Combine(_directory, $"node-{_nodes.Count}"), $"CN=node-{_nodes.Count}", Ct);
         _nodes.Add(node);
         return node;
     }
 
-    public SidecarProcess StartSidecar(Node node, TimeSpan poll, string labels = "region:test") =>
-        node.Sidecar = SidecarProcess.Start(new Dictionary<string, string>
-        {
-            ["--control-plane-url"] = $"https://127.0.0.1:{_dataPlanePort}",
-            ["--cert"] = node.CertificateFile,
-            ["--server-ca"] = ServerCertificateFile,
-            ["--kong-admin-url"] = node.Kong!.BaseAddress.ToString(),
-            ["--cache-dir"] = node.CacheDirectory,
-            ["--poll-interval"] = poll.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            ["--heartbeat-interval"] = "2",
-            ["--labels"] = labels,
-        });
+    public SidecarProcess StartSidecar(SidecarNode node, TimeSpan poll, string labels = "region:test") =>
+        node.StartSidecar($"https://127.0.0.1:{_dataPlanePort}", ServerCertificateFile, poll, labels);
 
     public async Task PostServiceAsync(string name) =>
         await (await Admin.PostJsonAsync($"/v2/control-planes/{ControlPlaneId}/core-entities/services",
@@ -133,7 +116,7 @@ internal sealed class SidecarFleet : IAsyncDisposable
         string.Join("\n", _nodes.Select((n, i) => $"--- node {i} (Kong {n.Kong?.CurrentHash}) ---\n{n.Sidecar?.Log}"))
         + $"\n--- app ---\n{string.Join('\n', App?.Output.TakeLast(80) ?? [])}";
 
-    public async Task<JsonElement> NodeViewAsync(Node node) =>
+    public async Task<JsonElement> NodeViewAsync(SidecarNode node) =>
         (await (await Admin.GetAsync($"/v2/control-planes/{ControlPlaneId}/nodes/{node.Options.NodeId}", Ct)).ExpectAsync(HttpStatusCode.OK)).GetProperty("item");
 
     public async ValueTask DisposeAsync()
@@ -148,43 +131,5 @@ internal sealed class SidecarFleet : IAsyncDisposable
         }
         await PushRelay.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    internal sealed class Node(KongNodeOptions options, Guid certificateId, string certificateFile, string cacheDirectory) : IAsyncDisposable
-    {
-        public KongNodeOptions Options => options;
-
-        public Guid CertificateId => certificateId;
-
-        public string CertificateFile => certificateFile;
-
-        public string CacheDirectory => cacheDirectory;
-
-        public KongAdminStandIn? Kong { get; private set; }
-
-        public SidecarProcess? Sidecar { get; set; }
-
-        /// <summary>A Kong restarted: the same node, with nothing loaded.</summary>
-        public async Task RestartKongAsync()
-        {
-            if (Kong is not null)
-            {
-                await Kong.DisposeAsync();
-            }
-            Kong = new KongAdminStandIn(options);
-            await Kong.StartAsync(TestContext.Current.CancellationToken);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Sidecar is not null)
-            {
-                await Sidecar.DisposeAsync();
-            }
-            if (Kong is not null)
-            {
-                await Kong.DisposeAsync();
-            }
-        }
     }
 }

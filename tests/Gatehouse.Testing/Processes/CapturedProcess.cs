@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Gatehouse.Functions.Tests;
+namespace Gatehouse.Testing.Processes;
 
-internal static class CapturedProcess
+public static class CapturedProcess
 {
     /// <summary>Starts the process with its standard output and error, line by line, in one queue (for failure messages and log checks).</summary>
     public static (Process Process, ConcurrentQueue<string> Output) Start(ProcessStartInfo start)

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Gatehouse.Functions.Tests.EndToEnd;
+namespace Gatehouse.Testing.Processes;
 
 /// <summary>
 /// The sidecar as a real process (the build next to the tests), started with flags as an operator
 /// would; its output is kept for the test's failure message. Killed on dispose.
 /// </summary>
-internal sealed class SidecarProcess : IAsyncDisposable
+public sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -35,9 +35,9 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return new SidecarProcess(process, output);
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan within)
+    public async Task<int> WaitForExitAsync(TimeSpan within, CancellationToken cancellationToken = default)
     {
-        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(within, TestContext.Current.CancellationToken);
+        await _process.WaitForExitAsync(cancellationToken).WaitAsync(within, cancellationToken);
         return _process.ExitCode;
     }
 

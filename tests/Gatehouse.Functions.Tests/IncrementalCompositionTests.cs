@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
+using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Versions;
 using Gatehouse.Testing;
 
@@ -126,6 +127,103 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
         Assert.True(counted > 20, $"only {counted} versions");
         Assert.True(cascades > 0 && imports > 0, $"seed {seed}: {cascades} cascading deletes and {imports} imports; the sequence must have both");
         Assert.True(cached.IncrementalReads > 20, $"seed {seed}: only {cached.IncrementalReads} recompositions read the change log ({cached.FullReads} read everything)");
+    }
+
+    /// <summary>
+    /// A group whose members change as their entities do: random writes to three control planes
+    /// (creates, updates, deletes, imports) and members added and removed. After each step, once
+    /// the group's pointer stands at the membership and every member's revision, its snapshot is
+    /// byte for byte the composition of full reads of its members.
+    /// </summary>
+    [Fact]
+    public async Task Every_group_snapshot_made_from_its_members_changes_is_the_one_full_reads_compose()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("GATEHOUSE_FUZZ_SEED"), out var s) ? s : 1606;
+        var random = new Random(seed);
+        await using var app = await RunningApp.StartAsync(storage);
+        var snapshots = app.Services.GetRequiredService<ISnapshotStore>();
+        var full = app.Services.GetRequiredService<IEntityReader>();
+        var memberships = app.Services.GetRequiredService<IGroupMembershipStore>();
+        var created = await (await app.Client.PostJsonAsync("/v2/control-planes", """{"name":"incremental-group","cluster_type":"CLUSTER_TYPE_CONTROL_PLANE_GROUP"}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+        var group = Guid.Parse(created.GetProperty("id").GetString()!);
+        var roots = new List<string>();
+        for (var m = 0; m < 3; m++)
+        {
+            roots.Add(await app.CreateControlPlaneAsync($"member-{m}"));
+        }
+        Guid IdOf(string root) => Guid.Parse(root.Split('/')[3]);
+        var inGroup = new HashSet<string>();
+        var names = roots.ToDictionary(r => r, _ => new List<string>());
+        var (membershipChanges, compared) = (0, 0);
+
+        for (var step = 0; step < 30; step++)
+        {
+            var root = roots[random.Next(roots.Count)];
+            // Names carry the member's, so members never conflict: a conflict keeps the last good snapshot, which is another test's.
+            var prefix = $"m{roots.IndexOf(root)}-";
+            HttpResponseMessage response;
+            switch (random.Next(8))
+            {
+                case 0 or 1:
+                    var verb = inGroup.Contains(root) ? "remove" : "add";
+                    response = await app.Client.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/{verb}", $$"""{"members":[{"id":"{{IdOf(root)}}"}]}""");
+                    if (verb == "add") { inGroup.Add(root); } else { inGroup.Remove(root); }
+                    membershipChanges++;
+                    break;
+                case 2 when names[root].Count > 0:
+                    response = await app.Client.PatchJsonAsync($"{root}/services/{names[root][random.Next(names[root].Count)]}", $$"""{"retries":{{random.Next(1, 9)}}}""");
+                    break;
+                case 3 when names[root].Count > 0:
+                    var gone = names[root][random.Next(names[root].Count)];
+                    response = await app.Client.DeleteAsync($"{root}/services/{gone}", Ct);
+                    names[root].Remove(gone);
+                    break;
+                case 4:
+                    var kept = names[root].Where(_ => random.Next(2) == 0).ToList();
+                    var file = new JsonObject
+                    {
+                        ["_format_version"] = "3.0",
+                        ["services"] = new JsonArray([.. kept.Append($"{prefix}i{step}").Select(n => (JsonNode)new JsonObject { ["name"] = n, ["host"] = $"{n}.internal" })]),
+                    };
+                    response = await app.Client.PutJsonAsync($"/v2/control-planes/{IdOf(root)}/declarative-config", file.ToJsonString());
+                    names[root] = [.. kept, $"{prefix}i{step}"];
+                    break;
+                default:
+                    response = await app.Client.PostJsonAsync(root + "/services", $$"""{"name":"{{prefix}}s{{step}}","host":"s{{step}}.internal"}""");
+                    names[root].Add($"{prefix}s{step}");
+                    break;
+            }
+            Assert.True(response.IsSuccessStatusCode, $"seed {seed}, step {step}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                var membership = await memberships.ReadAsync(Ct);
+                var members = new List<(Guid, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>)>();
+                var revisions = new Dictionary<Guid, long>();
+                foreach (var member in membership.MembersOf(group))
+                {
+                    var state = await full.ReadAllAsync(member, Ct);
+                    members.Add((member, state.Entities));
+                    revisions[member] = state.Revision;
+                }
+                var pointer = await snapshots.GetPointerAsync(group, Ct);
+                if (pointer is not null && pointer.Revision == membership.Sequence && pointer.Source.Members is { } composed
+                    && composed.Count == revisions.Count && revisions.All(r => composed.GetValueOrDefault(r.Key, -1) == r.Value))
+                {
+                    var (entities, conflicts) = GroupComposition.Compose(members);
+                    Assert.Empty(conflicts);
+                    Assert.Equal(DeclarativeConfig.Write(entities).Hashes.Config, pointer.Hash);
+                    compared++;
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"seed {seed}, step {step}: the group's pointer never reached membership {membership.Sequence} and its members' revisions");
+                await Task.Delay(20, Ct);
+            }
+        }
+        Assert.Equal(30, compared);
+        Assert.True(membershipChanges >= 3, $"seed {seed}: only {membershipChanges} membership changes");
     }
 
     private static string Describe(IReadOnlyDictionary<string, EntityChangeCounts> counts) =>

@@ -27,7 +27,8 @@ internal sealed class ConsoleApp : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ConsoleApp> StartAsync(StorageFixture storage)
+    /// <summary>The app with the admin token and its own tables, and <paramref name="settings"/> besides (an Entra ID tenant's).</summary>
+    public static async Task<ConsoleApp> StartAsync(StorageFixture storage, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var index = Path.Combine(AppContext.BaseDirectory, "console", "index.html");
         Assert.True(File.Exists(index), $"The console is not built ({index} is missing): run ./dev.sh test, or 'npm ci && npm run build' in console/ and build again.");
@@ -39,7 +40,7 @@ internal sealed class ConsoleApp : IAsyncDisposable
                 ["Gatehouse:AdminToken"] = AdminToken,
                 ["Gatehouse:Storage:Prefix"] = storage.UniqueName("c"),
                 ["Logging:LogLevel:Default"] = "Warning",
-            }));
+            }.Concat(settings ?? new Dictionary<string, string?>())));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal));

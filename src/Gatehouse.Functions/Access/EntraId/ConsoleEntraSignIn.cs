@@ -17,9 +17,8 @@ internal sealed record ConsoleEntraSignIn(string ClientId, string Scope, Uri Aut
     /// <summary>Null when the console does not sign in with Entra ID.</summary>
     public static ConsoleEntraSignIn? Read(IConfiguration configuration, EntraIdConfiguration? entra)
     {
-        var section = configuration.GetSection(EntraIdConfiguration.SectionName);
-        var clientId = section["ConsoleClientId"];
-        var scope = section["ConsoleScope"];
+        var clientId = configuration["Gatehouse:EntraId:ConsoleClientId"];
+        var scope = configuration["Gatehouse:EntraId:ConsoleScope"];
         if (string.IsNullOrWhiteSpace(clientId))
         {
             return null;

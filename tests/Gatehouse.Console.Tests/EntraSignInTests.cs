@@ -124,8 +124,14 @@ public sealed class EntraSignInTests(StorageFixture storage, BrowserFixture brow
         {
             using var signIn = await http.PostAsync(entra.GetProperty("authorization_endpoint").GetString(), new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["client_id"] = _console.ToString("D"), ["response_type"] = "code", ["redirect_uri"] = redirect.ToString(), ["state"] = "s1",
-                ["scope"] = $"api://{_api:D}/access_as_user", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["login"] = "erin@contoso.example",
+                ["client_id"] = _console.ToString("D"),
+                ["response_type"] = "code",
+                ["redirect_uri"] = redirect.ToString(),
+                ["state"] = "s1",
+                ["scope"] = $"api://{_api:D}/access_as_user",
+                ["code_challenge"] = challenge,
+                ["code_challenge_method"] = "S256",
+                ["login"] = "erin@contoso.example",
             }), Ct);
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
             var back = System.Web.HttpUtility.ParseQueryString(signIn.Headers.Location!.Query);
@@ -138,8 +144,11 @@ public sealed class EntraSignInTests(StorageFixture storage, BrowserFixture brow
             {
                 Content = new FormUrlEncodedContent(new Dictionary<string, string>
                 {
-                    ["client_id"] = _console.ToString("D"), ["grant_type"] = "authorization_code", ["code"] = code,
-                    ["redirect_uri"] = redirect.ToString(), ["code_verifier"] = withVerifier,
+                    ["client_id"] = _console.ToString("D"),
+                    ["grant_type"] = "authorization_code",
+                    ["code"] = code,
+                    ["redirect_uri"] = redirect.ToString(),
+                    ["code_verifier"] = withVerifier,
                 }),
             };
             request.Headers.Add("Origin", app.Address.GetLeftPart(UriPartial.Authority));

@@ -33,13 +33,40 @@ public sealed class EntraSignInTests(StorageFixture storage, BrowserFixture brow
 
     public ValueTask DisposeAsync() => _tenant.DisposeAsync();
 
-    private Task<ConsoleApp> StartAppAsync() => ConsoleApp.StartAsync(storage, new Dictionary<string, string?>
+    private Task<ConsoleApp> StartAppAsync(string? consoleScope = null) => ConsoleApp.StartAsync(storage, new Dictionary<string, string?>
     {
         ["Gatehouse:EntraId:TenantId"] = _tenant.TenantId.ToString("D"),
         ["Gatehouse:EntraId:Audience"] = _api.ToString("D"),
         ["Gatehouse:EntraId:Instance"] = _tenant.Instance.ToString(),
         ["Gatehouse:EntraId:ConsoleClientId"] = _console.ToString("D"),
+        ["Gatehouse:EntraId:ConsoleScope"] = consoleScope,
     });
+
+    [Fact]
+    public async Task A_token_for_another_api_is_not_kept_and_the_page_says_why()
+    {
+        // Misconfigured: the console asks for another API's scope, so the tenant's token is not for Gatehouse.
+        _tenant.ExposeApi("api://another-api", "another-api");
+        await using var app = await StartAppAsync(consoleScope: "api://another-api/access_as_user");
+        _tenant.RegisterSinglePageApp(_console, new Uri(app.Address, "/sign-in/callback"));
+        _tenant.AddPerson("frank@contoso.example");
+        var page = await browser.NewPageAsync(app.Address);
+        var shots = new Screenshots(nameof(A_token_for_another_api_is_not_kept_and_the_page_says_why));
+        await shots.RunAsync(page, async () =>
+        {
+            await page.GotoAsync("/sign-in");
+            await page.GetByTestId("entra-sign-in").ClickAsync();
+            await page.Locator("#login").FillAsync("frank@contoso.example");
+            await page.Locator("#submit").ClickAsync();
+
+            await Assertions.Expect(page.GetByTestId("entra-error")).ToContainTextAsync("Gatehouse did not accept the token");
+            await shots.TakeAsync(page, "refused");
+            Assert.Equal(1, _tenant.TokensIssued);
+            Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('gatehouse.token')"));
+            await page.GetByTestId("back-to-sign-in").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("token-input")).ToBeVisibleAsync();
+        });
+    }
 
     [Fact]
     public async Task Sign_in_with_Entra_ID_come_back_signed_in_and_see_only_the_control_planes_your_role_allows()

@@ -49,8 +49,11 @@ param instanceMemoryMB int = 2048
 @description('Most instances the function app scales out to.')
 param maximumInstanceCount int = 100
 
-@description('Sign-in with Microsoft Entra ID: the application ID URI (api://…) or client id of the app registration whose v2.0 access tokens Gatehouse accepts. Empty: sign-in with Entra ID is off, and only the admin token and Gatehouse\'s own tokens authenticate.')
+@description('Sign-in with Microsoft Entra ID: the client id of the app registration whose v2.0 access tokens Gatehouse accepts (a v2.0 token\'s aud is its API\'s client id). Empty: sign-in with Entra ID is off, and only the admin token and Gatehouse\'s own tokens authenticate.')
 param entraAudience string = ''
+
+@description('The client id of the app registration the web console signs people in with (single-page application platform, redirect URI https://{app}/sign-in/callback); it may be the API\'s own. Empty: the console offers only a pasted token. Needs entraAudience.')
+param entraConsoleClientId string = ''
 
 @description('The Entra ID tenant whose people may sign in (with entraAudience). Empty means the tenant of the subscription deployed to.')
 param entraTenantId string = ''
@@ -185,6 +188,8 @@ module functionApp 'modules/functionapp.bicep' = {
     entraAudience: entraAudience
     // Both empty, or both set: the app refuses to start with a tenant and no audience.
     entraTenantId: empty(entraAudience) ? '' : (empty(entraTenantId) ? tenant().tenantId : entraTenantId)
+    // The app refuses a console client id without Entra ID sign-in: it is dropped with the audience.
+    entraConsoleClientId: empty(entraAudience) ? '' : entraConsoleClientId
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
   // The modules above grant the identity its roles before they return their outputs, so the app

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session } from './session'
 import SignIn from './pages/SignIn.vue'
+import SignInCallback from './pages/SignInCallback.vue'
 import Overview from './pages/Overview.vue'
 import ControlPlane from './pages/ControlPlane.vue'
 import ServiceList from './pages/ServiceList.vue'
@@ -18,6 +19,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/sign-in', name: 'sign-in', component: SignIn, meta: { public: true } },
+    { path: '/sign-in/callback', name: 'sign-in-callback', component: SignInCallback, meta: { public: true } },
     { path: '/', name: 'overview', component: Overview },
     {
       path: '/control-planes/:controlPlaneId',

@@ -12,6 +12,20 @@ export function signIn(token) {
   sessionStorage.setItem(key, token)
 }
 
+/**
+ * Whether Gatehouse accepts the token, tried on a cheap call every authenticated caller may make:
+ * false for a 401; a failure to answer is thrown.
+ */
+export async function acceptsToken(token) {
+  const response = await fetch('/v2/control-planes?page[size]=1', { headers: { Authorization: `Bearer ${token}` } })
+  return response.status !== 401
+}
+
+/** Where to go once signed in: the `next` the sign-in page was given, if it is a path of this console. */
+export function nextPath(next) {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/'
+}
+
 export function signOut() {
   session.token = ''
   sessionStorage.removeItem(key)

@@ -30,6 +30,8 @@ param signalREndpoint string
 @description('Entra ID sign-in: the audience tokens must be for, and the tenant that issues them; both empty turns it off.')
 param entraAudience string = ''
 param entraTenantId string = ''
+@description('The web console\'s single-page application registration (empty: the console offers only a pasted token).')
+param entraConsoleClientId string = ''
 
 param applicationInsightsConnectionString string
 
@@ -133,6 +135,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // People sign in with Entra ID access tokens for this audience from this tenant (empty: off).
     Gatehouse__EntraId__TenantId: entraTenantId
     Gatehouse__EntraId__Audience: entraAudience
+    // The console signs people in with this public client (authorization code flow with PKCE); no secret.
+    Gatehouse__EntraId__ConsoleClientId: entraConsoleClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   }

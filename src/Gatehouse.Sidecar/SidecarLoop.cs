@@ -286,7 +286,15 @@ internal sealed class SidecarLoop(SidecarOptions options, ControlPlaneClient con
             var node = _kong!;
             var heartbeat = new Heartbeat(NodeId, node.Hostname, node.Version,
                 [.. node.Plugins.Select(p => new HeartbeatPlugin(p.Name, p.Version))], _running ?? "", options.Labels, _error, HeartbeatMetrics.Of(metrics));
-            if (await controlPlane.HeartbeatAsync(heartbeat, cancellationToken).ConfigureAwait(false) is { } failure)
+            var failure = await controlPlane.HeartbeatAsync(heartbeat, cancellationToken).ConfigureAwait(false);
+            if (failure is { RefusesMetrics: true } && heartbeat.Metrics is not null)
+            {
+                // An older control plane: the node's state matters more than its traffic, so say it without.
+                traffic!.Refused(failure.Message);
+                metrics = null;
+                failure = await controlPlane.HeartbeatAsync(heartbeat with { Metrics = null }, cancellationToken).ConfigureAwait(false);
+            }
+            if (failure is not null)
             {
                 // The traffic stays pending and goes with the next heartbeat, under the same sequence.
                 logger.LogWarning("Heartbeat not taken: {Reason}", failure);

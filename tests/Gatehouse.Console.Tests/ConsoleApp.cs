@@ -32,7 +32,11 @@ internal sealed class ConsoleApp : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ConsoleApp> StartAsync(StorageFixture storage, bool dataPlanes = false)
+    /// <summary>
+    /// The app with the admin token and its own tables, its data plane endpoint open when <paramref name="dataPlanes"/>,
+    /// and <paramref name="extraSettings"/> besides (an Entra ID tenant's).
+    /// </summary>
+    public static async Task<ConsoleApp> StartAsync(StorageFixture storage, bool dataPlanes = false, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var index = Path.Combine(AppContext.BaseDirectory, "console", "index.html");
         Assert.True(File.Exists(index), $"The console is not built ({index} is missing): run ./dev.sh test, or 'npm ci && npm run build' in console/ and build again.");
@@ -51,7 +55,7 @@ internal sealed class ConsoleApp : IAsyncDisposable
         }
         var app = GatehouseApp.Build(
             ["--urls", "http://127.0.0.1:0", "--environment", "Development"],
-            builder => builder.Configuration.AddInMemoryCollection(settings));
+            builder => builder.Configuration.AddInMemoryCollection(settings.Concat(extraSettings ?? new Dictionary<string, string?>())));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal));

@@ -41,6 +41,12 @@ public sealed class ConsoleServingTests(StorageFixture storage)
         }
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/assets/no-such-file.js", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/control-planes", null, Ct)).StatusCode);
+
+        // Unauthenticated, what the sign-in page needs: without Entra ID settings, only a pasted token.
+        var settings = await client.GetAsync("/console/config.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
+        Assert.Equal("""{"entra_id":null}""", await settings.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("no-cache", settings.Headers.CacheControl?.ToString());
     }
 
     [Fact]

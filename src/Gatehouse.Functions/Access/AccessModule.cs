@@ -12,6 +12,7 @@ internal static class AccessModule
     {
         var entra = EntraIdConfiguration.Read(configuration);
         services.AddSingleton(new EntraIdSetting(entra));
+        services.AddSingleton(new ConsoleEntraSignInSetting(ConsoleEntraSignIn.Read(configuration, entra)));
         services.AddSingleton(sp => new TableIdentityStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageLayout>()));
         // Authentication reads through a short cache that every identity write through this process empties.
         services.AddSingleton(sp => new RecentTokenHolders(sp.GetRequiredService<TableIdentityStore>(), sp.GetRequiredService<TimeProvider>()));

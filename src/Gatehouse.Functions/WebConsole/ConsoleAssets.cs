@@ -19,6 +19,7 @@ internal static class ConsoleAssets
 
     public static WebApplication MapWebConsole(this WebApplication app)
     {
+        app.MapConsoleSettings();
         var folder = Path.Combine(AppContext.BaseDirectory, FolderName);
         var index = Path.Combine(folder, "index.html");
         if (!File.Exists(index))

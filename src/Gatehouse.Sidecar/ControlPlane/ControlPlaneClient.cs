@@ -56,19 +56,19 @@ internal sealed class ControlPlaneClient(HttpClient http)
         }
     }
 
-    /// <summary>Reports the node; null when the report did not get through (it is sent again at the next beat).</summary>
-    public async Task<string?> HeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
+    /// <summary>Reports the node; null when it was taken, else why not (it is sent again at the next beat).</summary>
+    public async Task<HeartbeatRefusal?> HeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await http.PostAsync("v1/dp/heartbeat",
                 new ByteArrayContent(heartbeat.ToJson()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
                 cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await MessageAsync(response, cancellationToken).ConfigureAwait(false)}";
+            return response.IsSuccessStatusCode ? null : new HeartbeatRefusal((int)response.StatusCode, await MessageAsync(response, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (IsTransient(e, cancellationToken))
         {
-            return e.Message;
+            return new HeartbeatRefusal(null, e.Message);
         }
     }
 

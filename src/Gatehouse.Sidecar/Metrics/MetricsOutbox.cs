@@ -29,6 +29,9 @@ internal sealed class MetricsOutbox(TimeProvider clock)
         _pending.Traffic.Add(delta);
     }
 
+    /// <summary>Forgets the pending traffic: the control plane cannot take it. A new report (and sequence) starts with the next delta.</summary>
+    public void Discard() => _pending = null;
+
     /// <summary>The control plane took <paramref name="sent"/>: a new report starts with the next delta.</summary>
     public void Acknowledge(MetricsReport? sent)
     {

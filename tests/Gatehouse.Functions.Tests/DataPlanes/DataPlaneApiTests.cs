@@ -290,6 +290,9 @@ public sealed class DataPlaneApiTests(StorageFixture storage)
         {
             Assert.Contains(field + ":", wrong, StringComparison.Ordinal);
         }
+        // An unknown field in these words is how a sidecar knows a control plane predates a heartbeat
+        // field (Gatehouse.Sidecar's HeartbeatRefusal): changing them strands sidecars on older control planes.
+        Assert.Contains("extra: property extra should not exist", wrong, StringComparison.Ordinal);
         Assert.Contains("body", await RefusedAsync("[]"), StringComparison.Ordinal);
 
         var noNode = await (await dp.GetAsync("/v1/dp/config", Ct)).ExpectAsync(HttpStatusCode.BadRequest);

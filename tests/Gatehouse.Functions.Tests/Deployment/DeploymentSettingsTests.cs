@@ -39,6 +39,7 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__DataPlane__KongImage"] = "kong:{Gatehouse__KongVersion}, Kong's own image at the version served",
         ["Gatehouse__Cors__AllowedOrigins"] = "none: no other origin's page may call the API until the operator names it; the platform's own CORS (siteConfig.cors) stays unset so that the app's answers pass",
         ["Gatehouse__SignalR__ConnectionString"] = "the access key form; the SignalR Service infra/ creates refuses keys, so the endpoint and the identity are set instead",
+        ["Gatehouse__EntraId__ConsoleScope"] = "api://{Audience}/access_as_user, the scope the README's app registration steps expose; only an API registered otherwise needs another",
         ["Gatehouse__EntraId__Instance"] = "https://login.microsoftonline.com/, Entra ID's public cloud; only sovereign clouds (and the tests' stand-in) need another",
         ["Gatehouse__Audit__CrashAfter"] = "crash tests only; unset, nothing crashes",
         ["Gatehouse__Audit__InterruptedAfterSeconds"] = "300 s: a change whose process died unanswered is listed as interrupted by the next sweep after that",

@@ -19,9 +19,10 @@ namespace Gatehouse.Testing.Identity;
 /// <c>/{tenant}/discovery/v2.0/keys</c>, as login.microsoftonline.com lays them out) on a loopback port,
 /// and mints access tokens as Entra does: RS256, <c>kid</c> in the header, <c>iss</c>
 /// <c>{instance}{tenant}/v2.0</c>, <c>aud</c>, <c>tid</c>, <c>oid</c>, <c>preferred_username</c>,
-/// <c>name</c> and <c>groups</c> (object ids). Keys can be rolled, as Entra rolls them.
+/// <c>name</c> and <c>groups</c> (object ids). Keys can be rolled, as Entra rolls them. People sign
+/// in through its authorization endpoint as a browser does (see EntraIdStandIn.SignIn.cs).
 /// </summary>
-public sealed class EntraIdStandIn : IAsyncDisposable
+public sealed partial class EntraIdStandIn : IAsyncDisposable
 {
     private readonly List<RsaSecurityKey> _published = [];
     private WebApplication? _app;
@@ -127,6 +128,14 @@ public sealed class EntraIdStandIn : IAsyncDisposable
     {
         var tenant = TenantId.ToString("D");
         var path = context.Request.Path.Value;
+        if (path == $"/{tenant}/oauth2/v2.0/authorize")
+        {
+            return AuthorizeAsync(context);
+        }
+        if (path == $"/{tenant}/oauth2/v2.0/token")
+        {
+            return RedeemAsync(context);
+        }
         JsonNode? body = null;
         if (path == $"/{tenant}/v2.0/.well-known/openid-configuration")
         {

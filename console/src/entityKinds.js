@@ -52,7 +52,7 @@ export const entityKinds = [
     load: () => withStyle(import('@kong-ui-public/entities-upstreams-targets'), import('@kong-ui-public/entities-upstreams-targets/dist/style.css'))
       .then(m => ({ List: m.UpstreamsList, Form: m.UpstreamsForm })),
     // Sticky sessions came with Kong 3.11; Gatehouse serves 3.9.
-    formConfig: { stickySessionsAvailable: false },
+    formConfig: () => ({ stickySessionsAvailable: false }),
     detail: () => import('./components/UpstreamTargets.vue'),
   },
   {
@@ -63,7 +63,9 @@ export const entityKinds = [
     load: () => withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css'))
       .then(m => ({ List: m.CertificateList, Form: m.CertificateForm })),
     listLinks: base => ({ ...standardLinks(base, 'certificates'), getCreateSniRoute: () => `${base}/snis/create` }),
+    // The form's SNI field (written in the certificate's own snis list) shows only with a link to the SNIs.
     formProps: { showSnisField: true },
+    formConfig: base => ({ sniListRoute: `${base}/snis` }),
   },
   {
     path: 'snis',
@@ -97,7 +99,7 @@ export const entityKinds = [
     load: () => withStyle(import('@kong-ui-public/entities-vaults'), import('@kong-ui-public/entities-vaults/dist/style.css'))
       .then(m => ({ List: m.VaultList, Form: m.VaultForm })),
     // Kong 3.9 OSS knows only the env vault; the form still offers the others, and the server says no.
-    formConfig: { azureVaultProviderAvailable: false, ttl: true },
+    formConfig: () => ({ azureVaultProviderAvailable: false, ttl: true }),
   },
 ]
 

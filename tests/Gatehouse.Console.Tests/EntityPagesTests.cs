@@ -105,13 +105,13 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
     }
 
     [Fact]
-    public async Task Add_a_rate_limiting_plugin_from_the_catalog_and_see_it_listed()
+    public async Task Add_a_rate_limiting_plugin_from_the_catalog_see_it_listed_and_edit_it()
     {
         var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
         await using var _ = app;
         using var __ = api;
         var failed = FailedCalls(page);
-        var shots = new Screenshots(nameof(Add_a_rate_limiting_plugin_from_the_catalog_and_see_it_listed));
+        var shots = new Screenshots(nameof(Add_a_rate_limiting_plugin_from_the_catalog_see_it_listed_and_edit_it));
         await shots.RunAsync(page, async () =>
         {
             await SignIn.AsAdminAsync(page);
@@ -133,6 +133,19 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
             var plugin = (await ListAsync(api, controlPlane, "plugins")).EnumerateArray().Single();
             Assert.Equal("rate-limiting", plugin.GetProperty("name").GetString());
             Assert.Equal(5, plugin.GetProperty("config").GetProperty("minute").GetInt32());
+
+            // Its row opens the form with the plugin read back; Kong's form saves it with a PUT in Konnect mode.
+            await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Rate Limiting" }).Locator(".info-name").ClickAsync();
+            await page.WaitForURLAsync($"**/plugins/rate-limiting/{plugin.GetProperty("id").GetString()}");
+            var minute = page.Locator("input[id$='config-minute'], [data-testid='ff-config.minute']").First;
+            await Assertions.Expect(minute).ToHaveValueAsync("5");
+            await minute.FillAsync("10");
+            await shots.TakeAsync(page, "plugin-edit");
+            await page.Locator("[data-testid$='-edit-form-submit']").ClickAsync();
+            await page.WaitForURLAsync("**/plugins");
+            await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Rate Limiting" })).ToHaveCountAsync(1);
+            var edited = (await ListAsync(api, controlPlane, "plugins")).EnumerateArray().Single();
+            Assert.Equal((plugin.GetProperty("id").GetString(), 10), (edited.GetProperty("id").GetString(), edited.GetProperty("config").GetProperty("minute").GetInt32()));
             Assert.Empty(failed);
         });
     }

@@ -1,13 +1,10 @@
 import { pluginPackage } from './pluginPackage'
+import { withStyle } from './kongParts'
 
 // The Kong entities whose pages are Kong's own list and form components, one entry each: its tab,
 // where its pages live under a control plane, and how to load its package. Each package (with its
 // stylesheet) is imported only when one of its pages opens, so the control plane list does not
 // load them, and only the plugin form brings Monaco.
-
-function withStyle(pkg, style) {
-  return Promise.all([pkg, style]).then(([module]) => module)
-}
 
 /** Links into the standard pages of a kind: list, create, and one entity (view and edit are one page). */
 export function standardLinks(base, path) {

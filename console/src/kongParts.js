@@ -11,3 +11,8 @@ export function useKongParts(kind) {
   )
   return { parts, loadError }
 }
+
+/** A Kong package's module, once it and its stylesheet (imported beside it) have loaded. */
+export function withStyle(pkg, style) {
+  return Promise.all([pkg, style]).then(([module]) => module)
+}

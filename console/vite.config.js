@@ -1,10 +1,20 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import monacoEditor from '@kong-ui-public/monaco-editor/vite-plugin'
 
 // The console is served by the app itself, at its root, from the files this build writes to dist/;
 // src/Gatehouse.Functions copies them into its output and publish folders as wwwroot/.
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Kong's editor (the plugin form's config editor, the route expressions editor) would otherwise
+    // bring every language Monaco and Shiki know, with their workers (TypeScript's alone is 7 MB):
+    // the console edits JSON and YAML, and Kong's code blocks show Lua and shell besides.
+    monacoEditor({
+      languages: ['json', 'yaml'],
+      shiki: { langs: ['json', 'yaml', 'lua', 'shellscript'] },
+    }),
+  ],
   base: '/',
   build: {
     outDir: 'dist',

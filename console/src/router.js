@@ -4,16 +4,19 @@ import SignIn from './pages/SignIn.vue'
 import SignInCallback from './pages/SignInCallback.vue'
 import Overview from './pages/Overview.vue'
 import ControlPlane from './pages/ControlPlane.vue'
-import ServiceList from './pages/ServiceList.vue'
-import ServiceEdit from './pages/ServiceEdit.vue'
-import RouteList from './pages/RouteList.vue'
-import RouteEdit from './pages/RouteEdit.vue'
 import DpCertificates from './pages/DpCertificates.vue'
 import DeclarativeConfig from './pages/DeclarativeConfig.vue'
 import GroupMembers from './pages/GroupMembers.vue'
 import ConfigVersions from './pages/ConfigVersions.vue'
 import NodeList from './pages/NodeList.vue'
 import Dashboard from './pages/Dashboard.vue'
+import { entityRoutes } from './entityKinds'
+
+// Pages built on Kong's entity packages load when opened, so signing in does not fetch them.
+const ServiceList = () => import('./pages/ServiceList.vue')
+const ServiceEdit = () => import('./pages/ServiceEdit.vue')
+const RouteList = () => import('./pages/RouteList.vue')
+const RouteEdit = () => import('./pages/RouteEdit.vue')
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -33,6 +36,7 @@ export const router = createRouter({
         { path: 'routes', name: 'routes', component: RouteList, props: true },
         { path: 'routes/create', name: 'route-create', component: RouteEdit, props: true },
         { path: 'routes/:routeId', name: 'route-edit', component: RouteEdit, props: true },
+        ...entityRoutes(),
         { path: 'dp-certificates', name: 'dp-certificates', component: DpCertificates },
         { path: 'declarative-config', name: 'declarative-config', component: DeclarativeConfig },
         { path: 'members', name: 'members', component: GroupMembers },

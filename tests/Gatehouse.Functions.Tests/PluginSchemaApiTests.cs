@@ -226,6 +226,20 @@ public sealed class PluginSchemaApiTests(StorageFixture storage) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Kongs_plugin_form_in_Konnect_mode_reads_the_same_schema_under_schemas_core_entities()
+    {
+        // Kong's PluginForm asks /v2/control-planes/{id}/schemas/core-entities/plugins/{name}, beside core-entities.
+        var konnectUi = _base.Replace("/core-entities", "/schemas/core-entities", StringComparison.Ordinal);
+        var atUiPath = await (await Api.GetAsync($"{konnectUi}/plugins/rate-limiting", Ct)).ExpectAsync(HttpStatusCode.OK);
+        var atAdminPath = await GetAsync("/schemas/plugins/rate-limiting");
+        Assert.Equal(atAdminPath.GetRawText(), atUiPath.GetRawText());
+        Assert.Equal("record", Entry(atUiPath.GetProperty("fields"), "config").GetProperty("type").GetString());
+
+        var unknown = await (await Api.GetAsync($"{konnectUi}/plugins/no-such-plugin", Ct)).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Equal("No plugin named 'no-such-plugin'", unknown.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_plugins_entities_and_control_planes_are_404s_as_Kong_and_Konnect_word_them()
     {
         var plugin = await GetAsync("/schemas/plugins/no-such-plugin", HttpStatusCode.NotFound);

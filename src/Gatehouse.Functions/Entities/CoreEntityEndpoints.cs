@@ -34,6 +34,7 @@ internal static class CoreEntityEndpoints
         group.MapSchemas();
         group.MapInvalidPlugins();
         group.MapUnmatched();
+        app.MapKonnectPluginSchema();
     }
 
     // Handlers are request delegates, not minimal-API lambdas: there are some hundred and fifty

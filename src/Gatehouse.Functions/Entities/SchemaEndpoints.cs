@@ -9,7 +9,8 @@ namespace Gatehouse.Functions.Entities;
 /// <summary>
 /// Konnect's schema endpoints under core-entities: the plugins a control plane takes
 /// (<c>/v1/available-plugins</c>, which Konnect's UI reads; the spec leaves it out), a plugin's
-/// schema in Kong's own JSON (<c>/schemas/plugins/{pluginName}</c>), and validation without
+/// schema in Kong's own JSON (<c>/schemas/plugins/{pluginName}</c>, and where Konnect's UI reads it),
+/// and validation without
 /// writing (<c>/schemas/{entityName}/validate</c>), answered as Kong's Admin API answers them.
 /// </summary>
 internal static class SchemaEndpoints
@@ -27,11 +28,7 @@ internal static class SchemaEndpoints
                 ["names"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
             }))
             .Responds(404, "No such control plane", error);
-        group.MapGet("/schemas/plugins/{pluginName}", context => CoreEntityEndpoints.ExecuteAsync(context, PluginSchemaAsync(context)))
-            .WithTags("plugins")
-            .WithSummary("A plugin's schema in Kong's JSON, as Kong's Admin API answers /schemas/plugins/{name}.")
-            .Responds(200, "fields and entity_checks, each an array of one-key objects", PluginSchemaJson)
-            .Responds(404, "No plugin of that name, or no such control plane", error);
+        group.MapPluginSchema("/schemas/plugins/{pluginName}");
         group.MapPost("/schemas/{entityName}/validate", context => CoreEntityEndpoints.ExecuteAsync(context, ValidateAsync(context)))
             .WithTags("schemas")
             .WithSummary("Validate an entity (plugins: by its name's schema) as a create would, storing nothing; Kong's schema violation when invalid.")
@@ -40,6 +37,23 @@ internal static class SchemaEndpoints
             .Responds(400, "Kong's schema violation, or a body that is not a JSON object", new JsonObject { ["anyOf"] = new JsonArray(ApiSchemas.KongSchemaViolation, error) })
             .Responds(404, "No entity of that name, or no such control plane", error);
     }
+
+    /// <summary>
+    /// The same plugin schema where Konnect's UI asks for it, outside core-entities
+    /// (<c>/v2/control-planes/{id}/schemas/core-entities/plugins/{pluginName}</c>): Kong's plugin form
+    /// reads it there in Konnect mode.
+    /// </summary>
+    public static void MapKonnectPluginSchema(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/v2/control-planes/{controlPlaneId}/schemas/core-entities").WithErrorDialect(ErrorDialect.Kong)
+            .RequiresAccess(AccessRequirement.ReadsControlPlane)
+            .MapPluginSchema("/plugins/{pluginName}");
+
+    private static void MapPluginSchema(this RouteGroupBuilder group, string path) =>
+        group.MapGet(path, context => CoreEntityEndpoints.ExecuteAsync(context, PluginSchemaAsync(context)))
+            .WithTags("plugins")
+            .WithSummary("A plugin's schema in Kong's JSON, as Kong's Admin API answers /schemas/plugins/{name}.")
+            .Responds(200, "fields and entity_checks, each an array of one-key objects", PluginSchemaJson)
+            .Responds(404, "No plugin of that name, or no such control plane", ApiSchemas.KongError);
 
     private static async Task<IResult> AvailablePluginsAsync(HttpContext context)
     {

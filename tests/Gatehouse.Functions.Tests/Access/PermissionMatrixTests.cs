@@ -264,6 +264,7 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{consumerKey}/consumer_groups/{consumer_groupKey}"] = [Admin, Cons],
         ["GET /v2/control-planes/{controlPlaneId}/core-entities/v1/available-plugins"] = s_anyControlPlaneRole,
         ["GET /v2/control-planes/{controlPlaneId}/core-entities/schemas/plugins/{pluginName}"] = s_anyControlPlaneRole,
+        ["GET /v2/control-planes/{controlPlaneId}/schemas/core-entities/plugins/{pluginName}"] = s_anyControlPlaneRole,
         ["POST /v2/control-planes/{controlPlaneId}/core-entities/schemas/{entityName}/validate"] = s_anyControlPlaneRole,
         ["GET /v2/control-planes/{controlPlaneId}/core-entities/invalid-plugins"] = [Admin, Viewer, Dep, Svc, Plug, Rte],
         ["GET /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas/"] = [Admin, Viewer, Dep, Svc, Plug, Rte],

@@ -153,7 +153,10 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
             roots.Add(await app.CreateControlPlaneAsync($"member-{m}"));
         }
         Guid IdOf(string root) => Guid.Parse(root.Split('/')[3]);
-        var inGroup = new HashSet<string>();
+        // A group is first composed when it gains a member; from then on it always has a pointer to compare.
+        await (await app.Client.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", $$"""{"members":[{"id":"{{IdOf(roots[0])}}"}]}"""))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        var inGroup = new HashSet<string> { roots[0] };
         var names = roots.ToDictionary(r => r, _ => new List<string>());
         var (membershipChanges, compared) = (0, 0);
 

@@ -2,6 +2,7 @@ using Gatehouse.Core.Access;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes;
+using Gatehouse.Core.Validation;
 using Gatehouse.Functions.DataPlanes;
 
 namespace Gatehouse.Functions.ControlPlanes;
@@ -39,6 +40,14 @@ internal sealed class ControlPlaneSummaries(NodeCounter nodes, ISnapshotStore sn
         var status = cp.IsGroup
             ? await snapshots.GetGroupStatusAsync(cp.Id, ct) ?? new GroupStatus(GroupStatus.Unknown, [], cp.CreatedAt, cp.CreatedAt)
             : null;
-        return new ControlPlaneSummary(cp, await nodes.CountAsync(cp.Id, ct), status);
+        try
+        {
+            return new ControlPlaneSummary(cp, await nodes.CountAsync(cp.Id, ct), status);
+        }
+        catch (NotFoundException)
+        {
+            // Deleted since the page was read (its snapshot went with it): the rest of the page still stands.
+            return new ControlPlaneSummary(cp, null, status);
+        }
     }
 }

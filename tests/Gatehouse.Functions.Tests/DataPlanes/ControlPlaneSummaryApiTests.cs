@@ -51,15 +51,16 @@ public sealed class ControlPlaneSummaryApiTests(StorageFixture storage)
             CertificateId = Guid.NewGuid(), LastPing = now, CreatedAt = now, UpdatedAt = now,
         }, Ct);
 
-        // A group whose members collide on a service name, with one node of its own.
+        // A group with one node of its own, whose members then collide on a service name.
         var group = await kit.CreateControlPlaneAsync("summary-group", group: true);
         var (a, b) = (await kit.CreateControlPlaneAsync("summary-member-a"), await kit.CreateControlPlaneAsync("summary-member-b"));
         await kit.PostEntityAsync(a, "/services", """{"name":"shared","host":"a.internal"}""");
-        await kit.PostEntityAsync(b, "/services", """{"name":"shared","host":"b.internal"}""");
         await (await kit.Admin.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", $$"""{"members":[{"id":"{{a}}"},{"id":"{{b}}"}]}"""))
             .ExpectAsync(HttpStatusCode.NoContent);
+        await kit.WaitForConfigAsync(group, c => c.TryGetProperty("services", out var s) && s.GetArrayLength() == 1);
         var (groupDp, _) = await kit.ConnectAsync(group);
         await (await groupDp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(Guid.NewGuid(), "3.9.1", Cors, ""))).ExpectAsync(HttpStatusCode.OK);
+        await kit.PostEntityAsync(b, "/services", """{"name":"shared","host":"b.internal"}""");
         await WaitUntilAsync(kit, $"/v2/control-planes/{group}/group-status", s => s.GetProperty("item").GetProperty("state").GetString() == "CONFLICT");
 
         var document = OpenApiDocument.Parse(await (await kit.App.Anonymous.GetAsync("/openapi/v1.json", Ct)).Content.ReadAsStringAsync(Ct));

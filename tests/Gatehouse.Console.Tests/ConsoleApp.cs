@@ -19,13 +19,17 @@ internal sealed class ConsoleApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ConsoleApp(WebApplication app, Uri address)
+    private ConsoleApp(WebApplication app, Uri address, Uri dataPlaneAddress)
     {
         _app = app;
         Address = address;
+        DataPlaneAddress = dataPlaneAddress;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The data plane API (HTTPS with client certificates), for tests whose pages show nodes.</summary>
+    public Uri DataPlaneAddress { get; }
 
     public static async Task<ConsoleApp> StartAsync(StorageFixture storage)
     {
@@ -39,11 +43,13 @@ internal sealed class ConsoleApp : IAsyncDisposable
                 ["Gatehouse:AdminToken"] = AdminToken,
                 ["Gatehouse:Storage:Prefix"] = storage.UniqueName("c"),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Gatehouse:DataPlane:HttpsPort"] = "0",
             }));
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .First(a => a.StartsWith("http://", StringComparison.Ordinal));
-        return new ConsoleApp(app, new Uri(address));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        var dataPlane = addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return new ConsoleApp(app, new Uri(address), new Uri(dataPlane));
     }
 
     public async ValueTask DisposeAsync()

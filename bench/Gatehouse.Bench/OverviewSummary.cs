@@ -90,6 +90,12 @@ internal static class OverviewSummary
         Print($"first page (20 control planes), {firstPageSamples} requests 1.1 s apart", firstTimes, firstBytes);
 
         var pages = (controlPlanes + PageSize - 1) / PageSize;
+        // Where the floor is: the list the summary pages (it reads every control plane row), and a summary page whose control planes have no nodes.
+        Print($"  under it, GET /v2/control-planes's first page alone, {firstPageSamples} requests", await SpacedAsync(http,
+            $"/v2/control-planes?page[size]={PageSize}&page[number]=1&sort=name", firstPageSamples), null);
+        Print($"  and the summary's last page (no nodes on it), {firstPageSamples} requests", await SpacedAsync(http,
+            $"/v2/control-planes-summary?page[size]={PageSize}&page[number]={pages}&sort=name", firstPageSamples), null);
+
         var pageTimes = new List<double>();
         var walks = new List<double>();
         var walkBytes = 0L;
@@ -127,11 +133,23 @@ internal static class OverviewSummary
         Print("for comparison, first page without the summary: the list + 20 node lists, one after another", without, withoutBytes);
     }
 
-    private static void Print(string what, List<double> times, long bytes)
+    private static void Print(string what, List<double> times, long? bytes)
     {
         times.Sort();
         Console.WriteLine($"{what}:");
-        Console.WriteLine($"  p50 {Percentile.Of(times, 0.5),7:F1} ms   p95 {Percentile.Of(times, 0.95),7:F1} ms   max {times[^1],7:F1} ms   {bytes / 1024.0,6:F1} KiB per answer");
+        Console.WriteLine($"  p50 {Percentile.Of(times, 0.5),7:F1} ms   p95 {Percentile.Of(times, 0.95),7:F1} ms   max {times[^1],7:F1} ms" +
+            (bytes is { } b ? $"   {b / 1024.0,6:F1} KiB per answer" : ""));
+    }
+
+    private static async Task<List<double>> SpacedAsync(HttpClient http, string path, int samples)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            await Task.Delay(1100);
+            times.Add((await GetAsync(http, path)).Ms);
+        }
+        return times;
     }
 
     private static async Task<(double Ms, long Bytes, byte[] Body)> GetAsync(HttpClient http, string path)

@@ -47,8 +47,15 @@ public sealed class ControlPlaneSummaryApiTests(StorageFixture storage)
         var now = DateTimeOffset.UtcNow;
         await kit.App.Services.GetRequiredService<INodeStore>().UpsertAsync(new DataPlaneNode
         {
-            Id = Guid.NewGuid(), ControlPlaneId = cp, Hostname = "old", Version = "", ConfigHash = hash,
-            CertificateId = Guid.NewGuid(), LastPing = now, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            ControlPlaneId = cp,
+            Hostname = "old",
+            Version = "",
+            ConfigHash = hash,
+            CertificateId = Guid.NewGuid(),
+            LastPing = now,
+            CreatedAt = now,
+            UpdatedAt = now,
         }, Ct);
 
         // A group with one node of its own, whose members then collide on a service name.

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["sidecars"] = SidecarFanOut.RunAsync,
     ["versions"] = VersionHistory.RunAsync,
     ["access"] = AccessCost.RunAsync,
+    ["overview"] = OverviewSummary.RunAsync,
     ["plugins"] = args =>
     {
         PluginValidation.Run();

@@ -104,6 +104,7 @@ public static class GatehouseApp
             .UseMiddleware<StorageReadinessMiddleware>()
             .UseMiddleware<DataPlaneAuthenticationMiddleware>());
         app.MapControlPlanes();
+        app.MapControlPlaneSummaries();
         app.MapGroups();
         app.MapCoreEntities();
         app.MapCustomPluginSchemas();

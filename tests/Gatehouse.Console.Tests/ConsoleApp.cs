@@ -85,6 +85,9 @@ internal sealed class ConsoleApp : IAsyncDisposable
         return node;
     }
 
+    /// <summary>The data plane API (HTTPS with client certificates), for tests whose pages show nodes.</summary>
+    public Uri DataPlaneAddress => new($"https://127.0.0.1:{DataPlanes.Port}");
+
     private DataPlaneEndpoint DataPlanes => _dataPlanes ?? throw new InvalidOperationException("Started without dataPlanes: there is no data plane endpoint to connect to.");
 
     public async ValueTask DisposeAsync()

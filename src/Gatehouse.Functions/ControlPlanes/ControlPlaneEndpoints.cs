@@ -20,14 +20,7 @@ internal static class ControlPlaneEndpoints
 
         group.MapGet("", async (HttpContext context, ControlPlaneService service, CancellationToken ct) =>
         {
-            var (query, errors) = ControlPlaneQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
-            if (query is null)
-            {
-                throw new RequestInvalidException("Request contains invalid query parameters.", errors);
-            }
-            // Only what the caller may read is listed, and counted: paging stays right.
-            var principal = context.Principal();
-            var (page, total) = await service.ListAsync(query.VisibleOnly(cp => Permissions.MaySee(principal, cp.Id)), ct);
+            var (query, page, total) = await ListVisibleAsync(context, service, ct);
             var publicUrl = PublicUrl.Of(context);
             return Results.Json(new
             {
@@ -84,6 +77,23 @@ internal static class ControlPlaneEndpoints
             .Responds(409, "The default control plane");
 
         group.MapUnmatched();
+    }
+
+    /// <summary>
+    /// The page of control planes the request's query asks for, among those its caller may see:
+    /// only those are listed, and counted, so paging stays right. The summary lists the same.
+    /// </summary>
+    public static async Task<(ControlPlaneQuery Query, IReadOnlyList<ControlPlane> Page, int Total)> ListVisibleAsync(
+        HttpContext context, ControlPlaneService service, CancellationToken ct)
+    {
+        var (query, errors) = ControlPlaneQuery.Parse(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
+        if (query is null)
+        {
+            throw new RequestInvalidException("Request contains invalid query parameters.", errors);
+        }
+        var principal = context.Principal();
+        var (page, total) = await service.ListAsync(query.VisibleOnly(cp => Permissions.MaySee(principal, cp.Id)), ct);
+        return (query, page, total);
     }
 }
 

@@ -15,7 +15,7 @@ internal static class ControlPlaneJson
 
     private static readonly HashSet<string> s_proxyUrlFields = ["host", "port", "protocol"];
 
-    public static object Write(ControlPlane cp, string publicUrl) => new Dictionary<string, object?>
+    public static Dictionary<string, object?> Write(ControlPlane cp, string publicUrl) => new()
     {
         ["id"] = cp.Id,
         ["name"] = cp.Name,

@@ -27,6 +27,8 @@ internal static class DataPlaneApiModule
         services.AddSingleton<Rollouts.RolloutCrashInjection>();
         services.AddSingleton<Rollouts.RolloutService>();
         services.AddSingleton<NodeService>();
+        services.AddSingleton<NodeCounter>();
+        services.AddSingleton<ControlPlanes.ControlPlaneSummaries>();
         return services;
     }
 }

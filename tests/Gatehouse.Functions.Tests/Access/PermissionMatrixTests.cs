@@ -43,6 +43,8 @@ public sealed partial class PermissionMatrixTests(StorageFixture storage)
         ["PUT /v2/control-planes/{controlPlaneId}/declarative-config"] = s_adminOnly,
         ["GET /v2/control-planes/"] = s_roles,
         ["POST /v2/control-planes/"] = [Creator],
+        // Gatehouse's overview of what GET /v2/control-planes lists: any account, filtered as the list is.
+        ["GET /v2/control-planes-summary/"] = s_roles,
         // The organization admin's alone: no control plane role reads the audit log.
         ["GET /v2/audit-logs/"] = [],
         // Where the audit log is delivered, and the authorization values it is sent with: the organization admin's alone.

@@ -76,7 +76,43 @@ internal static class ComposeGroup
         Console.WriteLine($"memory during composition: peak managed heap growth {runs.Max(r => r.PeakBytes) / 1048576.0:F0} MB, allocated {best.Allocated / 1048576.0:F0} MB per run (target peak <= 500 MB)");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (entities held in memory included)");
         Console.WriteLine($"snapshot {best.Bytes / 1048576.0:F1} MB, config hash {best.Hash}");
+        AfterOneChange(groups);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// What the recomposer pays once it holds the group (issue #16): one member's route changed (a
+    /// new object, as the reader hands out), then union + render with the entity bytes kept from
+    /// the render before, against rendering everything again, and the same bytes either way.
+    /// </summary>
+    private static void AfterOneChange(List<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> groups)
+    {
+        var fragments = new RenderedFragments();
+        DeclarativeConfig.Write(GroupComposition.Compose(groups).Entities, fragments);
+        var kept = new List<double>();
+        var fresh = new List<double>();
+        for (var change = 0; change < 5; change++)
+        {
+            var (member, entities) = groups[change];
+            var routes = entities["routes"].ToList();
+            var route = routes[0].DeepClone().AsObject();
+            route["paths"] = new JsonArray($"/changed/{change}");
+            routes[0] = route;
+            groups[change] = (member, new Dictionary<string, IReadOnlyList<JsonObject>>(entities) { ["routes"] = routes });
+
+            var clock = Stopwatch.StartNew();
+            var incremental = DeclarativeConfig.Write(GroupComposition.Compose(groups).Entities, fragments);
+            kept.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var whole = DeclarativeConfig.Write(GroupComposition.Compose(groups).Entities);
+            fresh.Add(clock.Elapsed.TotalMilliseconds);
+            if (incremental.Hashes != whole.Hashes)
+            {
+                throw new InvalidOperationException("the render from kept entity bytes differs from the render from nothing");
+            }
+        }
+        Console.WriteLine($"after one route changes: union + render + hash with kept entity bytes p50 {Percentile.Of([.. kept.Order()], 0.5):F0} ms [{string.Join(", ", kept.Select(k => $"{k:F0}"))}], "
+            + $"rendering everything again p50 {Percentile.Of([.. fresh.Order()], 0.5):F0} ms; same hashes");
     }
 
     private static (double Ms, long PeakBytes, long Allocated, int Bytes, string Hash) Compose(

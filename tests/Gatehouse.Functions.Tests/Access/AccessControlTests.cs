@@ -217,8 +217,8 @@ public sealed class AccessControlTests(StorageFixture storage)
                     continue;
                 }
                 var method = operation.Name.ToUpperInvariant();
-                // Open to anyone authenticated: the control plane list (filtered), the roles, the audit signing key.
-                var isList = method == "GET" && path.Name is "/v2/control-planes" or "/v3/roles" or "/v2/audit-log-webhook/jwks.json";
+                // Open to anyone authenticated: the control plane list and its summary (both filtered), the roles, the audit signing key.
+                var isList = method == "GET" && path.Name is "/v2/control-planes" or "/v2/control-planes-summary" or "/v3/roles" or "/v2/audit-log-webhook/jwks.json";
                 // Validating against a schema stores nothing: a read, whatever its method. The audit log and its
                 // delivery are the organization admin's alone, whatever roles a principal holds.
                 var isRead = isList || ((method is "GET" or "HEAD" || path.Name.EndsWith("/validate", StringComparison.Ordinal))

@@ -15,8 +15,13 @@ dp_port=$(free_port)
 log=$(mktemp)
 # Job control gives './dev.sh up' a process group of its own, as a terminal would, and keeps
 # SIGINT deliverable (a non-interactive shell starts background jobs with SIGINT ignored).
+# A SIGINT ignored before this script began (say, it runs under a backgrounded 'dev.sh test')
+# stays ignored through job control, and bash cannot trap a signal ignored at its start:
+# env puts it back to the default, as a terminal's shell has it.
+reset_sigint=()
+if env --default-signal=INT true 2>/dev/null; then reset_sigint=(env --default-signal=INT); fi
 set -m
-GATEHOUSE_PORT=$port GATEHOUSE_DP_PORT=$dp_port ./dev.sh up --in-memory >"$log" 2>&1 &
+GATEHOUSE_PORT=$port GATEHOUSE_DP_PORT=$dp_port "${reset_sigint[@]}" ./dev.sh up --in-memory >"$log" 2>&1 &
 pid=$!
 set +m
 fail() { echo "dev-up smoke: $*" >&2; sed 's/^/  | /' "$log" >&2; kill -TERM -- -"$pid" 2>/dev/null || true; rm -f "$log"; exit 1; }

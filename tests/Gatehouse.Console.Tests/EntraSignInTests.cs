@@ -88,7 +88,7 @@ public sealed class EntraSignInTests(StorageFixture storage, BrowserFixture brow
         await shots.RunAsync(page, async () =>
         {
             await page.GotoAsync("/");
-            await page.WaitForURLAsync("**/sign-in**");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in"));
             await shots.TakeAsync(page, "sign-in");
             await page.GetByTestId("entra-sign-in").ClickAsync();
 

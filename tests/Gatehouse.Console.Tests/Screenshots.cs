@@ -48,7 +48,7 @@ internal sealed class Screenshots
         catch
         {
             await TakeAsync(page, "failure");
-            TestContext.Current.SendDiagnosticMessage("Browser console errors: " + string.Join(" | ", errors));
+            TestContext.Current.SendDiagnosticMessage($"Page at {page.Url}; browser console errors: " + string.Join(" | ", errors));
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
             throw;
         }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Gatehouse.Testing;
 using Microsoft.Playwright;
 
@@ -15,8 +16,10 @@ public sealed class SignInTests(StorageFixture storage, BrowserFixture browser)
         await shots.RunAsync(page, async () =>
         {
             // Not signed in: the console's root shows the sign-in page (a client route, served as index.html).
+            // The redirect may land while GotoAsync/ReloadAsync still waits for the load event; polling the
+            // URL finds it either way, where WaitForURLAsync could miss a navigation that came first.
             await page.GotoAsync("/");
-            await page.WaitForURLAsync("**/sign-in**");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in"));
             await shots.TakeAsync(page, "sign-in");
 
             await page.GetByTestId("token-input").FillAsync("not-the-token-0123456789abcdef");
@@ -34,7 +37,7 @@ public sealed class SignInTests(StorageFixture storage, BrowserFixture browser)
             // The token goes bad (as when it is rotated): the next answer is 401, and the console asks again.
             await page.EvaluateAsync("() => sessionStorage.setItem('gatehouse.token', 'rotated-away-0123456789abcdef')");
             await page.ReloadAsync();
-            await page.WaitForURLAsync("**/sign-in?**");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/sign-in\?.*expired=1"));
             await Assertions.Expect(page.GetByTestId("session-expired")).ToBeVisibleAsync();
             Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('gatehouse.token')"));
             await shots.TakeAsync(page, "expired");

@@ -120,7 +120,7 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
 
     /// <summary>In each collection by id, as the store lists them.</summary>
     private static EntitySnapshot Snapshot(Entry entry, bool deleted, bool importing) =>
-        new(entry.Revision, deleted, entry.Entities.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => (IReadOnlyList<JsonObject>)[.. c.Value.Values]))
+        new(entry.Revision, deleted, entry.Entities.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => (IReadOnlyList<JsonObject>)new IdOrderedEntities([.. c.Value.Values])))
         {
             Importing = importing,
         };

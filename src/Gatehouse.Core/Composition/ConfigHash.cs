@@ -48,11 +48,7 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
             throw new FormatException("Not a declarative config: the document is not a JSON object.");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var upstreams = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var targets = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        string? upstreamsHash = null, targetsHash = null;
+        using var sections = new Sections();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
@@ -62,32 +58,60 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
             }
             reader.Read();
             var start = (int)reader.TokenStartIndex;
-            switch (key)
-            {
-                case "routes" or "services" or "plugins":
-                    reader.Skip();
-                    sections[key] = Md5(document[start..(int)reader.BytesConsumed]);
-                    break;
-                case "upstreams":
-                    HashUpstreams(ref reader, document, upstreams, targets);
-                    upstreamsHash = Convert.ToHexStringLower(upstreams.GetHashAndReset());
-                    targetsHash = Convert.ToHexStringLower(targets.GetHashAndReset());
-                    break;
-                default:
-                    reader.Skip();
-                    rest.AppendData(Encoding.UTF8.GetBytes(key));
-                    rest.AppendData(document[start..(int)reader.BytesConsumed]);
-                    break;
-            }
+            reader.Skip();
+            sections.Add(key, document[start..(int)reader.BytesConsumed]);
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
         {
             throw new FormatException("Not a declarative config: something follows the document.");
         }
-        var empty = Md5([]);
-        string Section(string key) => sections.GetValueOrDefault(key) ?? empty;
-        return Combine(Section("routes"), Section("services"), Section("plugins"), upstreamsHash ?? empty, targetsHash ?? empty,
-            Convert.ToHexStringLower(rest.GetHashAndReset()));
+        return sections.Hashes();
+    }
+
+    /// <summary>
+    /// The hashes built from a document's top-level values in order, each given as its key and its
+    /// value's bytes: by <see cref="Of"/> from a document it reads, and by the renderer from the
+    /// values as it writes them, without reading the document again.
+    /// </summary>
+    internal sealed class Sections : IDisposable
+    {
+        private readonly Dictionary<string, string> _sections = new(StringComparer.Ordinal);
+        private readonly IncrementalHash _rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        private string? _upstreams;
+        private string? _targets;
+
+        public void Add(string key, ReadOnlySpan<byte> value)
+        {
+            switch (key)
+            {
+                case "routes" or "services" or "plugins":
+                    _sections[key] = Md5(value);
+                    break;
+                case "upstreams":
+                    using (var upstreams = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
+                    using (var targets = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
+                    {
+                        HashUpstreams(value, upstreams, targets);
+                        _upstreams = Convert.ToHexStringLower(upstreams.GetHashAndReset());
+                        _targets = Convert.ToHexStringLower(targets.GetHashAndReset());
+                    }
+                    break;
+                default:
+                    _rest.AppendData(Encoding.UTF8.GetBytes(key));
+                    _rest.AppendData(value);
+                    break;
+            }
+        }
+
+        public ConfigHash Hashes()
+        {
+            var empty = Md5([]);
+            string Section(string key) => _sections.GetValueOrDefault(key) ?? empty;
+            return Combine(Section("routes"), Section("services"), Section("plugins"), _upstreams ?? empty, _targets ?? empty,
+                Convert.ToHexStringLower(_rest.GetHashAndReset()));
+        }
+
+        public void Dispose() => _rest.Dispose();
     }
 
     /// <summary>
@@ -95,39 +119,39 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
     /// an upstream holds, and those arrays to <paramref name="targets"/>: the balancer's two hashes,
     /// each changing only when its own entities do.
     /// </summary>
-    private static void HashUpstreams(ref Utf8JsonReader reader, ReadOnlySpan<byte> document, IncrementalHash upstreams, IncrementalHash targets)
+    private static void HashUpstreams(ReadOnlySpan<byte> section, IncrementalHash upstreams, IncrementalHash targets)
     {
-        var sectionStart = (int)reader.TokenStartIndex;
+        var reader = new Utf8JsonReader(section, s_reader);
+        reader.Read();
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            reader.Skip();
-            upstreams.AppendData(document[sectionStart..(int)reader.BytesConsumed]);
+            upstreams.AppendData(section);
             return;
         }
         var depth = reader.CurrentDepth;
-        var from = sectionStart;
+        var from = 0;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
         {
             if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 2 && reader.ValueTextEquals("targets"u8))
             {
                 var cut = (int)reader.TokenStartIndex;
-                if (document[cut - 1] == (byte)',')
+                if (section[cut - 1] == (byte)',')
                 {
                     cut--;
                 }
-                upstreams.AppendData(document[from..cut]);
+                upstreams.AppendData(section[from..cut]);
                 reader.Read();
                 var value = (int)reader.TokenStartIndex;
                 reader.Skip();
                 from = (int)reader.BytesConsumed;
-                targets.AppendData(document[value..from]);
+                targets.AppendData(section[value..from]);
             }
             else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth > depth + 1)
             {
                 reader.Skip();
             }
         }
-        upstreams.AppendData(document[from..(int)reader.BytesConsumed]);
+        upstreams.AppendData(section[from..(int)reader.BytesConsumed]);
     }
 
     private static string Md5(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));

@@ -72,23 +72,34 @@ public static class DeclarativeConfig
         // Sized for the whole document up front (entities render to a few hundred bytes each), so a
         // large group is not copied through every doubling of the buffer.
         var output = new ArrayBufferWriter<byte>(Math.Max(1 << 16, entities.Values.Sum(list => list.Count) * 320));
+        using var sections = new ConfigHash.Sections();
         using (var writer = new Utf8JsonWriter(output, s_options))
         {
+            // Each top-level value is hashed as it is written, from the bytes it was written as: the
+            // hashes ConfigHash.Of reads off the document, without reading it again.
+            void Section(string key, Action write)
+            {
+                writer.WritePropertyName(key);
+                writer.Flush();
+                var start = output.WrittenCount;
+                write();
+                writer.Flush();
+                sections.Add(key, output.WrittenSpan[start..]);
+            }
+
             writer.WriteStartObject();
-            writer.WriteString("_format_version", FormatVersion);
+            Section("_format_version", () => writer.WriteStringValue(FormatVersion));
             if (KongSchemas.All.Any(schema => schema.Transform is not null && Of(schema.Name).Count > 0))
             {
-                writer.WriteBoolean(TransformKey, false);
+                Section(TransformKey, () => writer.WriteBooleanValue(false));
             }
             foreach (var schema in s_sections)
             {
                 var items = Of(schema.Name);
-                if (items.Count == 0)
+                if (items.Count > 0)
                 {
-                    continue;
+                    Section(schema.DeclarativeKey, () => WriteSection(writer, schema, InIdOrder(items), children));
                 }
-                writer.WritePropertyName(schema.DeclarativeKey);
-                WriteSection(writer, schema, InIdOrder(items), children);
             }
             // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
             foreach (var schema in ConsumerCredentials.All)
@@ -96,14 +107,12 @@ public static class DeclarativeConfig
                 var orphans = Of(schema.Name).Where(c => c["consumer"] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
                 if (orphans.Count > 0)
                 {
-                    writer.WritePropertyName(schema.DeclarativeKey);
-                    WriteSection(writer, schema, orphans, children);
+                    Section(schema.DeclarativeKey, () => WriteSection(writer, schema, orphans, children));
                 }
             }
             writer.WriteEndObject();
         }
-        // Hashed from the bytes, by the same code a data plane checks them with.
-        return new RenderedConfig(output.WrittenMemory, ConfigHash.Of(output.WrittenSpan));
+        return new RenderedConfig(output.WrittenMemory, sections.Hashes());
     }
 
     private sealed record Children(
@@ -114,9 +123,13 @@ public static class DeclarativeConfig
         IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials,
         RenderedFragments? Fragments);
 
-    /// <summary>Entities sorted by id: as they come when they come so (the reader lists them in that order), else a sorted copy.</summary>
+    /// <summary>Entities sorted by id: as they come when their maker keeps them so, or when they are, else a sorted copy.</summary>
     private static IReadOnlyList<JsonObject> InIdOrder(IReadOnlyList<JsonObject> items)
     {
+        if (items is IdOrderedEntities)
+        {
+            return items;
+        }
         for (var i = 1; i < items.Count; i++)
         {
             if (string.CompareOrdinal(EntityIndexes.IdOf(items[i - 1]), EntityIndexes.IdOf(items[i])) > 0)
@@ -134,8 +147,7 @@ public static class DeclarativeConfig
         {
             if (children.Fragments is { } fragments)
             {
-                var id = EntityIndexes.IdOf(entity);
-                writer.WriteRawValue(fragments.Of(schema.Name, entity, RenderedFrom(schema, id, children), () => Render(schema, entity, children)), skipInputValidation: true);
+                writer.WriteRawValue(fragments.Of(schema.Name, entity, RenderedFrom(schema, entity, children), () => Render(schema, entity, children)), skipInputValidation: true);
             }
             else
             {
@@ -167,16 +179,29 @@ public static class DeclarativeConfig
     /// Besides the entity itself, what its bytes are rendered from: the children nested in it, and
     /// for a consumer group the consumers its members are named by.
     /// </summary>
-    private static JsonObject?[] RenderedFrom(EntitySchema schema, string id, Children children) => schema.Name switch
+    private static JsonObject?[] RenderedFrom(EntitySchema schema, JsonObject entity, Children children) => schema.Name switch
     {
-        "upstreams" => children.Targets.TryGetValue(id, out var targets) ? [.. targets] : [],
-        "certificates" => children.Snis.TryGetValue(id, out var snis) ? [.. snis] : [],
-        "consumer_groups" => children.Members.TryGetValue(id, out var members)
+        "upstreams" => children.Targets.TryGetValue(EntityIndexes.IdOf(entity), out var targets) ? [.. targets] : [],
+        "certificates" => children.Snis.TryGetValue(EntityIndexes.IdOf(entity), out var snis) ? [.. snis] : [],
+        "consumer_groups" => children.Members.TryGetValue(EntityIndexes.IdOf(entity), out var members)
             ? [.. members, .. members.Select(m => m["consumer"]?["id"]?.GetValue<string>() is { } consumer ? children.Consumers.GetValueOrDefault(consumer) : null)]
             : [],
-        "consumers" => [.. children.Credentials.SelectMany(c => c.ByConsumer.TryGetValue(id, out var credentials) ? credentials : [])],
+        "consumers" => ConsumerRenderedFrom(EntityIndexes.IdOf(entity), children),
         _ => [],
     };
+
+    private static JsonObject?[] ConsumerRenderedFrom(string id, Children children)
+    {
+        List<JsonObject>? credentials = null;
+        foreach (var (_, byConsumer) in children.Credentials)
+        {
+            if (byConsumer.TryGetValue(id, out var held))
+            {
+                (credentials ??= []).AddRange(held);
+            }
+        }
+        return credentials is null ? [] : [.. credentials];
+    }
 
     private static void WriteNested(Utf8JsonWriter writer, EntitySchema schema, string id, Children children)
     {

@@ -50,7 +50,16 @@ public sealed class RenderedFragmentsTests
             change();
             var fresh = Fresh(set);
             Assert.True(fresh == Kept(set, fragments), $"after {name}, the kept render differs from a fresh one");
+            HashesAreTheDocuments(DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments));
+            HashesAreTheDocuments(DeclarativeConfig.Write(DeclarativeConfigTests.View(set)));
         }
+    }
+
+    /// <summary>The renderer hashes each section as it writes it: the hashes a data plane reads off the document.</summary>
+    private static void HashesAreTheDocuments(RenderedConfig rendered)
+    {
+        Assert.Equal(ConfigHash.Of(rendered.Json.Span), rendered.Hashes);
+        Assert.NotEqual(rendered.Hashes.Upstreams, rendered.Hashes.Targets);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
@@ -20,54 +21,23 @@ public sealed record GroupConflict(Guid ClusterId, string Description, string Re
 /// </summary>
 public static class GroupComposition
 {
+    /// <summary>The group composed from nothing; the recomposer keeps a <see cref="GroupUnion"/> per group and composes from what changed.</summary>
     public static (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts) Compose(
-        IEnumerable<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
-    {
-        var union = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
-        var conflicts = new List<GroupConflict>();
-        // For each (collection, kind of key): value → the member that first held it.
-        var seen = new Dictionary<(string Collection, string Kind), Dictionary<string, Guid>>();
-        var ordered = members.OrderBy(m => m.Member).ToList();
+        IEnumerable<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members) =>
+        new GroupUnion().Compose(members.Select(m => new GroupMemberState(m.Member, null, m.Entities)));
 
-        foreach (var (member, entities) in ordered)
-        {
-            foreach (var (collection, items) in entities.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                var schema = KongSchemas.Find(collection);
-                var list = union.TryGetValue(collection, out var existing) ? existing : union[collection] = new List<JsonObject>(items.Count);
-                list.AddRange(items);
-                if (schema is null)
-                {
-                    continue;
-                }
-                var keys = Keys(schema);
-                var holders = keys.Select(k => seen.TryGetValue((collection, k.Kind), out var d) ? d : seen[(collection, k.Kind)] = new(StringComparer.Ordinal)).ToArray();
-                foreach (var entity in items)
-                {
-                    for (var i = 0; i < keys.Length; i++)
-                    {
-                        if (keys[i].Value(entity) is not { } value)
-                        {
-                            continue;
-                        }
-                        if (!holders[i].TryAdd(value, member) && holders[i][value] != member)
-                        {
-                            var id = EntityIndexes.IdOf(entity);
-                            conflicts.Add(new GroupConflict(member, Describe(schema, keys[i].Kind, value, id, entity), id, schema.Singular));
-                        }
-                    }
-                }
-            }
-        }
-        conflicts.AddRange(CustomSchemaConflicts(ordered));
-        return (union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value), conflicts);
+    /// <summary>The conflict an entity of <paramref name="member"/> makes by holding a value another member holds first.</summary>
+    internal static GroupConflict Conflict(Guid member, EntitySchema schema, string kind, string value, JsonObject entity)
+    {
+        var id = EntityIndexes.IdOf(entity);
+        return new GroupConflict(member, Describe(schema, kind, value, id, entity), id, schema.Singular);
     }
 
     /// <summary>
     /// A custom plugin schema counts where its member has a plugin of that name; every member
     /// using a name must hold the same Lua text for it as the first member that does.
     /// </summary>
-    private static IEnumerable<GroupConflict> CustomSchemaConflicts(
+    internal static IEnumerable<GroupConflict> CustomSchemaConflicts(
         IReadOnlyList<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
     {
         var first = new Dictionary<string, (Guid Member, string Text)>(StringComparer.Ordinal);
@@ -95,6 +65,10 @@ public static class GroupComposition
     /// for plugins the name of a global one (a scoped plugin's route, service, consumer or group
     /// is an id local to its member, so scoped cache keys cannot clash across members).
     /// </summary>
+    internal static (string Kind, Func<JsonObject, string?> Value)[] KeysOf(EntitySchema schema) => s_keys.GetOrAdd(schema.Name, _ => Keys(schema));
+
+    private static readonly ConcurrentDictionary<string, (string Kind, Func<JsonObject, string?> Value)[]> s_keys = new(StringComparer.Ordinal);
+
     private static (string Kind, Func<JsonObject, string?> Value)[] Keys(EntitySchema schema)
     {
         var keys = new List<(string, Func<JsonObject, string?>)> { ("id", EntityIndexes.IdOf) };

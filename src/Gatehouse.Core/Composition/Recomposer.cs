@@ -46,7 +46,7 @@ public enum RecomposeOutcome
 /// </summary>
 public sealed class Recomposer(
     IEntityReader reader, IEntityChangeReader changeLog, ISnapshotStore snapshots, IControlPlaneStore controlPlanes, IGroupMembershipStore memberships,
-    IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock, RenderedFragments fragments)
+    IRecomposeQueue queue, IRecomposeObserver observer, IDataPlaneNotifier notifier, TimeProvider clock, RenderedFragments fragments, GroupUnions groups)
 {
     private const int MaxAttempts = 5;
 
@@ -202,13 +202,16 @@ public sealed class Recomposer(
         return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing, Since = state.Since };
     }
 
-    /// <summary>The group's members as they stand: each read consistently, the union composed, every conflict listed.</summary>
+    /// <summary>
+    /// The group's members as they stand: each read consistently, the union composed, every conflict
+    /// listed; from the group's kept union, so only the members that moved cost anything.
+    /// </summary>
     private async Task<(ComposableState? State, IReadOnlyList<GroupConflict> Conflicts)> ReadGroupAsync(
         Guid group, CancellationToken cancellationToken)
     {
         var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
         var revisions = new Dictionary<Guid, long>();
-        var members = new List<(Guid, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>)>();
+        var members = new List<GroupMemberState>();
         var importing = false;
         foreach (var member in membership.MembersOf(group))
         {
@@ -218,10 +221,10 @@ public sealed class Recomposer(
                 continue;
             }
             revisions[member] = state.Revision;
-            members.Add((member, state.Entities));
+            members.Add(new GroupMemberState(member, state.Revision, state.Entities));
             importing |= state.Importing;
         }
-        var (entities, conflicts) = GroupComposition.Compose(members);
+        var (entities, conflicts) = groups.Compose(group, members);
         return (new ComposableState(membership.Sequence, revisions, entities) { Importing = importing }, conflicts);
     }
 

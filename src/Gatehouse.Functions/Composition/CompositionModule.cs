@@ -24,6 +24,8 @@ internal static class CompositionModule
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
         // Each entity's rendered bytes, kept as long as the cache above keeps the entity: a snapshot renders only what changed.
         services.AddSingleton<RenderedFragments>();
+        // Each group's union and conflict index, kept within the same budget: a member's change costs the group what changed.
+        services.AddSingleton<GroupUnions>();
         // Its push goes through the rollout, which tells a new canary to its canaries alone.
         services.AddSingleton<Rollouts.RolloutNotifier>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Recomposer>(sp,

@@ -73,7 +73,8 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
         observer,
         notifier,
         TimeProvider.System,
-        new RenderedFragments());
+        new RenderedFragments(),
+        new GroupUnions(new EntityCacheSettings()));
 
     private sealed class Notifier(bool fail) : IDataPlaneNotifier
     {

@@ -1,5 +1,6 @@
 import { pluginPackage } from './pluginPackage'
 import { withStyle } from './kongParts'
+import { groupFormRequests } from './groupMembers'
 
 // The Kong entities whose pages are Kong's own list and form components, one entry each: its tab,
 // where its pages live under a control plane, and how to load its package. Each package (with its
@@ -25,6 +26,16 @@ export const entityKinds = [
       .then(m => ({ List: m.ConsumerList, Form: m.ConsumerForm })),
     // A consumer's credentials are shown under its form once it exists.
     detail: () => import('./components/ConsumerCredentials.vue'),
+  },
+  {
+    path: 'consumer-groups',
+    tab: 'Consumer groups',
+    noun: 'consumer group',
+    idProp: 'consumerGroupId',
+    load: () => withStyle(import('@kong-ui-public/entities-consumer-groups'), import('@kong-ui-public/entities-consumer-groups/dist/style.css'))
+      .then(m => ({ List: m.ConsumerGroupList, Form: m.ConsumerGroupForm })),
+    // The form also picks the group's consumers: added and removed through consumer_groups/{id}/consumers.
+    formConfig: () => ({ axiosRequestConfig: groupFormRequests }),
   },
   {
     path: 'plugins',
@@ -63,6 +74,14 @@ export const entityKinds = [
     // The form's SNI field (written in the certificate's own snis list) shows only with a link to the SNIs.
     formProps: { showSnisField: true },
     formConfig: base => ({ sniListRoute: `${base}/snis` }),
+  },
+  {
+    path: 'ca-certificates',
+    tab: 'CA certificates',
+    noun: 'CA certificate',
+    idProp: 'certificateId',
+    load: () => withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css'))
+      .then(m => ({ List: m.CACertificateList, Form: m.CACertificateForm })),
   },
   {
     path: 'snis',

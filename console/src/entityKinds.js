@@ -1,6 +1,5 @@
 import { pluginPackage } from './pluginPackage'
 import { withStyle } from './kongParts'
-import { groupFormRequests } from './groupMembers'
 
 // The Kong entities whose pages are Kong's own list and form components, one entry each: its tab,
 // where its pages live under a control plane, and how to load its package. Each package (with its
@@ -14,6 +13,14 @@ export function standardLinks(base, path) {
     getViewRoute: id => `${base}/${path}/${id}`,
     getEditRoute: id => `${base}/${path}/${id}`,
   }
+}
+
+/** Kong's certificate package, and the list requests that give its lists their metadata. */
+function certificateParts(pick) {
+  return Promise.all([
+    withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css')),
+    import('./certificateMetadata'),
+  ]).then(([m, metadata]) => ({ ...pick(m), listConfig: { axiosRequestConfig: metadata.certificateListRequests } }))
 }
 
 export const entityKinds = [
@@ -32,10 +39,15 @@ export const entityKinds = [
     tab: 'Consumer groups',
     noun: 'consumer group',
     idProp: 'consumerGroupId',
-    load: () => withStyle(import('@kong-ui-public/entities-consumer-groups'), import('@kong-ui-public/entities-consumer-groups/dist/style.css'))
-      .then(m => ({ List: m.ConsumerGroupList, Form: m.ConsumerGroupForm })),
-    // The form also picks the group's consumers: added and removed through consumer_groups/{id}/consumers.
-    formConfig: () => ({ axiosRequestConfig: groupFormRequests }),
+    // The form also picks the group's consumers (consumer_groups/{id}/consumers), with its answers reshaped.
+    load: () => Promise.all([
+      withStyle(import('@kong-ui-public/entities-consumer-groups'), import('@kong-ui-public/entities-consumer-groups/dist/style.css')),
+      import('./consumerGroupAnswers'),
+    ]).then(([m, answers]) => ({
+      List: m.ConsumerGroupList,
+      Form: m.ConsumerGroupForm,
+      formConfig: { axiosRequestConfig: answers.consumerGroupFormRequests },
+    })),
   },
   {
     path: 'plugins',
@@ -68,8 +80,8 @@ export const entityKinds = [
     tab: 'Certificates',
     noun: 'certificate',
     idProp: 'certificateId',
-    load: () => withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css'))
-      .then(m => ({ List: m.CertificateList, Form: m.CertificateForm })),
+    // Subject, expiry and SANs, which the list reads from Konnect's metadata, computed from each PEM.
+    load: () => certificateParts(m => ({ List: m.CertificateList, Form: m.CertificateForm })),
     listLinks: base => ({ ...standardLinks(base, 'certificates'), getCreateSniRoute: () => `${base}/snis/create` }),
     // The form's SNI field (written in the certificate's own snis list) shows only with a link to the SNIs.
     formProps: { showSnisField: true },
@@ -80,8 +92,8 @@ export const entityKinds = [
     tab: 'CA certificates',
     noun: 'CA certificate',
     idProp: 'certificateId',
-    load: () => withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css'))
-      .then(m => ({ List: m.CACertificateList, Form: m.CACertificateForm })),
+    // Issuer and expiry, as for certificates.
+    load: () => certificateParts(m => ({ List: m.CACertificateList, Form: m.CACertificateForm })),
   },
   {
     path: 'snis',

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Testing;
@@ -358,6 +360,67 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
             await page.WaitForURLAsync($"**/consumer-groups/{groupId}");
             await Assertions.Expect(page.GetByTestId("consumer-group-form-name")).ToHaveValueAsync("gold");
             await shots.TakeAsync(page, "consumer-group-from-plugin");
+            Assert.Empty(failed);
+        });
+    }
+
+    [Fact]
+    public async Task Create_a_ca_certificate_and_see_its_issuer_and_expiry_listed()
+    {
+        var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
+        await using var _ = app;
+        using var __ = api;
+        var failed = FailedCalls(page);
+        var notAfter = new DateTimeOffset(2031, 5, 17, 12, 0, 0, TimeSpan.Zero);
+        var ca = TestCertificates.CertificateAuthority("CN=Shop Root CA", notAfter);
+        var shots = new Screenshots(nameof(Create_a_ca_certificate_and_see_its_issuer_and_expiry_listed));
+        await shots.RunAsync(page, async () =>
+        {
+            await SignIn.AsAdminAsync(page);
+            await page.GotoAsync($"/control-planes/{controlPlane}/ca-certificates");
+            await Assertions.Expect(page.GetByTestId("ca-certificates-entity-empty-state")).ToBeVisibleAsync();
+            await CreateButton(page).Or(page.GetByTestId("toolbar-add-ca-certificate")).First.ClickAsync();
+            await page.WaitForURLAsync("**/ca-certificates/create");
+            await page.GetByTestId("ca-certificate-form-cert").FillAsync(ca);
+            await shots.TakeAsync(page, "ca-certificate-form");
+            await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ca-certificates$"));
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "CN=Shop Root CA" });
+            await Assertions.Expect(row).ToContainTextAsync("2031");
+            await shots.TakeAsync(page, "ca-certificate-listed");
+
+            var stored = (await ListAsync(api, controlPlane, "ca_certificates")).EnumerateArray().Single();
+            Assert.Equal(ca.Trim(), stored.GetProperty("cert").GetString()!.Trim());
+            Assert.Empty(failed);
+        });
+    }
+
+    [Fact]
+    public async Task A_certificate_is_listed_with_the_subject_expiry_and_dns_names_of_its_pem()
+    {
+        var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
+        await using var _ = app;
+        using var __ = api;
+        var failed = FailedCalls(page);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=shop.example.test, O=Shop", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("shop.example.test");
+        names.AddDnsName("www.shop.example.test");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), new DateTimeOffset(2032, 3, 9, 12, 0, 0, TimeSpan.Zero));
+        await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/certificates",
+            new { cert = certificate.ExportCertificatePem(), key = key.ExportPkcs8PrivateKeyPem() });
+        var shots = new Screenshots(nameof(A_certificate_is_listed_with_the_subject_expiry_and_dns_names_of_its_pem));
+        await shots.RunAsync(page, async () =>
+        {
+            await SignIn.AsAdminAsync(page);
+            await page.GotoAsync($"/control-planes/{controlPlane}/certificates");
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "CN=shop.example.test" });
+            await Assertions.Expect(row).ToContainTextAsync("O=Shop");
+            await Assertions.Expect(row).ToContainTextAsync("dns=shop.example.test, www.shop.example.test");
+            await Assertions.Expect(row).ToContainTextAsync("2032");
+            await shots.TakeAsync(page, "certificate-listed");
             Assert.Empty(failed);
         });
     }

@@ -15,6 +15,14 @@ export function standardLinks(base, path) {
   }
 }
 
+/** Kong's certificate package, and the list requests that give its lists their metadata. */
+function certificateParts(pick) {
+  return Promise.all([
+    withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css')),
+    import('./certificateMetadata'),
+  ]).then(([m, metadata]) => ({ ...pick(m), listConfig: { axiosRequestConfig: metadata.certificateListRequests } }))
+}
+
 export const entityKinds = [
   {
     path: 'consumers',
@@ -25,6 +33,21 @@ export const entityKinds = [
       .then(m => ({ List: m.ConsumerList, Form: m.ConsumerForm })),
     // A consumer's credentials are shown under its form once it exists.
     detail: () => import('./components/ConsumerCredentials.vue'),
+  },
+  {
+    path: 'consumer-groups',
+    tab: 'Consumer groups',
+    noun: 'consumer group',
+    idProp: 'consumerGroupId',
+    // The form also picks the group's consumers (consumer_groups/{id}/consumers), with its answers reshaped.
+    load: () => Promise.all([
+      withStyle(import('@kong-ui-public/entities-consumer-groups'), import('@kong-ui-public/entities-consumer-groups/dist/style.css')),
+      import('./consumerGroupAnswers'),
+    ]).then(([m, answers]) => ({
+      List: m.ConsumerGroupList,
+      Form: m.ConsumerGroupForm,
+      formConfig: { axiosRequestConfig: answers.consumerGroupFormRequests },
+    })),
   },
   {
     path: 'plugins',
@@ -57,12 +80,20 @@ export const entityKinds = [
     tab: 'Certificates',
     noun: 'certificate',
     idProp: 'certificateId',
-    load: () => withStyle(import('@kong-ui-public/entities-certificates'), import('@kong-ui-public/entities-certificates/dist/style.css'))
-      .then(m => ({ List: m.CertificateList, Form: m.CertificateForm })),
+    // Subject, expiry and SANs, which the list reads from Konnect's metadata, computed from each PEM.
+    load: () => certificateParts(m => ({ List: m.CertificateList, Form: m.CertificateForm })),
     listLinks: base => ({ ...standardLinks(base, 'certificates'), getCreateSniRoute: () => `${base}/snis/create` }),
     // The form's SNI field (written in the certificate's own snis list) shows only with a link to the SNIs.
     formProps: { showSnisField: true },
     formConfig: base => ({ sniListRoute: `${base}/snis` }),
+  },
+  {
+    path: 'ca-certificates',
+    tab: 'CA certificates',
+    noun: 'CA certificate',
+    idProp: 'certificateId',
+    // Issuer and expiry, as for certificates.
+    load: () => certificateParts(m => ({ List: m.CACertificateList, Form: m.CACertificateForm })),
   },
   {
     path: 'snis',

@@ -31,13 +31,17 @@ export function signOut() {
   sessionStorage.removeItem(key)
 }
 
-/** The config Kong's entity components take in Konnect mode, pointed at this origin. */
+/**
+ * The config Kong's entity components take in Konnect mode, pointed at this origin. An
+ * `axiosRequestConfig` in `extra` is added to the one that carries the token.
+ */
 export function konnectConfig(controlPlaneId, extra = {}) {
+  const { axiosRequestConfig, ...rest } = extra
   return {
     app: 'konnect',
     apiBaseUrl: window.location.origin,
     controlPlaneId,
-    axiosRequestConfig: { headers: { Authorization: `Bearer ${session.token}` } },
-    ...extra,
+    axiosRequestConfig: { ...axiosRequestConfig, headers: { Authorization: `Bearer ${session.token}` } },
+    ...rest,
   }
 }

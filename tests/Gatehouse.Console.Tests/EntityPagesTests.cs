@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Testing;
@@ -246,11 +248,11 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
         {
             await SignIn.AsAdminAsync(page);
             await page.GotoAsync($"/control-planes/{controlPlane}/services");
-            foreach (var tab in new[] { "snis", "keys", "key-sets", "vaults" })
+            foreach (var tab in new[] { "consumer-groups", "ca-certificates", "snis", "keys", "key-sets", "vaults" })
             {
                 await page.GetByTestId($"tab-{tab}").ClickAsync();
                 await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/{tab}$"));
-                await Assertions.Expect(page.GetByTestId("table-empty-state").Or(page.GetByTestId($"{tab[..^1]}-entity-empty-state")).First).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("table-empty-state").Or(page.GetByTestId($"{tab[..^1]}-entity-empty-state")).Or(page.GetByTestId($"{tab}-entity-empty-state")).First).ToBeVisibleAsync();
                 await CreateButton(page).ClickAsync();
                 await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/{tab}/create$"));
                 await Assertions.Expect(page.Locator("[data-testid$='-create-form-submit']")).ToBeVisibleAsync();
@@ -279,6 +281,146 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
 
             var vault = (await ListAsync(api, controlPlane, "vaults")).EnumerateArray().Single();
             Assert.Equal(("env", "GATEHOUSE_"), (vault.GetProperty("name").GetString(), vault.GetProperty("config").GetProperty("prefix").GetString()));
+            Assert.Empty(failed);
+        });
+    }
+
+    [Fact]
+    public async Task Create_a_consumer_group_with_a_member_open_it_and_reach_it_from_a_plugin_scoped_to_it()
+    {
+        var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
+        await using var _ = app;
+        using var __ = api;
+        var failed = FailedCalls(page);
+        var alice = (await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/consumers", new { username = "alice" })).GetProperty("id").GetString()!;
+        var bob = (await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/consumers", new { username = "bob" })).GetProperty("id").GetString()!;
+        var shots = new Screenshots(nameof(Create_a_consumer_group_with_a_member_open_it_and_reach_it_from_a_plugin_scoped_to_it));
+        await shots.RunAsync(page, async () =>
+        {
+            await SignIn.AsAdminAsync(page);
+            await page.GotoAsync($"/control-planes/{controlPlane}/services");
+            await page.GetByTestId("tab-consumer-groups").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/consumer-groups$"));
+            await CreateButton(page).Or(page.GetByTestId("toolbar-add-consumer-group")).First.ClickAsync();
+            await page.WaitForURLAsync("**/consumer-groups/create");
+            await page.GetByTestId("consumer-group-form-name").FillAsync("gold");
+            // The form's consumer picker lists the control plane's consumers; alice is picked.
+            await page.GetByTestId("consumer-groups-form").GetByTestId("multiselect-trigger").ClickAsync();
+            await page.Locator(".multiselect-item").Filter(new() { HasText = "alice" }).ClickAsync();
+            await page.GetByTestId("consumer-group-form-name").ClickAsync();
+            await shots.TakeAsync(page, "consumer-group-form");
+            await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/consumer-groups$"));
+            await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "gold" })).ToHaveCountAsync(1);
+            await shots.TakeAsync(page, "consumer-group-listed");
+
+            var group = (await ListAsync(api, controlPlane, "consumer_groups")).EnumerateArray().Single();
+            var groupId = group.GetProperty("id").GetString()!;
+            Assert.Equal("gold", group.GetProperty("name").GetString());
+            var members = await ListAsync(api, controlPlane, $"consumer_groups/{groupId}/consumers");
+            Assert.Equal([alice], members.EnumerateArray().Select(member => member.GetProperty("id").GetString()));
+
+            // Its page reads the group and its consumers back.
+            await page.GetByText("gold", new() { Exact = true }).ClickAsync();
+            await page.WaitForURLAsync($"**/consumer-groups/{groupId}");
+            await Assertions.Expect(page.GetByTestId("consumer-group-form-name")).ToHaveValueAsync("gold");
+            var picked = page.GetByTestId("consumer-groups-form").GetByTestId("selection-badges-container");
+            await Assertions.Expect(picked).ToContainTextAsync("alice");
+            await shots.TakeAsync(page, "consumer-group-edit");
+
+            // Editing swaps its members: alice out, bob in.
+            await page.GetByTestId("consumer-groups-form").GetByTestId("multiselect-trigger").ClickAsync();
+            await page.Locator(".multiselect-item").Filter(new() { HasText = "alice" }).ClickAsync();
+            await page.Locator(".multiselect-item").Filter(new() { HasText = "bob" }).ClickAsync();
+            await page.GetByTestId("consumer-group-form-name").ClickAsync();
+            await Assertions.Expect(picked).ToContainTextAsync("bob");
+            await Assertions.Expect(picked).Not.ToContainTextAsync("alice");
+            await page.Locator("[data-testid$='-edit-form-submit']").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/consumer-groups$"));
+            // Kong's form reports the edit saved once the removals are answered, and adds after that.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            string?[] now;
+            while ((now = [.. (await ListAsync(api, controlPlane, $"consumer_groups/{groupId}/consumers")).EnumerateArray().Select(member => member.GetProperty("id").GetString())]) is not [var only] || only != bob)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"The group's members are [{string.Join(", ", now)}], not bob ({bob}).");
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            // A plugin scoped to the group links to the group's page.
+            await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/plugins", new
+            {
+                name = "rate-limiting",
+                consumer_group = new { id = groupId },
+                config = new { minute = 5 },
+            });
+            await page.GetByTestId("tab-plugins").ClickAsync();
+            await page.WaitForURLAsync("**/plugins");
+            var pluginRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Rate Limiting" });
+            await pluginRow.GetByText("Consumer Group", new() { Exact = false }).First.ClickAsync();
+            await page.WaitForURLAsync($"**/consumer-groups/{groupId}");
+            await Assertions.Expect(page.GetByTestId("consumer-group-form-name")).ToHaveValueAsync("gold");
+            await shots.TakeAsync(page, "consumer-group-from-plugin");
+            Assert.Empty(failed);
+        });
+    }
+
+    [Fact]
+    public async Task Create_a_ca_certificate_and_see_its_issuer_and_expiry_listed()
+    {
+        var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
+        await using var _ = app;
+        using var __ = api;
+        var failed = FailedCalls(page);
+        var notAfter = new DateTimeOffset(2031, 5, 17, 12, 0, 0, TimeSpan.Zero);
+        var ca = TestCertificates.CertificateAuthority("CN=Shop Root CA", notAfter);
+        var shots = new Screenshots(nameof(Create_a_ca_certificate_and_see_its_issuer_and_expiry_listed));
+        await shots.RunAsync(page, async () =>
+        {
+            await SignIn.AsAdminAsync(page);
+            await page.GotoAsync($"/control-planes/{controlPlane}/ca-certificates");
+            await Assertions.Expect(page.GetByTestId("ca-certificates-entity-empty-state")).ToBeVisibleAsync();
+            await CreateButton(page).Or(page.GetByTestId("toolbar-add-ca-certificate")).First.ClickAsync();
+            await page.WaitForURLAsync("**/ca-certificates/create");
+            await page.GetByTestId("ca-certificate-form-cert").FillAsync(ca);
+            await shots.TakeAsync(page, "ca-certificate-form");
+            await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ca-certificates$"));
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "CN=Shop Root CA" });
+            await Assertions.Expect(row).ToContainTextAsync("2031");
+            await shots.TakeAsync(page, "ca-certificate-listed");
+
+            var stored = (await ListAsync(api, controlPlane, "ca_certificates")).EnumerateArray().Single();
+            Assert.Equal(ca.Trim(), stored.GetProperty("cert").GetString()!.Trim());
+            Assert.Empty(failed);
+        });
+    }
+
+    [Fact]
+    public async Task A_certificate_is_listed_with_the_subject_expiry_and_dns_names_of_its_pem()
+    {
+        var (app, api, page, controlPlane) = await OpenAsync(storage, browser);
+        await using var _ = app;
+        using var __ = api;
+        var failed = FailedCalls(page);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=shop.example.test, O=Shop", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("shop.example.test");
+        names.AddDnsName("www.shop.example.test");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), new DateTimeOffset(2032, 3, 9, 12, 0, 0, TimeSpan.Zero));
+        await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/certificates",
+            new { cert = certificate.ExportCertificatePem(), key = key.ExportPkcs8PrivateKeyPem() });
+        var shots = new Screenshots(nameof(A_certificate_is_listed_with_the_subject_expiry_and_dns_names_of_its_pem));
+        await shots.RunAsync(page, async () =>
+        {
+            await SignIn.AsAdminAsync(page);
+            await page.GotoAsync($"/control-planes/{controlPlane}/certificates");
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "CN=shop.example.test" });
+            await Assertions.Expect(row).ToContainTextAsync("O=Shop");
+            await Assertions.Expect(row).ToContainTextAsync("dns=shop.example.test, www.shop.example.test");
+            await Assertions.Expect(row).ToContainTextAsync("2032");
+            await shots.TakeAsync(page, "certificate-listed");
             Assert.Empty(failed);
         });
     }

@@ -19,7 +19,9 @@ namespace Gatehouse.Bench;
 /// Many sidecars (the real sidecar code, in this process, each with its own hub WebSocket, cache
 /// and Kong) on one local app: the time from a write's request to the last node's heartbeat
 /// reporting the new hash, over writes made one at a time; then how many
-/// <c>GET /v1/dp/config</c> 304s per second the app answers.
+/// <c>GET /v1/dp/config</c> 304s per second the app answers. With a third argument, writes are
+/// made at that many per second instead (<c>sidecars 200 1200 20</c>: 20 writes/s for a minute), and
+/// each write is timed to the last node whose Kong loaded a config holding it.
 /// </summary>
 internal static class SidecarFanOut
 {
@@ -27,6 +29,7 @@ internal static class SidecarFanOut
     {
         var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
         var writes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var rate = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
         var work = Directory.CreateTempSubdirectory("gatehouse-bench-sidecars-");
         // Caches on tmpfs when there is one: these sidecars share one disk, where real ones have one each.
         var cacheRoot = Directory.Exists("/dev/shm")
@@ -77,6 +80,16 @@ internal static class SidecarFanOut
         }
         Console.WriteLine($"{count} sidecars connected and on {first.Hash} in {started.Elapsed.TotalSeconds:F1} s");
 
+        if (rate > 0)
+        {
+            await SustainedAsync(app.Http, controlPlane, count, writes, rate, reports);
+            await stop.CancelAsync();
+            await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            Directory.Delete(cacheRoot, recursive: true);
+            work.Delete(recursive: true);
+            return;
+        }
+
         var samples = new List<Write>();
         var warmUps = new List<double>();
         var previous = first.Hash;
@@ -118,6 +131,65 @@ internal static class SidecarFanOut
         await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         Directory.Delete(cacheRoot, recursive: true);
         work.Delete(recursive: true);
+    }
+
+    /// <summary>
+    /// Writes service <c>w{n}</c> at <paramref name="rate"/> per second, one after another, each
+    /// timed from its request to the last node whose Kong loaded a config holding it (a node may
+    /// skip configs: one holding a later write holds this one too). Then waits for every node to
+    /// load the last write and report one hash.
+    /// </summary>
+    private static async Task SustainedAsync(HttpClient http, string controlPlane, int count, int writes, double rate, HeartbeatWatch reports)
+    {
+        InstantKong.Tracking = true;
+        var posted = new long[writes + 1];
+        var answered = new List<double>(writes);
+        var clock = Stopwatch.StartNew();
+        for (var n = 1; n <= writes; n++)
+        {
+            var due = TimeSpan.FromSeconds((n - 1) / rate);
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+            posted[n] = Stopwatch.GetTimestamp();
+            InstantKong.Written = n;
+            await Post(http, $"/v2/control-planes/{controlPlane}/core-entities/services", new { name = $"w{n}", host = $"w{n}.internal" });
+            answered.Add(Stopwatch.GetElapsedTime(posted[n]).TotalMilliseconds);
+        }
+        var sent = clock.Elapsed;
+        var settled = Stopwatch.StartNew();
+        while (InstantKong.Loads.Count < count || InstantKong.Loads.Values.Any(l => l.Count == 0 || l[^1].Holds < writes))
+        {
+            if (settled.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{InstantKong.Loads.Values.Count(l => l.Count > 0 && l[^1].Holds == writes)} of {count} nodes loaded the last write within 60 s of it.");
+            }
+            await Task.Delay(5);
+        }
+        var last = await reports.WaitForAllAsync(count, previous: "", TimeSpan.FromSeconds(60));
+
+        // Each write: the latest, over the nodes, of each node's first load holding it.
+        var latencies = new List<double>(writes);
+        for (var n = 1; n <= writes; n++)
+        {
+            long latest = 0;
+            foreach (var loads in InstantKong.Loads.Values)
+            {
+                latest = Math.Max(latest, loads.First(l => l.Holds >= n).At);
+            }
+            latencies.Add(Stopwatch.GetElapsedTime(posted[n], latest).TotalMilliseconds);
+        }
+        latencies.Sort();
+        answered.Sort();
+        var loadsPerNode = InstantKong.Loads.Values.Select(l => l.Count).ToList();
+        Console.WriteLine($"{writes} writes at {rate:F0}/s to one control plane: sent in {sent.TotalSeconds:F1} s ({writes / sent.TotalSeconds:F1}/s achieved), "
+            + $"write answered p50 {Percentile.Of(answered, 0.5):F0} ms, p99 {Percentile.Of(answered, 0.99):F0} ms");
+        Console.WriteLine($"write -> last of {count} nodes' Kong loading a config holding it: p50 {Percentile.Of(latencies, 0.5):F0} ms, "
+            + $"p90 {Percentile.Of(latencies, 0.9):F0} ms, p99 {Percentile.Of(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
+        Console.WriteLine($"every node ended on the last write, all reporting hash {last.Hash}; configs loaded per node: "
+            + $"min {loadsPerNode.Min()}, p50 {Percentile.Of([.. loadsPerNode.Select(l => (double)l).Order()], 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
+        Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, {count} sidecars and the bench in one process)");
     }
 
     private static async Task NotModifiedThroughputAsync(HttpClient http, string hash, TimeSpan duration)
@@ -200,6 +272,14 @@ internal static class SidecarFanOut
         /// <summary>When the last load of each hash happened, over all nodes.</summary>
         public static readonly ConcurrentDictionary<string, long> LastLoad = new();
 
+        /// <summary>In the sustained run: each node's loads in order, with the last write (<c>w{n}</c>) the config held.</summary>
+        public static readonly ConcurrentDictionary<string, List<(int Holds, long At)>> Loads = new();
+
+        public static volatile bool Tracking;
+
+        /// <summary>The last write requested: no config can hold a later one.</summary>
+        public static volatile int Written;
+
         private readonly Guid _nodeId = Guid.NewGuid();
         private string _hash = "00000000000000000000000000000000";
 
@@ -227,10 +307,28 @@ internal static class SidecarFanOut
                     _hash = hash;
                     var at = Stopwatch.GetTimestamp();
                     LastLoad.AddOrUpdate(hash, at, (_, previous) => Math.Max(previous, at));
+                    if (Tracking)
+                    {
+                        var loads = Loads.GetOrAdd(hostname, _ => []);
+                        loads.Add((Holds(body["config"]!.GetValue<string>(), loads.Count > 0 ? loads[^1].Holds : 0), at));
+                    }
                     return Json(new JsonObject(), HttpStatusCode.Created);
                 default:
                     return new HttpResponseMessage(HttpStatusCode.NotFound);
             }
+        }
+
+        /// <summary>The last write a config holds: searched down from the last one requested to what this node held before.</summary>
+        private static int Holds(string config, int before)
+        {
+            for (var n = Written; n > before; n--)
+            {
+                if (config.Contains($"\"name\":\"w{n}\"", StringComparison.Ordinal))
+                {
+                    return n;
+                }
+            }
+            return before;
         }
 
         private static HttpResponseMessage Json(JsonObject body, HttpStatusCode status = HttpStatusCode.OK) =>

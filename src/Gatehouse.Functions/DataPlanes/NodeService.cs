@@ -112,19 +112,27 @@ internal sealed class NodeService(
         }
     }
 
-    private async Task<IReadOnlyList<NodeView>> ViewsAsync(Guid controlPlaneId, IReadOnlyList<DataPlaneNode> nodes, CancellationToken ct)
+    private async Task<IReadOnlyList<NodeView>> ViewsAsync(Guid controlPlaneId, IReadOnlyList<DataPlaneNode> nodes, CancellationToken ct) =>
+        nodes.Count == 0 ? [] : await ViewsAsync(controlPlaneId, await snapshots.PointerAsync(controlPlaneId, ct), nodes, namePlugins: true, ct);
+
+    /// <summary>
+    /// Each node judged against its rollout target under <paramref name="pointer"/>: the one rule for
+    /// the list, a node and the overview's counts. Without <paramref name="namePlugins"/> the verdict
+    /// rests on the plugin names the pointer carries, which decide the state; the snapshot is read
+    /// only to name the plugin instances a verdict is about.
+    /// </summary>
+    public async Task<IReadOnlyList<NodeView>> ViewsAsync(
+        Guid controlPlaneId, SnapshotPointer pointer, IReadOnlyList<DataPlaneNode> nodes, bool namePlugins, CancellationToken ct)
     {
-        if (nodes.Count == 0)
-        {
-            return [];
-        }
-        var pointer = await snapshots.PointerAsync(controlPlaneId, ct);
         var rollout = await rollouts.ObserveAsync(controlPlaneId, pointer, ct);
         var views = new List<NodeView>(nodes.Count);
         foreach (var node in nodes)
         {
             var target = RolloutTargets.For(pointer, rollout, node);
-            views.Add(new NodeView(node, await CompatibilityAsync(controlPlaneId, target, node, ct), target.Hash));
+            var compatibility = namePlugins
+                ? await CompatibilityAsync(controlPlaneId, target, node, ct)
+                : judge.Compatibility(node, await plugins.NamesAsync(controlPlaneId, target, ct));
+            views.Add(new NodeView(node, compatibility, target.Hash));
         }
         return views;
     }

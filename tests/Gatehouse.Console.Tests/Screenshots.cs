@@ -22,7 +22,22 @@ internal sealed class Screenshots
 
     public string Directory { get; }
 
+    /// <summary>
+    /// The whole page, left scrolled where it was. Chromium captures a full page by growing the viewport
+    /// to the page's height and shrinking it back, and can come back scrolled elsewhere (645 px down for
+    /// 289 on the certificate form) while its scroll anchor still holds the old place: the next layout,
+    /// such as the one a mousedown causes by moving focus, jumps back, and a click taken next misses what
+    /// it aimed at (the mouseup lands elsewhere, so no click fires). Scrolling back to where the page was
+    /// puts it there and, being a scroll, drops the stale anchor.
+    /// </summary>
     public async Task TakeAsync(IPage page, string what)
+    {
+        var scroll = await page.EvaluateAsync<double[]>("() => [window.scrollX, window.scrollY]");
+        await CaptureAsync(page, what);
+        await page.EvaluateAsync("([x, y]) => window.scrollTo(x, y)", scroll);
+    }
+
+    private async Task CaptureAsync(IPage page, string what)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{++_count:00}-{what}.png");
@@ -47,7 +62,8 @@ internal sealed class Screenshots
         }
         catch
         {
-            await TakeAsync(page, "failure");
+            // What the page showed as it failed; it need not be scrolled back, and may be between pages.
+            await CaptureAsync(page, "failure");
             TestContext.Current.SendDiagnosticMessage($"Page at {page.Url}; browser console errors: " + string.Join(" | ", errors));
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
             throw;

@@ -31,7 +31,7 @@ public sealed class ConfigVersionsTabTests(StorageFixture storage, BrowserFixtur
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-versioned").GetByRole(AriaRole.Link).ClickAsync();
             await page.GetByTestId("tab-versions").ClickAsync();
-            await page.WaitForURLAsync("**/versions");
+            await page.ArrivesAtAsync("/versions");
 
             var newest = page.GetByTestId("version-row-0");
             var older = page.GetByTestId("version-row-1");

@@ -24,7 +24,7 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await page.GetByTestId("cp-labels").FillAsync("team:blue, env:dev");
             await page.GetByTestId("cp-create").ClickAsync();
             await Assertions.Expect(page.GetByTestId("cp-title")).ToHaveTextAsync("payments");
-            await page.WaitForURLAsync("**/services");
+            await page.ArrivesAtAsync("/services");
             await shots.TakeAsync(page, "control-plane");
 
             // A gateway service, by URL, through Kong's GatewayServiceForm.
@@ -33,7 +33,7 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await page.GetByTestId("gateway-service-name-input").FillAsync("orders");
             await shots.TakeAsync(page, "service-form");
             await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
-            await page.WaitForURLAsync("**/services");
+            await page.ArrivesAtAsync("/services");
             await Assertions.Expect(page.GetByText("orders", new() { Exact = true })).ToBeVisibleAsync();
             await shots.TakeAsync(page, "service-list");
 
@@ -59,7 +59,7 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await page.GetByTestId("route-form-paths-input-1").FillAsync("/orders");
             await shots.TakeAsync(page, "route-form");
             await page.Locator("[data-testid$='-create-form-submit']").ClickAsync();
-            await page.WaitForURLAsync("**/routes");
+            await page.ArrivesAtAsync("/routes");
             await Assertions.Expect(page.GetByText("orders-api", new() { Exact = true })).ToBeVisibleAsync();
             await shots.TakeAsync(page, "route-list");
 
@@ -68,7 +68,7 @@ public sealed class ControlPlanePageTests(StorageFixture storage, BrowserFixture
             await Assertions.Expect(page.GetByTestId("route-form-name")).ToHaveValueAsync("orders-api");
             await page.GetByTestId("route-form-name").FillAsync("orders-v2");
             await page.Locator("[data-testid$='-edit-form-submit']").ClickAsync();
-            await page.WaitForURLAsync("**/routes");
+            await page.ArrivesAtAsync("/routes");
             await Assertions.Expect(page.GetByText("orders-v2", new() { Exact = true })).ToBeVisibleAsync();
 
             await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "orders-v2" }).GetByRole(AriaRole.Button).Last.ClickAsync();

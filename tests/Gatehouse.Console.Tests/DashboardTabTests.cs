@@ -39,7 +39,7 @@ public sealed class DashboardTabTests(StorageFixture storage, BrowserFixture bro
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-shop").GetByRole(AriaRole.Link).ClickAsync();
             await page.GetByTestId("tab-dashboard").ClickAsync();
-            await page.WaitForURLAsync("**/dashboard");
+            await page.ArrivesAtAsync("/dashboard");
             await WaitForMetricsAsync(sidecar);
             await Assertions.Expect(page.GetByTestId("dashboard-empty")).ToBeVisibleAsync();
             await shots.TakeAsync(page, "empty");

@@ -32,7 +32,7 @@ public sealed class DataPlaneNodesTabTests(StorageFixture storage, BrowserFixtur
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-edge").GetByRole(AriaRole.Link).ClickAsync();
             await page.GetByTestId("tab-nodes").ClickAsync();
-            await page.WaitForURLAsync("**/nodes");
+            await page.ArrivesAtAsync("/nodes");
             await Assertions.Expect(page.GetByTestId("nodes-empty")).ToBeVisibleAsync();
             await shots.TakeAsync(page, "no-nodes");
 

@@ -45,7 +45,7 @@ public sealed class DeclarativeConfigTabTests(StorageFixture storage, BrowserFix
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-default").GetByRole(AriaRole.Link).ClickAsync();
             await page.GetByTestId("tab-declarative-config").ClickAsync();
-            await page.WaitForURLAsync("**/declarative-config");
+            await page.ArrivesAtAsync("/declarative-config");
             var file = page.GetByTestId("config-file");
 
             // Refused: each invalid entity by where it is in the file, with its field.
@@ -90,7 +90,7 @@ public sealed class DeclarativeConfigTabTests(StorageFixture storage, BrowserFix
             Assert.DoesNotContain("9090", exported);
 
             await page.GetByTestId("tab-services").ClickAsync();
-            await page.WaitForURLAsync("**/services");
+            await page.ArrivesAtAsync("/services");
             await Assertions.Expect(page.GetByText("inventory", new() { Exact = true })).ToBeVisibleAsync();
             await shots.TakeAsync(page, "services");
         });

@@ -20,7 +20,7 @@ public sealed class DpCertificatesTabTests(StorageFixture storage, BrowserFixtur
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-default").GetByRole(AriaRole.Link).ClickAsync();
             await page.GetByTestId("tab-dp-certificates").ClickAsync();
-            await page.WaitForURLAsync("**/dp-certificates");
+            await page.ArrivesAtAsync("/dp-certificates");
             await Assertions.Expect(page.GetByTestId("dp-cert-empty")).ToBeVisibleAsync();
             await shots.TakeAsync(page, "empty");
 

@@ -28,7 +28,7 @@ public sealed class GroupMembersTabTests(StorageFixture storage, BrowserFixture 
             await SignIn.AsAdminAsync(page);
             await page.GetByTestId("cp-row-edge").GetByRole(AriaRole.Link).ClickAsync();
             // A group opens on its members.
-            await page.WaitForURLAsync($"**/control-planes/{group}/members");
+            await page.ArrivesAtAsync($"/control-planes/{group}/members");
             await Assertions.Expect(page.GetByTestId("tab-members")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("router-link-active"));
             await Assertions.Expect(page.GetByTestId("members-empty")).ToBeVisibleAsync();
             await shots.TakeAsync(page, "no-members");

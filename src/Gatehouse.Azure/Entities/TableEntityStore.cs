@@ -62,13 +62,17 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     /// <summary>
     /// Every entity at one revision: the entities are read between two sightings of the revision
-    /// row, and read again until both agree, so no write landed in between. The first sighting is
-    /// the last one this instance had (see <see cref="SeenRevisions"/>), so in the common case
-    /// the read costs the entity query and one revision read, not two.
+    /// row, and read again if a write landed in between. The first sighting is the last one this
+    /// instance had (see <see cref="SeenRevisions"/>), so in the common case the read costs the
+    /// entity query and one revision read, not two. When writes land during a second read too
+    /// (they never pause, and the query takes longer than the time between them), the read is
+    /// brought to one revision from the change log instead: an entity no commit since the first
+    /// sighting named was read as it stood then and still stands, and each one named is read again
+    /// by key at the revision the log ends at. Only when the log cannot say does it query again.
     /// </summary>
     public async Task<EntitySnapshot> ReadAllAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
-        var before = (_seen.Last(controlPlane) ?? await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false)).Token;
+        var before = _seen.Last(controlPlane) ?? await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
             var entities = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
@@ -78,20 +82,50 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 (entities.TryGetValue(collection, out var list) ? list : entities[collection] = []).Add(ReadBody(row));
             }
             var after = await GetRevisionAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            if (before == after.Token)
+            if (before.Token == after.Token)
             {
                 return new EntitySnapshot(after.Number, after.Deleted, entities.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)p.Value))
                 {
                     Importing = after.Import is not null,
                 };
             }
+            if (attempt > 0 && await ReadChangesAsync(controlPlane, before.Number, MaxChangesBroughtForward, cancellationToken).ConfigureAwait(false) is { } delta)
+            {
+                return BroughtForward(entities, delta);
+            }
             if (attempt == 20)
             {
                 throw new InvalidOperationException($"Control plane {controlPlane} changed during 20 consecutive reads.");
             }
             // What was seen after this pass is what the next pass starts from.
-            before = after.Token;
+            before = after;
         }
+    }
+
+    /// <summary>More entities changed during a read than this, and querying again is the cheaper way to one revision.</summary>
+    private const int MaxChangesBroughtForward = 5000;
+
+    /// <summary>A read made while commits landed, with what those commits put and deleted applied: the entities at the delta's revision, by id.</summary>
+    private static EntitySnapshot BroughtForward(Dictionary<string, List<JsonObject>> read, EntityDelta delta)
+    {
+        var byId = read.ToDictionary(p => p.Key, p => new SortedDictionary<string, JsonObject>(p.Value.ToDictionary(EntityIndexes.IdOf), StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var change in delta.Changes)
+        {
+            var collection = byId.TryGetValue(change.Collection, out var held) ? held : byId[change.Collection] = new(StringComparer.Ordinal);
+            if (change.Entity is null)
+            {
+                collection.Remove(change.Id);
+            }
+            else
+            {
+                collection[change.Id] = change.Entity;
+            }
+        }
+        return new EntitySnapshot(delta.Revision, delta.Deleted,
+            byId.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)[.. p.Value.Values], StringComparer.Ordinal))
+        {
+            Importing = delta.Importing,
+        };
     }
 
     /// <summary>

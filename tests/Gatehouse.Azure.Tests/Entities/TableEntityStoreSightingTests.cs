@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
@@ -19,12 +21,16 @@ namespace Gatehouse.Azure.Tests.Entities;
 public sealed class TableEntityStoreSightingTests(StorageFixture storage)
 {
     /// <summary>Two instances of the app on one table: each has its own store, as each process does.</summary>
-    private async Task<(TableEntityStore A, TableEntityStore B, RequestCounter RequestsOfA)> TwoInstancesAsync()
+    private async Task<(TableEntityStore A, TableEntityStore B, RequestCounter RequestsOfA)> TwoInstancesAsync(HttpPipelinePolicy? policyOfA = null)
     {
         var layout = new StorageLayout(storage.UniqueName("r"));
         var counter = new RequestCounter();
         var options = new StorageAccountOptions();
         options.Tables.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        if (policyOfA is not null)
+        {
+            options.Tables.AddPolicy(policyOfA, HttpPipelinePosition.PerCall);
+        }
         var tablesOfA = storage.CreateAccount(options).Tables;
         await tablesOfA.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
         return (new TableEntityStore(tablesOfA, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout), counter);
@@ -147,5 +153,55 @@ public sealed class TableEntityStoreSightingTests(StorageFixture storage)
         var snapshot = await a.ReadAllAsync(cp, ct);
         Assert.Equal(["alice", "bob"], Usernames(snapshot));
         Assert.Equal(2, a.LastSeenRevision(cp)!.Number);
+    }
+
+    [Fact]
+    public async Task A_read_that_a_commit_lands_in_every_time_ends_at_one_revision_from_the_change_log()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var during = new BeforeEachQuery();
+        var (a, b, _) = await TwoInstancesAsync(during);
+        var cp = Guid.NewGuid();
+        for (var i = 0; i < 3; i++)
+        {
+            await AddConsumerAsync(a, cp, $"c{i}");
+        }
+        // Another instance commits while every one of this instance's entity queries is on its way:
+        // writes that never pause, and a query slower than the time between them. Each commit adds
+        // one consumer, so the entities at revision r are exactly the first r consumers.
+        var made = 0;
+        during.Run = () => AddConsumerAsync(b, cp, $"d{Interlocked.Increment(ref made)}");
+
+        var snapshot = await a.ReadAllAsync(cp, ct);
+
+        during.Run = null;
+        Assert.InRange(made, 2, 3);
+        Assert.InRange(snapshot.Revision, 3 + 1, 3 + made);
+        Assert.Equal(
+            ["c0", "c1", "c2", .. Enumerable.Range(1, (int)snapshot.Revision - 3).Select(d => $"d{d}")],
+            Usernames(snapshot).Order(Comparer<string>.Create((x, y) => (x[0], int.Parse(x[1..], CultureInfo.InvariantCulture)).CompareTo((y[0], int.Parse(y[1..], CultureInfo.InvariantCulture))))));
+        var ids = snapshot.Entities["consumers"].Select(EntityIndexes.IdOf).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        var settled = await a.ReadAllAsync(cp, ct);
+        Assert.Equal(3 + made, settled.Revision);
+        Assert.Equal(3 + made, settled.Entities["consumers"].Count);
+    }
+
+    /// <summary>Runs <see cref="Run"/> before each table query (a GET with a filter) this client sends, and waits for it.</summary>
+    private sealed class BeforeEachQuery : HttpPipelinePolicy
+    {
+        public Func<Task>? Run { get; set; }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Get && message.Request.Uri.Query.Contains("filter=", StringComparison.Ordinal) && Run is { } run)
+            {
+                await run();
+            }
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The storage clients send asynchronously.");
     }
 }

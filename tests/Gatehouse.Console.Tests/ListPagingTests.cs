@@ -6,7 +6,8 @@ namespace Gatehouse.Console.Tests;
 /// <summary>
 /// The tabs that page with "More", each given one item more than its first page holds through the
 /// API: a group's members (100 a page), a control plane's config versions (20) and its data plane
-/// nodes (50, and a refresh keeps what was paged through).
+/// nodes (50, and a refresh keeps what was paged through). The members tab also offers a control
+/// plane that sorts past the first 100 to add.
 /// </summary>
 public sealed class ListPagingTests(StorageFixture storage, BrowserFixture browser)
 {
@@ -29,6 +30,9 @@ public sealed class ListPagingTests(StorageFixture storage, BrowserFixture brows
         {
             await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{group}/group-memberships/add", new { members = chunk.Select(id => new { id }) });
         }
+
+        // Sorted by name after the 100 members and so on the second page of control planes: still one to add.
+        var late = await api.CreateControlPlaneAsync("zz-late");
 
         // Each write is a version once its snapshot is composed: 21 services on top of the first version.
         var cp = await api.CreateControlPlaneAsync("busy");
@@ -64,6 +68,12 @@ public sealed class ListPagingTests(StorageFixture storage, BrowserFixture brows
                 await Assertions.Expect(page.GetByTestId($"member-row-member-{i:D3}")).ToHaveCountAsync(1);
             }
             await shots.TakeAsync(page, "members");
+            await page.GetByTestId("member-add-select").SelectOptionAsync(new SelectOptionValue { Label = "zz-late" });
+            await page.GetByTestId("member-add").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("member-row-zz-late")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("member-change-error")).ToHaveCountAsync(0);
+            var latest = await api.SendAsync(HttpMethod.Get, $"/v2/control-planes/{group}/group-memberships?page[size]=200");
+            Assert.Contains(latest.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == late);
 
             await page.GotoAsync($"/control-planes/{cp}/versions");
             var versionRows = page.Locator("[data-testid^='version-row-']");

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Gatehouse.Testing;
 using Microsoft.Playwright;
 
@@ -33,18 +32,10 @@ public sealed class OverviewPageTests(StorageFixture storage, BrowserFixture bro
 
         // Three nodes run the current config, one an older one; one of the three runs a Kong too new.
         var hash = await api.ExpectedHashAsync(fleet);
-        using var dataPlane = await ConnectAsync(app, api, fleet);
+        using var dataPlane = await DataPlaneClient.ConnectAsync(app, api, fleet);
         foreach (var (version, configHash) in new[] { ("3.9.1", hash), ("3.9.0", hash), ("4.0.0", hash), ("3.9.1", "") })
         {
-            using var beat = await dataPlane.PostAsJsonAsync("/v1/dp/heartbeat", new
-            {
-                node_id = Guid.NewGuid(),
-                hostname = "dp",
-                version,
-                plugins = Array.Empty<object>(),
-                config_hash = configHash,
-            }, Ct);
-            Assert.True(beat.IsSuccessStatusCode, await beat.Content.ReadAsStringAsync(Ct));
+            await dataPlane.HeartbeatAsync(Guid.NewGuid(), "dp", version, configHash);
         }
         await WaitForConflictAsync(api, edge);
         // The app makes the default control plane as it starts: wait for it, so that the pages hold what they will hold.
@@ -79,24 +70,6 @@ public sealed class OverviewPageTests(StorageFixture storage, BrowserFixture bro
             await Assertions.Expect(page.GetByTestId("cp-next")).ToBeDisabledAsync();
             await shots.TakeAsync(page, "second-page");
         });
-    }
-
-    /// <summary>Pins a fresh client certificate to the control plane; a client of the data plane API presenting it.</summary>
-    private static async Task<HttpClient> ConnectAsync(ConsoleApp app, ConsoleApi api, string controlPlane)
-    {
-        var pair = TestCertificates.Server("CN=overview-dp", elliptic: true);
-        await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/dp-client-certificates", new { cert = pair.Certificate });
-        var certificate = TestCertificates.WithKey(pair);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                // The data plane endpoint's certificate is self-signed, as a sidecar that pins it accepts.
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = app.DataPlaneAddress };
     }
 
     private static Task WaitForConflictAsync(ConsoleApi api, string group) =>

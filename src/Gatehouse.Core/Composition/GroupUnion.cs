@@ -63,11 +63,8 @@ public sealed class GroupUnion
         {
             foreach (var (collection, items) in _members[gone].Entities)
             {
-                foreach (var entity in items)
-                {
-                    Unindex(gone, collection, entity);
-                    ChangesOf(collection).Removed.Add(entity);
-                }
+                Unindex(gone, collection, items);
+                ChangesOf(collection).Removed.UnionWith(items);
             }
             _members.Remove(gone);
         }
@@ -80,21 +77,29 @@ public sealed class GroupUnion
             }
             foreach (var collection in member.Entities.Keys.Union(held?.Entities.Keys ?? []))
             {
+                var now = member.Entities.GetValueOrDefault(collection) ?? [];
                 var had = held?.Entities.GetValueOrDefault(collection);
-                var before = had is null ? null : new HashSet<JsonObject>(had, ReferenceEqualityComparer.Instance);
-                foreach (var entity in member.Entities.GetValueOrDefault(collection) ?? [])
+                List<JsonObject> came;
+                List<JsonObject> went;
+                if (had is null)
                 {
-                    if (before?.Remove(entity) != true)
-                    {
-                        Index(id, collection, entity);
-                        ChangesOf(collection).Added.Add((id, entity));
-                    }
+                    (came, went) = ([.. now], []);
                 }
-                foreach (var entity in before ?? [])
+                else
                 {
-                    Unindex(id, collection, entity);
-                    ChangesOf(collection).Removed.Add(entity);
+                    var before = new HashSet<JsonObject>(had, ReferenceEqualityComparer.Instance);
+                    came = [.. now.Where(entity => !before.Remove(entity))];
+                    went = [.. before];
                 }
+                if (came.Count + went.Count == 0)
+                {
+                    continue;
+                }
+                Unindex(id, collection, went);
+                Index(id, collection, came);
+                var (removed, added) = ChangesOf(collection);
+                removed.UnionWith(went);
+                added.AddRange(came.Select(entity => (id, entity)));
             }
             _members[id] = member;
         }
@@ -111,63 +116,69 @@ public sealed class GroupUnion
         return (_union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)new IdOrderedEntities(p.Value), StringComparer.Ordinal), conflicts);
     }
 
-    private void Index(Guid member, string collection, JsonObject entity)
+    /// <summary>The collection's keys (<see cref="GroupComposition.KeysOf"/>), each with its values and who holds them.</summary>
+    private (string Kind, Func<JsonObject, string?> Value, Dictionary<string, Holders> Values)[] KeysOf(string collection)
     {
-        foreach (var (kind, value) in KeysOf(collection, entity))
+        if (KongSchemas.Find(collection) is not { } schema)
         {
-            var values = _holders.TryGetValue((collection, kind), out var v) ? v : _holders[(collection, kind)] = new(StringComparer.Ordinal);
-            ref var holders = ref CollectionsMarshal.GetValueRefOrAddDefault(values, value, out var exists);
-            if (!exists)
-            {
-                holders.First = (member, entity);
-                continue;
-            }
-            (holders.More ??= []).Add((member, entity));
-            if (holders.Contested)
-            {
-                _contested.Add((collection, kind, value));
-            }
+            return [];
         }
+        return [.. GroupComposition.KeysOf(schema).Select(key => (key.Kind, key.Value,
+            _holders.TryGetValue((collection, key.Kind), out var values) ? values : _holders[(collection, key.Kind)] = new(StringComparer.Ordinal)))];
     }
 
-    private void Unindex(Guid member, string collection, JsonObject entity)
+    private void Index(Guid member, string collection, List<JsonObject> entities)
     {
-        foreach (var (kind, value) in KeysOf(collection, entity))
+        var keys = KeysOf(collection);
+        foreach (var entity in entities)
         {
-            if (!_holders.TryGetValue((collection, kind), out var values) || !values.TryGetValue(value, out var holders))
+            foreach (var (kind, valueOf, values) in keys)
             {
-                continue;
-            }
-            var rest = holders.All.Where(h => !(h.Member == member && ReferenceEquals(h.Entity, entity))).ToList();
-            if (rest.Count == 0)
-            {
-                values.Remove(value);
-                _contested.Remove((collection, kind, value));
-                continue;
-            }
-            var now = new Holders { First = rest[0], More = rest.Count > 1 ? rest[1..] : null };
-            values[value] = now;
-            if (!now.Contested)
-            {
-                _contested.Remove((collection, kind, value));
-            }
-        }
-    }
-
-    private static List<(string Kind, string Value)> KeysOf(string collection, JsonObject entity)
-    {
-        var found = new List<(string, string)>(4);
-        if (KongSchemas.Find(collection) is { } schema)
-        {
-            foreach (var (kind, value) in GroupComposition.KeysOf(schema))
-            {
-                if (value(entity) is { } held)
+                if (valueOf(entity) is not { } value)
                 {
-                    found.Add((kind, held));
+                    continue;
+                }
+                ref var holders = ref CollectionsMarshal.GetValueRefOrAddDefault(values, value, out var exists);
+                if (!exists)
+                {
+                    holders.First = (member, entity);
+                    continue;
+                }
+                (holders.More ??= []).Add((member, entity));
+                if (holders.Contested)
+                {
+                    _contested.Add((collection, kind, value));
                 }
             }
         }
-        return found;
+    }
+
+    private void Unindex(Guid member, string collection, IEnumerable<JsonObject> entities)
+    {
+        var keys = KeysOf(collection);
+        foreach (var entity in entities)
+        {
+            foreach (var (kind, valueOf, values) in keys)
+            {
+                if (valueOf(entity) is not { } value || !values.TryGetValue(value, out var holders))
+                {
+                    continue;
+                }
+                var rest = holders.All.Where(h => !(h.Member == member && ReferenceEquals(h.Entity, entity))).ToList();
+                if (rest.Count == 0)
+                {
+                    values.Remove(value);
+                    _contested.Remove((collection, kind, value));
+                    continue;
+                }
+                var now = new Holders { First = rest[0], More = rest.Count > 1 ? rest[1..] : null };
+                values[value] = now;
+                if (!now.Contested)
+                {
+                    _contested.Remove((collection, kind, value));
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -178,14 +189,39 @@ public sealed class GroupUnion
     private void Merge(string collection, HashSet<JsonObject> removed, List<(Guid Member, JsonObject Entity)> added)
     {
         var kept = (_union.GetValueOrDefault(collection) ?? []).Where(e => !removed.Contains(e)).ToList();
-        var incoming = added.OrderBy(a => EntityIndexes.IdOf(a.Entity), StringComparer.Ordinal).ThenBy(a => a.Member).ToList();
-        var merged = new List<JsonObject>(kept.Count + incoming.Count);
-        var (k, i) = (0, 0);
-        while (k < kept.Count || i < incoming.Count)
+        var incoming = added.ToArray();
+        var ids = Array.ConvertAll(incoming, a => EntityIndexes.IdOf(a.Entity));
+        Array.Sort(ids, incoming, StringComparer.Ordinal);
+        // Array.Sort is not stable: one id in two members (a conflict) goes by member, as a stable sort in member order would put it.
+        for (var run = 0; run < ids.Length;)
         {
-            var takeKept = i == incoming.Count || (k < kept.Count && Before(collection, kept[k], incoming[i]));
-            merged.Add(takeKept ? kept[k++] : incoming[i++].Entity);
+            var end = run + 1;
+            while (end < ids.Length && ids[end] == ids[run])
+            {
+                end++;
+            }
+            if (end - run > 1)
+            {
+                Array.Sort(incoming, run, end - run, Comparer<(Guid Member, JsonObject Entity)>.Create((x, y) => x.Member.CompareTo(y.Member)));
+            }
+            run = end;
         }
+        // Each newcomer's place found by binary search: a change costs the collection a copy, not an id read per entity.
+        var merged = new List<JsonObject>(kept.Count + incoming.Length);
+        var k = 0;
+        foreach (var item in incoming)
+        {
+            var (low, high) = (k, kept.Count);
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                (low, high) = Before(collection, kept[middle], item) ? (middle + 1, high) : (low, middle);
+            }
+            merged.AddRange(kept.Skip(k).Take(low - k));
+            merged.Add(item.Entity);
+            k = low;
+        }
+        merged.AddRange(kept.Skip(k));
         if (merged.Count == 0)
         {
             _union.Remove(collection);

@@ -135,7 +135,12 @@ internal static class CoreEntityEndpoints
     /// Konnect's <c>?skip_hash=true</c>, which stores a password that is hashed already.
     /// </summary>
     private static WriteOptions Options(HttpContext context, EntitySchema schema) =>
-        schema.Transform is null || !QueryOptions.Boolean(context, SkipHash, whenAbsent: false) ? WriteOptions.AdminApi : WriteOptions.AdminApi with { Transform = false };
+        schema.Transform is null ? WriteOptions.AdminApi : context.Request.Query[SkipHash].ToString() switch
+        {
+            "" or "false" => WriteOptions.AdminApi,
+            "true" => WriteOptions.AdminApi with { Transform = false },
+            _ => throw new EntityRejectedException(Rejection.Invalid, $"invalid option ({SkipHash}: expected a boolean)", [new FieldError(SkipHash, "expected a boolean")]),
+        };
 
     private const string SkipHash = "skip_hash";
 

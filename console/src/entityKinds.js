@@ -39,7 +39,7 @@ export const entityKinds = [
     tab: 'Consumer groups',
     noun: 'consumer group',
     idProp: 'consumerGroupId',
-    // The form also picks the group's consumers (consumer_groups/{id}/consumers), with its answers reshaped.
+    // The form also picks the group's consumers (consumer_groups/{id}/consumers), with that answer reshaped.
     load: () => Promise.all([
       withStyle(import('@kong-ui-public/entities-consumer-groups'), import('@kong-ui-public/entities-consumer-groups/dist/style.css')),
       import('./consumerGroupAnswers'),

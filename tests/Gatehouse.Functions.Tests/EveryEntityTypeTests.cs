@@ -44,8 +44,9 @@ public sealed class EveryEntityTypeTests(StorageFixture storage) : IAsyncLifetim
         var created = await Valid(create, "POST", collectionTemplate, HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
 
-        var get = await _app.Client.GetAsync($"{_base}{collection}/{id}", Ct);
-        Assert.Equal(created.GetRawText(), (await Valid(get, "GET", itemTemplate, HttpStatusCode.OK)).GetRawText());
+        var get = await Valid(await _app.Client.GetAsync($"{_base}{collection}/{id}", Ct), "GET", itemTemplate, HttpStatusCode.OK);
+        // Konnect answers a consumer group inside a wrapper (ConsumerGroupInsideWrapper), every other entity bare.
+        Assert.Equal(created.GetRawText(), (type == "consumer_groups" ? get.GetProperty("consumer_group") : get).GetRawText());
 
         var list = await _app.Client.GetAsync(_base + collection, Ct);
         var listed = await Valid(list, "GET", collectionTemplate, HttpStatusCode.OK);

@@ -72,17 +72,9 @@ public sealed class ConsumerGroupMemberships(EntityService entities)
             : (s_consumerField, s_groupField, ConsumerGroups.Schema);
         var page = await entities.ListAsync(controlPlane, s_membership, query with { Tags = [] }, new ParentScope(side, key, field), cancellationToken)
             .ConfigureAwait(false);
-        var items = new List<JsonObject>();
-        foreach (var membership in page.Items)
-        {
-            var id = membership[otherField.Name]!["id"]!.GetValue<string>();
-            var item = await entities.GetAsync(controlPlane, other, id, null, cancellationToken).ConfigureAwait(false);
-            if (query.Matches(item, null))
-            {
-                items.Add(item);
-            }
-        }
-        return new EntityPage(items, page.Next);
+        var others = await entities.GetManyAsync(controlPlane, other, [.. page.Items.Select(m => m[otherField.Name]!["id"]!.GetValue<string>())], cancellationToken)
+            .ConfigureAwait(false);
+        return new EntityPage([.. others.Where(item => query.Matches(item, null))], page.Next);
     }
 
     private async Task<JsonObject> FindConsumerAsync(Guid controlPlane, string key, CancellationToken cancellationToken)

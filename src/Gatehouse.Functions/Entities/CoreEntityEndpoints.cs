@@ -64,10 +64,10 @@ internal static class CoreEntityEndpoints
                 .Responds(404, "The parent in the path does not exist", error)
                 .Responds(409, "A unique value is taken", error);
         }
-        group.MapGet(collection.ItemPath, context => ExecuteAsync(context, GetAsync(context, collection)))
+        var answer = ItemAnswer.For(schema);
+        answer.Document(group.MapGet(collection.ItemPath, context => ExecuteAsync(context, GetAsync(context, collection, answer))), schema)
             .WithTags(schema.Name)
             .WithSummary($"Get a {schema.Singular} by {key}.")
-            .Responds(200, "The entity", entity)
             .Responds(404, "Not found", error);
         group.MapPut(collection.ItemPath, context => ExecuteAsync(context, UpsertAsync(context, collection)))
             .WithTags(schema.Name)
@@ -108,9 +108,12 @@ internal static class CoreEntityEndpoints
         return Results.Json(created, ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, EntityCollection collection) =>
-        Results.Json(await Service(context).GetAsync(
-            ControlPlane(context), collection.Schema, Key(context, collection), collection.Scope(context), context.RequestAborted), ApiJson.Options);
+    private static async Task<IResult> GetAsync(HttpContext context, EntityCollection collection, ItemAnswer answer)
+    {
+        var controlPlane = ControlPlane(context);
+        var entity = await Service(context).GetAsync(controlPlane, collection.Schema, Key(context, collection), collection.Scope(context), context.RequestAborted);
+        return Results.Json(await answer.ShapeAsync(context, controlPlane, entity), ApiJson.Options);
+    }
 
     private static async Task<IResult> UpsertAsync(HttpContext context, EntityCollection collection) =>
         Results.Json(await Service(context).UpsertAsync(

@@ -109,18 +109,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     private static EntitySnapshot BroughtForward(Dictionary<string, List<JsonObject>> read, EntityDelta delta)
     {
         var byId = read.ToDictionary(p => p.Key, p => new SortedDictionary<string, JsonObject>(p.Value.ToDictionary(EntityIndexes.IdOf), StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var change in delta.Changes)
-        {
-            var collection = byId.TryGetValue(change.Collection, out var held) ? held : byId[change.Collection] = new(StringComparer.Ordinal);
-            if (change.Entity is null)
-            {
-                collection.Remove(change.Id);
-            }
-            else
-            {
-                collection[change.Id] = change.Entity;
-            }
-        }
+        delta.ApplyTo(byId);
         return new EntitySnapshot(delta.Revision, delta.Deleted,
             byId.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)[.. p.Value.Values], StringComparer.Ordinal))
         {

@@ -85,33 +85,24 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
             var was = counts.GetValueOrDefault(collection) ?? new EntityChangeCounts(0, 0, 0);
             counts[collection] = new EntityChangeCounts(was.Added + added, was.Changed + changed, was.Removed + removed);
         }
-        foreach (var change in delta.Changes)
+        delta.ApplyTo(entry.Entities, (change, before) =>
         {
-            if (!entry.Entities.TryGetValue(change.Collection, out var collection))
-            {
-                entry.Entities[change.Collection] = collection = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-            }
-            var had = collection.TryGetValue(change.Id, out var before);
             if (change.Entity is null)
             {
-                if (collection.Remove(change.Id))
+                if (before is not null)
                 {
                     Count(change.Collection, 0, 0, 1);
                 }
             }
-            else
+            else if (before is null)
             {
-                if (!had)
-                {
-                    Count(change.Collection, 1, 0, 0);
-                }
-                else if (!VersionChanges.SameApartFromTimestamps(before!, change.Entity))
-                {
-                    Count(change.Collection, 0, 1, 0);
-                }
-                collection[change.Id] = change.Entity;
+                Count(change.Collection, 1, 0, 0);
             }
-        }
+            else if (!VersionChanges.SameApartFromTimestamps(before, change.Entity))
+            {
+                Count(change.Collection, 0, 1, 0);
+            }
+        });
         entry.Count = entry.Entities.Values.Sum(c => c.Count);
         entry.Revision = delta.Revision;
         entry.LastRead = Interlocked.Increment(ref _clock);

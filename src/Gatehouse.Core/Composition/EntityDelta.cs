@@ -13,6 +13,32 @@ public sealed record EntityDeltaItem(string Collection, string Id, JsonObject? E
 public sealed record EntityDelta(long Revision, bool Deleted, bool Importing, IReadOnlyList<EntityDeltaItem> Changes)
 {
     public IReadOnlyList<string> MadeBy { get; init; } = [];
+
+    /// <summary>
+    /// Brings <paramref name="entities"/> (each collection by id) from the revision this delta is
+    /// after to <see cref="Revision"/>: each put replaces or adds its entity, each delete removes
+    /// it; <paramref name="applied"/> hears of each, with what stood there before (null for none).
+    /// </summary>
+    public void ApplyTo(Dictionary<string, SortedDictionary<string, JsonObject>> entities, Action<EntityDeltaItem, JsonObject?>? applied = null)
+    {
+        foreach (var change in Changes)
+        {
+            if (!entities.TryGetValue(change.Collection, out var collection))
+            {
+                entities[change.Collection] = collection = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            }
+            collection.TryGetValue(change.Id, out var before);
+            if (change.Entity is null)
+            {
+                collection.Remove(change.Id);
+            }
+            else
+            {
+                collection[change.Id] = change.Entity;
+            }
+            applied?.Invoke(change, before);
+        }
+    }
 }
 
 /// <summary>Reads a control plane's change log (issue #16): what changed after a revision, at one revision.</summary>

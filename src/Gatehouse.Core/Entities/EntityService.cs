@@ -63,10 +63,9 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = ReadsAtOnce, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
-                    var entity = await store.GetAsync(controlPlane, schema, ids[i], ct).ConfigureAwait(false);
-                    if (entity is not null && TimeToLive.Present(schema, entity, processor.Now) is { } shown)
+                    if (await store.GetAsync(controlPlane, schema, ids[i], ct).ConfigureAwait(false) is { } entity)
                     {
-                        found[i] = await _childNames.DecorateAsync(controlPlane, schema, shown, ct).ConfigureAwait(false);
+                        found[i] = await ShownAsync(controlPlane, schema, entity, ct).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
             return (IReadOnlyList<JsonObject>)[.. found.OfType<JsonObject>()];
@@ -195,11 +194,14 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     /// An entity as the Admin API shows it: with the names of its children (a certificate's snis),
     /// and a ttl as the seconds left. One that expired meanwhile is not found.
     /// </summary>
-    private async Task<JsonObject> PresentAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken)
-    {
-        var shown = TimeToLive.Present(schema, entity, processor.Now) ?? throw NotFound();
-        return await _childNames.DecorateAsync(controlPlane, schema, shown, cancellationToken).ConfigureAwait(false);
-    }
+    private async Task<JsonObject> PresentAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken) =>
+        await ShownAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+
+    /// <summary>The entity as the API shows it; null once its time to live has run out.</summary>
+    private async Task<JsonObject?> ShownAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken) =>
+        TimeToLive.Present(schema, entity, processor.Now) is { } shown
+            ? await _childNames.DecorateAsync(controlPlane, schema, shown, cancellationToken).ConfigureAwait(false)
+            : null;
 
     /// <summary>Whether a non-UUID key names the entity by a value unique only under the parent in the path (its cache key holds both).</summary>
     private static bool KeyedWithin(EntitySchema schema, string key, ParentScope? scope) =>

@@ -105,7 +105,7 @@ internal static class ComposeGroup
             revisions[member]++;
 
             var clock = Stopwatch.StartNew();
-            var (composed, conflicts) = union.Compose(States());
+            var (composed, conflicts, _) = union.Compose(States());
             var unioned = clock.Elapsed.TotalMilliseconds;
             var incremental = DeclarativeConfig.Write(composed, fragments);
             totals.Add(clock.Elapsed.TotalMilliseconds);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Versions;
@@ -227,6 +228,69 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
         }
         Assert.Equal(30, compared);
         Assert.True(membershipChanges >= 3, $"seed {seed}: only {membershipChanges} membership changes");
+
+        // Each group version's counts, taken from the kept union's change, are what comparing its snapshot with the one before says.
+        var (versions, _) = await app.Services.GetRequiredService<IConfigVersionStore>().ListVersionsAsync(group, 1000, null, Ct);
+        JsonObject? previous = null;
+        foreach (var version in versions.Reverse())
+        {
+            var document = JsonNode.Parse((await snapshots.ReadSnapshotAsync(group, version.Hash, Ct))!.Value.Span)!.AsObject();
+            var expected = VersionChanges.Between(previous, document);
+            Assert.True(Describe(expected) == Describe(version.Changes),
+                $"seed {seed}, group version {version.Number}: counted {Describe(version.Changes)}, the snapshots say {Describe(expected)}");
+            previous = document;
+        }
+        Assert.True(versions.Count > 10, $"seed {seed}: only {versions.Count} group versions");
+    }
+
+    /// <summary>
+    /// Issue #16: a member's change costs its group no read of the snapshot before. The version's counts
+    /// come from the group's kept union, so they are right even when that snapshot can no longer be read
+    /// (counting from the snapshots would then have to say nothing).
+    /// </summary>
+    [Fact]
+    public async Task A_group_version_counts_its_change_without_reading_the_snapshot_before()
+    {
+        await using var app = await RunningApp.StartAsync(storage);
+        var snapshots = app.Services.GetRequiredService<ISnapshotStore>();
+        var created = await (await app.Client.PostJsonAsync("/v2/control-planes", """{"name":"counted-group","cluster_type":"CLUSTER_TYPE_CONTROL_PLANE_GROUP"}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+        var group = Guid.Parse(created.GetProperty("id").GetString()!);
+        var root = await app.CreateControlPlaneAsync("counted-member");
+        await (await app.Client.PostJsonAsync(root + "/services", """{"name":"first","host":"first.internal"}""")).ExpectAsync(HttpStatusCode.Created);
+        await (await app.Client.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", $$"""{"members":[{"id":"{{root.Split('/')[3]}}"}]}"""))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        var before = await GroupPointerPastAsync(snapshots, group, null);
+        await (await app.Client.PatchJsonAsync(root + "/services/first", """{"retries":7}""")).ExpectAsync(HttpStatusCode.OK);
+        before = await GroupPointerPastAsync(snapshots, group, before.Hash);
+
+        var blobs = app.Services.GetRequiredService<StorageAccount>().Blobs.GetBlobContainerClient(app.Services.GetRequiredService<StorageLayout>().SnapshotsContainer);
+        await foreach (var blob in blobs.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, $"{group}/{before.Hash}", Ct))
+        {
+            await blobs.DeleteBlobAsync(blob.Name, cancellationToken: Ct);
+        }
+        Assert.Null(await snapshots.ReadSnapshotAsync(group, before.Hash, Ct));
+        await (await app.Client.PostJsonAsync(root + "/services", """{"name":"second","host":"second.internal"}""")).ExpectAsync(HttpStatusCode.Created);
+        var after = await GroupPointerPastAsync(snapshots, group, before.Hash);
+
+        var (versions, _) = await app.Services.GetRequiredService<IConfigVersionStore>().ListVersionsAsync(group, 1, null, Ct);
+        var newest = Assert.Single(versions);
+        Assert.Equal(after.Hash, newest.Hash);
+        Assert.Equal("services +1 ~0 -0", Describe(newest.Changes));
+    }
+
+    private static async Task<SnapshotPointer> GroupPointerPastAsync(ISnapshotStore snapshots, Guid group, string? hash)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await snapshots.GetPointerAsync(group, Ct) is { } pointer && pointer.Hash != hash)
+            {
+                return pointer;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the group's pointer never moved past {hash}");
+            await Task.Delay(20, Ct);
+        }
     }
 
     private static string Describe(IReadOnlyDictionary<string, EntityChangeCounts> counts) =>

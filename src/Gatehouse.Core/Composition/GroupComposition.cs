@@ -23,8 +23,11 @@ public static class GroupComposition
 {
     /// <summary>The group composed from nothing; the recomposer keeps a <see cref="GroupUnion"/> per group and composes from what changed.</summary>
     public static (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts) Compose(
-        IEnumerable<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members) =>
-        new GroupUnion().Compose(members.Select(m => new GroupMemberState(m.Member, null, m.Entities)));
+        IEnumerable<(Guid Member, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities)> members)
+    {
+        var composed = new GroupUnion().Compose(members.Select(m => new GroupMemberState(m.Member, null, m.Entities)));
+        return (composed.Entities, composed.Conflicts);
+    }
 
     /// <summary>The conflict an entity of <paramref name="member"/> makes by holding a value another member holds first.</summary>
     internal static GroupConflict Conflict(Guid member, EntitySchema schema, string kind, string value, JsonObject entity)

@@ -2,11 +2,27 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Composition;
 
 /// <summary>One member of a group as the recomposer read it: its entities, and the revision they stood at when known.</summary>
 public sealed record GroupMemberState(Guid Member, long? Revision, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities);
+
+/// <summary>
+/// A group composed: the union of its members' entities, each collection by id; the conflicts it
+/// has; and per collection how many entities the union added, changed (timestamps aside, as the
+/// change log counts them) and removed since the union's previous composition.
+/// </summary>
+public sealed record ComposedGroup(
+    IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts, IReadOnlyDictionary<string, EntityChangeCounts> Changes)
+{
+    /// <summary>
+    /// What the union's previous composition was composed from (null: it had none), so what
+    /// <see cref="Changes"/> count from; set by <see cref="GroupUnions"/>, which knows the sources.
+    /// </summary>
+    public SnapshotSource? ChangesSince { get; init; }
+}
 
 /// <summary>
 /// A group's composition kept from one recomposition to the next (issue #16): the union of its
@@ -52,7 +68,7 @@ public sealed class GroupUnion
     /// <summary>How many entities the union holds: what it costs to keep.</summary>
     public int EntityCount { get; private set; }
 
-    public (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts) Compose(IEnumerable<GroupMemberState> members)
+    public ComposedGroup Compose(IEnumerable<GroupMemberState> members)
     {
         var given = members.ToDictionary(m => m.Member);
         var changes = new Dictionary<string, (HashSet<JsonObject> Removed, List<(Guid Member, JsonObject Entity)> Added)>(StringComparer.Ordinal);
@@ -104,8 +120,13 @@ public sealed class GroupUnion
             _members[id] = member;
         }
 
+        var counts = new SortedDictionary<string, EntityChangeCounts>(StringComparer.Ordinal);
         foreach (var (collection, (removed, added)) in changes)
         {
+            if (Count(removed, added) is { } count)
+            {
+                counts[collection] = count;
+            }
             Merge(collection, removed, added);
         }
         EntityCount = _union.Values.Sum(list => list.Count);
@@ -113,7 +134,39 @@ public sealed class GroupUnion
         var ordered = _members.Values.OrderBy(m => m.Member).Select(m => (m.Member, m.Entities)).ToList();
         var conflicts = Conflicts();
         conflicts.AddRange(GroupComposition.CustomSchemaConflicts(ordered));
-        return (_union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)new IdOrderedEntities(p.Value), StringComparer.Ordinal), conflicts);
+        return new ComposedGroup(_union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)new IdOrderedEntities(p.Value), StringComparer.Ordinal), conflicts, counts);
+    }
+
+    /// <summary>
+    /// What one collection's change comes to by id: an id that went and came is one entity changed
+    /// (unless only its timestamps differ, which a snapshot leaves out), one that only came was
+    /// added, one that only went was removed. Null when it comes to nothing.
+    /// </summary>
+    private static EntityChangeCounts? Count(HashSet<JsonObject> removed, List<(Guid Member, JsonObject Entity)> added)
+    {
+        var went = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        foreach (var entity in removed)
+        {
+            var id = EntityIndexes.IdOf(entity);
+            (went.TryGetValue(id, out var held) ? held : went[id] = []).Add(entity);
+        }
+        var (addedCount, changedCount) = (0, 0);
+        foreach (var (_, entity) in added)
+        {
+            var id = EntityIndexes.IdOf(entity);
+            if (went.TryGetValue(id, out var before) && before.Count > 0)
+            {
+                var was = before[^1];
+                before.RemoveAt(before.Count - 1);
+                changedCount += VersionChanges.SameApartFromTimestamps(was, entity) ? 0 : 1;
+            }
+            else
+            {
+                addedCount++;
+            }
+        }
+        var removedCount = went.Values.Sum(before => before.Count);
+        return addedCount + changedCount + removedCount == 0 ? null : new EntityChangeCounts(addedCount, changedCount, removedCount);
     }
 
     /// <summary>The collection's keys (<see cref="GroupComposition.KeysOf"/>), each with its values and who holds them.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 
 namespace Gatehouse.Core.Composition;
 
@@ -15,6 +14,9 @@ public sealed class GroupUnions(EntityCacheSettings settings)
     {
         public GroupUnion Union { get; } = new();
 
+        /// <summary>What the union was last composed from; null before its first composition.</summary>
+        public SnapshotSource? Source { get; set; }
+
         public long LastUsed { get; set; }
     }
 
@@ -24,16 +26,20 @@ public sealed class GroupUnions(EntityCacheSettings settings)
     /// <summary>How many groups are kept now.</summary>
     public int Count => _entries.Count;
 
-    public (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> Entities, IReadOnlyList<GroupConflict> Conflicts) Compose(
-        Guid group, IReadOnlyList<GroupMemberState> members)
+    /// <summary>
+    /// The group composed from <paramref name="members"/>, which stand at <paramref name="source"/>;
+    /// its changes count from the source the kept union was composed from before (none for a new one).
+    /// </summary>
+    public ComposedGroup Compose(Guid group, SnapshotSource source, IReadOnlyList<GroupMemberState> members)
     {
         var entry = _entries.GetOrAdd(group, _ => new Entry());
-        (IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>, IReadOnlyList<GroupConflict>) composed;
+        ComposedGroup composed;
         lock (entry)
         {
             try
             {
-                composed = entry.Union.Compose(members);
+                composed = entry.Union.Compose(members) with { ChangesSince = entry.Source };
+                entry.Source = source;
             }
             catch
             {

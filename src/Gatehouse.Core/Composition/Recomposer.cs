@@ -15,6 +15,9 @@ internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, 
 
     /// <summary>What changed since the reader's previous read, when it knows (<see cref="EntitySnapshot.Since"/>).</summary>
     public EntityChangesSince? Since { get; init; }
+
+    /// <summary>For a group, what its kept union changed since the source it was composed from before (<see cref="ComposedGroup"/>).</summary>
+    public (SnapshotSource? From, IReadOnlyDictionary<string, EntityChangeCounts> Counts)? GroupChanges { get; init; }
 }
 
 public enum RecomposeOutcome
@@ -141,8 +144,10 @@ public sealed class Recomposer(
     /// <summary>
     /// What the version record says beyond the pointer: who made the changes, and how many entities of
     /// each type they added, changed and removed. When the reader brought the entities forward from the
-    /// revision the pointer stands at, it knows both; otherwise (a read of everything, a group) the
-    /// counts come from the two snapshots and the makers from the change log.
+    /// revision the pointer stands at, it knows both; a group's kept union knows the counts when it was
+    /// last composed from what the pointer stands at. Otherwise (a read of everything, a union composed
+    /// afresh or past a snapshot that was not written) the counts come from the two snapshots and the
+    /// makers from the change log.
     /// </summary>
     private async Task<VersionNote> NoteAsync(
         Guid controlPlane, bool isGroup, ComposableState state, SnapshotPointer? pointer, string nextHash, ReadOnlyMemory<byte> next,
@@ -152,8 +157,9 @@ public sealed class Recomposer(
         var since = !isGroup && state.Since is { } brought && brought.Revision == pointer?.Source.Revision ? brought : null;
         IReadOnlyList<string> makers = isGroup ? []
             : since?.MadeBy ?? await changeLog.ReadMakersAsync(controlPlane, pointer?.Source.Revision ?? 0, state.Revision, cancellationToken).ConfigureAwait(false);
+        var unionCounts = state.GroupChanges is { } union && Equals(union.From, pointer?.Source) ? union.Counts : null;
         var counts = pointer?.Hash == nextHash ? VersionNote.Unknown.Changes
-            : since?.Counts ?? await ChangesSinceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false);
+            : since?.Counts ?? unionCounts ?? await ChangesSinceAsync(controlPlane, pointer, next, cancellationToken).ConfigureAwait(false);
         return new VersionNote(VersionNote.PrincipalOf(makers), counts);
     }
 
@@ -224,8 +230,12 @@ public sealed class Recomposer(
             members.Add(new GroupMemberState(member, state.Revision, state.Entities));
             importing |= state.Importing;
         }
-        var (entities, conflicts) = groups.Compose(group, members);
-        return (new ComposableState(membership.Sequence, revisions, entities) { Importing = importing }, conflicts);
+        var composed = groups.Compose(group, new SnapshotSource(membership.Sequence, revisions), members);
+        return (new ComposableState(membership.Sequence, revisions, composed.Entities)
+        {
+            Importing = importing,
+            GroupChanges = (composed.ChangesSince, composed.Changes),
+        }, composed.Conflicts);
     }
 
     private async Task SetStatusAsync(Guid group, string state, IReadOnlyList<GroupConflict> conflicts, CancellationToken cancellationToken)

@@ -2,12 +2,14 @@ using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.Entities;
 using Gatehouse.Core.Entities.Schemas;
+using Gatehouse.Core.Versions;
 
 namespace Gatehouse.Core.Tests.Composition;
 
 /// <summary>
 /// A group's union kept from one composition to the next equals the group composed from nothing
-/// after every change, conflicts included (issue #16: conflict detection from the change).
+/// after every change, conflicts included (issue #16: conflict detection from the change), and
+/// counts what changed as comparing the two snapshots would (a group's version record).
 /// </summary>
 public sealed class GroupUnionTests
 {
@@ -49,7 +51,9 @@ public sealed class GroupUnionTests
         var members = Enumerable.Range(0, 4).Select(_ => new Member(Guid.NewGuid())).ToList();
         var inGroup = new HashSet<Member>(members.Take(3));
         var union = new GroupUnion();
-        var contestedSeen = 0;
+        var (contestedSeen, countsCompared) = (0, 0);
+        // The snapshot of the union's previous composition, when it had no conflicts (a conflicted union is never a snapshot).
+        (bool Comparable, JsonObject? Document) previous = (true, null);
 
         for (var step = 0; step < 300; step++)
         {
@@ -102,7 +106,7 @@ public sealed class GroupUnionTests
 
             var withRevisions = random.Next(4) != 0;
             var states = inGroup.Select(m => m.State(withRevisions)).ToList();
-            var (kept, keptConflicts) = union.Compose(states);
+            var (kept, keptConflicts, keptChanges) = union.Compose(states);
             var (fresh, freshConflicts) = GroupComposition.Compose(inGroup.Select(m => (m.Id, m.State(false).Entities)));
 
             Assert.Equal(fresh.Keys.Order(), kept.Keys.Order());
@@ -117,9 +121,19 @@ public sealed class GroupUnionTests
             Assert.Equal(fresh.Values.Sum(l => l.Count), union.EntityCount);
             Assert.Equal(DeclarativeConfig.Write(fresh).Hashes, DeclarativeConfig.Write(kept).Hashes);
             contestedSeen += keptConflicts.Count > 0 ? 1 : 0;
+
+            var document = keptConflicts.Count == 0 ? DeclarativeConfig.Render(fresh) : null;
+            if (document is not null && previous.Comparable)
+            {
+                var expected = VersionChanges.Between(previous.Document, document);
+                Assert.True(Describe(expected) == Describe(keptChanges), $"seed {seed}, step {step}: counted {Describe(keptChanges)}, the snapshots say {Describe(expected)}");
+                countsCompared++;
+            }
+            previous = (document is not null, document);
         }
         // The walk must have gone through conflicts, and out of them, for the comparison to mean anything.
         Assert.InRange(contestedSeen, 1, 299);
+        Assert.True(countsCompared > 40, $"seed {seed}: counts compared at only {countsCompared} steps");
     }
 
     [Fact]
@@ -131,7 +145,7 @@ public sealed class GroupUnionTests
         b.Put("services", Make(Services.Schema, """{"name":"billing","host":"b.test"}"""));
         var union = new GroupUnion();
 
-        var (_, conflicts) = union.Compose([a.State(true), b.State(true)]);
+        var conflicts = union.Compose([a.State(true), b.State(true)]).Conflicts;
         var conflict = Assert.Single(conflicts);
         Assert.Equal(b.Id, conflict.ClusterId);
         Assert.Contains("name=orders", conflict.Description);
@@ -139,9 +153,12 @@ public sealed class GroupUnionTests
         var orders = b.Entities["services"].Single(e => e.Value["name"]!.GetValue<string>() == "orders").Key;
         b.Entities["services"].Remove(orders);
         b.Revision++;
-        var (entities, after) = union.Compose([a.State(true), b.State(true)]);
+        var (entities, after, _) = union.Compose([a.State(true), b.State(true)]);
 
         Assert.Empty(after);
         Assert.Equal(["billing", "orders"], entities["services"].Select(s => s["name"]!.GetValue<string>()).Order());
     }
+
+    private static string Describe(IReadOnlyDictionary<string, EntityChangeCounts> counts) =>
+        string.Join("; ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} +{c.Value.Added} ~{c.Value.Changed} -{c.Value.Removed}"));
 }

@@ -22,6 +22,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 {
     private const string PointerKey = "pointer";
     private const string StatusKey = "group-status";
+    private const string MemberKeyPrefix = "member|";
     private const int MaxConflictsJson = 30_000;
     private const string PluginsProperty = "Plugins";
     private const string VersionNumberProperty = "VersionNumber";
@@ -171,6 +172,38 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             ["CreatedAt"] = status.CreatedAt,
             ["UpdatedAt"] = status.UpdatedAt,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task NoteMemberRevisionAsync(Guid group, Guid member, long revision, bool replace, CancellationToken cancellationToken)
+    {
+        var note = new TableEntity(group.ToString(), MemberKeyPrefix + member) { ["Revision"] = revision };
+        if (replace)
+        {
+            await _table.UpsertEntityAsync(note, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await _table.AddEntityAsync(note, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Noted already, by the member's recomposition or another reader: that note stands.
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, long>> ReadMemberRevisionsAsync(Guid group, CancellationToken cancellationToken)
+    {
+        var noted = new Dictionary<Guid, long>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(group.ToString(), MemberKeyPrefix), cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (Guid.TryParse(row.RowKey.AsSpan(MemberKeyPrefix.Length), out var member) && row.GetInt64("Revision") is { } revision)
+            {
+                noted[member] = revision;
+            }
+        }
+        return noted;
     }
 
     private static string BlobName(Guid controlPlane, string hash) => SnapshotBlobNames.Snapshot(controlPlane, hash);

@@ -65,6 +65,9 @@ public sealed class GroupUnion
         }
     }
 
+    /// <summary>The members as the union last took them in.</summary>
+    public IReadOnlyDictionary<Guid, GroupMemberState> Members => _members;
+
     /// <summary>How many entities the union holds: what it costs to keep.</summary>
     public int EntityCount { get; private set; }
 

@@ -53,6 +53,22 @@ public sealed class GroupUnions(EntityCacheSettings settings)
         return composed;
     }
 
+    /// <summary>
+    /// The members as the group's kept union last took them in, when it was composed at membership
+    /// <paramref name="sequence"/>; none when it holds none or was composed at another membership.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, GroupMemberState> KeptMembers(Guid group, long sequence)
+    {
+        if (!_entries.TryGetValue(group, out var entry))
+        {
+            return new Dictionary<Guid, GroupMemberState>();
+        }
+        lock (entry)
+        {
+            return entry.Source?.Revision == sequence ? new Dictionary<Guid, GroupMemberState>(entry.Union.Members) : new Dictionary<Guid, GroupMemberState>();
+        }
+    }
+
     /// <summary>Over budget, the groups composed longest ago go first; the one just composed stays unless it alone is over.</summary>
     private void EvictOverBudget(Guid keep)
     {

@@ -53,6 +53,9 @@ public sealed class Recomposer(
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>A group's members read at once: enough to hide the round trips of 256 members, few enough to leave the store room for writes.</summary>
+    private const int MemberReadsAtOnce = 16;
+
     // One recomposition per control plane at a time in this process: deliveries for a burst of
     // writes would otherwise compose the same state side by side and race for the pointer. The
     // next in line finds the pointer current, or composes everything that landed meanwhile at once.
@@ -130,6 +133,8 @@ public sealed class Recomposer(
                 {
                     foreach (var group in (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupsOf(controlPlane))
                     {
+                        // Noted before the group is asked: its recomposition reads which members moved from these notes.
+                        await snapshots.NoteMemberRevisionAsync(group, controlPlane, state.Revision, replace: true, cancellationToken).ConfigureAwait(false);
                         await queue.EnqueueAsync(group, cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -210,30 +215,41 @@ public sealed class Recomposer(
 
     /// <summary>
     /// The group's members as they stand: each read consistently, the union composed, every conflict
-    /// listed; from the group's kept union, so only the members that moved cost anything.
+    /// listed; from the group's kept union, so only the members that moved cost anything. Which moved
+    /// is read off the revisions their recompositions noted with the group, in one read: a member
+    /// noted at the revision the union holds it at is taken as held, the rest are read (each a round
+    /// trip even when it has not moved, so side by side). A note that never landed (a worker stopped
+    /// between a member's pointer and its note) is made by the sweep, which finds the group behind.
     /// </summary>
     private async Task<(ComposableState? State, IReadOnlyList<GroupConflict> Conflicts)> ReadGroupAsync(
         Guid group, CancellationToken cancellationToken)
     {
         var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var revisions = new Dictionary<Guid, long>();
-        var members = new List<GroupMemberState>();
-        var importing = false;
-        foreach (var member in membership.MembersOf(group))
-        {
-            var state = await reader.ReadAllAsync(member, cancellationToken).ConfigureAwait(false);
-            if (state.Deleted)
+        var ids = membership.MembersOf(group);
+        var kept = groups.KeptMembers(group, membership.Sequence);
+        var noted = await snapshots.ReadMemberRevisionsAsync(group, cancellationToken).ConfigureAwait(false);
+        var read = new (GroupMemberState? State, bool Importing)[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = MemberReadsAtOnce, CancellationToken = cancellationToken },
+            async (i, ct) =>
             {
-                continue;
-            }
-            revisions[member] = state.Revision;
-            members.Add(new GroupMemberState(member, state.Revision, state.Entities));
-            importing |= state.Importing;
-        }
+                if (kept.TryGetValue(ids[i], out var held) && noted.TryGetValue(ids[i], out var revision) && held.Revision == revision)
+                {
+                    read[i] = (held, false);
+                    return;
+                }
+                var state = await reader.ReadAllAsync(ids[i], ct).ConfigureAwait(false);
+                read[i] = state.Deleted ? (null, false) : (new GroupMemberState(ids[i], state.Revision, state.Entities), state.Importing);
+            }).ConfigureAwait(false);
+        var members = read.Where(r => r.State is not null).Select(r => r.State!).ToList();
+        var revisions = members.ToDictionary(m => m.Member, m => m.Revision!.Value);
+        // A member never noted (it joined with its entities, or was written before this was noted) is noted as read, once.
+        await Parallel.ForEachAsync(members.Where(m => !noted.ContainsKey(m.Member)),
+            new ParallelOptions { MaxDegreeOfParallelism = MemberReadsAtOnce, CancellationToken = cancellationToken },
+            async (m, ct) => await snapshots.NoteMemberRevisionAsync(group, m.Member, m.Revision!.Value, replace: false, ct).ConfigureAwait(false)).ConfigureAwait(false);
         var composed = groups.Compose(group, new SnapshotSource(membership.Sequence, revisions), members);
         return (new ComposableState(membership.Sequence, revisions, composed.Entities)
         {
-            Importing = importing,
+            Importing = read.Any(r => r.Importing),
             GroupChanges = (composed.ChangesSince, composed.Changes),
         }, composed.Conflicts);
     }

@@ -80,6 +80,17 @@ public interface ISnapshotStore
     /// <paramref name="next"/> that does not follow <paramref name="current"/>.
     /// </summary>
     Task<bool> TryAdvanceAsync(Guid controlPlane, SnapshotPointer? current, SnapshotPointer next, VersionNote note, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Notes with the group that its member stands at <paramref name="revision"/>: how the group's
+    /// recomposition learns which members moved from one read, not one read per member. With
+    /// <paramref name="replace"/> false the note is only made where there is none, so a reader's
+    /// note never overwrites a newer one its member's recomposition made meanwhile.
+    /// </summary>
+    Task NoteMemberRevisionAsync(Guid group, Guid member, long revision, bool replace, CancellationToken cancellationToken);
+
+    /// <summary>The member revisions noted with the group (<see cref="NoteMemberRevisionAsync"/>), of members past and present.</summary>
+    Task<IReadOnlyDictionary<Guid, long>> ReadMemberRevisionsAsync(Guid group, CancellationToken cancellationToken);
 }
 
 public static class SnapshotStoreMoves

@@ -9,7 +9,10 @@ namespace Gatehouse.Core.Composition;
 /// <summary>
 /// Finds control planes whose revision is ahead of their snapshot — a write whose recompose
 /// request was lost, or a poisoned message — and asks for them again. The revision row is the
-/// outbox: work is owed exactly when it is ahead of the pointer. It also finishes imports whose
+/// outbox: work is owed exactly when it is ahead of the pointer. A group is owed when a member's
+/// revision is not the one its pointer names; the sweep then notes the members' revisions with it
+/// first (<see cref="ISnapshotStore.NoteMemberRevisionAsync"/>), which a stopped member's worker may
+/// not have done. It also finishes imports whose
 /// process stopped part way (<see cref="ConfigImporter.ResumeAsync"/>), and trims each control
 /// plane's change log to the last <see cref="EntityCacheSettings.ChangeLogKept"/> rows before its snapshot, and
 /// deletes the versions and snapshots retention does not keep (<see cref="VersionRetention"/>) and
@@ -50,6 +53,15 @@ public sealed class Sweeper(
                     members[member] = (await RevisionOf(member).ConfigureAwait(false)).Number;
                 }
                 isOwed = pointer?.Source != new SnapshotSource(membership.Sequence, members);
+                if (isOwed)
+                {
+                    // A member whose worker stopped between its pointer and its note would otherwise be taken as unmoved.
+                    var noted = await snapshots.ReadMemberRevisionsAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
+                    foreach (var (member, revision) in members.Where(m => noted.GetValueOrDefault(m.Key, -1) < m.Value))
+                    {
+                        await snapshots.NoteMemberRevisionAsync(controlPlane.Id, member, revision, replace: true, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
             else
             {

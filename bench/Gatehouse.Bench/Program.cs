@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["api-creates"] = ApiCreateThroughput.RunAsync,
     ["recompose-latency"] = RecomposeLatency.RunAsync,
     ["compose"] = ComposeGroup.RunAsync,
+    ["group-latency"] = GroupLatency.RunAsync,
     ["import"] = ImportThroughput.RunAsync,
     ["sidecars"] = SidecarFanOut.RunAsync,
     ["versions"] = VersionHistory.RunAsync,

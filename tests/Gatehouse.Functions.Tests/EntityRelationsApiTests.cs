@@ -49,6 +49,47 @@ public sealed class EntityRelationsApiTests(StorageFixture storage) : IAsyncLife
         Assert.Equal(1, Count(await Get("/targets")));
     }
 
+    /// <summary>
+    /// A nested list reads its children through the parent's index, a chunk of point reads at a time:
+    /// pages still come whole, in id order, each child once, with a tag filter that skips most of a chunk.
+    /// </summary>
+    [Fact]
+    public async Task A_services_routes_page_through_many_children_in_id_order_with_and_without_a_filter()
+    {
+        await Post("/services", """{"name":"many","host":"many.internal"}""");
+        await Post("/services", """{"name":"other","host":"other.internal"}""");
+        await Post("/services/other/routes", """{"name":"elsewhere","paths":["/elsewhere"],"tags":["fifth"]}""");
+        var ids = new List<(string Id, bool Fifth)>();
+        for (var i = 0; i < 75; i++)
+        {
+            var tags = i % 5 == 0 ? """["fifth"]""" : """["rest"]""";
+            var route = await Post("/services/many/routes", $$"""{"name":"r{{i}}","paths":["/r{{i}}"],"tags":{{tags}}}""");
+            ids.Add((route.GetProperty("id").GetString()!, i % 5 == 0));
+        }
+
+        async Task<List<string>> PagesAsync(string query, int size)
+        {
+            var seen = new List<string>();
+            var path = $"/services/many/routes?size={size}{query}";
+            while (true)
+            {
+                var page = await Get(path);
+                var data = page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
+                seen.AddRange(data);
+                if (!page.TryGetProperty("offset", out var offset))
+                {
+                    return seen;
+                }
+                Assert.Equal(size, data.Count);
+                path = $"/services/many/routes?size={size}{query}&offset={Uri.EscapeDataString(offset.GetString()!)}";
+            }
+        }
+
+        Assert.Equal(ids.Select(r => r.Id).Order(StringComparer.Ordinal), await PagesAsync("", 20));
+        Assert.Equal(ids.Where(r => r.Fifth).Select(r => r.Id).Order(StringComparer.Ordinal), await PagesAsync("&tags=fifth", 4));
+        Assert.Equal(ids.Select(r => r.Id).Order(StringComparer.Ordinal), await PagesAsync("", 75));
+    }
+
     [Fact]
     public async Task Targets_are_unique_per_upstream_and_addressable_by_target()
     {

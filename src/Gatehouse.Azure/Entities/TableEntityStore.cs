@@ -36,6 +36,9 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     // Row keys hold at most 512 characters; longer unique values are hashed (see UniqueKey).
     private const int MaxIndexedKeyLength = 400;
 
+    // Children listed through their parent's index are point reads, made this many at a time.
+    private const int ChildrenReadAtOnce = 32;
+
     private readonly TableClient _table = tables.GetTableClient(layout.EntitiesTable);
 
     private readonly SeenRevisions _seen = new();
@@ -314,20 +317,35 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
     {
         var prefix = $"f|{parent.Name}|{parentId}|{child.Name}|";
         var items = new List<JsonObject>();
+        var ids = new List<string>(ChildrenReadAtOnce);
+        // The index names the children; each is its own point read, so a chunk of them is read side by side.
+        async Task<bool> TakeAsync()
+        {
+            var read = await Task.WhenAll(ids.Select(id => GetAsync(controlPlane, child, id, cancellationToken))).ConfigureAwait(false);
+            ids.Clear();
+            foreach (var entity in read)
+            {
+                if (entity is null || !filter(entity))
+                {
+                    continue;
+                }
+                if (items.Count == limit)
+                {
+                    return true;
+                }
+                items.Add(entity);
+            }
+            return false;
+        }
         await foreach (var row in QueryRange(controlPlane, prefix, after, cancellationToken).ConfigureAwait(false))
         {
-            var entity = await GetAsync(controlPlane, child, row.RowKey[prefix.Length..], cancellationToken).ConfigureAwait(false);
-            if (entity is null || !filter(entity))
-            {
-                continue;
-            }
-            if (items.Count == limit)
+            ids.Add(row.RowKey[prefix.Length..]);
+            if (ids.Count == ChildrenReadAtOnce && await TakeAsync().ConfigureAwait(false))
             {
                 return new EntityPage(items, EntityIndexes.IdOf(items[^1]));
             }
-            items.Add(entity);
         }
-        return new EntityPage(items, null);
+        return ids.Count > 0 && await TakeAsync().ConfigureAwait(false) ? new EntityPage(items, EntityIndexes.IdOf(items[^1])) : new EntityPage(items, null);
     }
 
     public async Task<CommitResult> CommitAsync(

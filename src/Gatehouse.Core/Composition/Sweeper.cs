@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gatehouse.Core.Analytics;
 using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.Entities;
@@ -26,12 +27,16 @@ public sealed class Sweeper(
     // Per control plane per sweep, so a backlog is worked off over several sweeps, not in one.
     private const int TrimmedPerSweep = 1000;
 
+    // Each control plane's last retention pass by this sweeper: the pointer's version then, and when.
+    private readonly ConcurrentDictionary<Guid, (long? Version, DateTimeOffset At)> _retained = new();
+
     public async Task<IReadOnlyList<Guid>> SweepAsync(CancellationToken cancellationToken) =>
         (await SweepAndReportAsync(cancellationToken).ConfigureAwait(false)).Owed;
 
     /// <summary>Sweeps, and says what it did: the control planes owed work, and each stalled import it finished.</summary>
     public async Task<SweepReport> SweepAndReportAsync(CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var resumed = new List<string>();
         var owed = new List<Guid>();
         var membership = await memberships.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -39,7 +44,12 @@ public sealed class Sweeper(
         async Task<Revision> RevisionOf(Guid id) =>
             revisions.TryGetValue(id, out var known) ? known : revisions[id] = await entities.GetRevisionAsync(id, cancellationToken).ConfigureAwait(false);
 
-        foreach (var controlPlane in await controlPlanes.ListAsync(cancellationToken).ConfigureAwait(false))
+        var listed = await controlPlanes.ListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var gone in _retained.Keys.Except(listed.Select(c => c.Id)).ToList())
+        {
+            _retained.TryRemove(gone, out _);
+        }
+        foreach (var controlPlane in listed)
         {
             var pointer = await snapshots.GetPointerAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
             bool isOwed;
@@ -80,7 +90,11 @@ public sealed class Sweeper(
                 }
             }
             // Old versions and the snapshots no one serves any more (issue #14).
-            await retention.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
+            if (RetentionDue(controlPlane.Id, pointer?.VersionNumber, now))
+            {
+                await retention.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
+                _retained[controlPlane.Id] = (pointer?.VersionNumber, now);
+            }
             // Reported traffic older than its retention.
             await analytics.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
             if (isOwed)
@@ -91,6 +105,16 @@ public sealed class Sweeper(
         }
         return new SweepReport(owed, resumed);
     }
+
+    /// <summary>
+    /// Whether retention has anything new to find for the control plane: a version recorded since this
+    /// sweeper's last pass over it, or a grace period gone by, in which time alone may have aged a
+    /// version, a snapshot or a node's report out. An idle control plane then costs a sweep no
+    /// retention pass (five round trips or so) until then: a sweep of many stays short, and so does
+    /// what it holds up on a store that serves one request at a time.
+    /// </summary>
+    private bool RetentionDue(Guid controlPlane, long? version, DateTimeOffset now) =>
+        !_retained.TryGetValue(controlPlane, out var last) || last.Version != version || now - last.At >= retention.Settings.Grace;
 }
 
 public sealed record SweepReport(IReadOnlyList<Guid> Owed, IReadOnlyList<string> ResumedImports);

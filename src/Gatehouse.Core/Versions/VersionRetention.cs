@@ -52,6 +52,8 @@ public sealed class VersionRetention(
 {
     private const int PageSize = 1000;
 
+    public VersionRetentionSettings Settings => settings;
+
     public async Task<RetentionOutcome> SweepAsync(Guid controlPlane, CancellationToken cancellationToken)
     {
         var stored = await versions.ListSnapshotsAsync(controlPlane, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.Composition;
-using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Testing;
 
@@ -57,7 +56,7 @@ public sealed class GroupMemberNotesTests(StorageFixture storage)
 
         // A worker stops after moving member 2's pointer, before noting it with the group and asking the group.
         await (await app.Client.PostJsonAsync(roots[2] + "/services", """{"name":"m2-second","host":"second.internal"}""")).ExpectAsync(HttpStatusCode.Created);
-        var stopping = Stopped(app, atPointerOf: members[2]);
+        var stopping = app.RecomposerWith(new StopAt(members[2]), app.Services.GetRequiredService<IDataPlaneNotifier>());
         await Assert.ThrowsAsync<WorkerStopped>(() => stopping.RecomposeAsync(members[2], Ct));
         var moved = (await snapshots.GetPointerAsync(members[2], Ct))!.Revision;
         Assert.True(moved > pointer.Source.Members[members[2]]);
@@ -78,22 +77,9 @@ public sealed class GroupMemberNotesTests(StorageFixture storage)
     private static async Task<List<string>> ServiceNamesAsync(ISnapshotStore snapshots, Guid group, string hash) =>
         [.. JsonNode.Parse((await snapshots.ReadSnapshotAsync(group, hash, Ct))!.Value.Span)!["services"]!.AsArray().Select(s => s!["name"]!.GetValue<string>())];
 
-    /// <summary>A recomposer of the app's stores whose worker stops right after moving <paramref name="atPointerOf"/>'s pointer.</summary>
-    private static Recomposer Stopped(RunningApp app, Guid atPointerOf) => new(
-        app.Services.GetRequiredService<CachedEntityReader>(),
-        app.Services.GetRequiredService<IEntityChangeReader>(),
-        app.Services.GetRequiredService<ISnapshotStore>(),
-        app.Services.GetRequiredService<IControlPlaneStore>(),
-        app.Services.GetRequiredService<IGroupMembershipStore>(),
-        app.Services.GetRequiredService<IRecomposeQueue>(),
-        new StopAt(atPointerOf),
-        app.Services.GetRequiredService<IDataPlaneNotifier>(),
-        TimeProvider.System,
-        new RenderedFragments(),
-        new GroupUnions(new EntityCacheSettings()));
-
     private sealed class WorkerStopped : Exception;
 
+    /// <summary>A worker that stops right after moving <paramref name="controlPlane"/>'s pointer.</summary>
     private sealed class StopAt(Guid controlPlane) : IRecomposeObserver
     {
         public void Reached(Guid target, RecomposeStep step)

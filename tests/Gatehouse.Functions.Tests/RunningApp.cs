@@ -1,4 +1,7 @@
 using System.Net.Http.Headers;
+using Gatehouse.Core.Composition;
+using Gatehouse.Core.ControlPlanes;
+using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -72,6 +75,24 @@ internal sealed class RunningApp : IAsyncDisposable
         var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
         return new RunningApp(app, new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal))), https is null ? null : new Uri(https), prefix);
     }
+
+    /// <summary>
+    /// A recomposer of this app's stores, beside the app's own, that reports its steps to
+    /// <paramref name="observer"/> and tells data planes through <paramref name="notifier"/>: for
+    /// tests that stop a worker at a step or watch what it notifies.
+    /// </summary>
+    public Recomposer RecomposerWith(IRecomposeObserver observer, IDataPlaneNotifier notifier) => new(
+        Services.GetRequiredService<IEntityReader>(),
+        Services.GetRequiredService<IEntityChangeReader>(),
+        Services.GetRequiredService<ISnapshotStore>(),
+        Services.GetRequiredService<IControlPlaneStore>(),
+        Services.GetRequiredService<IGroupMembershipStore>(),
+        Services.GetRequiredService<IRecomposeQueue>(),
+        observer,
+        notifier,
+        TimeProvider.System,
+        new RenderedFragments(),
+        new GroupUnions(new EntityCacheSettings()));
 
     /// <summary>Creates a control plane and returns the path of its core entities.</summary>
     public async Task<string> CreateControlPlaneAsync(string name)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Gatehouse.Core.Composition;
-using Gatehouse.Core.ControlPlanes;
 using Gatehouse.Core.DataPlanes.Push;
 using Gatehouse.Functions.DataPlanes.Push;
 using Gatehouse.Testing;
@@ -24,7 +23,7 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
         var notifier = new Notifier(fail: true);
         var observer = new Observer();
 
-        var (outcome, pointer) = await RecomposerWith(app, notifier, observer).RecomposeAsync(cp, Ct);
+        var (outcome, pointer) = await app.RecomposerWith(observer, notifier).RecomposeAsync(cp, Ct);
 
         Assert.Equal(RecomposeOutcome.Composed, outcome);
         var stored = await app.Services.GetRequiredService<ISnapshotStore>().GetPointerAsync(cp, Ct);
@@ -44,7 +43,7 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
         await (await app.Client.PostJsonAsync($"/v2/control-planes/{group}/group-memberships/add", $$"""{"members":[{"id":"{{cp}}"}]}""")).ExpectAsync(HttpStatusCode.NoContent);
         await (await app.Client.PostJsonAsync(root + "/services", """{"name":"s","host":"h.test"}""")).ExpectAsync(HttpStatusCode.Created);
         var notifier = new Notifier(fail: false);
-        var recomposer = RecomposerWith(app, notifier, new Observer());
+        var recomposer = app.RecomposerWith(new Observer(), notifier);
 
         var member = await recomposer.RecomposeAsync(cp, Ct);
         var composedGroup = await recomposer.RecomposeAsync(group, Ct);
@@ -62,19 +61,6 @@ public sealed class RecomposeNotifyTests(StorageFixture storage)
         var edge = new LoggingDataPlaneNotifier(new Notifier(fail: true), app.Services.GetRequiredService<ILogger<LoggingDataPlaneNotifier>>());
         await edge.NotifyAsync(Guid.NewGuid(), "0123", Ct);
     }
-
-    private static Recomposer RecomposerWith(RunningApp app, IDataPlaneNotifier notifier, IRecomposeObserver observer) => new(
-        app.Services.GetRequiredService<IEntityReader>(),
-        app.Services.GetRequiredService<IEntityChangeReader>(),
-        app.Services.GetRequiredService<ISnapshotStore>(),
-        app.Services.GetRequiredService<IControlPlaneStore>(),
-        app.Services.GetRequiredService<IGroupMembershipStore>(),
-        app.Services.GetRequiredService<IRecomposeQueue>(),
-        observer,
-        notifier,
-        TimeProvider.System,
-        new RenderedFragments(),
-        new GroupUnions(new EntityCacheSettings()));
 
     private sealed class Notifier(bool fail) : IDataPlaneNotifier
     {

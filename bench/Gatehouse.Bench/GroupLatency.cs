@@ -65,9 +65,14 @@ internal static class GroupLatency
         var snapshot = (await snapshots.ReadSnapshotAsync(groupId, pointer.Hash, CancellationToken.None))!.Value;
         Console.WriteLine($"group of {count} members composed in {clock.Elapsed.TotalSeconds:F0} s: snapshot {snapshot.Length / 1048576.0:F1} MB");
 
-        clock.Restart();
-        var swept = await bench.Services.GetRequiredService<Sweeper>().SweepAndReportAsync(CancellationToken.None);
-        Console.WriteLine($"one sweep of the {count + 1} control planes (what the local sweep timer runs every 30 s): {clock.Elapsed.TotalMilliseconds:F0} ms, {swept.Owed.Count} owed");
+        // What the local sweep timer runs every 30 s (the Functions timer every 5 minutes), twice: the
+        // second finds no version recorded since the first, so retention passes over no control plane.
+        for (var sweep = 1; sweep <= 2; sweep++)
+        {
+            clock.Restart();
+            var swept = await bench.Services.GetRequiredService<Sweeper>().SweepAndReportAsync(CancellationToken.None);
+            Console.WriteLine($"sweep {sweep} of the {count + 1} control planes: {clock.Elapsed.TotalMilliseconds:F0} ms, {swept.Owed.Count} owed");
+        }
 
         var (answered, composed) = (new List<double>(), new List<double>());
         const int warmUp = 3;

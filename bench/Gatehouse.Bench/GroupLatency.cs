@@ -74,7 +74,8 @@ internal static class GroupLatency
             Console.WriteLine($"sweep {sweep} of the {count + 1} control planes: {clock.Elapsed.TotalMilliseconds:F0} ms, {swept.Owed.Count} owed");
         }
 
-        var (answered, composed) = (new List<double>(), new List<double>());
+        var (answered, composed, started) = (new List<double>(), new List<double>(), new List<double>());
+        var run = Stopwatch.StartNew();
         const int warmUp = 3;
         for (var w = 0; w < writes + warmUp; w++)
         {
@@ -91,6 +92,7 @@ internal static class GroupLatency
             {
                 answered.Add(written);
                 composed.Add(write.Elapsed.TotalMilliseconds);
+                started.Add(run.Elapsed.TotalSeconds - write.Elapsed.TotalSeconds);
             }
             else
             {
@@ -104,6 +106,9 @@ internal static class GroupLatency
         Report("write answered (ms)", answered);
         Report("write -> group snapshot pointer (ms)", composed);
         Console.WriteLine($"target: write -> group snapshot p99 <= 1000 ms");
+        // When the slow ones started, to tell a periodic cause (a timer) from a random one.
+        var slowest = composed.Select((ms, i) => (Ms: ms, At: started[i], Answered: answered[i])).OrderByDescending(w => w.Ms).Take(5).OrderBy(w => w.At);
+        Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}) at {w.At:F1} s"))}");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; Azurite is its own process)");
         var cache = bench.Services.GetRequiredService<CachedEntityReader>();
         Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads; kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");

@@ -79,34 +79,12 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
     /// <summary>Brings the entry to the delta's revision; says, per collection, how many entities that added, changed and removed.</summary>
     private IReadOnlyDictionary<string, EntityChangeCounts> Apply(Entry entry, EntityDelta delta)
     {
-        var counts = new SortedDictionary<string, EntityChangeCounts>(StringComparer.Ordinal);
-        void Count(string collection, int added, int changed, int removed)
-        {
-            var was = counts.GetValueOrDefault(collection) ?? new EntityChangeCounts(0, 0, 0);
-            counts[collection] = new EntityChangeCounts(was.Added + added, was.Changed + changed, was.Removed + removed);
-        }
-        delta.ApplyTo(entry.Entities, (change, before) =>
-        {
-            if (change.Entity is null)
-            {
-                if (before is not null)
-                {
-                    Count(change.Collection, 0, 0, 1);
-                }
-            }
-            else if (before is null)
-            {
-                Count(change.Collection, 1, 0, 0);
-            }
-            else if (!VersionChanges.SameApartFromTimestamps(before, change.Entity))
-            {
-                Count(change.Collection, 0, 1, 0);
-            }
-        });
+        var tally = new EntityChangeTally();
+        delta.ApplyTo(entry.Entities, (change, before) => tally.Count(change.Collection, before, change.Entity));
         entry.Count = entry.Entities.Values.Sum(c => c.Count);
         entry.Revision = delta.Revision;
         entry.LastRead = Interlocked.Increment(ref _clock);
-        return counts;
+        return tally.Counts;
     }
 
     /// <summary>In each collection by id, as the store lists them.</summary>

@@ -123,13 +123,10 @@ public sealed class GroupUnion
             _members[id] = member;
         }
 
-        var counts = new SortedDictionary<string, EntityChangeCounts>(StringComparer.Ordinal);
+        var tally = new EntityChangeTally();
         foreach (var (collection, (removed, added)) in changes)
         {
-            if (Count(removed, added) is { } count)
-            {
-                counts[collection] = count;
-            }
+            Count(tally, collection, removed, added);
             Merge(collection, removed, added);
         }
         EntityCount = _union.Values.Sum(list => list.Count);
@@ -137,15 +134,14 @@ public sealed class GroupUnion
         var ordered = _members.Values.OrderBy(m => m.Member).Select(m => (m.Member, m.Entities)).ToList();
         var conflicts = Conflicts();
         conflicts.AddRange(GroupComposition.CustomSchemaConflicts(ordered));
-        return new ComposedGroup(_union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)new IdOrderedEntities(p.Value), StringComparer.Ordinal), conflicts, counts);
+        return new ComposedGroup(_union.ToDictionary(p => p.Key, p => (IReadOnlyList<JsonObject>)new IdOrderedEntities(p.Value), StringComparer.Ordinal), conflicts, tally.Counts);
     }
 
     /// <summary>
-    /// What one collection's change comes to by id: an id that went and came is one entity changed
-    /// (unless only its timestamps differ, which a snapshot leaves out), one that only came was
-    /// added, one that only went was removed. Null when it comes to nothing.
+    /// Tallies one collection's change by id: an id that went and came is one entity before and
+    /// after, one that only came or only went is added or removed.
     /// </summary>
-    private static EntityChangeCounts? Count(HashSet<JsonObject> removed, List<(Guid Member, JsonObject Entity)> added)
+    private static void Count(EntityChangeTally tally, string collection, HashSet<JsonObject> removed, List<(Guid Member, JsonObject Entity)> added)
     {
         var went = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
         foreach (var entity in removed)
@@ -153,23 +149,21 @@ public sealed class GroupUnion
             var id = EntityIndexes.IdOf(entity);
             (went.TryGetValue(id, out var held) ? held : went[id] = []).Add(entity);
         }
-        var (addedCount, changedCount) = (0, 0);
         foreach (var (_, entity) in added)
         {
             var id = EntityIndexes.IdOf(entity);
+            JsonObject? was = null;
             if (went.TryGetValue(id, out var before) && before.Count > 0)
             {
-                var was = before[^1];
+                was = before[^1];
                 before.RemoveAt(before.Count - 1);
-                changedCount += VersionChanges.SameApartFromTimestamps(was, entity) ? 0 : 1;
             }
-            else
-            {
-                addedCount++;
-            }
+            tally.Count(collection, was, entity);
         }
-        var removedCount = went.Values.Sum(before => before.Count);
-        return addedCount + changedCount + removedCount == 0 ? null : new EntityChangeCounts(addedCount, changedCount, removedCount);
+        foreach (var was in went.Values.SelectMany(before => before))
+        {
+            tally.Count(collection, was, null);
+        }
     }
 
     /// <summary>The collection's keys (<see cref="GroupComposition.KeysOf"/>), each with its values and who holds them.</summary>

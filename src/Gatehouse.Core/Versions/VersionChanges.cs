@@ -19,28 +19,23 @@ public static class VersionChanges
     {
         var before = previous is null ? [] : Index(previous);
         var after = Index(next);
-        var counts = new SortedDictionary<string, (int Added, int Changed, int Removed)>(StringComparer.Ordinal);
-        void Count(string collection, int added, int changed, int removed)
-        {
-            var (a, c, r) = counts.GetValueOrDefault(collection);
-            counts[collection] = (a + added, c + changed, r + removed);
-        }
+        var tally = new EntityChangeTally();
         foreach (var (key, entity) in after)
         {
             if (!before.TryGetValue(key, out var old))
             {
-                Count(key.Collection, 1, 0, 0);
+                tally.Added(key.Collection);
             }
             else if (!Same(old, entity))
             {
-                Count(key.Collection, 0, 1, 0);
+                tally.Changed(key.Collection);
             }
         }
         foreach (var key in before.Keys.Where(k => !after.ContainsKey(k)))
         {
-            Count(key.Collection, 0, 0, 1);
+            tally.Removed(key.Collection);
         }
-        return counts.ToDictionary(c => c.Key, c => new EntityChangeCounts(c.Value.Added, c.Value.Changed, c.Value.Removed), StringComparer.Ordinal);
+        return tally.Counts;
     }
 
     private static Dictionary<(string Collection, string Id), FileEntity> Index(JsonObject document) =>

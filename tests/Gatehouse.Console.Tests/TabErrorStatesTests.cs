@@ -26,17 +26,8 @@ public sealed class TabErrorStatesTests(StorageFixture storage, BrowserFixture b
             await page.GetByTestId("cp-row-failing").GetByRole(AriaRole.Link).ClickAsync();
             await Assertions.Expect(page.GetByTestId("cp-title")).ToHaveTextAsync("failing");
 
-            await using (await ServerFailures.FailAsync(page, $"/v2/control-planes/{cp}/dp-client-certificates"))
-            {
-                await page.GetByTestId("tab-dp-certificates").ClickAsync();
-                await Assertions.Expect(page.GetByTestId("dp-cert-load-error")).ToContainTextAsync($"Could not list the certificates: {ServerFailures.Detail}");
-                await Assertions.Expect(page.GetByTestId("dp-cert-table")).ToHaveCountAsync(0);
-                await Assertions.Expect(page.GetByTestId("dp-cert-empty")).ToHaveCountAsync(0);
-                await shots.TakeAsync(page, "certificates-failed");
-            }
-            await page.GetByTestId("dp-cert-load-error").GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("dp-cert-empty")).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("dp-cert-load-error")).ToHaveCountAsync(0);
+            await FailsThenRecoversAsync(page, shots, $"/v2/control-planes/{cp}/dp-client-certificates", tab: "tab-dp-certificates",
+                error: "dp-cert-load-error", message: "Could not list the certificates", empty: "dp-cert-empty", hidden: ["dp-cert-table"], shot: "certificates-failed");
 
             await page.GetByTestId("tab-declarative-config").ClickAsync();
             await page.ArrivesAtAsync("/declarative-config");
@@ -56,17 +47,30 @@ public sealed class TabErrorStatesTests(StorageFixture storage, BrowserFixture b
             Assert.Contains("orders.internal", await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken));
             await Assertions.Expect(page.GetByTestId("config-download-error")).ToHaveCountAsync(0);
 
-            await using (await ServerFailures.FailAsync(page, $"/v2/control-planes/{cp}/analytics"))
-            {
-                await page.GetByTestId("tab-dashboard").ClickAsync();
-                await Assertions.Expect(page.GetByTestId("dashboard-error")).ToContainTextAsync($"Could not read the analytics: {ServerFailures.Detail}");
-                await Assertions.Expect(page.GetByTestId("dashboard-empty")).ToHaveCountAsync(0);
-                await Assertions.Expect(page.GetByTestId("dashboard-requests")).ToHaveCountAsync(0);
-                await shots.TakeAsync(page, "dashboard-failed");
-            }
-            await page.GetByTestId("dashboard-error").GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("dashboard-empty")).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("dashboard-error")).ToHaveCountAsync(0);
+            await FailsThenRecoversAsync(page, shots, $"/v2/control-planes/{cp}/analytics", tab: "tab-dashboard",
+                error: "dashboard-error", message: "Could not read the analytics", empty: "dashboard-empty", hidden: ["dashboard-requests"], shot: "dashboard-failed");
         });
+    }
+
+    /// <summary>
+    /// Opens <paramref name="tab"/> while the server fails <paramref name="path"/>: the tab says what
+    /// failed and shows neither its content nor its empty state; Retry, answered, shows the empty
+    /// state and clears the error.
+    /// </summary>
+    private static async Task FailsThenRecoversAsync(IPage page, Screenshots shots, string path, string tab, string error, string message, string empty, string[] hidden, string shot)
+    {
+        await using (await ServerFailures.FailAsync(page, path))
+        {
+            await page.GetByTestId(tab).ClickAsync();
+            await Assertions.Expect(page.GetByTestId(error)).ToContainTextAsync($"{message}: {ServerFailures.Detail}");
+            foreach (var id in hidden.Append(empty))
+            {
+                await Assertions.Expect(page.GetByTestId(id)).ToHaveCountAsync(0);
+            }
+            await shots.TakeAsync(page, shot);
+        }
+        await page.GetByTestId(error).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId(empty)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId(error)).ToHaveCountAsync(0);
     }
 }

@@ -44,6 +44,20 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
     public async Task<T> WriteAsync<T>(
         Guid controlPlane, Func<WriteRound, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
     {
+        var (result, committed) = await CommitInTurnAsync(controlPlane, attempt, cancellationToken).ConfigureAwait(false);
+        if (committed)
+        {
+            // The revision bump is the durable record of owed work; this only makes it prompt. Sent
+            // after the turn: the next writer need not wait for it.
+            await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <summary>The rounds of <see cref="WriteAsync{T}(Guid, Func{WriteRound, Task{ValueTuple{T, IReadOnlyList{EntityChange}}}}, CancellationToken)"/>, in this process's turn for the control plane; whether a commit landed.</summary>
+    private async Task<(T Result, bool Committed)> CommitInTurnAsync<T>(
+        Guid controlPlane, Func<WriteRound, Task<(T Result, IReadOnlyList<EntityChange> Changes)>> attempt, CancellationToken cancellationToken)
+    {
         var turn = _writeTurns.GetOrAdd(controlPlane, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -63,15 +77,13 @@ internal sealed class RevisionGate(IEntityStore store, IControlPlaneStore contro
                 var (result, changes) = await attempt(new WriteRound(byCommit)).ConfigureAwait(false);
                 if (changes.Count == 0)
                 {
-                    return result;
+                    return (result, false);
                 }
                 var commit = await store.CommitAsync(controlPlane, revision, changes, cancellationToken).ConfigureAwait(false);
                 switch (commit.Outcome)
                 {
                     case CommitOutcome.Committed:
-                        // The revision bump is the durable record of owed work; this only makes it prompt.
-                        await recompose.EnqueueAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-                        return result;
+                        return (result, true);
                     case CommitOutcome.IdTaken:
                         throw new EntityRejectedException(Rejection.Conflict, "an entity with this id already exists", [new FieldError("id", "already exists")]);
                 }

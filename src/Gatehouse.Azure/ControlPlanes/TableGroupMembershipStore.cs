@@ -32,8 +32,14 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
     public async Task<GroupMemberships> ReadAsync(CancellationToken cancellationToken)
     {
         var lockRow = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, LockKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var version = lockRow is { HasValue: true, Value: { } locked } ? locked.ETag.ToString() : null;
-        if (version is not null && Volatile.Read(ref _listed) is { } listed && listed.Version == version)
+        if (lockRow is not { HasValue: true, Value: { } state })
+        {
+            // The first pairs are written with the lock row, in one transaction, and it is never
+            // removed: without it there are none to list.
+            return new GroupMemberships([], 0, null);
+        }
+        var version = state.ETag.ToString();
+        if (Volatile.Read(ref _listed) is { } listed && listed.Version == version)
         {
             return listed;
         }
@@ -42,10 +48,6 @@ public sealed class TableGroupMembershipStore(TableServiceClient tables, Storage
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             pairs.Add((row.GetGuid("Group")!.Value, row.GetGuid("Member")!.Value));
-        }
-        if (lockRow is not { HasValue: true, Value: { } state })
-        {
-            return new GroupMemberships(pairs, 0, null);
         }
         // Listed after the lock row was read, so the pairs are at least as new as its ETag says:
         // a change landing in between only makes the next read list them again.

@@ -42,7 +42,8 @@ internal static class StorageModule
         services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton<IEntityReader>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton<IEntityChangeReader>(sp => sp.GetRequiredService<TableEntityStore>());
-        services.AddSingleton(sp => new AzureSnapshotStore(storage, layout));
+        services.AddSingleton(sp => new AzureSnapshotStore(storage, layout,
+            configuration.GetValue("Gatehouse:Recompose:NewestSnapshotMegabytes", AzureSnapshotStore.DefaultNewestSnapshotBytes / 1048576) * 1048576));
         services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<AzureSnapshotStore>());
         services.AddSingleton<IConfigVersionStore>(sp => new AzureConfigVersionStore(storage, layout));
         services.AddSingleton(sp => new QueueRecomposeQueue(storage, layout));

@@ -18,7 +18,8 @@ namespace Gatehouse.Azure.Composition;
 /// the records share the control plane's partition, so there is never a move without its record,
 /// nor a record of a move that did not happen.
 /// </summary>
-public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout) : ISnapshotStore
+public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout, long newestSnapshotBytes = AzureSnapshotStore.DefaultNewestSnapshotBytes)
+    : ISnapshotStore
 {
     private const string PointerKey = "pointer";
     private const string StatusKey = "group-status";
@@ -27,6 +28,10 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
     private const string PluginsProperty = "Plugins";
     private const string VersionNumberProperty = "VersionNumber";
 
+    /// <summary>The snapshots created here kept in memory, in all: the largest group snapshot measured (29 MB at 100,000 entities) several times over.</summary>
+    public const long DefaultNewestSnapshotBytes = 128L * 1024 * 1024;
+
+    private readonly NewestSnapshots _newest = new(newestSnapshotBytes);
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
     private readonly TableClient _table = storage.Tables.GetTableClient(layout.SnapshotsTable);
 
@@ -65,6 +70,7 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
             try
             {
                 await BlobCreateOnly.UploadAsync(blob, content, "application/json", cancellationToken).ConfigureAwait(false);
+                _newest.Remember(controlPlane, hash, content);
                 return;
             }
             catch (RequestFailedException e) when (BlobCreateOnly.AlreadyExists(e))
@@ -88,6 +94,10 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
 
     public async Task<ReadOnlyMemory<byte>?> ReadSnapshotAsync(Guid controlPlane, string hash, CancellationToken cancellationToken)
     {
+        if (_newest.Find(controlPlane, hash) is { } newest)
+        {
+            return newest;
+        }
         try
         {
             var blob = await _container.GetBlobClient(BlobName(controlPlane, hash)).DownloadContentAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

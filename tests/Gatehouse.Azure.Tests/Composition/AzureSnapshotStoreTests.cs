@@ -217,6 +217,26 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task The_snapshot_a_store_created_is_read_from_memory_and_another_instance_reads_the_blob()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        var content = Encoding.UTF8.GetBytes("{\"_format_version\":\"3.0\",\"services\":[]}");
+        await store.WriteSnapshotAsync(cp, "h1", content, ct);
+
+        // The blob goes (as nothing in Gatehouse does to a pointer's snapshot): the store that created it still has it.
+        var blobs = storage.CreateAccount().Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
+        Assert.True(await blobs.GetBlobClient($"{cp}/h1.json").DeleteIfExistsAsync(cancellationToken: ct));
+        Assert.Equal(content, (await store.ReadSnapshotAsync(cp, "h1", ct))!.Value.ToArray());
+
+        // Another instance reads storage, and only the hash created is kept: not another hash, not another control plane.
+        Assert.Null(await new AzureSnapshotStore(storage.CreateAccount(), layout).ReadSnapshotAsync(cp, "h1", ct));
+        Assert.Null(await store.ReadSnapshotAsync(cp, "h2", ct));
+        Assert.Null(await store.ReadSnapshotAsync(Guid.NewGuid(), "h1", ct));
+    }
+
+    [Fact]
     public async Task A_snapshot_is_written_once_under_its_hash_and_a_repeat_changes_nothing()
     {
         var (store, _) = await NewStoreAsync();

@@ -29,6 +29,7 @@ public sealed partial class DeploymentSettingsTests
         ["Gatehouse__Certificates__ValidityMonths"] = "12 months unless the request says otherwise",
         ["Gatehouse__Recompose__CacheEntities"] = "100,000 entities kept in memory by the recomposer: well within a Flex Consumption instance's memory",
         ["Gatehouse__Recompose__ChangesPerRead"] = "256: beyond that many changed entities, one full read is cheaper than reading each",
+        ["Gatehouse__Recompose__NewestSnapshotMegabytes"] = "128 MB of snapshots this instance created kept in memory: within a Flex Consumption instance's memory beside the entity cache",
         ["Gatehouse__Recompose__ChangeLogKept"] = "1,000 change log rows behind each snapshot; older ones are trimmed by the sweep",
         ["Gatehouse__Import__StallSeconds"] = "30 s: a stalled import is finished by the next sweep after that (every 5 minutes on Azure)",
         ["Gatehouse__KongVersion"] = "3.9.1: data planes are checked against Kong 3.9 until a deployment says otherwise",

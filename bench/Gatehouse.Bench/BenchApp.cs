@@ -37,7 +37,9 @@ internal sealed class BenchApp : IAsyncDisposable
 
     public static async Task<BenchApp> StartAsync(int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null, IDictionary<string, string?>? settings = null)
     {
-        var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: azuriteMemoryMegabytes);
+        // More Azurite flags for an investigation, e.g. GATEHOUSE_BENCH_AZURITE_ARGS="--debug /tmp/azurite.log" to see every request it served.
+        var extra = Environment.GetEnvironmentVariable("GATEHOUSE_BENCH_AZURITE_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: azuriteMemoryMegabytes, extraArguments: extra);
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["GatehouseStorage"] = azurite.ConnectionString,

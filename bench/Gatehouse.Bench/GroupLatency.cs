@@ -76,6 +76,8 @@ internal static class GroupLatency
 
         var (answered, composed, started) = (new List<double>(), new List<double>(), new List<double>());
         var run = Stopwatch.StartNew();
+        using var probing = new CancellationTokenSource();
+        var probe = StorageProbe.RunAsync(bench.Azurite, run, probing.Token);
         const int warmUp = 3;
         for (var w = 0; w < writes + warmUp; w++)
         {
@@ -100,6 +102,9 @@ internal static class GroupLatency
             }
         }
 
+        await probing.CancelAsync();
+        var probed = await probe;
+
         Console.WriteLine();
         Console.WriteLine($"{writes} route changes, one at a time, each to another member:");
         Console.WriteLine($"{"",-40} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
@@ -109,6 +114,7 @@ internal static class GroupLatency
         // When the slow ones started, to tell a periodic cause (a timer) from a random one.
         var slowest = composed.Select((ms, i) => (Ms: ms, At: started[i], Answered: answered[i])).OrderByDescending(w => w.Ms).Take(5).OrderBy(w => w.At);
         Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}) at {w.At:F1} s"))}");
+        Console.WriteLine($"meanwhile {StorageProbe.Describe(probed)}");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; Azurite is its own process)");
         var cache = bench.Services.GetRequiredService<CachedEntityReader>();
         Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads; kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");

@@ -82,7 +82,7 @@ internal static class SidecarFanOut
 
         if (rate > 0)
         {
-            await SustainedAsync(app.Http, controlPlane, count, writes, rate, reports);
+            await SustainedAsync(app, controlPlane, count, writes, rate, reports);
             await stop.CancelAsync();
             await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             Directory.Delete(cacheRoot, recursive: true);
@@ -134,17 +134,26 @@ internal static class SidecarFanOut
     }
 
     /// <summary>
-    /// Writes service <c>w{n}</c> at <paramref name="rate"/> per second, one after another, each
-    /// timed from its request to the last node whose Kong loaded a config holding it (a node may
-    /// skip configs: one holding a later write holds this one too). Then waits for every node to
-    /// load the last write and report one hash.
+    /// Writes service <c>w{n}</c> at <paramref name="rate"/> per second, each started when it is due
+    /// whether or not the ones before were answered (independent clients: at most
+    /// <see cref="WritersAtOnce"/> in flight, so a stalled API shows as a lower rate achieved), and
+    /// times each from its request to the last node whose Kong loaded a config holding it (a node may
+    /// skip configs: one holding a later write holds this one too, unless that one committed first).
+    /// Then waits for every node to load every write and report one hash.
     /// </summary>
-    private static async Task SustainedAsync(HttpClient http, string controlPlane, int count, int writes, double rate, HeartbeatWatch reports)
+    private static async Task SustainedAsync(BenchApp app, string controlPlane, int count, int writes, double rate, HeartbeatWatch reports)
     {
-        InstantKong.Tracking = true;
+        InstantKong.Track(writes);
         var posted = new long[writes + 1];
-        var answered = new List<double>(writes);
+        var answered = new double[writes];
+        var inFlight = new SemaphoreSlim(WritersAtOnce);
+        var sending = new List<Task>(writes);
+        var http = app.Http;
+        var cpu = CpuClock.Start(app.Azurite);
+        var (pausedBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
+        using var probing = new CancellationTokenSource();
+        var probe = StorageProbe.RunAsync(app.Azurite, clock, probing.Token);
         for (var n = 1; n <= writes; n++)
         {
             var due = TimeSpan.FromSeconds((n - 1) / rate);
@@ -152,45 +161,91 @@ internal static class SidecarFanOut
             {
                 await Task.Delay(due - clock.Elapsed);
             }
-            posted[n] = Stopwatch.GetTimestamp();
-            InstantKong.Written = n;
-            await Post(http, $"/v2/control-planes/{controlPlane}/core-entities/services", new { name = $"w{n}", host = $"w{n}.internal" });
-            answered.Add(Stopwatch.GetElapsedTime(posted[n]).TotalMilliseconds);
+            await inFlight.WaitAsync();
+            var write = n;
+            posted[write] = Stopwatch.GetTimestamp();
+            sending.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await Post(http, $"/v2/control-planes/{controlPlane}/core-entities/services", new { name = $"w{write}", host = $"w{write}.internal" });
+                    answered[write - 1] = Stopwatch.GetElapsedTime(posted[write]).TotalMilliseconds;
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
         }
         var sent = clock.Elapsed;
+        await Task.WhenAll(sending);
+        await probing.CancelAsync();
+        var probed = await probe;
+        var (paused, gen2) = (GC.GetTotalPauseDuration() - pausedBefore, GC.CollectionCount(2) - gen2Before);
         var settled = Stopwatch.StartNew();
-        while (InstantKong.Loads.Count < count || InstantKong.Loads.Values.Any(l => l.Count == 0 || l[^1].Holds < writes))
+        while (InstantKong.Nodes.Count < count || InstantKong.Nodes.Values.Any(node => node.Held < writes))
         {
             if (settled.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException($"{InstantKong.Loads.Values.Count(l => l.Count > 0 && l[^1].Holds == writes)} of {count} nodes loaded the last write within 60 s of it.");
+                throw new TimeoutException($"{InstantKong.Nodes.Values.Count(node => node.Held == writes)} of {count} nodes loaded every write within 60 s of the last.");
             }
             await Task.Delay(5);
         }
         var last = await reports.WaitForAllAsync(count, previous: "", TimeSpan.FromSeconds(60));
+        var (own, azurite) = cpu.Elapsed();
 
         // Each write: the latest, over the nodes, of each node's first load holding it.
         var latencies = new List<double>(writes);
         for (var n = 1; n <= writes; n++)
         {
-            long latest = 0;
-            foreach (var loads in InstantKong.Loads.Values)
-            {
-                latest = Math.Max(latest, loads.First(l => l.Holds >= n).At);
-            }
+            var latest = InstantKong.Nodes.Values.Max(node => node.FirstHeldAt[n]);
             latencies.Add(Stopwatch.GetElapsedTime(posted[n], latest).TotalMilliseconds);
         }
+        var stalls = Stalls(latencies, n => Stopwatch.GetElapsedTime(posted[1], posted[n]).TotalSeconds, over: 500);
         latencies.Sort();
-        answered.Sort();
-        var loadsPerNode = InstantKong.Loads.Values.Select(l => l.Count).ToList();
-        Console.WriteLine($"{writes} writes at {rate:F0}/s to one control plane: sent in {sent.TotalSeconds:F1} s ({writes / sent.TotalSeconds:F1}/s achieved), "
+        Array.Sort(answered);
+        var loadsPerNode = InstantKong.Nodes.Values.Select(node => node.Loads).ToList();
+        var wall = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{writes} writes at {rate:F0}/s to one control plane: sent in {sent.TotalSeconds:F1} s ({writes / sent.TotalSeconds:F1}/s achieved, at most {WritersAtOnce} in flight), "
             + $"write answered p50 {Percentile.Of(answered, 0.5):F0} ms, p99 {Percentile.Of(answered, 0.99):F0} ms");
         Console.WriteLine($"write -> last of {count} nodes' Kong loading a config holding it: p50 {Percentile.Of(latencies, 0.5):F0} ms, "
             + $"p90 {Percentile.Of(latencies, 0.9):F0} ms, p99 {Percentile.Of(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
+        Console.WriteLine(stalls.Count == 0 ? "no write took over 500 ms"
+            : $"writes over 500 ms, by when they started (a periodic cause shows as evenly spaced stalls): {string.Join("; ", stalls.Select(s => $"{s.Writes} at {s.From:F1}-{s.To:F1} s, worst {s.Worst:F0} ms"))}");
+        Console.WriteLine($"while writing: this process's GC paused it {paused.TotalMilliseconds:F0} ms in all ({gen2} gen2 collections); {StorageProbe.Describe(probed)}");
         Console.WriteLine($"every node ended on the last write, all reporting hash {last.Hash}; configs loaded per node: "
             + $"min {loadsPerNode.Min()}, p50 {Percentile.Of([.. loadsPerNode.Select(l => (double)l).Order()], 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
+        Console.WriteLine($"CPU over the {wall:F1} s from the first write to the last node's report: this process (app, {count} sidecars, their stand-in Kongs, the bench) "
+            + $"{own:F1} s ({own / wall:F2} cores), Azurite {azurite:F1} s ({azurite / wall:F2} cores), of {Environment.ProcessorCount} cores");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, {count} sidecars and the bench in one process)");
     }
+
+    /// <summary>The writes slower than <paramref name="over"/> ms (in write order), gathered into stalls: slow writes started within a second of each other.</summary>
+    private static List<(double From, double To, int Writes, double Worst)> Stalls(List<double> latencies, Func<int, double> startedAt, double over)
+    {
+        var stalls = new List<(double From, double To, int Writes, double Worst)>();
+        for (var i = 0; i < latencies.Count; i++)
+        {
+            if (latencies[i] <= over)
+            {
+                continue;
+            }
+            var at = startedAt(i + 1);
+            if (stalls.Count > 0 && at - stalls[^1].To <= 1)
+            {
+                var (from, _, writes, worst) = stalls[^1];
+                stalls[^1] = (from, at, writes + 1, Math.Max(worst, latencies[i]));
+            }
+            else
+            {
+                stalls.Add((at, at, 1, latencies[i]));
+            }
+        }
+        return stalls;
+    }
+
+    /// <summary>Writers in flight at once in the sustained run: enough for 20/s at 1 s answers.</summary>
+    private const int WritersAtOnce = 32;
 
     private static async Task NotModifiedThroughputAsync(HttpClient http, string hash, TimeSpan duration)
     {
@@ -272,13 +327,12 @@ internal static class SidecarFanOut
         /// <summary>When the last load of each hash happened, over all nodes.</summary>
         public static readonly ConcurrentDictionary<string, long> LastLoad = new();
 
-        /// <summary>In the sustained run: each node's loads in order, with the last write (<c>w{n}</c>) the config held.</summary>
-        public static readonly ConcurrentDictionary<string, List<(int Holds, long At)>> Loads = new();
+        /// <summary>In the sustained run: per node, when its Kong first loaded a config holding each write <c>w{n}</c>.</summary>
+        public static readonly ConcurrentDictionary<string, NodeLoads> Nodes = new();
 
-        public static volatile bool Tracking;
+        private static int s_writes;
 
-        /// <summary>The last write requested: no config can hold a later one.</summary>
-        public static volatile int Written;
+        public static void Track(int writes) => s_writes = writes;
 
         private readonly Guid _nodeId = Guid.NewGuid();
         private string _hash = "00000000000000000000000000000000";
@@ -298,8 +352,8 @@ internal static class SidecarFanOut
                 case ("GET", "/status"):
                     return Json(new JsonObject { ["configuration_hash"] = _hash });
                 case ("POST", "/config"):
-                    var body = JsonNode.Parse(await request.Content!.ReadAsByteArrayAsync(cancellationToken))!;
-                    var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body["config"]!.GetValue<string>())));
+                    var config = ConfigOf(await request.Content!.ReadAsByteArrayAsync(cancellationToken));
+                    var hash = Convert.ToHexStringLower(MD5.HashData(config));
                     if (hash == _hash)
                     {
                         return new HttpResponseMessage(HttpStatusCode.NotModified);
@@ -307,10 +361,9 @@ internal static class SidecarFanOut
                     _hash = hash;
                     var at = Stopwatch.GetTimestamp();
                     LastLoad.AddOrUpdate(hash, at, (_, previous) => Math.Max(previous, at));
-                    if (Tracking)
+                    if (s_writes > 0)
                     {
-                        var loads = Loads.GetOrAdd(hostname, _ => []);
-                        loads.Add((Holds(body["config"]!.GetValue<string>(), loads.Count > 0 ? loads[^1].Holds : 0), at));
+                        Nodes.GetOrAdd(hostname, _ => new NodeLoads(s_writes)).Loaded(config, at);
                     }
                     return Json(new JsonObject(), HttpStatusCode.Created);
                 default:
@@ -318,20 +371,56 @@ internal static class SidecarFanOut
             }
         }
 
-        /// <summary>The last write a config holds: searched down from the last one requested to what this node held before.</summary>
-        private static int Holds(string config, int before)
+        /// <summary>The <c>config</c> string of Kong's <c>POST /config</c> body, as the UTF-8 bytes Kong hashes.</summary>
+        private static byte[] ConfigOf(byte[] body)
         {
-            for (var n = Written; n > before; n--)
+            var reader = new Utf8JsonReader(body);
+            while (reader.Read())
             {
-                if (config.Contains($"\"name\":\"w{n}\"", StringComparison.Ordinal))
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("config"u8) && reader.Read())
                 {
-                    return n;
+                    var config = new byte[reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length];
+                    return config[..reader.CopyString(config)];
                 }
             }
-            return before;
+            throw new InvalidOperationException("POST /config without a config string");
         }
 
         private static HttpResponseMessage Json(JsonObject body, HttpStatusCode status = HttpStatusCode.OK) =>
             new(status) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+    }
+
+    /// <summary>One stand-in Kong's loads in the sustained run: how many, and when it first held each write.</summary>
+    private sealed class NodeLoads(int writes)
+    {
+        private static readonly byte[] s_name = "\"name\":\"w"u8.ToArray();
+
+        public long[] FirstHeldAt { get; } = new long[writes + 1];
+
+        public int Loads { get; private set; }
+
+        /// <summary>Writes this node's Kong has held, of all the run makes.</summary>
+        public int Held { get; private set; }
+
+        /// <summary>One pass over the config for every service <c>w{n}</c> it names.</summary>
+        public void Loaded(ReadOnlySpan<byte> config, long at)
+        {
+            Loads++;
+            for (var found = config.IndexOf(s_name); found >= 0; found = config.IndexOf(s_name))
+            {
+                config = config[(found + s_name.Length)..];
+                var n = 0;
+                var digits = 0;
+                for (; digits < config.Length && char.IsAsciiDigit((char)config[digits]); digits++)
+                {
+                    n = (n * 10) + (config[digits] - '0');
+                }
+                if (digits > 0 && n <= writes && FirstHeldAt[n] == 0)
+                {
+                    FirstHeldAt[n] = at;
+                    Held++;
+                }
+            }
+        }
     }
 }

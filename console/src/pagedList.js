@@ -4,7 +4,9 @@ import { api } from './api'
 /**
  * A list the API pages with `meta.page.next`: the first page from `firstPage`, more on request.
  * `load(true)` appends the next page; `load(false, { quiet: true })` reads the first page again
- * without showing the loading state (a refresh while the list is on screen).
+ * without showing the loading state (a refresh while the list is on screen); `reload` reads it again
+ * quietly and pages on until it shows what it must (after a change, the rows the user had paged
+ * through and the ones just added, wherever they sort).
  */
 export function usePagedList(firstPage) {
   const items = ref([])
@@ -26,5 +28,12 @@ export function usePagedList(firstPage) {
     }
   }
 
-  return { items, next, loading, loadError, load }
+  async function reload({ atLeast = 0, until = () => true } = {}) {
+    await load(false, { quiet: true })
+    while (next.value && !loadError.value && (items.value.length < atLeast || !until(items.value))) {
+      await load(true)
+    }
+  }
+
+  return { items, next, loading, loadError, load, reload }
 }

@@ -70,7 +70,9 @@ public sealed class ListPagingTests(StorageFixture storage, BrowserFixture brows
             await shots.TakeAsync(page, "members");
             await page.GetByTestId("member-add-select").SelectOptionAsync(new SelectOptionValue { Label = "zz-late" });
             await page.GetByTestId("member-add").ClickAsync();
+            // The list read again keeps the rows paged through, and the added one wherever it sorts.
             await Assertions.Expect(page.GetByTestId("member-row-zz-late")).ToBeVisibleAsync();
+            await Assertions.Expect(memberRows).ToHaveCountAsync(102);
             await Assertions.Expect(page.GetByTestId("member-change-error")).ToHaveCountAsync(0);
             var latest = await api.SendAsync(HttpMethod.Get, $"/v2/control-planes/{group}/group-memberships?page[size]=200");
             Assert.Contains(latest.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == late);

@@ -22,8 +22,9 @@ public sealed class SweepRetentionPaceTests(StorageFixture storage)
         {
             ["Gatehouse:Recompose:Local"] = "false",
             ["Gatehouse:Versions:Keep"] = "1",
-            // 1.8 s: no snapshot younger than this is deleted, and an idle control plane is passed over again after it.
-            ["Gatehouse:Versions:GraceMinutes"] = "0.03",
+            // 6 s: no snapshot younger than this is deleted, and an idle control plane is passed over again after it.
+            // Shorter, a loaded machine took longer than that from the first snapshot to the first sweep.
+            ["Gatehouse:Versions:GraceMinutes"] = "0.1",
         });
         var recomposer = app.Services.GetRequiredService<Recomposer>();
         var sweeper = app.Services.GetRequiredService<Sweeper>();
@@ -41,7 +42,7 @@ public sealed class SweepRetentionPaceTests(StorageFixture storage)
         Assert.Equal(2, (await SnapshotsAsync(app, cp)).Count);
 
         // Nothing more is written to it: the grace period alone makes the old snapshot deletable, and the sweep passes over it again.
-        await Task.Delay(TimeSpan.FromSeconds(2.2), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(6.4), Ct);
         await sweeper.SweepAsync(Ct);
         Assert.Equal([$"{cp}/{current!.Hash}.json"], await SnapshotsAsync(app, cp));
     }

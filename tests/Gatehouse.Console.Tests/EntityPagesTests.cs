@@ -51,8 +51,15 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
         var shots = new Screenshots(nameof(Create_a_consumer_see_it_listed_give_it_a_key_and_page_through_a_long_list));
         await shots.RunAsync(page, async () =>
         {
+            // A column hidden in one list stays shown in the others: each keeps its own preferences.
+            await api.CreateServiceAsync(controlPlane, new { name = "billing", url = "http://billing.internal", tags = new[] { "team-billing" } });
             await SignIn.AsAdminAsync(page);
             await page.GotoAsync($"/control-planes/{controlPlane}/services");
+            await Assertions.Expect(page.GetByTestId("table-header-tags")).ToBeVisibleAsync();
+            await page.GetByTestId("column-visibility-menu-button").ClickAsync();
+            await page.GetByTestId("column-visibility-checkbox-tags").UncheckAsync();
+            await page.GetByTestId("apply-button").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("table-header-tags")).ToBeHiddenAsync();
             await page.GetByTestId("tab-consumers").ClickAsync();
             await page.ArrivesAtAsync("/consumers");
             await Assertions.Expect(page.GetByTestId("table-empty-state")).ToBeVisibleAsync();
@@ -66,6 +73,7 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
             await page.ArrivesAtAsync("/consumers");
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "alice" });
             await Assertions.Expect(row).ToContainTextAsync("crm-4711");
+            await Assertions.Expect(page.GetByTestId("table-header-tags")).ToBeVisibleAsync();
             await shots.TakeAsync(page, "consumer-listed");
             var alice = (await ListAsync(api, controlPlane, "consumers")).EnumerateArray().Single();
             Assert.Equal(("alice", "crm-4711"), (alice.GetProperty("username").GetString(), alice.GetProperty("custom_id").GetString()));

@@ -100,7 +100,11 @@ public sealed class EntityPagesTests(StorageFixture storage, BrowserFixture brow
             {
                 await api.SendAsync(HttpMethod.Post, $"/v2/control-planes/{controlPlane}/core-entities/consumers", new { username = $"bulk-{i:00}" });
             }
-            await page.GetByTestId("tab-consumers").ClickAsync();
+            // Opening the tab reads the list again (a table showing what it cached instead fails here, not below).
+            var listed = await page.RunAndWaitForResponseAsync(
+                () => page.GetByTestId("tab-consumers").ClickAsync(),
+                response => response.Request.Method == "GET" && new Uri(response.Url).AbsolutePath.EndsWith("/core-entities/consumers"));
+            Assert.Contains("bulk-", await listed.TextAsync());
             await page.ArrivesAtAsync("/consumers");
             await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "bulk-" }).First).ToBeVisibleAsync();
             var firstPage = await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "bulk-" }).CountAsync();

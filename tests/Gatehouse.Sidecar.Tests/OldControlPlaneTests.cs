@@ -109,14 +109,7 @@ public sealed class OldControlPlaneTests : IAsyncDisposable
         return (Task.Run(() => loop.RunAsync(stop.Token), Ct), stop);
     }
 
-    private async Task UntilAsync(Func<bool> done, string what)
-    {
-        for (var waited = 0; !done(); waited += 20)
-        {
-            Assert.True(waited < 15_000, $"not within 15 s: {what}\n{_log}");
-            await Task.Delay(20, Ct);
-        }
-    }
+    private Task UntilAsync(Func<bool> done, string what) => Eventually.TrueAsync(done, TimeSpan.FromSeconds(15), () => $"{what}\n{_log}", Ct);
 
     /// <summary>Waits for <paramref name="count"/> more heartbeats to be taken than now.</summary>
     private Task TakenAsync(int count)

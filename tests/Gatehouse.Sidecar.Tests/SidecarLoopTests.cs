@@ -6,6 +6,7 @@ using Gatehouse.Core.DataPlanes;
 using Gatehouse.Sidecar.ControlPlane;
 using Gatehouse.Sidecar.Kong;
 using Gatehouse.Sidecar.Tests.Kong;
+using Gatehouse.Testing;
 using Gatehouse.Testing.Kong;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,14 +80,7 @@ public sealed class SidecarLoopTests : IAsyncDisposable
         return (loop, Task.Run(() => loop.RunAsync(stop.Token), Ct), stop);
     }
 
-    private async Task UntilAsync(Func<bool> done, string what)
-    {
-        for (var waited = 0; !done(); waited += 20)
-        {
-            Assert.True(waited < 15_000, $"not within 15 s: {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
+    private Task UntilAsync(Func<bool> done, string what) => Eventually.TrueAsync(done, TimeSpan.FromSeconds(15), () => what, Ct);
 
     [Fact]
     public async Task A_config_that_does_not_match_its_hash_is_never_applied_nor_cached_and_the_heartbeat_says_so()

@@ -99,18 +99,8 @@ internal sealed class SidecarFleet : IAsyncDisposable
             $$"""{"name":"{{name}}","paths":["/{{name}}"]}""")).ExpectAsync(HttpStatusCode.Created);
 
     /// <summary>Waits until <paramref name="done"/> holds; fails with what every sidecar said otherwise.</summary>
-    public async Task WaitUntilAsync(Func<bool> done, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Not within {within.TotalSeconds} s: {what}\n{Diagnostics()}");
-            }
-            await Task.Delay(50, Ct);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> done, TimeSpan within, string what) =>
+        Eventually.TrueAsync(done, within, () => $"{what}\n{Diagnostics()}", Ct);
 
     public string Diagnostics() =>
         string.Join("\n", _nodes.Select((n, i) => $"--- node {i} (Kong {n.Kong?.CurrentHash}) ---\n{n.Sidecar?.Log}"))

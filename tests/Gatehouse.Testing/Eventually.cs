@@ -1,0 +1,25 @@
+namespace Gatehouse.Testing;
+
+/// <summary>
+/// Waits for what a test cannot await (a background loop's effect) by asking again until a
+/// deadline of wall-clock time: counting the delays instead would stretch the wait on a loaded
+/// machine, where each delay overruns.
+/// </summary>
+public static class Eventually
+{
+    private static readonly TimeSpan s_every = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Returns once <paramref name="done"/> holds; throws, saying <paramref name="what"/> was awaited, once <paramref name="within"/> has passed.</summary>
+    public static async Task TrueAsync(Func<bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within {within.TotalSeconds:0.#} s: {what()}");
+            }
+            await Task.Delay(s_every, cancellationToken);
+        }
+    }
+}

@@ -75,6 +75,8 @@ internal static class GroupLatency
         }
 
         var (answered, composed, started) = (new List<double>(), new List<double>(), new List<double>());
+        // Where each write's time went: this process's CPU (app and bench), Azurite's, and GC pauses here.
+        var spent = new List<WriteCost>();
         var run = Stopwatch.StartNew();
         using var probing = new CancellationTokenSource();
         var probe = StorageProbe.RunAsync(bench.Azurite, run, probing.Token);
@@ -84,6 +86,8 @@ internal static class GroupLatency
             var m = w % count;
             var member = memberIds[m];
             var before = (await snapshots.GetPointerAsync(groupId, CancellationToken.None))!.Source.Members![member];
+            var cpu = CpuClock.Start(bench.Azurite);
+            var (pausedBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
             var write = Stopwatch.StartNew();
             await SendAsync(http, HttpMethod.Patch, $"/v2/control-planes/{members[m]}/core-entities/routes/route-{m}-0",
                 $$"""{"paths":["/changed/{{w}}"]}""", 200);
@@ -95,6 +99,8 @@ internal static class GroupLatency
                 answered.Add(written);
                 composed.Add(write.Elapsed.TotalMilliseconds);
                 started.Add(run.Elapsed.TotalSeconds - write.Elapsed.TotalSeconds);
+                var (own, azurite) = cpu.Elapsed();
+                spent.Add(new WriteCost(own, azurite, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds, GC.CollectionCount(2) - gen2Before));
             }
             else
             {
@@ -112,12 +118,19 @@ internal static class GroupLatency
         Report("write -> group snapshot pointer (ms)", composed);
         Console.WriteLine($"target: write -> group snapshot p99 <= 1000 ms");
         // When the slow ones started, to tell a periodic cause (a timer) from a random one.
-        var slowest = composed.Select((ms, i) => (Ms: ms, At: started[i], Answered: answered[i])).OrderByDescending(w => w.Ms).Take(5).OrderBy(w => w.At);
-        Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}) at {w.At:F1} s"))}");
+        var slowest = composed.Select((ms, i) => (Ms: ms, At: started[i], Answered: answered[i], Spent: spent[i])).OrderByDescending(w => w.Ms).Take(5).OrderBy(w => w.At);
+        Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}; {w.Spent}) at {w.At:F1} s"))}");
+        var median = composed.Select((ms, i) => (Ms: ms, Spent: spent[i])).OrderBy(w => w.Ms).ElementAt(composed.Count / 2);
+        Console.WriteLine($"the median write: {median.Ms:F0} ms ({median.Spent})");
         Console.WriteLine($"meanwhile {StorageProbe.Describe(probed)}");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; Azurite is its own process)");
         var cache = bench.Services.GetRequiredService<CachedEntityReader>();
         Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads; kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");
+    }
+
+    private sealed record WriteCost(double OwnCpu, double AzuriteCpu, double GcPausedMs, int Gen2)
+    {
+        public override string ToString() => $"CPU here {OwnCpu:F2} s, Azurite {AzuriteCpu:F2} s, GC paused {GcPausedMs:F0} ms, {Gen2} gen2";
     }
 
     private static void Report(string name, List<double> figures)

@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Text;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
@@ -234,6 +236,35 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
         Assert.Null(await new AzureSnapshotStore(storage.CreateAccount(), layout).ReadSnapshotAsync(cp, "h1", ct));
         Assert.Null(await store.ReadSnapshotAsync(cp, "h2", ct));
         Assert.Null(await store.ReadSnapshotAsync(Guid.NewGuid(), "h1", ct));
+    }
+
+    [Fact]
+    public async Task A_snapshot_blob_reads_back_as_its_json_whether_stored_plain_or_gzipped()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        var services = string.Join(",", Enumerable.Range(0, 2000).Select(i => $$"""{"name":"svc-{{i}}","host":"backend-{{i % 97}}.internal","port":8443}"""));
+        var content = Encoding.UTF8.GetBytes($$"""{"_format_version":"3.0","services":[{{services}}]}""");
+        var blobs = storage.CreateAccount().Blobs.GetBlobContainerClient(layout.SnapshotsContainer);
+
+        // As this store writes it: the JSON itself.
+        await store.WriteSnapshotAsync(cp, "plain", content, ct);
+        Assert.Equal(content, (await blobs.GetBlobClient($"{cp}/plain.json").DownloadContentAsync(ct)).Value.Content.ToArray());
+
+        // As a later release will: gzipped, more than sixfold smaller here.
+        using var gzipped = new MemoryStream();
+        using (var gzip = new GZipStream(gzipped, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+        Assert.InRange(gzipped.Length, 1, content.Length / 6);
+        await blobs.GetBlobClient($"{cp}/gzipped.json").UploadAsync(new BinaryData(gzipped.ToArray()),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } }, ct);
+
+        var reader = new AzureSnapshotStore(storage.CreateAccount(), layout);
+        Assert.Equal(content, (await reader.ReadSnapshotAsync(cp, "plain", ct))!.Value.ToArray());
+        Assert.Equal(content, (await reader.ReadSnapshotAsync(cp, "gzipped", ct))!.Value.ToArray());
     }
 
     [Fact]

@@ -78,6 +78,8 @@ internal static class GroupLatency
         // Where each write's time went: this process's CPU (app and bench), Azurite's, and GC pauses here.
         var spent = new List<WriteCost>();
         var run = Stopwatch.StartNew();
+        // In UTC as well, to find a slow write in Azurite's --debug log (GATEHOUSE_BENCH_AZURITE_ARGS).
+        var runStartedAt = DateTime.UtcNow;
         using var probing = new CancellationTokenSource();
         var probe = StorageProbe.RunAsync(bench.Azurite, run, probing.Token);
         const int warmUp = 3;
@@ -119,7 +121,7 @@ internal static class GroupLatency
         Console.WriteLine($"target: write -> group snapshot p99 <= 1000 ms");
         // When the slow ones started, to tell a periodic cause (a timer) from a random one.
         var slowest = composed.Select((ms, i) => (Ms: ms, At: started[i], Answered: answered[i], Spent: spent[i])).OrderByDescending(w => w.Ms).Take(5).OrderBy(w => w.At);
-        Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}; {w.Spent}) at {w.At:F1} s"))}");
+        Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}; {w.Spent}) at {w.At:F1} s ({runStartedAt.AddSeconds(w.At):HH:mm:ss.f}Z)"))}");
         var median = composed.Select((ms, i) => (Ms: ms, Spent: spent[i])).OrderBy(w => w.Ms).ElementAt(composed.Count / 2);
         Console.WriteLine($"the median write: {median.Ms:F0} ms ({median.Spent})");
         Console.WriteLine($"meanwhile {StorageProbe.Describe(probed)}");

@@ -196,6 +196,29 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_sweeper_looks_for_a_control_planes_kept_entries_when_it_first_sees_it_and_then_once_per_interrupted_after()
+    {
+        var (log, layout, _, entities, cp, now) = await ControlPlaneWithLogAsync();
+        var clock = new ManualClock { Now = now };
+        var sweeper = Sweeper(log, layout, clock);
+        Assert.Equal(0, (await sweeper.SweepAsync(Ct)).Resolved);
+
+        // Left by a process that stopped after this sweeper's look: the next sweep does not query for it yet.
+        var entry = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
+        await CommitKeepingAsync(entities, cp.Id, entry);
+        Assert.Equal(0, (await sweeper.SweepAsync(Ct)).Resolved);
+        Assert.Equal([entry.Id], (await entities.ListKeptAsync(cp.Id, now, 10, Ct)).Select(e => e.Id));
+
+        // Within the period (5 minutes here) of the first look, it is listed; a fresh sweeper lists it at once.
+        clock.Now = now.AddMinutes(5);
+        Assert.Equal(1, (await sweeper.SweepAsync(Ct)).Resolved);
+        Assert.True(Assert.Single((await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 10, null), Ct)).Entries).Interrupted);
+        var later = Entry(now.AddMinutes(-10), controlPlane: cp.Id, status: null);
+        await CommitKeepingAsync(entities, cp.Id, later);
+        Assert.Equal(1, (await Sweeper(log, layout, clock).SweepAsync(Ct)).Resolved);
+    }
+
+    [Fact]
     public async Task Deleting_a_control_plane_hands_its_kept_entries_to_the_log_so_the_sweep_still_lists_them()
     {
         var (log, layout, controlPlanes, entities, cp, now) = await ControlPlaneWithLogAsync();

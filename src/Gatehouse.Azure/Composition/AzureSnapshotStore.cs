@@ -13,10 +13,11 @@ namespace Gatehouse.Azure.Composition;
 /// <summary>
 /// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
 /// so a repeat is harmless, and read whether stored plain or gzipped: <see cref="GzipBlobContent"/>),
-/// and the pointer to the current one as a table row moved by ETag: its source, hashes and times, and the names of the plugins the snapshot uses. Each move writes its
-/// version record (<see cref="VersionRow"/>) in the same entity-group transaction: the pointer and
-/// the records share the control plane's partition, so there is never a move without its record,
-/// nor a record of a move that did not happen.
+/// and the pointer to the current one as a table row moved by ETag: its source, hashes and times,
+/// and the names of the plugins the snapshot uses. Each move writes its version record
+/// (<see cref="VersionRow"/>) in the same entity-group transaction: the pointer and the records
+/// share the control plane's partition, so there is never a move without its record, nor a record
+/// of a move that did not happen.
 /// </summary>
 public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout layout, long newestSnapshotBytes = AzureSnapshotStore.DefaultNewestSnapshotBytes)
     : ISnapshotStore

@@ -92,7 +92,8 @@ internal static class ComposeGroup
         List<GroupMemberState> States() => [.. groups.Select(g => new GroupMemberState(g.Member, revisions[g.Member], g.Entities))];
         var union = new GroupUnion();
         var fragments = new RenderedFragments();
-        DeclarativeConfig.Write(union.Compose(States()).Entities, fragments);
+        DeclarativeConfig.Write(union.Compose(States()).Entities, fragments, union);
+        var (copied, rendered) = (fragments.SectionsCopied, fragments.SectionsRendered);
         var (unions, renders, totals, fresh) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var change = 0; change < 5; change++)
         {
@@ -107,7 +108,7 @@ internal static class ComposeGroup
             var clock = Stopwatch.StartNew();
             var (composed, conflicts, _) = union.Compose(States());
             var unioned = clock.Elapsed.TotalMilliseconds;
-            var incremental = DeclarativeConfig.Write(composed, fragments);
+            var incremental = DeclarativeConfig.Write(composed, fragments, union);
             totals.Add(clock.Elapsed.TotalMilliseconds);
             unions.Add(unioned);
             renders.Add(totals[^1] - unioned);
@@ -121,7 +122,8 @@ internal static class ComposeGroup
         }
         static string P50(List<double> figures) => $"{Percentile.Of([.. figures.Order()], 0.5):F0}";
         Console.WriteLine($"after one route changes, from the kept union and entity bytes: p50 {P50(totals)} ms [{string.Join(", ", totals.Select(t => $"{t:F0}"))}] "
-            + $"(union + conflicts {P50(unions)} ms, render + hash {P50(renders)} ms); composing and rendering everything again p50 {P50(fresh)} ms; same hashes");
+            + $"(union + conflicts {P50(unions)} ms, render + hash {P50(renders)} ms; top-level sections copied from the last document {fragments.SectionsCopied - copied}, "
+            + $"rendered {fragments.SectionsRendered - rendered}); composing and rendering everything again p50 {P50(fresh)} ms; same hashes");
     }
 
     private static (double Ms, long PeakBytes, long Allocated, int Bytes, string Hash) Compose(

@@ -128,6 +128,9 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
         Assert.True(counted > 20, $"only {counted} versions");
         Assert.True(cascades > 0 && imports > 0, $"seed {seed}: {cascades} cascading deletes and {imports} imports; the sequence must have both");
         Assert.True(cached.IncrementalReads > 20, $"seed {seed}: only {cached.IncrementalReads} recompositions read the change log ({cached.FullReads} read everything)");
+        // The snapshots compared above were rendered from the last document's unchanged sections too.
+        var fragments = app.Services.GetRequiredService<RenderedFragments>();
+        Assert.True(fragments.SectionsCopied > 20, $"seed {seed}: only {fragments.SectionsCopied} sections copied ({fragments.SectionsRendered} rendered)");
     }
 
     /// <summary>
@@ -241,6 +244,8 @@ public sealed class IncrementalCompositionTests(StorageFixture storage)
             previous = document;
         }
         Assert.True(versions.Count > 10, $"seed {seed}: only {versions.Count} group versions");
+        var fragments = app.Services.GetRequiredService<RenderedFragments>();
+        Assert.True(fragments.SectionsCopied > 20, $"seed {seed}: only {fragments.SectionsCopied} sections copied ({fragments.SectionsRendered} rendered)");
     }
 
     /// <summary>

@@ -67,8 +67,7 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
             }
             Interlocked.Increment(ref _full);
             var read = await full.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-            Remember(controlPlane, read);
-            return read;
+            return read with { Holder = Remember(controlPlane, read) };
         }
         finally
         {
@@ -92,22 +91,26 @@ public sealed class CachedEntityReader(IEntityReader full, IEntityChangeReader c
         new(entry.Revision, deleted, entry.Entities.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => (IReadOnlyList<JsonObject>)new IdOrderedEntities([.. c.Value.Values])))
         {
             Importing = importing,
+            Holder = entry,
         };
 
-    private void Remember(Guid controlPlane, EntitySnapshot snapshot)
+    /// <summary>Keeps the entities read, and says what holds them (<see cref="EntitySnapshot.Holder"/>); null when they are not kept.</summary>
+    private object? Remember(Guid controlPlane, EntitySnapshot snapshot)
     {
         var count = snapshot.Entities.Values.Sum(c => c.Count);
         if (snapshot.Deleted || count > settings.MaxEntities)
         {
             _entries.TryRemove(controlPlane, out _);
-            return;
+            return null;
         }
         var entities = snapshot.Entities.ToDictionary(
             c => c.Key,
             c => new SortedDictionary<string, JsonObject>(c.Value.ToDictionary(e => e["id"]!.GetValue<string>()), StringComparer.Ordinal),
             StringComparer.Ordinal);
-        _entries[controlPlane] = new Entry(snapshot.Revision, entities) { LastRead = Interlocked.Increment(ref _clock) };
+        var entry = new Entry(snapshot.Revision, entities) { LastRead = Interlocked.Increment(ref _clock) };
+        _entries[controlPlane] = entry;
         EvictOverBudget(keep: controlPlane);
+        return entry;
     }
 
     /// <summary>Over budget, the control planes read longest ago go first; the one just read stays unless it alone is over.</summary>

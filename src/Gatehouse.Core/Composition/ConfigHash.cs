@@ -79,6 +79,35 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
         private readonly IncrementalHash _rest = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         private string? _upstreams;
         private string? _targets;
+        private string? _keptRest;
+
+        /// <summary>Whether a top-level key is folded into the <c>rest</c> hash rather than hashed on its own.</summary>
+        public static bool IsRest(string key) => key is not ("routes" or "services" or "plugins" or "upstreams");
+
+        /// <summary>A section's hashes as <paramref name="kept"/> has them, for bytes written again as they were.</summary>
+        public void Reuse(string key, ConfigHash kept)
+        {
+            switch (key)
+            {
+                case "routes":
+                    _sections[key] = kept.Routes;
+                    break;
+                case "services":
+                    _sections[key] = kept.Services;
+                    break;
+                case "plugins":
+                    _sections[key] = kept.Plugins;
+                    break;
+                case "upstreams":
+                    (_upstreams, _targets) = (kept.Upstreams, kept.Targets);
+                    break;
+                default:
+                    throw new ArgumentException($"'{key}' is hashed with the rest, not on its own.", nameof(key));
+            }
+        }
+
+        /// <summary>The <c>rest</c> hash of a document whose every other key and value are these same bytes, in the same order.</summary>
+        public void ReuseRest(string rest) => _keptRest = rest;
 
         public void Add(string key, ReadOnlySpan<byte> value)
         {
@@ -108,7 +137,7 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
             var empty = Md5([]);
             string Section(string key) => _sections.GetValueOrDefault(key) ?? empty;
             return Combine(Section("routes"), Section("services"), Section("plugins"), _upstreams ?? empty, _targets ?? empty,
-                Convert.ToHexStringLower(_rest.GetHashAndReset()));
+                _keptRest ?? Convert.ToHexStringLower(_rest.GetHashAndReset()));
         }
 
         public void Dispose() => _rest.Dispose();

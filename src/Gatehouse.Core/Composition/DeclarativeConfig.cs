@@ -56,72 +56,140 @@ public static class DeclarativeConfig
     /// <summary>
     /// With <paramref name="fragments"/>, each entity's bytes come from what was rendered for the
     /// same object before, where there is one: the same output, rendered only for what changed.
+    /// With a <paramref name="holder"/> too (what holds the target's entities, <see cref="EntitySnapshot.Holder"/>),
+    /// a section written from the same objects as in the last render kept with it is copied from that
+    /// document with its hashes, without a look at its entities.
     /// </summary>
-    public static RenderedConfig Write(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities, RenderedFragments? fragments = null)
+    public static RenderedConfig Write(
+        IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> entities, RenderedFragments? fragments = null, object? holder = null)
     {
         IReadOnlyList<JsonObject> Of(string collection) => entities.GetValueOrDefault(collection) ?? [];
 
-        var children = new Children(
-            Targets: GroupBy(Of("targets"), "upstream"),
-            Snis: GroupBy(Of("snis"), "certificate"),
-            Members: GroupBy(Of("consumer_group_consumers"), "consumer_group"),
-            Consumers: Of("consumers").ToDictionary(EntityIndexes.IdOf),
-            Credentials: [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(Of(schema.Name), "consumer")))],
-            Fragments: fragments);
+        var children = new Children(Of, fragments);
+        var planned = Plan(Of, children);
+        // The last document's sections that were written from these very objects are copied with their hashes.
+        var keeping = holder is not null && fragments is not null;
+        var kept = keeping ? fragments!.SectionsOf(holder!) : null;
+        var reused = planned.Select(p => kept?.Find(p.Key, p.Sources)).ToArray();
+        var restKeys = planned.Select(p => p.Key).Where(ConfigHash.Sections.IsRest).ToList();
+        var restReused = kept is not null && restKeys.SequenceEqual(kept.RestKeys)
+            && planned.Select((p, i) => !ConfigHash.Sections.IsRest(p.Key) || reused[i] is not null).All(x => x);
 
         // Sized for the whole document up front (entities render to a few hundred bytes each), so a
         // large group is not copied through every doubling of the buffer.
         var output = new ArrayBufferWriter<byte>(Math.Max(1 << 16, entities.Values.Sum(list => list.Count) * 320));
+        var written = keeping ? new Dictionary<string, RenderedSections.Section>(StringComparer.Ordinal) : null;
         using var sections = new ConfigHash.Sections();
         using (var writer = new Utf8JsonWriter(output, s_options))
         {
-            // Each top-level value is hashed as it is written, from the bytes it was written as: the
-            // hashes ConfigHash.Of reads off the document, without reading it again.
-            void Section(string key, Action write)
+            writer.WriteStartObject();
+            for (var i = 0; i < planned.Count; i++)
             {
+                var (key, sources, write) = planned[i];
                 writer.WritePropertyName(key);
                 writer.Flush();
                 var start = output.WrittenCount;
-                write();
-                writer.Flush();
-                sections.Add(key, output.WrittenSpan[start..]);
-            }
-
-            writer.WriteStartObject();
-            Section("_format_version", () => writer.WriteStringValue(FormatVersion));
-            if (KongSchemas.All.Any(schema => schema.Transform is not null && Of(schema.Name).Count > 0))
-            {
-                Section(TransformKey, () => writer.WriteBooleanValue(false));
-            }
-            foreach (var schema in s_sections)
-            {
-                var items = Of(schema.Name);
-                if (items.Count > 0)
+                // Each top-level value is hashed as it is written, from the bytes it was written as: the
+                // hashes ConfigHash.Of reads off the document, without reading it again.
+                if (reused[i] is { } section)
                 {
-                    Section(schema.DeclarativeKey, () => WriteSection(writer, schema, InIdOrder(items), children));
+                    writer.WriteRawValue(kept!.Bytes(section), skipInputValidation: true);
+                    writer.Flush();
+                    if (!ConfigHash.Sections.IsRest(key))
+                    {
+                        sections.Reuse(key, kept.Hashes);
+                    }
+                    else if (!restReused)
+                    {
+                        sections.Add(key, output.WrittenSpan[start..]);
+                    }
                 }
-            }
-            // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
-            foreach (var schema in ConsumerCredentials.All)
-            {
-                var orphans = Of(schema.Name).Where(c => c["consumer"] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
-                if (orphans.Count > 0)
+                else
                 {
-                    Section(schema.DeclarativeKey, () => WriteSection(writer, schema, orphans, children));
+                    write(writer);
+                    writer.Flush();
+                    sections.Add(key, output.WrittenSpan[start..]);
                 }
+                fragments?.Count(copied: reused[i] is not null);
+                written?.Add(key, new RenderedSections.Section(start, output.WrittenCount - start, reused[i]?.Sources ?? [.. sources.Select(s => s.ToArray())]));
             }
             writer.WriteEndObject();
         }
-        return new RenderedConfig(output.WrittenMemory, sections.Hashes());
+        if (restReused)
+        {
+            sections.ReuseRest(kept!.Hashes.Rest);
+        }
+        var hashes = sections.Hashes();
+        if (written is not null)
+        {
+            fragments!.Keep(holder!, new RenderedSections(output.WrittenMemory, written, restKeys, hashes));
+        }
+        return new RenderedConfig(output.WrittenMemory, hashes);
     }
 
-    private sealed record Children(
-        Dictionary<string, List<JsonObject>> Targets,
-        Dictionary<string, List<JsonObject>> Snis,
-        Dictionary<string, List<JsonObject>> Members,
-        Dictionary<string, JsonObject> Consumers,
-        IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials,
-        RenderedFragments? Fragments);
+    /// <summary>A top-level section: its key, the entities its bytes are written from, and how to write it.</summary>
+    private sealed record PlannedSection(string Key, IReadOnlyList<JsonObject>[] Sources, Action<Utf8JsonWriter> Write);
+
+    private static List<PlannedSection> Plan(Func<string, IReadOnlyList<JsonObject>> of, Children children)
+    {
+        var planned = new List<PlannedSection> { new("_format_version", [], writer => writer.WriteStringValue(FormatVersion)) };
+        if (KongSchemas.All.Any(schema => schema.Transform is not null && of(schema.Name).Count > 0))
+        {
+            planned.Add(new(TransformKey, [], writer => writer.WriteBooleanValue(false)));
+        }
+        foreach (var schema in s_sections)
+        {
+            var items = of(schema.Name);
+            if (items.Count > 0)
+            {
+                planned.Add(new(schema.DeclarativeKey, SourcesOf(schema, items, of), writer => WriteSection(writer, schema, InIdOrder(items), children)));
+            }
+        }
+        // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
+        foreach (var schema in ConsumerCredentials.All)
+        {
+            var orphans = of(schema.Name).Where(c => c["consumer"] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
+            if (orphans.Count > 0)
+            {
+                planned.Add(new(schema.DeclarativeKey, [orphans], writer => WriteSection(writer, schema, orphans, children)));
+            }
+        }
+        return planned;
+    }
+
+    /// <summary>What a section's bytes depend on: its entities, and the collections nested into them (see <see cref="WriteNested"/>).</summary>
+    private static IReadOnlyList<JsonObject>[] SourcesOf(EntitySchema schema, IReadOnlyList<JsonObject> items, Func<string, IReadOnlyList<JsonObject>> of) =>
+        schema.Name switch
+        {
+            "upstreams" => [items, of("targets")],
+            "certificates" => [items, of("snis")],
+            "consumer_groups" => [items, of("consumer_group_consumers"), of("consumers")],
+            "consumers" => [items, .. ConsumerCredentials.All.Select(credential => of(credential.Name))],
+            _ => [items],
+        };
+
+    /// <summary>What is nested in the entities written, each grouped by its parent when a render first needs it.</summary>
+    private sealed class Children(Func<string, IReadOnlyList<JsonObject>> of, RenderedFragments? fragments)
+    {
+        private Dictionary<string, List<JsonObject>>? _targets;
+        private Dictionary<string, List<JsonObject>>? _snis;
+        private Dictionary<string, List<JsonObject>>? _members;
+        private Dictionary<string, JsonObject>? _consumers;
+        private IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)>? _credentials;
+
+        public Dictionary<string, List<JsonObject>> Targets => _targets ??= GroupBy(of("targets"), "upstream");
+
+        public Dictionary<string, List<JsonObject>> Snis => _snis ??= GroupBy(of("snis"), "certificate");
+
+        public Dictionary<string, List<JsonObject>> Members => _members ??= GroupBy(of("consumer_group_consumers"), "consumer_group");
+
+        public Dictionary<string, JsonObject> Consumers => _consumers ??= of("consumers").ToDictionary(EntityIndexes.IdOf);
+
+        public IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials =>
+            _credentials ??= [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(of(schema.Name), "consumer")))];
+
+        public RenderedFragments? Fragments => fragments;
+    }
 
     /// <summary>Entities sorted by id: as they come when their maker keeps them so, or when they are, else a sorted copy.</summary>
     private static IReadOnlyList<JsonObject> InIdOrder(IReadOnlyList<JsonObject> items)

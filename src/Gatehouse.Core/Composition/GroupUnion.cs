@@ -22,6 +22,9 @@ public sealed record ComposedGroup(
     /// <see cref="Changes"/> count from; set by <see cref="GroupUnions"/>, which knows the sources.
     /// </summary>
     public SnapshotSource? ChangesSince { get; init; }
+
+    /// <summary>What keeps the union in memory (<see cref="EntitySnapshot.Holder"/>); set by <see cref="GroupUnions"/>.</summary>
+    public object? Holder { get; init; }
 }
 
 /// <summary>

@@ -38,7 +38,7 @@ public sealed class GroupUnions(EntityCacheSettings settings)
         {
             try
             {
-                composed = entry.Union.Compose(members) with { ChangesSince = entry.Source };
+                composed = entry.Union.Compose(members) with { ChangesSince = entry.Source, Holder = entry };
                 entry.Source = source;
             }
             catch

@@ -18,6 +18,9 @@ internal sealed record ComposableState(long Revision, IReadOnlyDictionary<Guid, 
 
     /// <summary>For a group, what its kept union changed since the source it was composed from before (<see cref="ComposedGroup"/>).</summary>
     public (SnapshotSource? From, IReadOnlyDictionary<string, EntityChangeCounts> Counts)? GroupChanges { get; init; }
+
+    /// <summary>What keeps these entities in memory: the reader's entry, or the group's kept union (<see cref="EntitySnapshot.Holder"/>).</summary>
+    public object? Holder { get; init; }
 }
 
 public enum RecomposeOutcome
@@ -116,7 +119,7 @@ public sealed class Recomposer(
                 return (RecomposeOutcome.Conflicted, pointer);
             }
 
-            var (json, hashes) = DeclarativeConfig.Write(state.Entities, fragments);
+            var (json, hashes) = DeclarativeConfig.Write(state.Entities, fragments, state.Holder);
             await snapshots.WriteSnapshotAsync(controlPlane, hashes.Config, json, cancellationToken).ConfigureAwait(false);
             observer.Reached(controlPlane, RecomposeStep.SnapshotWritten);
             var now = clock.GetUtcNow();
@@ -210,7 +213,7 @@ public sealed class Recomposer(
         Guid controlPlane, CancellationToken cancellationToken)
     {
         var state = await reader.ReadAllAsync(controlPlane, cancellationToken).ConfigureAwait(false);
-        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing, Since = state.Since };
+        return state.Deleted ? null : new ComposableState(state.Revision, null, state.Entities) { Importing = state.Importing, Since = state.Since, Holder = state.Holder };
     }
 
     /// <summary>
@@ -251,6 +254,7 @@ public sealed class Recomposer(
         {
             Importing = read.Any(r => r.Importing),
             GroupChanges = (composed.ChangesSince, composed.Changes),
+            Holder = composed.Holder,
         }, composed.Conflicts);
     }
 

@@ -44,6 +44,13 @@ public sealed record EntitySnapshot(long Revision, bool Deleted, IReadOnlyDictio
 
     /// <summary>What changed since the reader's previous read of the control plane, when it knows (it brought that read forward).</summary>
     public EntityChangesSince? Since { get; init; }
+
+    /// <summary>
+    /// The object that keeps these entity objects in memory, when something does (the recomposer's
+    /// reader's entry for the control plane): what is kept beside the entities, such as their last
+    /// rendered document, is kept with it and so goes when they are evicted.
+    /// </summary>
+    public object? Holder { get; init; }
 }
 
 /// <summary>

@@ -22,7 +22,8 @@ internal static class CompositionModule
             configuration.GetValue("Gatehouse:Recompose:ChangeLogKept", 1000)));
         services.AddSingleton(sp => new CachedEntityReader(
             sp.GetRequiredService<IEntityReader>(), sp.GetRequiredService<IEntityChangeReader>(), sp.GetRequiredService<EntityCacheSettings>()));
-        // Each entity's rendered bytes, kept as long as the cache above keeps the entity: a snapshot renders only what changed.
+        // Each entity's rendered bytes and each control plane's last document, kept as long as the cache above keeps
+        // the entities: a snapshot renders only what changed.
         services.AddSingleton<RenderedFragments>();
         // Each group's union and conflict index, kept within the same budget: a member's change costs the group what changed.
         services.AddSingleton<GroupUnions>();

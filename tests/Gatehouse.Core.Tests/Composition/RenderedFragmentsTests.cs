@@ -25,6 +25,21 @@ public sealed class RenderedFragmentsTests
         set[collection][index] = copy;
     }
 
+    /// <summary>One change of every kind, each as the reader makes it: a changed entity is a new object.</summary>
+    private static (string Name, Action Change)[] EveryKindOfChange(Dictionary<string, List<JsonObject>> set) =>
+    [
+        ("a target's weight", () => Replace(set, "targets", 0, t => t["weight"] = 7)),
+        ("a target removed", () => set["targets"].RemoveAt(1)),
+        ("an SNI renamed", () => Replace(set, "snis", 0, s => s["name"] = "other.example.com")),
+        ("the consumer a group member is named by renamed", () => Replace(set, "consumers", 0, c => c["username"] = "alice-renamed")),
+        ("a credential changed", () => Replace(set, ConsumerCredentials.KeyAuth.Name, 0, k => k["key"] = "rotated-key")),
+        ("a credential removed", () => set[ConsumerCredentials.Acl.Name].Clear()),
+        ("a service changed", () => Replace(set, "services", 0, s => s["retries"] = 9)),
+        ("a route added out of id order", () => set["routes"].Insert(0, WithId(set["routes"][0], "ffffffff-ffff-4fff-8fff-ffffffffffff", "/later"))),
+        ("a route added before the others", () => set["routes"].Add(WithId(set["routes"][0], "00000000-0000-4000-8000-000000000001", "/first"))),
+        ("the group's membership removed", () => set["consumer_group_consumers"].Clear()),
+    ];
+
     [Fact]
     public void Rendering_from_kept_bytes_matches_rendering_from_nothing_through_every_kind_of_change()
     {
@@ -32,20 +47,7 @@ public sealed class RenderedFragmentsTests
         var fragments = new RenderedFragments();
         Assert.Equal(Fresh(set), Kept(set, fragments));
 
-        var steps = new (string Name, Action Change)[]
-        {
-            ("a target's weight", () => Replace(set, "targets", 0, t => t["weight"] = 7)),
-            ("a target removed", () => set["targets"].RemoveAt(1)),
-            ("an SNI renamed", () => Replace(set, "snis", 0, s => s["name"] = "other.example.com")),
-            ("the consumer a group member is named by renamed", () => Replace(set, "consumers", 0, c => c["username"] = "alice-renamed")),
-            ("a credential changed", () => Replace(set, ConsumerCredentials.KeyAuth.Name, 0, k => k["key"] = "rotated-key")),
-            ("a credential removed", () => set[ConsumerCredentials.Acl.Name].Clear()),
-            ("a service changed", () => Replace(set, "services", 0, s => s["retries"] = 9)),
-            ("a route added out of id order", () => set["routes"].Insert(0, WithId(set["routes"][0], "ffffffff-ffff-4fff-8fff-ffffffffffff", "/later"))),
-            ("a route added before the others", () => set["routes"].Add(WithId(set["routes"][0], "00000000-0000-4000-8000-000000000001", "/first"))),
-            ("the group's membership removed", () => set["consumer_group_consumers"].Clear()),
-        };
-        foreach (var (name, change) in steps)
+        foreach (var (name, change) in EveryKindOfChange(set))
         {
             change();
             var fresh = Fresh(set);
@@ -53,6 +55,88 @@ public sealed class RenderedFragmentsTests
             HashesAreTheDocuments(DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments));
             HashesAreTheDocuments(DeclarativeConfig.Write(DeclarativeConfigTests.View(set)));
         }
+    }
+
+    [Fact]
+    public void Sections_copied_from_the_last_document_match_rendering_from_nothing_through_every_kind_of_change()
+    {
+        var set = DeclarativeConfigTests.Everything();
+        var fragments = new RenderedFragments();
+        var holder = new object();
+        DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+
+        foreach (var (name, change) in EveryKindOfChange(set))
+        {
+            change();
+            var copiedBefore = fragments.SectionsCopied;
+            var kept = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+            var fresh = DeclarativeConfig.Write(DeclarativeConfigTests.View(set));
+            Assert.True(fresh.Json.Span.SequenceEqual(kept.Json.Span), $"after {name}, the render from kept sections differs from a fresh one");
+            Assert.Equal(fresh.Hashes, kept.Hashes);
+            HashesAreTheDocuments(kept);
+            // Every change touches one or two sections; the others (services, plugins, vaults, …) are copied.
+            Assert.True(fragments.SectionsCopied - copiedBefore >= 5, $"after {name}, only {fragments.SectionsCopied - copiedBefore} sections were copied");
+        }
+    }
+
+    [Fact]
+    public void Only_the_section_whose_entities_changed_is_rendered_and_the_others_are_copied_with_their_hashes()
+    {
+        var set = DeclarativeConfigTests.Everything();
+        var fragments = new RenderedFragments();
+        var holder = new object();
+        var first = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        var sectionCount = fragments.SectionsRendered;
+        Assert.True(sectionCount >= 8, $"the full set renders {sectionCount} sections");
+
+        var again = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        Assert.Equal((sectionCount, sectionCount), (fragments.SectionsRendered, fragments.SectionsCopied));
+        Assert.True(first.Json.Span.SequenceEqual(again.Json.Span));
+        Assert.Equal(first.Hashes, again.Hashes);
+
+        Replace(set, "routes", 0, r => r["paths"] = new JsonArray("/moved"));
+        var moved = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        Assert.Equal(sectionCount + 1, fragments.SectionsRendered);
+        Assert.Equal(2 * sectionCount - 1, fragments.SectionsCopied);
+        Assert.NotEqual(first.Hashes.Routes, moved.Hashes.Routes);
+        Assert.Equal(first.Hashes with { Config = "", Routes = "" }, moved.Hashes with { Config = "", Routes = "" });
+        HashesAreTheDocuments(moved);
+
+        // A credential nested in its consumer is a change to the consumers section, which is hashed with the rest.
+        Replace(set, ConsumerCredentials.KeyAuth.Name, 0, k => k["key"] = "rotated-key");
+        var rotated = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        Assert.Equal(sectionCount + 2, fragments.SectionsRendered);
+        Assert.NotEqual(moved.Hashes.Rest, rotated.Hashes.Rest);
+        Assert.Equal(moved.Hashes.Routes, rotated.Hashes.Routes);
+        HashesAreTheDocuments(rotated);
+    }
+
+    [Fact]
+    public void Targets_sharing_entities_keep_their_own_sections_and_a_new_holder_starts_from_nothing()
+    {
+        var group = DeclarativeConfigTests.Everything();
+        var member = group.ToDictionary(c => c.Key, c => c.Value.Take(1).ToList());
+        var fragments = new RenderedFragments();
+        var (groupUnion, memberEntry) = (new object(), new object());
+        for (var round = 0; round < 3; round++)
+        {
+            // The member's entities are the group's own objects, as a group's union holds its members'.
+            Replace(group, "services", 0, s => s["retries"] = round);
+            member["services"][0] = group["services"][0];
+            foreach (var (holder, set) in new[] { (groupUnion, group), (memberEntry, member), (groupUnion, group) })
+            {
+                var kept = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+                Assert.True(Fresh(set) == Encoding.UTF8.GetString(kept.Json.Span), $"round {round}: a target's render took another's sections");
+                HashesAreTheDocuments(kept);
+            }
+        }
+        Assert.True(fragments.SectionsCopied > 0);
+
+        // What the reader read whole (a new entry) has no document kept with it.
+        var copied = fragments.SectionsCopied;
+        var fresh = DeclarativeConfig.Write(DeclarativeConfigTests.View(group), fragments, new object());
+        Assert.Equal(copied, fragments.SectionsCopied);
+        Assert.True(Fresh(group) == Encoding.UTF8.GetString(fresh.Json.Span));
     }
 
     /// <summary>The renderer hashes each section as it writes it: the hashes a data plane reads off the document.</summary>

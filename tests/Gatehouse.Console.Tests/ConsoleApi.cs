@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Console.Tests;
 
@@ -47,20 +48,9 @@ internal sealed class ConsoleApi : IDisposable
         (await SendAsync(HttpMethod.Get, $"/v2/control-planes/{controlPlane}/expected-config-hash")).GetProperty("expected_hash").GetString()!;
 
     /// <summary>Snapshots are composed after a write is answered: waits until the control plane's moves past <paramref name="previous"/>.</summary>
-    public async Task<string> NextHashAsync(string controlPlane, string previous)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var hash = await ExpectedHashAsync(controlPlane);
-            if (hash != previous)
-            {
-                return hash;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"The snapshot of {controlPlane} stayed at {previous}.");
-            await Task.Delay(100, Ct);
-        }
-    }
+    public Task<string> NextHashAsync(string controlPlane, string previous) =>
+        Eventually.ThatAsync(() => ExpectedHashAsync(controlPlane), hash => hash != previous, TimeSpan.FromSeconds(20),
+            () => $"the snapshot of {controlPlane} moved past {previous}", Ct);
 
     public void Dispose() => _client.Dispose();
 }

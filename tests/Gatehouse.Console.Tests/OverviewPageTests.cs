@@ -75,13 +75,6 @@ public sealed class OverviewPageTests(StorageFixture storage, BrowserFixture bro
     private static Task WaitForConflictAsync(ConsoleApi api, string group) =>
         WaitUntilAsync(api, $"/v2/control-planes/{group}/group-status", status => status.GetProperty("item").GetProperty("state").GetString() == "CONFLICT");
 
-    private static async Task WaitUntilAsync(ConsoleApi api, string path, Func<System.Text.Json.JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition(await api.SendAsync(HttpMethod.Get, path)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never got there.");
-            await Task.Delay(100, Ct);
-        }
-    }
+    private static Task WaitUntilAsync(ConsoleApi api, string path, Func<System.Text.Json.JsonElement, bool> condition) =>
+        Eventually.ThatAsync(() => api.SendAsync(HttpMethod.Get, path), condition, TimeSpan.FromSeconds(20), () => $"{path} got there", Ct);
 }

@@ -9,6 +9,9 @@ public static class Eventually
 {
     private static readonly TimeSpan s_every = TimeSpan.FromMilliseconds(20);
 
+    // An ask that is a request (to the app, over HTTP) is made less often: each one is work for what is awaited.
+    private static readonly TimeSpan s_everyRequest = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Returns once <paramref name="done"/> holds; throws, saying <paramref name="what"/> was awaited, once <paramref name="within"/> has passed.</summary>
     public static async Task TrueAsync(Func<bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
     {
@@ -20,6 +23,28 @@ public static class Eventually
                 throw new TimeoutException($"Not within {within.TotalSeconds:0.#} s: {what()}");
             }
             await Task.Delay(s_every, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Asks <paramref name="read"/> until <paramref name="done"/> holds for its answer, and returns
+    /// that answer; throws, saying <paramref name="what"/> was awaited, once <paramref name="within"/> has passed.
+    /// </summary>
+    public static async Task<T> ThatAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var answer = await read();
+            if (done(answer))
+            {
+                return answer;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within {within.TotalSeconds:0.#} s: {what()}");
+            }
+            await Task.Delay(s_everyRequest, cancellationToken);
         }
     }
 }

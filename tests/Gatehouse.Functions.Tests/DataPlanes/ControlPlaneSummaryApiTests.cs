@@ -157,13 +157,7 @@ public sealed class ControlPlaneSummaryApiTests(StorageFixture storage)
 
     private static List<string> Names(JsonElement page) => [.. page.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("name").GetString()!)];
 
-    private static async Task WaitUntilAsync(DataPlaneKit kit, string path, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition(await (await kit.Admin.GetAsync(path, Ct)).ExpectAsync(HttpStatusCode.OK)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never got there");
-            await Task.Delay(50, Ct);
-        }
-    }
+    private static async Task WaitUntilAsync(DataPlaneKit kit, string path, Func<JsonElement, bool> condition) =>
+        await Eventually.ThatAsync(async () => await (await kit.Admin.GetAsync(path, Ct)).ExpectAsync(HttpStatusCode.OK), condition,
+            TimeSpan.FromSeconds(20), () => $"{path} got there", Ct);
 }

@@ -111,24 +111,22 @@ public sealed record ConfigHash(string Config, string Routes, string Services, s
 
         public void Add(string key, ReadOnlySpan<byte> value)
         {
-            switch (key)
+            if (IsRest(key))
             {
-                case "routes" or "services" or "plugins":
-                    _sections[key] = Md5(value);
-                    break;
-                case "upstreams":
-                    using (var upstreams = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
-                    using (var targets = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
-                    {
-                        HashUpstreams(value, upstreams, targets);
-                        _upstreams = Convert.ToHexStringLower(upstreams.GetHashAndReset());
-                        _targets = Convert.ToHexStringLower(targets.GetHashAndReset());
-                    }
-                    break;
-                default:
-                    _rest.AppendData(Encoding.UTF8.GetBytes(key));
-                    _rest.AppendData(value);
-                    break;
+                _rest.AppendData(Encoding.UTF8.GetBytes(key));
+                _rest.AppendData(value);
+            }
+            else if (key == "upstreams")
+            {
+                using var upstreams = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+                using var targets = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+                HashUpstreams(value, upstreams, targets);
+                _upstreams = Convert.ToHexStringLower(upstreams.GetHashAndReset());
+                _targets = Convert.ToHexStringLower(targets.GetHashAndReset());
+            }
+            else
+            {
+                _sections[key] = Md5(value);
             }
         }
 

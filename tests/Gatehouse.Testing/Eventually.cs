@@ -13,24 +13,18 @@ public static class Eventually
     private static readonly TimeSpan s_everyRequest = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Returns once <paramref name="done"/> holds; throws, saying <paramref name="what"/> was awaited, once <paramref name="within"/> has passed.</summary>
-    public static async Task TrueAsync(Func<bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not within {within.TotalSeconds:0.#} s: {what()}");
-            }
-            await Task.Delay(s_every, cancellationToken);
-        }
-    }
+    public static Task TrueAsync(Func<bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken) =>
+        UntilAsync(() => Task.FromResult(done()), holds => holds, within, what, s_every, cancellationToken);
 
     /// <summary>
     /// Asks <paramref name="read"/> until <paramref name="done"/> holds for its answer, and returns
     /// that answer; throws, saying <paramref name="what"/> was awaited, once <paramref name="within"/> has passed.
     /// </summary>
-    public static async Task<T> ThatAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
+    public static Task<T> ThatAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan within, Func<string> what, CancellationToken cancellationToken) =>
+        UntilAsync(read, done, within, what, s_everyRequest, cancellationToken);
+
+    private static async Task<T> UntilAsync<T>(
+        Func<Task<T>> read, Func<T, bool> done, TimeSpan within, Func<string> what, TimeSpan every, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + within;
         while (true)
@@ -44,7 +38,7 @@ public static class Eventually
             {
                 throw new TimeoutException($"Not within {within.TotalSeconds:0.#} s: {what()}");
             }
-            await Task.Delay(s_everyRequest, cancellationToken);
+            await Task.Delay(every, cancellationToken);
         }
     }
 }

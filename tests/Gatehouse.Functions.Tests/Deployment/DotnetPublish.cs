@@ -6,7 +6,8 @@ namespace Gatehouse.Functions.Tests.Deployment;
 
 /// <summary>
 /// <c>dotnet publish &lt;project&gt; -c Release --output &lt;dir&gt;</c>, as a user or azd runs it, with
-/// bin and obj in a temporary artifacts path so that the checkout's own build output is left alone.
+/// bin and obj in a temporary artifacts path so that the checkout's own build output is left alone,
+/// and without analyzers.
 /// </summary>
 internal static class DotnetPublish
 {
@@ -24,6 +25,9 @@ internal static class DotnetPublish
         {
             "publish", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "--output", output,
             "--artifacts-path", artifacts, "--disable-build-servers", "-nologo",
+            // Analyzers change no byte of the package, and the solution's own build already runs
+            // them; here they would only double the compile time of every project published.
+            "-p:RunAnalyzers=false",
         })
         {
             start.ArgumentList.Add(argument);

@@ -21,7 +21,8 @@ public sealed record RenderedConfig(ReadOnlyMemory<byte> Json, ConfigHash Hashes
 /// <item>collections in a fixed order, entities sorted by id, fields in Kong's schema order;</item>
 /// <item>unset (null) fields and timestamps left out, so that only content changes the bytes;</item>
 /// <item>targets nested in their upstream, SNIs in their certificate, consumer group members in their group,
-/// credentials in their consumer — decK's form, which has no top-level targets, SNIs or credentials;</item>
+/// credentials in their consumer — decK's form, which has no top-level targets, SNIs or credentials
+/// (<see cref="DeclarativeNesting"/>);</item>
 /// <item><c>_transform: false</c> when it holds basic-auth credentials, whose passwords are stored hashed:
 /// as Kong's own export says (kong/db/declarative/export.lua:144), so that neither a data plane nor
 /// an import hashes them again (kong/db/declarative/import.lua:426-470);</item>
@@ -35,9 +36,9 @@ public static class DeclarativeConfig
 {
     public const string FormatVersion = "3.0";
 
-    /// <summary>Top-level sections in the order they are written: all but what decK nests in its parent (see <see cref="WriteNested"/>).</summary>
+    /// <summary>Top-level sections in the order they are written: all but what decK nests in its parent (<see cref="DeclarativeNesting"/>).</summary>
     private static readonly EntitySchema[] s_sections =
-        [.. KongSchemas.All.Where(s => !s.Internal && s != Targets.Schema && s != Snis.Schema && !ConsumerCredentials.All.Contains(s))];
+        [.. KongSchemas.All.Where(s => !s.Internal && !DeclarativeNesting.IsWrittenNested(s))];
 
     /// <summary>Kong's <c>_transform</c>: whether a loader is to run on-write transformations on this document's values.</summary>
     public const string TransformKey = "_transform";
@@ -145,10 +146,12 @@ public static class DeclarativeConfig
                 planned.Add(new(schema.DeclarativeKey, SourcesOf(schema, items, of), writer => WriteSection(writer, schema, InIdOrder(items), children)));
             }
         }
-        // A credential without a consumer (an mTLS one may have none) has no consumer to be nested in.
-        foreach (var schema in ConsumerCredentials.All)
+        // What has no parent to be nested in is written at the top level: a credential without a
+        // consumer (an mTLS one may have none).
+        foreach (var nested in DeclarativeNesting.AllWritten)
         {
-            var orphans = of(schema.Name).Where(c => c["consumer"] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
+            var schema = nested.Schema;
+            var orphans = of(schema.Name).Where(c => c[nested.ForeignKey] is null).OrderBy(EntityIndexes.IdOf, StringComparer.Ordinal).ToList();
             if (orphans.Count > 0)
             {
                 planned.Add(new(schema.DeclarativeKey, [orphans], writer => WriteSection(writer, schema, orphans, children)));
@@ -157,36 +160,34 @@ public static class DeclarativeConfig
         return planned;
     }
 
-    /// <summary>What a section's bytes depend on: its entities, and the collections nested into them (see <see cref="WriteNested"/>).</summary>
-    private static IReadOnlyList<JsonObject>[] SourcesOf(EntitySchema schema, IReadOnlyList<JsonObject> items, Func<string, IReadOnlyList<JsonObject>> of) =>
-        schema.Name switch
-        {
-            "upstreams" => [items, of("targets")],
-            "certificates" => [items, of("snis")],
-            "consumer_groups" => [items, of("consumer_group_consumers"), of("consumers")],
-            "consumers" => [items, .. ConsumerCredentials.All.Select(credential => of(credential.Name))],
-            _ => [items],
-        };
+    /// <summary>What a section's bytes depend on: its entities, the collections nested into them, and the consumers group members name.</summary>
+    private static IReadOnlyList<JsonObject>[] SourcesOf(EntitySchema schema, IReadOnlyList<JsonObject> items, Func<string, IReadOnlyList<JsonObject>> of)
+    {
+        var nested = DeclarativeNesting.WrittenIn(schema);
+        return
+        [
+            items,
+            .. nested.Select(n => of(n.Schema.Name)),
+            .. nested.Any(NamesConsumers) ? [of(Consumers.Schema.Name)] : Array.Empty<IReadOnlyList<JsonObject>>(),
+        ];
+    }
+
+    /// <summary>A consumer group's members, written as the consumers they name rather than as themselves.</summary>
+    private static bool NamesConsumers(DeclarativeNesting.Nested nested) => nested.Schema == ConsumerGroups.Membership;
 
     /// <summary>What is nested in the entities written, each grouped by its parent when a render first needs it.</summary>
     private sealed class Children(Func<string, IReadOnlyList<JsonObject>> of, RenderedFragments? fragments)
     {
-        private Dictionary<string, List<JsonObject>>? _targets;
-        private Dictionary<string, List<JsonObject>>? _snis;
-        private Dictionary<string, List<JsonObject>>? _members;
+        private readonly Dictionary<string, Dictionary<string, List<JsonObject>>> _byParent = new(StringComparer.Ordinal);
         private Dictionary<string, JsonObject>? _consumers;
-        private IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)>? _credentials;
 
-        public Dictionary<string, List<JsonObject>> Targets => _targets ??= GroupBy(of("targets"), "upstream");
+        /// <summary>The nested collection's entities by the id of their parent.</summary>
+        public Dictionary<string, List<JsonObject>> Of(DeclarativeNesting.Nested nested) =>
+            _byParent.TryGetValue(nested.Schema.Name, out var grouped)
+                ? grouped
+                : _byParent[nested.Schema.Name] = GroupBy(of(nested.Schema.Name), nested.ForeignKey);
 
-        public Dictionary<string, List<JsonObject>> Snis => _snis ??= GroupBy(of("snis"), "certificate");
-
-        public Dictionary<string, List<JsonObject>> Members => _members ??= GroupBy(of("consumer_group_consumers"), "consumer_group");
-
-        public Dictionary<string, JsonObject> Consumers => _consumers ??= of("consumers").ToDictionary(EntityIndexes.IdOf);
-
-        public IReadOnlyList<(EntitySchema Schema, Dictionary<string, List<JsonObject>> ByConsumer)> Credentials =>
-            _credentials ??= [.. ConsumerCredentials.All.Select(schema => (schema, GroupBy(of(schema.Name), "consumer")))];
+        public Dictionary<string, JsonObject> ConsumersById => _consumers ??= of(Consumers.Schema.Name).ToDictionary(EntityIndexes.IdOf);
 
         public RenderedFragments? Fragments => fragments;
     }
@@ -247,72 +248,66 @@ public static class DeclarativeConfig
     /// Besides the entity itself, what its bytes are rendered from: the children nested in it, and
     /// for a consumer group the consumers its members are named by.
     /// </summary>
-    private static JsonObject?[] RenderedFrom(EntitySchema schema, JsonObject entity, Children children) => schema.Name switch
+    private static JsonObject?[] RenderedFrom(EntitySchema schema, JsonObject entity, Children children)
     {
-        "upstreams" => children.Targets.TryGetValue(EntityIndexes.IdOf(entity), out var targets) ? [.. targets] : [],
-        "certificates" => children.Snis.TryGetValue(EntityIndexes.IdOf(entity), out var snis) ? [.. snis] : [],
-        "consumer_groups" => children.Members.TryGetValue(EntityIndexes.IdOf(entity), out var members)
-            ? [.. members, .. members.Select(m => m["consumer"]?["id"]?.GetValue<string>() is { } consumer ? children.Consumers.GetValueOrDefault(consumer) : null)]
-            : [],
-        "consumers" => ConsumerRenderedFrom(EntityIndexes.IdOf(entity), children),
-        _ => [],
-    };
-
-    private static JsonObject?[] ConsumerRenderedFrom(string id, Children children)
-    {
-        List<JsonObject>? credentials = null;
-        foreach (var (_, byConsumer) in children.Credentials)
+        List<JsonObject?>? from = null;
+        foreach (var nested in DeclarativeNesting.WrittenIn(schema))
         {
-            if (byConsumer.TryGetValue(id, out var held))
+            if (children.Of(nested).TryGetValue(EntityIndexes.IdOf(entity), out var held))
             {
-                (credentials ??= []).AddRange(held);
+                (from ??= []).AddRange(held);
+                if (NamesConsumers(nested))
+                {
+                    from.AddRange(held.Select(member => ConsumerIdOf(member) is { } consumer ? children.ConsumersById.GetValueOrDefault(consumer) : null));
+                }
             }
         }
-        return credentials is null ? [] : [.. credentials];
+        return from is null ? [] : [.. from];
     }
+
+    private static string? ConsumerIdOf(JsonObject member) => member["consumer"]?["id"]?.GetValue<string>();
 
     private static void WriteNested(Utf8JsonWriter writer, EntitySchema schema, string id, Children children)
     {
-        switch (schema.Name)
+        foreach (var nested in DeclarativeNesting.WrittenIn(schema))
         {
-            case "upstreams" when children.Targets.TryGetValue(id, out var targets):
-                WriteChildren(writer, "targets", Targets.Schema, targets, "upstream");
-                break;
-            case "certificates" when children.Snis.TryGetValue(id, out var snis):
-                WriteChildren(writer, "snis", Snis.Schema, snis, "certificate");
-                break;
-            case "consumer_groups" when children.Members.TryGetValue(id, out var members):
-                writer.WritePropertyName("consumers");
-                writer.WriteStartArray();
-                foreach (var consumerId in members.Select(m => m["consumer"]?["id"]?.GetValue<string>()).OfType<string>().Order(StringComparer.Ordinal))
-                {
-                    if (children.Consumers.TryGetValue(consumerId, out var consumer))
-                    {
-                        // A group member as decK names one: by username when it has one, else by id.
-                        writer.WriteStartObject();
-                        if (EntityChecks.Text(consumer["username"]) is { } username)
-                        {
-                            writer.WriteString("username", username);
-                        }
-                        else
-                        {
-                            writer.WriteString("id", consumerId);
-                        }
-                        writer.WriteEndObject();
-                    }
-                }
-                writer.WriteEndArray();
-                break;
-            case "consumers":
-                foreach (var (credential, byConsumer) in children.Credentials)
-                {
-                    if (byConsumer.TryGetValue(id, out var credentials))
-                    {
-                        WriteChildren(writer, credential.DeclarativeKey, credential, credentials, "consumer");
-                    }
-                }
-                break;
+            if (!children.Of(nested).TryGetValue(id, out var items))
+            {
+                continue;
+            }
+            if (NamesConsumers(nested))
+            {
+                WriteMembers(writer, nested.Key, items, children.ConsumersById);
+            }
+            else
+            {
+                WriteChildren(writer, nested.Key, nested.Schema, items, nested.ForeignKey);
+            }
         }
+    }
+
+    /// <summary>A group's members as decK names them: each consumer by username when it has one, else by id.</summary>
+    private static void WriteMembers(Utf8JsonWriter writer, string key, List<JsonObject> members, Dictionary<string, JsonObject> consumers)
+    {
+        writer.WritePropertyName(key);
+        writer.WriteStartArray();
+        foreach (var consumerId in members.Select(ConsumerIdOf).OfType<string>().Order(StringComparer.Ordinal))
+        {
+            if (consumers.TryGetValue(consumerId, out var consumer))
+            {
+                writer.WriteStartObject();
+                if (EntityChecks.Text(consumer["username"]) is { } username)
+                {
+                    writer.WriteString("username", username);
+                }
+                else
+                {
+                    writer.WriteString("id", consumerId);
+                }
+                writer.WriteEndObject();
+            }
+        }
+        writer.WriteEndArray();
     }
 
     private static void WriteChildren(Utf8JsonWriter writer, string key, EntitySchema schema, List<JsonObject> items, string except)

@@ -31,22 +31,6 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, Declara
     private static readonly Dictionary<string, EntitySchema> s_sections =
         KongSchemas.All.Where(s => !s.Internal).ToDictionary(s => s.DeclarativeKey, StringComparer.Ordinal);
 
-    /// <summary>What may nest in what: (key in the parent, collection, the child's foreign key to the parent).</summary>
-    private static readonly Dictionary<string, (string Key, string Collection, string ForeignKey)[]> s_nesting = new(StringComparer.Ordinal)
-    {
-        ["services"] = [("routes", "routes", "service"), ("plugins", "plugins", "service")],
-        ["routes"] = [("plugins", "plugins", "route")],
-        ["consumers"] =
-        [
-            ("plugins", "plugins", "consumer"), ("groups", "consumer_group_consumers", "consumer"),
-            .. ConsumerCredentials.All.Select(credential => (credential.DeclarativeKey, credential.Name, "consumer")),
-        ],
-        ["consumer_groups"] = [("plugins", "plugins", "consumer_group"), ("consumers", "consumer_group_consumers", "consumer_group")],
-        ["upstreams"] = [("targets", "targets", "upstream")],
-        ["certificates"] = [("snis", "snis", "certificate")],
-        ["key-sets"] = [("keys", "keys", "set")],
-    };
-
     /// <summary>decK's key for a plugin's shared config (<c>_plugin_configs</c>), and for the plugin's pointer to one.</summary>
     public const string PluginConfigsKey = "_plugin_configs";
 
@@ -161,12 +145,12 @@ public sealed record DeclarativeFile(IReadOnlyList<FileEntity> Entities, Declara
                 }
                 var entity = new FileEntity(schema, itemPath, body, parent, parentField);
                 Entities.Add(entity);
-                foreach (var (key, collection, foreignKey) in s_nesting.GetValueOrDefault(schema.Name) ?? [])
+                foreach (var (key, child, foreignKey, _) in DeclarativeNesting.In(schema))
                 {
                     if (body[key] is { } nested)
                     {
                         body.Remove(key);
-                        ReadList(nested, $"{itemPath}.{key}", KongSchemas.Find(collection)!, entity, foreignKey);
+                        ReadList(nested, $"{itemPath}.{key}", child, entity, foreignKey);
                     }
                 }
                 if (schema == Consumers.Schema && body.ContainsKey("oauth2_credentials"))

@@ -93,7 +93,7 @@ internal static class ComposeGroup
         var union = new GroupUnion();
         var fragments = new RenderedFragments();
         DeclarativeConfig.Write(union.Compose(States()).Entities, fragments, union);
-        var (copied, rendered) = (fragments.SectionsCopied, fragments.SectionsRendered);
+        var (copied, rendered, entitiesCopied) = (fragments.SectionsCopied, fragments.SectionsRendered, fragments.EntitiesCopied);
         var (unions, renders, totals, fresh) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var change = 0; change < 5; change++)
         {
@@ -123,7 +123,7 @@ internal static class ComposeGroup
         static string P50(List<double> figures) => $"{Percentile.Of([.. figures.Order()], 0.5):F0}";
         Console.WriteLine($"after one route changes, from the kept union and entity bytes: p50 {P50(totals)} ms [{string.Join(", ", totals.Select(t => $"{t:F0}"))}] "
             + $"(union + conflicts {P50(unions)} ms, render + hash {P50(renders)} ms; top-level sections copied from the last document {fragments.SectionsCopied - copied}, "
-            + $"rendered {fragments.SectionsRendered - rendered}); composing and rendering everything again p50 {P50(fresh)} ms; same hashes");
+            + $"rendered {fragments.SectionsRendered - rendered}, in which {fragments.EntitiesCopied - entitiesCopied:N0} entities were copied in runs); composing and rendering everything again p50 {P50(fresh)} ms; same hashes");
     }
 
     private static (double Ms, long PeakBytes, long Allocated, int Bytes, string Hash) Compose(

@@ -25,13 +25,19 @@ public sealed class RenderedFragments
     private readonly ConditionalWeakTable<object, RenderedSections> _sections = new();
     private long _copied;
     private long _rendered;
+    private long _entitiesCopied;
 
     /// <summary>Top-level sections copied from a target's last document, and those written entity by entity: what the kept sections save, for benchmarks and tests.</summary>
     public long SectionsCopied => Interlocked.Read(ref _copied);
 
     public long SectionsRendered => Interlocked.Read(ref _rendered);
 
+    /// <summary>Entities of sections written anew that were copied from the last document in runs, not written one by one.</summary>
+    public long EntitiesCopied => Interlocked.Read(ref _entitiesCopied);
+
     internal void Count(bool copied) => Interlocked.Increment(ref copied ? ref _copied : ref _rendered);
+
+    internal void CountCopied(int entities) => Interlocked.Add(ref _entitiesCopied, entities);
 
     internal RenderedSections? SectionsOf(object holder) => _sections.TryGetValue(holder, out var kept) ? kept : null;
 

@@ -11,8 +11,18 @@ namespace Gatehouse.Core.Composition;
 /// </summary>
 internal sealed class RenderedSections(ReadOnlyMemory<byte> document, IReadOnlyDictionary<string, RenderedSections.Section> sections, IReadOnlyList<string> restKeys, ConfigHash hashes)
 {
-    /// <summary>Where a section's value lies in the document, and what it was written from.</summary>
-    internal sealed record Section(int Start, int Length, JsonObject[][] Sources);
+    /// <summary>
+    /// Where a section's value lies in the document, and what it was written from; for a section each
+    /// of whose entities is written from itself alone, also where each entity lies (<see cref="Entities"/>).
+    /// </summary>
+    internal sealed record Section(int Start, int Length, JsonObject[][] Sources, EntitySpans? Entities = null);
+
+    /// <summary>
+    /// The entities of a section in the order written, each with where its bytes start and end, from
+    /// the start of the section (so a section copied whole keeps them): a run of them that the next render writes again, the same objects in the same order,
+    /// is copied as one span, commas and all.
+    /// </summary>
+    internal sealed record EntitySpans(IReadOnlyList<JsonObject> Written, int[] Starts, int[] Ends);
 
     public ConfigHash Hashes => hashes;
 
@@ -36,5 +46,12 @@ internal sealed class RenderedSections(ReadOnlyMemory<byte> document, IReadOnlyD
         return kept;
     }
 
+    /// <summary>The section kept for <paramref name="key"/>, whatever it was written from.</summary>
+    public Section? Last(string key) => sections.GetValueOrDefault(key);
+
     public ReadOnlySpan<byte> Bytes(Section section) => document.Span.Slice(section.Start, section.Length);
+
+    /// <summary>The bytes from where the section's entity <paramref name="first"/> starts to where its entity <paramref name="last"/> ends.</summary>
+    public ReadOnlySpan<byte> Bytes(Section section, int first, int last) =>
+        document.Span[(section.Start + section.Entities!.Starts[first])..(section.Start + section.Entities.Ends[last])];
 }

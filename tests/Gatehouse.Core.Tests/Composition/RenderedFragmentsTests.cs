@@ -69,11 +69,7 @@ public sealed class RenderedFragmentsTests
         {
             change();
             var copiedBefore = fragments.SectionsCopied;
-            var kept = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
-            var fresh = DeclarativeConfig.Write(DeclarativeConfigTests.View(set));
-            Assert.True(fresh.Json.Span.SequenceEqual(kept.Json.Span), $"after {name}, the render from kept sections differs from a fresh one");
-            Assert.Equal(fresh.Hashes, kept.Hashes);
-            HashesAreTheDocuments(kept);
+            SameAsFresh(set, fragments, holder, $"after {name}");
             // Every change touches one or two sections; the others (services, plugins, vaults, …) are copied.
             Assert.True(fragments.SectionsCopied - copiedBefore >= 5, $"after {name}, only {fragments.SectionsCopied - copiedBefore} sections were copied");
         }
@@ -137,6 +133,55 @@ public sealed class RenderedFragmentsTests
         var fresh = DeclarativeConfig.Write(DeclarativeConfigTests.View(group), fragments, new object());
         Assert.Equal(copied, fragments.SectionsCopied);
         Assert.True(Fresh(group) == Encoding.UTF8.GetString(fresh.Json.Span));
+    }
+
+    [Fact]
+    public void In_a_changed_section_the_unchanged_entities_are_copied_in_runs_with_the_same_bytes()
+    {
+        var set = DeclarativeConfigTests.Everything();
+        var template = set["routes"][0];
+        for (var n = 0; n < 40; n++)
+        {
+            set["routes"].Add(WithId(template, $"{n * 97 % 40:x8}-0000-4000-8000-{n:x12}", $"/r{n}"));
+        }
+        var fragments = new RenderedFragments();
+        var holder = new object();
+        DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        var routes = set["routes"];
+
+        (string Name, Action Change, Func<int> Copied)[] changes =
+        [
+            ("one route changed", () => Replace(set, "routes", 20, r => r["paths"] = new JsonArray("/moved")), () => routes.Count - 1),
+            ("the same route changed again", () => Replace(set, "routes", 20, r => r["paths"] = new JsonArray("/moved/again")), () => routes.Count - 1),
+            ("a route removed", () => routes.RemoveAt(7), () => routes.Count),
+            ("a route added among the others", () => routes.Add(WithId(template, "00000010-0000-4000-8000-000000000999", "/added")), () => routes.Count - 1),
+            ("a route added after all", () => routes.Add(WithId(template, "ffffffff-ffff-4fff-8fff-ffffffffffff", "/last")), () => routes.Count - 1),
+            ("the first route removed and another changed", () =>
+            {
+                routes.Remove(routes.MinBy(r => (string)r["id"]!, StringComparer.Ordinal)!);
+                Replace(set, "routes", 3, r => r["paths"] = new JsonArray("/third"));
+            }, () => routes.Count - 1),
+            // The routes section is copied whole; the services section is written anew, in runs.
+            ("a service changed, no route", () => Replace(set, "services", 0, s => s["retries"] = 4), () => set["services"].Count - 1),
+        ];
+        foreach (var (name, change, copied) in changes)
+        {
+            change();
+            var before = fragments.EntitiesCopied;
+            SameAsFresh(set, fragments, holder, $"after {name}");
+            var expected = copied();
+            Assert.True(expected == fragments.EntitiesCopied - before, $"after {name}: {fragments.EntitiesCopied - before} entities copied, {expected} expected");
+        }
+    }
+
+    /// <summary>A render from what is kept with <paramref name="holder"/>: byte for byte and hash for hash a render from nothing.</summary>
+    private static void SameAsFresh(Dictionary<string, List<JsonObject>> set, RenderedFragments fragments, object holder, string when)
+    {
+        var kept = DeclarativeConfig.Write(DeclarativeConfigTests.View(set), fragments, holder);
+        var fresh = DeclarativeConfig.Write(DeclarativeConfigTests.View(set));
+        Assert.True(fresh.Json.Span.SequenceEqual(kept.Json.Span), $"{when}, the render from what was kept differs from a fresh one");
+        Assert.Equal(fresh.Hashes, kept.Hashes);
+        HashesAreTheDocuments(kept);
     }
 
     /// <summary>The renderer hashes each section as it writes it: the hashes a data plane reads off the document.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Gatehouse.Core.Composition;
 using Gatehouse.Functions;
 using Gatehouse.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +36,13 @@ internal sealed class BenchApp : IAsyncDisposable
     /// <summary>Where the app serves data planes (mTLS), when started with <c>Gatehouse:DataPlane:HttpsPort</c>.</summary>
     public Uri? DataPlaneAddress { get; private init; }
 
-    public static async Task<BenchApp> StartAsync(int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts Azurite (with <paramref name="azuriteMemoryMegabytes"/> for its heap) and the app with
+    /// <paramref name="settings"/>; with an <paramref name="observer"/>, that is told as
+    /// recompositions pass each step, in place of the app's own (which crashes only when set to).
+    /// </summary>
+    public static async Task<BenchApp> StartAsync(
+        int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null, IDictionary<string, string?>? settings = null, IRecomposeObserver? observer = null)
     {
         // More Azurite flags for an investigation, e.g. GATEHOUSE_BENCH_AZURITE_ARGS="--debug /tmp/azurite.log" to see every request it served.
         var extra = Environment.GetEnvironmentVariable("GATEHOUSE_BENCH_AZURITE_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -46,7 +53,14 @@ internal sealed class BenchApp : IAsyncDisposable
             ["Gatehouse:AdminToken"] = Token,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(all));
+        var app = GatehouseApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            if (observer is not null)
+            {
+                builder.Services.AddSingleton(observer);
+            }
+        });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));

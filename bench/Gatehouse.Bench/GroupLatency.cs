@@ -12,7 +12,8 @@ namespace Gatehouse.Bench;
 /// 20,000 services, 40,000 routes, 10,000 plugins and 30,000 consumers, each member's share
 /// imported through the API. Then one member's route is changed at a time, and each change is
 /// timed from the write's request to the group's snapshot pointer standing at a composition that
-/// holds it (the pointer names the member's revision). Arguments: members (256), writes (20).
+/// holds it (the pointer names the member's revision), which the bench reads when the recomposer
+/// says a pointer moved (<see cref="PointerMoves"/>). Arguments: members (256), writes (20).
 /// </summary>
 internal static class GroupLatency
 {
@@ -24,7 +25,8 @@ internal static class GroupLatency
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
         var writes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         // Every group snapshot (about 29 MB) stays in Azurite's memory until retention sweeps it.
-        await using var bench = await BenchApp.StartAsync(8192, TimeSpan.FromMinutes(10));
+        var moves = new PointerMoves();
+        await using var bench = await BenchApp.StartAsync(8192, TimeSpan.FromMinutes(10), observer: moves);
         var http = bench.Http;
         var snapshots = bench.Services.GetRequiredService<ISnapshotStore>();
 
@@ -61,7 +63,7 @@ internal static class GroupLatency
         {
             revisions[member] = (await snapshots.GetPointerAsync(member, CancellationToken.None))!.Revision;
         }
-        var pointer = await GroupPointerAsync(snapshots, groupId, p => revisions.All(r => p.Source.Members?.GetValueOrDefault(r.Key, -1) >= r.Value));
+        var pointer = await moves.UntilAsync(snapshots, groupId, p => revisions.All(r => p.Source.Members?.GetValueOrDefault(r.Key, -1) >= r.Value), TimeSpan.FromMinutes(10));
         var snapshot = (await snapshots.ReadSnapshotAsync(groupId, pointer.Hash, CancellationToken.None))!.Value;
         Console.WriteLine($"group of {count} members composed in {clock.Elapsed.TotalSeconds:F0} s: snapshot {snapshot.Length / 1048576.0:F1} MB");
 
@@ -77,6 +79,8 @@ internal static class GroupLatency
         var (answered, composed, started) = (new List<double>(), new List<double>(), new List<double>());
         // Where each write's time went: this process's CPU (app and bench), Azurite's, and GC pauses here.
         var spent = new List<WriteCost>();
+        var cache = bench.Services.GetRequiredService<CachedEntityReader>();
+        var (incrementalBefore, fullBefore) = (cache.IncrementalReads, cache.FullReads);
         var run = Stopwatch.StartNew();
         // In UTC as well, to find a slow write in Azurite's --debug log (GATEHOUSE_BENCH_AZURITE_ARGS).
         var runStartedAt = DateTime.UtcNow;
@@ -95,7 +99,7 @@ internal static class GroupLatency
                 $$"""{"paths":["/changed/{{w}}"]}""", 200);
             var written = write.Elapsed.TotalMilliseconds;
             // The member's next revision is this write's: no one else writes to it.
-            await GroupPointerAsync(snapshots, groupId, p => p.Source.Members?.GetValueOrDefault(member, -1) > before, poll: 5);
+            await moves.UntilAsync(snapshots, groupId, p => p.Source.Members?.GetValueOrDefault(member, -1) > before, TimeSpan.FromMinutes(10));
             if (w >= warmUp)
             {
                 answered.Add(written);
@@ -126,8 +130,8 @@ internal static class GroupLatency
         Console.WriteLine($"the median write: {median.Ms:F0} ms ({median.Spent})");
         Console.WriteLine($"meanwhile {StorageProbe.Describe(probed)}");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; Azurite is its own process)");
-        var cache = bench.Services.GetRequiredService<CachedEntityReader>();
-        Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads; kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");
+        Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads "
+            + $"({cache.IncrementalReads - incrementalBefore} and {cache.FullReads - fullBefore} of them during the writes); kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");
     }
 
     private sealed record WriteCost(double OwnCpu, double AzuriteCpu, double GcPausedMs, int Gen2)
@@ -182,23 +186,6 @@ internal static class GroupLatency
         if ((int)response.StatusCode != expected)
         {
             throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-    }
-
-    private static async Task<SnapshotPointer> GroupPointerAsync(ISnapshotStore snapshots, Guid group, Func<SnapshotPointer, bool> done, int poll = 200)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await snapshots.GetPointerAsync(group, CancellationToken.None) is { } pointer && done(pointer))
-            {
-                return pointer;
-            }
-            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
-            {
-                throw new TimeoutException("the group's snapshot pointer did not get there in 10 minutes");
-            }
-            await Task.Delay(poll);
         }
     }
 }

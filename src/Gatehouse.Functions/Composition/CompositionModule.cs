@@ -1,6 +1,7 @@
 using Gatehouse.Core.Composition;
 using Gatehouse.Core.Import;
 using Gatehouse.Core.Versions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Functions.Composition;
 
@@ -15,7 +16,8 @@ internal static class CompositionModule
     {
         services.AddSingleton<PollerWakeup>();
         services.AddSingleton<IRecomposeQueue, LoggingRecomposeQueue>();
-        services.AddSingleton<IRecomposeObserver, CrashInjection>();
+        // Unless the host brought its own (a benchmark that waits for pointer moves).
+        services.TryAddSingleton<IRecomposeObserver, CrashInjection>();
         // The recomposer reads through the entity cache, which brings each control plane forward from its change log.
         services.AddSingleton(new EntityCacheSettings(
             configuration.GetValue("Gatehouse:Recompose:CacheEntities", 100_000), configuration.GetValue("Gatehouse:Recompose:ChangesPerRead", 256),

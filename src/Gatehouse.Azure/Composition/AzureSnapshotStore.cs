@@ -11,8 +11,8 @@ using Gatehouse.Core.Versions;
 namespace Gatehouse.Azure.Composition;
 
 /// <summary>
-/// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written create-only,
-/// so a repeat is harmless, and read whether stored plain or gzipped: <see cref="GzipBlobContent"/>),
+/// Snapshots as blobs named by their hash (<c>{control plane}/{hash}.json</c>, written gzipped and
+/// create-only, so a repeat is harmless, and read whether stored gzipped or plain: <see cref="GzipBlobContent"/>),
 /// and the pointer to the current one as a table row moved by ETag: its source, hashes and times,
 /// and the names of the plugins the snapshot uses. Each move writes its version record
 /// (<see cref="VersionRow"/>) in the same entity-group transaction: the pointer and the records
@@ -66,11 +66,12 @@ public sealed class AzureSnapshotStore(StorageAccount storage, StorageLayout lay
     public async Task WriteSnapshotAsync(Guid controlPlane, string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(BlobName(controlPlane, hash));
+        var gzipped = GzipBlobContent.Write(content);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await BlobCreateOnly.UploadAsync(blob, content, "application/json", cancellationToken).ConfigureAwait(false);
+                await BlobCreateOnly.UploadAsync(blob, gzipped, "application/json", cancellationToken, GzipBlobContent.Encoding).ConfigureAwait(false);
                 _newest.Remember(controlPlane, hash, content);
                 return;
             }

@@ -11,12 +11,12 @@ namespace Gatehouse.Azure.Storage;
 internal static class BlobCreateOnly
 {
     public static Task<Response<BlobContentInfo>> UploadAsync(
-        BlobClient blob, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
+        BlobClient blob, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken, string? contentEncoding = null) =>
         blob.UploadAsync(
             BinaryData.FromBytes(content),
             new BlobUploadOptions
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentEncoding = contentEncoding },
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             },
             cancellationToken);

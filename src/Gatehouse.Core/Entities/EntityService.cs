@@ -37,7 +37,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, null, input, WriteMode.Insert, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await PresentAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
+        return await AnsweredAsync(controlPlane, schema, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JsonObject> GetAsync(Guid controlPlane, EntitySchema schema, string key, ParentScope? scope, CancellationToken cancellationToken)
@@ -102,7 +102,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Upsert, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await PresentAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
+        return await AnsweredAsync(controlPlane, schema, upserted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PATCH: merges into the existing entity (404 if there is none) and validates the result.</summary>
@@ -117,7 +117,7 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
             await CheckConstraintsAsync(controlPlane, schema, entity, round, cancellationToken).ConfigureAwait(false);
             return (entity, await ChangesAsync(controlPlane, schema, entity, existing, input, WriteMode.Update, round, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        return await PresentAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
+        return await AnsweredAsync(controlPlane, schema, updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,7 +185,11 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
         var decorated = new List<JsonObject>(page.Items.Count);
         foreach (var item in page.Items)
         {
-            decorated.Add(await PresentAsync(controlPlane, schema, item, cancellationToken).ConfigureAwait(false));
+            // One that expired since the page was read is left out, as a read after would.
+            if (await ShownAsync(controlPlane, schema, item, cancellationToken).ConfigureAwait(false) is { } shown)
+            {
+                decorated.Add(shown);
+            }
         }
         return page with { Items = decorated };
     }
@@ -196,6 +200,10 @@ public sealed class EntityService(IEntityStore store, IControlPlaneStore control
     /// </summary>
     private async Task<JsonObject> PresentAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken) =>
         await ShownAsync(controlPlane, schema, entity, cancellationToken).ConfigureAwait(false) ?? throw NotFound();
+
+    /// <summary>The entity a write made, as its answer shows it: never not found, though its time to live ran out meanwhile.</summary>
+    private Task<JsonObject> AnsweredAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken) =>
+        _childNames.DecorateAsync(controlPlane, schema, TimeToLive.Answered(schema, entity, processor.Now), cancellationToken);
 
     /// <summary>The entity as the API shows it; null once its time to live has run out.</summary>
     private async Task<JsonObject?> ShownAsync(Guid controlPlane, EntitySchema schema, JsonObject entity, CancellationToken cancellationToken) =>

@@ -35,18 +35,23 @@ public static class TimeToLive
         schema.Ttl && entity[Field] is { } value && Validators.TryInteger(value, out var expiry) && expiry <= now.ToUnixTimeSeconds();
 
     /// <summary>The entity as the Admin API shows it: its ttl as the seconds left, or null once it has expired.</summary>
-    public static JsonObject? Present(EntitySchema schema, JsonObject entity, DateTimeOffset now)
+    public static JsonObject? Present(EntitySchema schema, JsonObject entity, DateTimeOffset now) =>
+        IsExpired(schema, entity, now) ? null : Answered(schema, entity, now);
+
+    /// <summary>
+    /// The entity as a write answers it, even when its ttl ran out while the write was made (a ttl
+    /// of 1 s crosses into the next second): the seconds left, not below 0. Kong's write answers the
+    /// row it wrote (INSERT/UPSERT ... RETURNING the seconds left, with no expiry filter:
+    /// kong/db/strategies/postgres/init.lua:1070-1074, 1156-1179); only reads leave out the expired.
+    /// </summary>
+    public static JsonObject Answered(EntitySchema schema, JsonObject entity, DateTimeOffset now)
     {
         if (!schema.Ttl || entity[Field] is not { } value)
         {
             return entity;
         }
-        if (IsExpired(schema, entity, now))
-        {
-            return null;
-        }
         var shown = (JsonObject)entity.DeepClone();
-        shown[Field] = Validators.TryInteger(value, out var expiry) ? expiry - now.ToUnixTimeSeconds() : null;
+        shown[Field] = Validators.TryInteger(value, out var expiry) ? Math.Max(0, expiry - now.ToUnixTimeSeconds()) : null;
         return shown;
     }
 }

@@ -79,6 +79,11 @@ public sealed class ConsumerCredentialSchemaTests
         Assert.Null(TimeToLive.Present(ConsumerCredentials.KeyAuth, viaApi, Clock.GetUtcNow().AddSeconds(3600)));
         Assert.True(TimeToLive.IsExpired(ConsumerCredentials.KeyAuth, viaApi, Clock.GetUtcNow().AddHours(2)));
         Assert.False(TimeToLive.IsExpired(ConsumerCredentials.BasicAuth, viaApi, Clock.GetUtcNow().AddHours(2)));
+
+        // A write answers what it wrote, though the ttl ran out meanwhile (a ttl of 1 s crosses into the next second): 0 left, not gone.
+        Assert.Equal(600, TimeToLive.Answered(ConsumerCredentials.KeyAuth, viaApi, Clock.GetUtcNow().AddSeconds(3000))["ttl"]!.GetValue<long>());
+        Assert.Equal(0, TimeToLive.Answered(ConsumerCredentials.KeyAuth, viaApi, Clock.GetUtcNow().AddSeconds(3601))["ttl"]!.GetValue<long>());
+        Assert.Equal(now + 3600, viaApi["ttl"]!.GetValue<long>());
     }
 
     [Fact]

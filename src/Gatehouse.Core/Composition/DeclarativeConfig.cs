@@ -108,7 +108,7 @@ public static class DeclarativeConfig
                 }
                 else if (keeping && planned[i].WriteTracked is { } writeTracked)
                 {
-                    spans = writeTracked(writer, () => output.WrittenCount + writer.BytesPending - start, kept);
+                    spans = writeTracked(writer, () => output.WrittenCount + writer.BytesPending - start, fragments!, kept);
                     writer.Flush();
                     sections.Add(key, output.WrittenSpan[start..]);
                 }
@@ -144,7 +144,7 @@ public static class DeclarativeConfig
     /// </summary>
     private sealed record PlannedSection(
         string Key, IReadOnlyList<JsonObject>[] Sources, Action<Utf8JsonWriter> Write,
-        Func<Utf8JsonWriter, Func<int>, RenderedSections?, RenderedSections.EntitySpans>? WriteTracked = null);
+        Func<Utf8JsonWriter, Func<int>, RenderedFragments, RenderedSections?, RenderedSections.EntitySpans>? WriteTracked = null);
 
     private static List<PlannedSection> Plan(Func<string, IReadOnlyList<JsonObject>> of, Children children)
     {
@@ -161,7 +161,7 @@ public static class DeclarativeConfig
                 planned.Add(new(schema.DeclarativeKey, SourcesOf(schema, items, of), writer => WriteSection(writer, schema, InIdOrder(items), children),
                     DeclarativeNesting.WrittenIn(schema).Count > 0
                         ? null
-                        : (writer, position, kept) => WriteRuns(writer, position, schema, InIdOrder(items), children, kept)));
+                        : (writer, position, fragments, kept) => WriteRuns(writer, position, schema, InIdOrder(items), children, fragments, kept)));
             }
         }
         // What has no parent to be nested in is written at the top level: a credential without a
@@ -250,7 +250,8 @@ public static class DeclarativeConfig
     /// among 40,000, two copies and one render), the rest written one by one; each entity's place noted.
     /// </summary>
     private static RenderedSections.EntitySpans WriteRuns(
-        Utf8JsonWriter writer, Func<int> position, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children, RenderedSections? kept)
+        Utf8JsonWriter writer, Func<int> position, EntitySchema schema, IReadOnlyList<JsonObject> sorted, Children children,
+        RenderedFragments fragments, RenderedSections? kept)
     {
         var (starts, ends) = (new int[sorted.Count], new int[sorted.Count]);
         var last = kept?.Last(schema.DeclarativeKey);
@@ -273,7 +274,7 @@ public static class DeclarativeConfig
                     starts[k] = last.Entities.Starts[oldFirst + k - first] + shift;
                     ends[k] = last.Entities.Ends[oldFirst + k - first] + shift;
                 }
-                children.Fragments?.CountCopied(j - first);
+                fragments.CountCopied(j - first);
                 continue;
             }
             if (old is not null)
@@ -293,9 +294,7 @@ public static class DeclarativeConfig
                     i++;
                 }
             }
-            var bytes = children.Fragments is { } fragments
-                ? fragments.Of(schema.Name, sorted[j], [], () => Render(schema, sorted[j], children))
-                : Render(schema, sorted[j], children);
+            var bytes = fragments.Of(schema.Name, sorted[j], [], () => Render(schema, sorted[j], children));
             writer.WriteRawValue(bytes, skipInputValidation: true);
             ends[j] = position();
             starts[j] = ends[j] - bytes.Length;

@@ -18,9 +18,10 @@ internal sealed class RenderedSections(ReadOnlyMemory<byte> document, IReadOnlyD
     internal sealed record Section(int Start, int Length, JsonObject[][] Sources, EntitySpans? Entities = null);
 
     /// <summary>
-    /// The entities of a section in the order written, each with where its bytes start and end, from
-    /// the start of the section (so a section copied whole keeps them): a run of them that the next render writes again, the same objects in the same order,
-    /// is copied as one span, commas and all.
+    /// The entities of a section in the order written, each with where its bytes start and end,
+    /// counted from the start of the section (so a section copied whole keeps them). A run of them
+    /// that the next render writes again, the same objects in the same order, is copied as one span,
+    /// commas and all.
     /// </summary>
     internal sealed record EntitySpans(IReadOnlyList<JsonObject> Written, int[] Starts, int[] Ends);
 

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Gatehouse.Core.Entities;
 
@@ -7,9 +10,10 @@ namespace Gatehouse.Azure.Entities;
 
 /// <summary>
 /// The change log of a control plane's partition (issue #16): each commit adds one row,
-/// <c>c|{revision}</c>, naming the entities it put or deleted, in the same transaction as the
-/// entities and the revision. A reader that holds the entities at revision r brings them to the
-/// current revision by reading the rows after <c>c|{r}</c> and then only the entities they name.
+/// <c>c|{revision}</c>, naming the entities it put or deleted (with the bodies it put, when they
+/// are small), in the same transaction as the entities and the revision. A reader that holds the
+/// entities at revision r brings them to the current revision by reading the rows after
+/// <c>c|{r}</c>, and then only the entities whose bodies the rows did not carry.
 /// </summary>
 internal static class EntityChangeLog
 {
@@ -29,24 +33,55 @@ internal static class EntityChangeLog
 
     public static long RevisionOf(string rowKey) => long.Parse(rowKey.AsSpan(Prefix.Length), CultureInfo.InvariantCulture);
 
-    /// <summary>The row for one commit: <c>[["services","{id}",true], …]</c>, true for a put, false for a delete.</summary>
-    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing, string? madeBy)
+    /// <summary>
+    /// The row for one commit: <c>[["services","{id}",true,{…}], ["routes","{id}",false], …]</c>, true for a
+    /// put, false for a delete. Each put carries the body it wrote while the row stays within one
+    /// string property (<paramref name="maxLength"/> characters), so that a reader brings itself
+    /// forward from the log alone; a commit larger than that (an import's batch) names its puts only,
+    /// and the reader reads those rows by key.
+    /// </summary>
+    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing, string? madeBy, int maxLength)
     {
-        var written = changes
-            .Select(change => change switch
-            {
-                EntityChange.Put put => (put.Schema.Name, EntityIndexes.IdOf(put.Entity), true),
-                EntityChange.Delete delete => (delete.Schema.Name, EntityIndexes.IdOf(delete.Entity), false),
-                _ => default((string, string, bool)?),
-            })
-            .OfType<(string Collection, string Id, bool Put)>()
-            .Select(c => new object[] { c.Collection, c.Id, c.Put });
+        var withBodies = Changes(changes, withBodies: true);
         return new TableEntity(partition, Key(revision))
         {
-            [ChangesProperty] = JsonSerializer.Serialize(written),
+            [ChangesProperty] = withBodies.Length <= maxLength ? withBodies : Changes(changes, withBodies: false),
             [ImportingProperty] = importing,
             [MadeByProperty] = madeBy,
         };
+    }
+
+    private static string Changes(IReadOnlyList<EntityChange> changes, bool withBodies)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var change in changes)
+            {
+                var (schema, entity, put) = change switch
+                {
+                    EntityChange.Put p => (p.Schema, p.Entity, true),
+                    EntityChange.Delete d => (d.Schema, d.Entity, false),
+                    _ => default((EntitySchema?, JsonObject?, bool)),
+                };
+                if (schema is null || entity is null)
+                {
+                    continue;
+                }
+                writer.WriteStartArray();
+                writer.WriteStringValue(schema.Name);
+                writer.WriteStringValue(EntityIndexes.IdOf(entity));
+                writer.WriteBooleanValue(put);
+                if (put && withBodies)
+                {
+                    entity.WriteTo(writer);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Who made the commit, as the audit log names them; null for a commit no request made (an import the sweeper finished).</summary>
@@ -55,10 +90,14 @@ internal static class EntityChangeLog
     /// <summary>Whether an import was half applied once this commit landed (its marker stood on the revision).</summary>
     public static bool Importing(TableEntity row) => row.GetBoolean(ImportingProperty) ?? false;
 
-    /// <summary>What a change log row says: each entity the commit put or deleted, in order.</summary>
-    public static IEnumerable<(string Collection, string Id, bool Put)> Read(TableEntity row)
+    /// <summary>
+    /// What a change log row says: each entity the commit put or deleted, in order, and for a put
+    /// the body it wrote when the row carries it (null when the reader must read the entity's row).
+    /// </summary>
+    public static IEnumerable<(string Collection, string Id, bool Put, JsonObject? Body)> Read(TableEntity row)
     {
         using var document = JsonDocument.Parse(row.GetString(ChangesProperty) ?? "[]");
-        return [.. document.RootElement.EnumerateArray().Select(c => (c[0].GetString()!, c[1].GetString()!, c[2].GetBoolean()))];
+        return [.. document.RootElement.EnumerateArray().Select(c => (c[0].GetString()!, c[1].GetString()!, c[2].GetBoolean(),
+            c.GetArrayLength() > 3 ? JsonObject.Create(c[3].Clone()) : null))];
     }
 }

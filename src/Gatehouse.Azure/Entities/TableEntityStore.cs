@@ -122,9 +122,10 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
 
     /// <summary>
     /// The change log rows after <paramref name="after"/>, then the bodies of the entities they
-    /// put. Each pass reads the revision, then each log row up to it and the entities they name,
-    /// all by key: a range query would cost as much (and on Azurite, which scans the whole table
-    /// for every query, it costs the table's size). The read ends when every body it holds was
+    /// put. Each pass reads the revision, then each log row up to it, all by key: a range query
+    /// would cost as much (and on Azurite, which scans the whole table for every query, it costs
+    /// the table's size). A row carries the bodies its commit put unless they were too large; only
+    /// the entities of one that did not are read, by key too. The read ends when every body it holds was
     /// written at or before the last log row read (each entity row carries the revision that wrote
     /// it), so each is as it stands at that revision: one revision's state, which writes landing
     /// meanwhile only prolong, never spoil. A log row that is missing (trimmed, or a commit from
@@ -147,7 +148,8 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
             var rows = await Task.WhenAll(Enumerable.Range(0, (int)(revision.Number - last)).Select(i =>
                 _table.GetEntityIfExistsAsync<TableEntity>(controlPlane.ToString(), EntityChangeLog.Key(last + 1 + i), cancellationToken: cancellationToken)))
                 .ConfigureAwait(false);
-            var named = new Dictionary<(string Collection, string Id), bool>();
+            // What each entity the rows name became, and the revision that made it so when the row carries its body.
+            var named = new Dictionary<(string Collection, string Id), (bool Put, JsonObject? Body, long? At)>();
             foreach (var row in rows)
             {
                 if (row is not { HasValue: true, Value: { } logRow })
@@ -160,18 +162,22 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
                 {
                     makers.Add(maker);
                 }
-                foreach (var (collection, id, put) in EntityChangeLog.Read(logRow))
+                foreach (var (collection, id, put, body) in EntityChangeLog.Read(logRow))
                 {
-                    named[(collection, id)] = put;
+                    named[(collection, id)] = (put, body, body is null ? null : last);
                 }
             }
             if (changed.Keys.Union(named.Keys).Count() > maxEntities)
             {
                 return null;
             }
-            var read = await Task.WhenAll(named.Select(async change => change.Value
-                ? (change.Key, Put: true, Row: await GetRowAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false))
-                : (change.Key, Put: false, Row: (null, null)))).ConfigureAwait(false);
+            // Only a put whose row did not carry its body costs a read of the entity's row.
+            var read = await Task.WhenAll(named.Select(async change => change.Value switch
+            {
+                { Put: true, Body: null } => (change.Key, Put: true, Row: await GetRowAsync(controlPlane, change.Key.Collection, change.Key.Id, cancellationToken).ConfigureAwait(false)),
+                { Put: true } logged => (change.Key, Put: true, Row: (logged.Body, logged.At)),
+                _ => (change.Key, Put: false, Row: (null, null)),
+            })).ConfigureAwait(false);
             foreach (var (key, put, (body, writtenAt)) in read)
             {
                 changed[key] = (put, body, writtenAt);
@@ -396,7 +402,7 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         var logIndex = actions.Count;
         var audited = AuditedChange.Current;
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-            EntityChangeLog.Row(partition, next, changes, importing: import is not null, madeBy: audited?.Entry.Principal.Name)));
+            EntityChangeLog.Row(partition, next, changes, importing: import is not null, madeBy: audited?.Entry.Principal.Name, maxLength: ChunkLength)));
         if (audited is { KeepsEntry: true })
         {
             // The request's audit entry, kept with its change: no change lands without one.

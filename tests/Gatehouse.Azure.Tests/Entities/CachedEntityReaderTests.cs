@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure.Core;
 using Azure.Data.Tables;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
@@ -93,6 +94,53 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
         }
         Assert.True(cached.IncrementalReads > 20, $"only {cached.IncrementalReads} reads came from the change log");
         Assert.Equal(1, cached.FullReads);
+    }
+
+    [Fact]
+    public async Task A_commit_whose_bodies_fit_carries_them_in_its_log_row_so_the_reader_reads_no_entity_row()
+    {
+        var layout = new StorageLayout(storage.UniqueName("logbody"));
+        var requests = new RequestCounter();
+        var options = new StorageAccountOptions();
+        options.Tables.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var tablesOfA = storage.CreateAccount(options).Tables;
+        await tablesOfA.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(Ct);
+        var (a, b) = (new TableEntityStore(tablesOfA, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout));
+        var cp = Guid.NewGuid();
+        var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
+        var kept = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "kept" };
+        var renamed = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "before" };
+        var deleted = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "deleted" };
+        await CommitAsync(b, cp, [.. new[] { kept, renamed, deleted }.Select(c => new EntityChange.Put(Consumers.Schema, c, null))]);
+        await cached.ReadAllAsync(cp, Ct);
+
+        // Another instance creates, renames and deletes, in two commits: the reader needs the revision and the two log rows.
+        var after = renamed.DeepClone().AsObject();
+        after["username"] = "after";
+        await CommitAsync(b, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "new" }, null),
+            new EntityChange.Put(Consumers.Schema, after, renamed));
+        await CommitAsync(b, cp, new EntityChange.Delete(Consumers.Schema, deleted));
+        var before = requests.Count;
+        var read = await cached.ReadAllAsync(cp, Ct);
+        var asked = requests.Requests.Skip(before).ToList();
+        Assert.Equal(Describe(await b.ReadAllAsync(cp, Ct)), Describe(read));
+        Assert.Equal(["after", "kept", "new"], read.Entities["consumers"].Select(c => c["username"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(asked, r => r.Contains("'e|", StringComparison.Ordinal));
+        Assert.Equal(3, asked.Count);
+        Assert.Equal(1, cached.IncrementalReads);
+
+        // A body too large to carry twice: its row names it, and the reader reads that one entity by key.
+        var large = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "large", ["custom_id"] = new string('x', 31_000) };
+        await CommitAsync(b, cp, new EntityChange.Put(Consumers.Schema, large, null));
+        before = requests.Count;
+        read = await cached.ReadAllAsync(cp, Ct);
+        asked = requests.Requests.Skip(before).ToList();
+        Assert.Equal(Describe(await b.ReadAllAsync(cp, Ct)), Describe(read));
+        Assert.Equal(new string('x', 31_000), read.Entities["consumers"].Single(c => c["username"]!.GetValue<string>() == "large")["custom_id"]!.GetValue<string>());
+        var entityRead = Assert.Single(asked, r => r.Contains("'e|", StringComparison.Ordinal));
+        Assert.StartsWith("GET ", entityRead, StringComparison.Ordinal);
+        Assert.EndsWith($"{layout.EntitiesTable}(PartitionKey='{cp}',RowKey='e|consumers|{large["id"]}')", entityRead, StringComparison.Ordinal);
+        Assert.Equal(2, cached.IncrementalReads);
     }
 
     [Fact]

@@ -268,14 +268,27 @@ public sealed class TableEntityStore(TableServiceClient tables, StorageLayout la
         return kept;
     }
 
-    public async Task ForgetKeptAsync(Guid controlPlane, Guid entryId, CancellationToken cancellationToken)
+    public async Task ForgetKeptAsync(Guid controlPlane, IReadOnlyCollection<Guid> entryIds, CancellationToken cancellationToken)
     {
-        try
+        var partition = controlPlane.ToString();
+        foreach (var chunk in entryIds.Distinct().Chunk(TableLimits.MaxTransactionActions))
         {
-            await _table.DeleteEntityAsync(controlPlane.ToString(), EntityAuditOutbox.Key(entryId), ETag.All, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
+            var left = chunk.ToList();
+            while (left.Count > 0)
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(
+                        left.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, EntityAuditOutbox.Key(id)), ETag.All)),
+                        cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex is { } gone)
+                {
+                    // Removed already (by the sweep, say): the transaction deleted nothing, so again without it.
+                    left.RemoveAt(gone);
+                }
+            }
         }
     }
 

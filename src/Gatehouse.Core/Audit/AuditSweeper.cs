@@ -51,8 +51,11 @@ public sealed class AuditSweeper(IAuditLog log, IChangeAuditOutbox kept, IContro
             {
                 // The commit landed, so the change did; only its answer is not known.
                 await log.ResolveAsync(entry, cancellationToken).ConfigureAwait(false);
-                await kept.ForgetKeptAsync(controlPlane.Id, entry.Id, cancellationToken).ConfigureAwait(false);
                 resolved++;
+            }
+            if (found.Count > 0)
+            {
+                await kept.ForgetKeptAsync(controlPlane.Id, [.. found.Select(e => e.Id)], cancellationToken).ConfigureAwait(false);
             }
             // A backlog is worked on by the next sweep; otherwise the next look is a period away (after
             // the first, a share of one: the looks of control planes first seen together spread out).

@@ -53,6 +53,6 @@ public interface IChangeAuditOutbox
     /// <summary>Entries kept in the control plane's commits that arrived before <paramref name="before"/> and were not forgotten since.</summary>
     Task<IReadOnlyList<AuditEntry>> ListKeptAsync(Guid controlPlane, DateTimeOffset before, int max, CancellationToken cancellationToken);
 
-    /// <summary>Removes a kept entry once it is recorded (one already gone is no error).</summary>
-    Task ForgetKeptAsync(Guid controlPlane, Guid entryId, CancellationToken cancellationToken);
+    /// <summary>Removes kept entries once they are recorded, in as few transactions as the partition allows (one already gone is no error).</summary>
+    Task ForgetKeptAsync(Guid controlPlane, IReadOnlyCollection<Guid> entryIds, CancellationToken cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace Gatehouse.Functions.Audit;
 /// process stops after the change and before this, the sweeper lists it as interrupted.
 /// </summary>
 internal sealed class AuditMiddleware(
-    RequestDelegate next, IAuditLog log, IChangeAuditOutbox outbox, AuditRecordsInFlight inFlight, AuditOptions options, TimeProvider clock,
+    RequestDelegate next, IAuditLog log, KeptEntryRemoval removal, AuditRecordsInFlight inFlight, AuditOptions options, TimeProvider clock,
     ILogger<AuditMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -81,14 +81,7 @@ internal sealed class AuditMiddleware(
         }
         foreach (var controlPlane in kept.KeptIn)
         {
-            try
-            {
-                await outbox.ForgetKeptAsync(controlPlane, entry.Id, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Could not remove the kept copy of audit entry {EntryId}; the audit sweep will", entry.Id);
-            }
+            removal.Remove(controlPlane, entry.Id);
         }
     }
 

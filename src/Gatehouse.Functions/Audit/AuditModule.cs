@@ -31,6 +31,7 @@ internal static class AuditModule
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageLayout>()));
         services.AddSingleton<IChangeAuditOutbox>(sp => sp.GetRequiredService<TableEntityStore>());
         services.AddSingleton<AuditRecordsInFlight>();
+        services.AddSingleton<KeptEntryRemoval>();
         services.AddSingleton<AuditSweeper>();
         // On Azure the Functions host's Sweep timer runs the audit sweep too (FunctionEndpoints).
         if (configuration.GetValue("Gatehouse:Recompose:Local", true))

@@ -196,6 +196,34 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Kept_entries_are_forgotten_together_one_already_gone_is_no_error_and_a_recorded_answer_outlives_a_late_sweep()
+    {
+        var (log, layout, _, entities, cp, now) = await ControlPlaneWithLogAsync();
+        var entries = Enumerable.Range(0, 105).Select(i => Entry(now.AddMinutes(-10).AddSeconds(i), controlPlane: cp.Id)).ToList();
+        foreach (var entry in entries)
+        {
+            await CommitKeepingAsync(entities, cp.Id, entry);
+        }
+        // The first was recorded with its answer, and its kept copy not yet removed when the sweep ran.
+        await log.RecordAsync(entries[0], Ct);
+        Assert.Equal(105, (await Sweeper(log, layout, new FixedClock(now)).SweepAsync(Ct)).Resolved);
+        var first = Assert.Single((await log.ListAsync(new AuditQuery(now.AddDays(-1), now, null, cp.Id, null, 200, null), Ct)).Entries, e => e.Id == entries[0].Id);
+        Assert.Equal((201, false), (first.Status, first.Interrupted));
+        Assert.Empty(await entities.ListKeptAsync(cp.Id, now.AddMinutes(1), 200, Ct));
+
+        // More than one transaction holds, with some of them removed already.
+        var more = Enumerable.Range(0, 150).Select(i => Entry(now.AddSeconds(i), controlPlane: cp.Id)).ToList();
+        foreach (var entry in more)
+        {
+            await CommitKeepingAsync(entities, cp.Id, entry);
+        }
+        await entities.ForgetKeptAsync(cp.Id, [more[3].Id, more[120].Id], Ct);
+        Assert.Equal(148, (await entities.ListKeptAsync(cp.Id, now.AddHours(1), 200, Ct)).Count);
+        await entities.ForgetKeptAsync(cp.Id, [.. more.Select(e => e.Id), more[7].Id, Guid.NewGuid()], Ct);
+        Assert.Empty(await entities.ListKeptAsync(cp.Id, now.AddHours(1), 200, Ct));
+    }
+
+    [Fact]
     public async Task A_sweeper_looks_for_a_control_planes_kept_entries_when_it_first_sees_it_and_then_once_per_interrupted_after()
     {
         var (log, layout, _, entities, cp, now) = await ControlPlaneWithLogAsync();

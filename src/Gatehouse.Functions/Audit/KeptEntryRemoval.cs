@@ -10,7 +10,7 @@ namespace Gatehouse.Functions.Audit;
 /// what it lists is added to the log, never replaced, so an answer already recorded stands. What a
 /// stop leaves gathered is removed as the app shuts down, or else by the sweep.
 /// </summary>
-internal sealed class KeptEntryRemoval(IChangeAuditOutbox outbox, ILogger<KeptEntryRemoval> logger) : IAsyncDisposable
+internal sealed class KeptEntryRemoval(IChangeAuditOutbox outbox, ILogger<KeptEntryRemoval> logger) : IAsyncDisposable, IDisposable
 {
     public static readonly TimeSpan Gathering = TimeSpan.FromSeconds(1);
 
@@ -79,6 +79,9 @@ internal sealed class KeptEntryRemoval(IChangeAuditOutbox outbox, ILogger<KeptEn
         }
     }
 
+    /// <summary>A container disposed without waiting: what is gathered is removed now, without waiting for it.</summary>
+    public void Dispose() => _stopping.Cancel();
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -95,6 +98,5 @@ internal sealed class KeptEntryRemoval(IChangeAuditOutbox outbox, ILogger<KeptEn
         {
             logger.LogWarning("Kept copies of audit entries were still being removed at shutdown; the audit sweep removes what is left");
         }
-        _stopping.Dispose();
     }
 }

@@ -128,20 +128,29 @@ public sealed class Recomposer(
             if (await snapshots.TryAdvanceAsync(controlPlane, pointer, next, note, cancellationToken).ConfigureAwait(false))
             {
                 observer.Reached(controlPlane, RecomposeStep.PointerMoved);
-                if (target.IsGroup)
+                // The data planes are told while the groups are: neither waits for the other's round trips.
+                var notifying = NotifyAsync(controlPlane, next.Hash, cancellationToken);
+                try
                 {
-                    await SetStatusAsync(controlPlane, GroupStatus.Ok, [], cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    foreach (var group in (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupsOf(controlPlane))
+                    if (target.IsGroup)
                     {
-                        // Noted before the group is asked: its recomposition reads which members moved from these notes.
-                        await snapshots.NoteMemberRevisionAsync(group, controlPlane, state.Revision, replace: true, cancellationToken).ConfigureAwait(false);
-                        await queue.EnqueueAsync(group, cancellationToken).ConfigureAwait(false);
+                        await SetStatusAsync(controlPlane, GroupStatus.Ok, [], cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Read after the pointer moved: a group joined later is composed from this pointer or a newer one.
+                        foreach (var group in (await memberships.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupsOf(controlPlane))
+                        {
+                            // Noted before the group is asked: its recomposition reads which members moved from these notes.
+                            await snapshots.NoteMemberRevisionAsync(group, controlPlane, state.Revision, replace: true, cancellationToken).ConfigureAwait(false);
+                            await queue.EnqueueAsync(group, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
-                await NotifyAsync(controlPlane, next.Hash, cancellationToken).ConfigureAwait(false);
+                finally
+                {
+                    await notifying.ConfigureAwait(false);
+                }
                 return (RecomposeOutcome.Composed, next);
             }
             // Another worker moved the pointer meanwhile; read again (it may already be past us).

@@ -91,7 +91,16 @@ public sealed class ListPagingTests(StorageFixture storage, BrowserFixture brows
             var nodeRows = page.Locator("[data-testid^='node-row-']");
             await Assertions.Expect(nodeRows).ToHaveCountAsync(50);
             await Assertions.Expect(page.GetByTestId("nodes-count")).ToHaveTextAsync("50 of 51");
+            // A refresh asked for before "More" and answered after it must not shrink the list back to 50:
+            // the next refresh is held until the second page is shown.
+            var heldRefresh = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+            static bool IsFirstPageRead(string url) => url.EndsWith("/nodes?page[size]=50", StringComparison.Ordinal);
+            await page.RouteAsync(IsFirstPageRead, route => heldRefresh.TrySetResult(route) ? Task.CompletedTask : route.ContinueAsync());
+            var refresh = await heldRefresh.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
             await page.GetByTestId("nodes-more").ClickAsync();
+            await Assertions.Expect(nodeRows).ToHaveCountAsync(51);
+            await page.RunAndWaitForRequestFinishedAsync(() => refresh.ContinueAsync(), new() { Predicate = r => IsFirstPageRead(r.Url) });
+            await page.UnrouteAsync(IsFirstPageRead);
             await Assertions.Expect(nodeRows).ToHaveCountAsync(51);
             await Assertions.Expect(page.GetByTestId("nodes-count")).ToHaveTextAsync("51 of 51");
             await Assertions.Expect(page.GetByTestId("nodes-more")).ToHaveCountAsync(0);

@@ -35,23 +35,24 @@ internal static class EntityChangeLog
 
     /// <summary>
     /// The row for one commit: <c>[["services","{id}",true,{…}], ["routes","{id}",false], …]</c>, true for a
-    /// put, false for a delete. Each put carries the body it wrote while the row stays within one
-    /// string property (<paramref name="maxLength"/> characters), so that a reader brings itself
-    /// forward from the log alone; a commit larger than that (an import's batch) names its puts only,
-    /// and the reader reads those rows by key.
+    /// put, false for a delete. Each put carries the body it wrote while the row's JSON stays within
+    /// <paramref name="maxLength"/> bytes of UTF-8 (so within one string property, which counts UTF-16
+    /// units, never more than bytes), so that a reader brings itself forward from the log alone; a
+    /// commit larger than that (an import's batch) names its puts only, and the reader reads those rows by key.
     /// </summary>
-    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing, string? madeBy, int maxLength)
-    {
-        var withBodies = Changes(changes, withBodies: true);
-        return new TableEntity(partition, Key(revision))
+    public static TableEntity Row(string partition, long revision, IReadOnlyList<EntityChange> changes, bool importing, string? madeBy, int maxLength) =>
+        new(partition, Key(revision))
         {
-            [ChangesProperty] = withBodies.Length <= maxLength ? withBodies : Changes(changes, withBodies: false),
+            [ChangesProperty] = Changes(changes, bodiesWithin: maxLength) ?? Changes(changes, bodiesWithin: null),
             [ImportingProperty] = importing,
             [MadeByProperty] = madeBy,
         };
-    }
 
-    private static string Changes(IReadOnlyList<EntityChange> changes, bool withBodies)
+    /// <summary>
+    /// The changes as JSON; with <paramref name="bodiesWithin"/>, with the bodies put, or null as soon
+    /// as they pass that many bytes (an import's batch of megabytes is not written out only to be dropped).
+    /// </summary>
+    private static string? Changes(IReadOnlyList<EntityChange> changes, int? bodiesWithin)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -73,15 +74,19 @@ internal static class EntityChangeLog
                 writer.WriteStringValue(schema.Name);
                 writer.WriteStringValue(EntityIndexes.IdOf(entity));
                 writer.WriteBooleanValue(put);
-                if (put && withBodies)
+                if (put && bodiesWithin is { } limit)
                 {
                     entity.WriteTo(writer);
+                    if (writer.BytesCommitted + writer.BytesPending > limit)
+                    {
+                        return null;
+                    }
                 }
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenCount > bodiesWithin ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Who made the commit, as the audit log names them; null for a commit no request made (an import the sweeper finished).</summary>

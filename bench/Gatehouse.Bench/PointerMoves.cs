@@ -5,8 +5,8 @@ namespace Gatehouse.Bench;
 
 /// <summary>
 /// Told by the app's recomposer each time a control plane's snapshot pointer moves, so a benchmark
-/// waits for the move without asking storage over and over: a pointer read every few milliseconds
-/// was most of Azurite's requests in a group-latency run, load the figures then carried.
+/// waits for the move without asking storage over and over: a pointer read every 5 ms was 774 of
+/// the 1,931 requests Azurite served during a group-latency run's writes, load the figures then carried.
 /// </summary>
 internal sealed class PointerMoves : IRecomposeObserver
 {

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Azure.Data.Tables;
 using Gatehouse.Azure.Entities;
 using Gatehouse.Azure.Storage;
@@ -20,12 +19,14 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(TableEntityStore A, TableEntityStore B, TableClient Table)> TwoInstancesAsync()
+    /// <summary>Two instances of the app on one table, each with its own store; the requests of A's are counted.</summary>
+    private async Task<(TableEntityStore A, TableEntityStore B, TableClient Table, RequestCounter RequestsOfA)> TwoInstancesAsync()
     {
         var layout = new StorageLayout(storage.UniqueName("cache"));
-        var tables = storage.CreateTableServiceClient();
+        var requests = new RequestCounter();
+        var tables = requests.Tables(storage);
         await tables.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(Ct);
-        return (new TableEntityStore(tables, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout), tables.GetTableClient(layout.EntitiesTable));
+        return (new TableEntityStore(tables, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout), tables.GetTableClient(layout.EntitiesTable), requests);
     }
 
     private static async Task CommitAsync(TableEntityStore store, Guid cp, params EntityChange[] changes)
@@ -49,7 +50,7 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
     [Fact]
     public async Task Whatever_two_instances_write_a_cached_read_is_the_full_read_at_the_same_revision()
     {
-        var (a, b, _) = await TwoInstancesAsync();
+        var (a, b, _, _) = await TwoInstancesAsync();
         var cp = Guid.NewGuid();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 10_000, MaxChangesPerRead: 40));
         var random = new Random(1602);
@@ -99,13 +100,7 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
     [Fact]
     public async Task A_commit_whose_bodies_fit_carries_them_in_its_log_row_so_the_reader_reads_no_entity_row()
     {
-        var layout = new StorageLayout(storage.UniqueName("logbody"));
-        var requests = new RequestCounter();
-        var options = new StorageAccountOptions();
-        options.Tables.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var tablesOfA = storage.CreateAccount(options).Tables;
-        await tablesOfA.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(Ct);
-        var (a, b) = (new TableEntityStore(tablesOfA, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout));
+        var (a, b, table, requests) = await TwoInstancesAsync();
         var cp = Guid.NewGuid();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
         var kept = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "kept" };
@@ -139,14 +134,14 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
         Assert.Equal(new string('x', 31_000), read.Entities["consumers"].Single(c => c["username"]!.GetValue<string>() == "large")["custom_id"]!.GetValue<string>());
         var entityRead = Assert.Single(asked, r => r.Contains("'e|", StringComparison.Ordinal));
         Assert.StartsWith("GET ", entityRead, StringComparison.Ordinal);
-        Assert.EndsWith($"{layout.EntitiesTable}(PartitionKey='{cp}',RowKey='e|consumers|{large["id"]}')", entityRead, StringComparison.Ordinal);
+        Assert.EndsWith($"{table.Name}(PartitionKey='{cp}',RowKey='e|consumers|{large["id"]}')", entityRead, StringComparison.Ordinal);
         Assert.Equal(2, cached.IncrementalReads);
     }
 
     [Fact]
     public async Task A_log_with_a_gap_or_too_many_changes_is_answered_by_a_full_read_and_a_deleted_control_plane_is_forgotten()
     {
-        var (a, _, table) = await TwoInstancesAsync();
+        var (a, _, table, _) = await TwoInstancesAsync();
         var cp = Guid.NewGuid();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 10_000, MaxChangesPerRead: 3));
         await CommitAsync(a, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "first" }, null));
@@ -174,7 +169,7 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
     [Fact]
     public async Task Over_its_budget_it_evicts_the_control_plane_read_longest_ago_and_reads_it_whole_again()
     {
-        var (a, _, _) = await TwoInstancesAsync();
+        var (a, _, _, _) = await TwoInstancesAsync();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings(MaxEntities: 5, MaxChangesPerRead: 100));
         var cps = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         foreach (var cp in cps)
@@ -195,7 +190,7 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
     [Fact]
     public async Task Trimming_deletes_the_oldest_log_rows_up_to_a_revision_and_a_reader_behind_them_reads_whole()
     {
-        var (a, _, table) = await TwoInstancesAsync();
+        var (a, _, table, _) = await TwoInstancesAsync();
         var cp = Guid.NewGuid();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
         for (var i = 0; i < 6; i++)
@@ -222,7 +217,7 @@ public sealed class CachedEntityReaderTests(StorageFixture storage)
     [Fact]
     public async Task Reads_while_another_instance_writes_without_pause_each_give_exactly_one_revisions_state()
     {
-        var (a, b, _) = await TwoInstancesAsync();
+        var (a, b, _, _) = await TwoInstancesAsync();
         var cp = Guid.NewGuid();
         var cached = new CachedEntityReader(a, a, new EntityCacheSettings());
         await CommitAsync(b, cp, new EntityChange.Put(Consumers.Schema, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = "seed" }, null));

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Azure.ControlPlanes;
 using Gatehouse.Azure.Entities;
@@ -26,9 +25,7 @@ public sealed class EntityWriteRoundTripTests(StorageFixture storage)
     {
         var layout = new StorageLayout(storage.UniqueName("w"));
         var counter = new RequestCounter();
-        var options = new StorageAccountOptions();
-        options.Tables.AddPolicy(counter, HttpPipelinePosition.PerCall);
-        var counted = storage.CreateAccount(options).Tables;
+        var counted = counter.Tables(storage);
         await counted.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(Ct);
         var controlPlanes = new TableControlPlaneStore(storage.CreateTableServiceClient(), layout);
         await controlPlanes.InitializeAsync(Ct);

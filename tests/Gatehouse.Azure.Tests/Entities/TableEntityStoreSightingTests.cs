@@ -25,13 +25,7 @@ public sealed class TableEntityStoreSightingTests(StorageFixture storage)
     {
         var layout = new StorageLayout(storage.UniqueName("r"));
         var counter = new RequestCounter();
-        var options = new StorageAccountOptions();
-        options.Tables.AddPolicy(counter, HttpPipelinePosition.PerCall);
-        if (policyOfA is not null)
-        {
-            options.Tables.AddPolicy(policyOfA, HttpPipelinePosition.PerCall);
-        }
-        var tablesOfA = storage.CreateAccount(options).Tables;
+        var tablesOfA = counter.Tables(storage, policyOfA);
         await tablesOfA.GetTableClient(layout.EntitiesTable).CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
         return (new TableEntityStore(tablesOfA, layout), new TableEntityStore(storage.CreateTableServiceClient(), layout), counter);
     }

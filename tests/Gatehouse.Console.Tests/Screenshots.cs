@@ -23,25 +23,18 @@ internal sealed class Screenshots
     public string Directory { get; }
 
     /// <summary>
-    /// The whole page, left scrolled where it was. Chromium captures a full page by growing the viewport
-    /// to the page's height and shrinking it back, and can come back scrolled elsewhere (645 px down for
-    /// 289 on the certificate form) while its scroll anchor still holds the old place: the next layout,
-    /// such as the one a mousedown causes by moving focus, jumps back, and a click taken next misses what
-    /// it aimed at (the mouseup lands elsewhere, so no click fires). Scrolling back to where the page was
-    /// puts it there and, being a scroll, drops the stale anchor.
+    /// What the viewport shows. Not the whole page: Chromium captures beyond the viewport by resizing
+    /// the page's frame for the shot (Page.captureScreenshot with captureBeyondViewport), which costs
+    /// about 0.7 s a shot here and has side effects: it came back scrolled elsewhere with a stale scroll
+    /// anchor, and a CI run's one failed click came right after one, waiting 20 s for its enabled button
+    /// to be "stable" (Playwright compares its box over two animation frames, so the page drew none in that time).
+    /// A viewport shot reads the frame the page already draws.
     /// </summary>
     public async Task TakeAsync(IPage page, string what)
     {
-        var scroll = await page.EvaluateAsync<double[]>("() => [window.scrollX, window.scrollY]");
-        await CaptureAsync(page, what);
-        await page.EvaluateAsync("([x, y]) => window.scrollTo(x, y)", scroll);
-    }
-
-    private async Task CaptureAsync(IPage page, string what)
-    {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{++_count:00}-{what}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
         TestContext.Current.AddAttachment(what, path);
     }
 
@@ -62,8 +55,8 @@ internal sealed class Screenshots
         }
         catch
         {
-            // What the page showed as it failed; it need not be scrolled back, and may be between pages.
-            await CaptureAsync(page, "failure");
+            // What the page showed as it failed, which may be between pages.
+            await TakeAsync(page, "failure");
             TestContext.Current.SendDiagnosticMessage($"Page at {page.Url}; browser console errors: " + string.Join(" | ", errors));
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
             throw;

@@ -30,6 +30,9 @@ public sealed class Sweeper(
     // Each control plane's last retention pass by this sweeper: the pointer's version then, and when.
     private readonly ConcurrentDictionary<Guid, (long? Version, DateTimeOffset At)> _retained = new();
 
+    // Each control plane's change log as this sweeper left it: trimmed through this revision, nothing left over.
+    private readonly ConcurrentDictionary<Guid, long> _trimmedThrough = new();
+
     public async Task<IReadOnlyList<Guid>> SweepAsync(CancellationToken cancellationToken) =>
         (await SweepAndReportAsync(cancellationToken).ConfigureAwait(false)).Owed;
 
@@ -45,9 +48,10 @@ public sealed class Sweeper(
             revisions.TryGetValue(id, out var known) ? known : revisions[id] = await entities.GetRevisionAsync(id, cancellationToken).ConfigureAwait(false);
 
         var listed = await controlPlanes.ListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var gone in _retained.Keys.Except(listed.Select(c => c.Id)).ToList())
+        foreach (var gone in _retained.Keys.Union(_trimmedThrough.Keys).Except(listed.Select(c => c.Id)).ToList())
         {
             _retained.TryRemove(gone, out _);
+            _trimmedThrough.TryRemove(gone, out _);
         }
         foreach (var controlPlane in listed)
         {
@@ -86,7 +90,7 @@ public sealed class Sweeper(
                 isOwed = !revision.Deleted && revision.Import is null && new SnapshotSource(revision.Number).Follows(pointer?.Source);
                 if (pointer?.Source.Revision is { } composed && composed > cache.ChangeLogKept)
                 {
-                    await changeLog.TrimChangesAsync(controlPlane.Id, composed - cache.ChangeLogKept, TrimmedPerSweep, cancellationToken).ConfigureAwait(false);
+                    await TrimAsync(controlPlane.Id, composed - cache.ChangeLogKept, cancellationToken).ConfigureAwait(false);
                 }
             }
             // Old versions and the snapshots no one serves any more (issue #14).
@@ -104,6 +108,24 @@ public sealed class Sweeper(
             }
         }
         return new SweepReport(owed, resumed);
+    }
+
+    /// <summary>
+    /// Trims the change log through <paramref name="through"/>, unless this sweeper already left it
+    /// trimmed that far: rows up to a composed revision are all written before the pointer names it,
+    /// so none appear behind a finished trim, and an idle control plane costs no range query over
+    /// its partition each sweep.
+    /// </summary>
+    private async Task TrimAsync(Guid controlPlane, long through, CancellationToken cancellationToken)
+    {
+        if (_trimmedThrough.TryGetValue(controlPlane, out var done) && done >= through)
+        {
+            return;
+        }
+        if (await changeLog.TrimChangesAsync(controlPlane, through, TrimmedPerSweep, cancellationToken).ConfigureAwait(false) < TrimmedPerSweep)
+        {
+            _trimmedThrough[controlPlane] = through;
+        }
     }
 
     /// <summary>

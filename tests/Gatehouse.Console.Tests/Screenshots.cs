@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Xunit.Sdk;
 
 namespace Gatehouse.Console.Tests;
 
@@ -38,7 +39,10 @@ internal sealed class Screenshots
         TestContext.Current.AddAttachment(what, path);
     }
 
-    /// <summary>Runs a test's steps, and on failure saves what the page showed then before rethrowing.</summary>
+    /// <summary>
+    /// Runs a test's steps, and on failure saves what the page showed then and says, with the
+    /// failure, where the page was, whether it still drew frames and what its console logged.
+    /// </summary>
     public async Task RunAsync(IPage page, Func<Task> steps)
     {
         var errors = new List<string>();
@@ -53,13 +57,38 @@ internal sealed class Screenshots
         {
             await steps();
         }
-        catch
+        catch (Exception failure)
         {
-            // What the page showed as it failed, which may be between pages.
-            await TakeAsync(page, "failure");
-            TestContext.Current.SendDiagnosticMessage($"Page at {page.Url}; browser console errors: " + string.Join(" | ", errors));
+            var frames = await FramesAsync(page);
+            try
+            {
+                // What the page showed as it failed, which may be between pages.
+                await TakeAsync(page, "failure");
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                frames += $"; no failure screenshot ({e.Message})";
+            }
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
-            throw;
+            throw new XunitException($"{failure.Message}\n(page at {page.Url}; {frames}; browser console errors: {string.Join(" | ", errors)})", failure);
+        }
+    }
+
+    /// <summary>
+    /// Whether the page still draws animation frames. A click waits for its element to be "stable"
+    /// over two of them, so a page that stopped drawing fails a click with nothing else to show.
+    /// </summary>
+    private static async Task<string> FramesAsync(IPage page)
+    {
+        const string TwoFrames = "() => new Promise(done => { const late = setTimeout(() => done(false), 2000); "
+            + "requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(late); done(true); })); })";
+        try
+        {
+            return await page.EvaluateAsync<bool>(TwoFrames).WaitAsync(TimeSpan.FromSeconds(5)) ? "drawing frames" : "no animation frame in 2 s";
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return $"frames unknown ({e.GetType().Name})";
         }
     }
 }

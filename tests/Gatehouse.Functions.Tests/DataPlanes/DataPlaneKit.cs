@@ -23,10 +23,11 @@ internal sealed class DataPlaneKit : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The app; given another kit's <see cref="RunningApp.Prefix"/>, a second instance on the same storage.</summary>
-    public static async Task<DataPlaneKit> StartAsync(StorageFixture storage, IDictionary<string, string?>? settings = null, string? prefix = null)
+    public static async Task<DataPlaneKit> StartAsync(
+        StorageFixture storage, IDictionary<string, string?>? settings = null, string? prefix = null, TimeProvider? clock = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Gatehouse:DataPlane:HttpsPort"] = "0" };
-        return new DataPlaneKit(await RunningApp.StartAsync(storage, all, prefix));
+        return new DataPlaneKit(await RunningApp.StartAsync(storage, all, prefix, clock is null ? null : b => b.Services.AddSingleton(clock)));
     }
 
     public async Task<Guid> CreateControlPlaneAsync(string name, bool group = false) =>

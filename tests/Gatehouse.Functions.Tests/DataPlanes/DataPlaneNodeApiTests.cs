@@ -190,8 +190,10 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
     [Fact]
     public async Task Nodes_unseen_for_the_retention_time_are_removed()
     {
-        // 0.0005 h = 1.8 s.
-        await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:DataPlane:NodeRetentionHours"] = "0.0005" });
+        // Time moves when the test says: with a retention of 1.8 s and real waits, a loaded machine
+        // once took longer than that between the fresh node's heartbeat and the list, which then dropped it too.
+        var clock = new ManualClock();
+        await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:DataPlane:NodeRetentionHours"] = "1" }, clock: clock);
         var cp = await kit.CreateControlPlaneAsync("dp-retention");
         var (dp, _) = await kit.ConnectAsync(cp);
         var (stale, fresh) = (Guid.NewGuid(), Guid.NewGuid());
@@ -199,9 +201,11 @@ public sealed class DataPlaneNodeApiTests(StorageFixture storage)
         await (await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(fresh))).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, (await (await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes", Ct)).JsonAsync()).GetProperty("items").GetArrayLength());
 
-        await Task.Delay(1200, Ct);
+        clock.Advance(TimeSpan.FromMinutes(40));
         await (await dp.PostJsonAsync("/v1/dp/heartbeat", DataPlaneKit.Heartbeat(fresh))).ExpectAsync(HttpStatusCode.OK);
-        await Task.Delay(1000, Ct);
+        // Still seen within the hour, both of them.
+        Assert.Equal(2, (await (await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes", Ct)).JsonAsync()).GetProperty("items").GetArrayLength());
+        clock.Advance(TimeSpan.FromMinutes(30));
 
         await (await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes/{stale}", Ct)).ExpectAsync(HttpStatusCode.NotFound);
         var list = await (await kit.Admin.GetAsync($"/v2/control-planes/{cp}/nodes", Ct)).JsonAsync();

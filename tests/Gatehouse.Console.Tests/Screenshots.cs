@@ -41,16 +41,18 @@ internal sealed class Screenshots
 
     /// <summary>
     /// Runs a test's steps, and on failure saves what the page showed then and says, with the
-    /// failure, where the page was, whether it still drew frames and what its console logged.
+    /// failure, where the page was, whether it still drew frames, what its console logged and its
+    /// last calls to the API.
     /// </summary>
     public async Task RunAsync(IPage page, Func<Task> steps)
     {
+        var calls = new PageCalls(page);
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
             {
-                errors.Add(message.Text);
+                errors.Add($"{message.Text} ({message.Location})");
             }
         };
         try
@@ -70,7 +72,8 @@ internal sealed class Screenshots
                 frames += $"; no failure screenshot ({e.Message})";
             }
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
-            throw new XunitException($"{failure.Message}\n(page at {page.Url}; {frames}; browser console errors: {string.Join(" | ", errors)})", failure);
+            throw new XunitException(
+                $"{failure.Message}\n(page at {page.Url}; {frames}; browser console errors: {string.Join(" | ", errors)})\nthe page's last calls:\n{calls.Last()}", failure);
         }
     }
 

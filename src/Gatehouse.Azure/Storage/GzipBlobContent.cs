@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace Gatehouse.Azure.Storage;
 
 /// <summary>
-/// Snapshot blobs, written gzipped and read whether stored gzipped or as plain JSON (as releases
+/// Snapshot blobs, written gzipped (<see cref="Composition.ChunkedSnapshotGzip"/>) and read whether
+/// stored gzipped or as plain JSON (as releases
 /// before this one wrote them, and as a blob copied by hand may be). A 29-MB group snapshot is
 /// about a sixth of that gzipped, and its upload was most of what a group write waited for.
 /// Told apart by the first two bytes, gzip's magic, which JSON never starts with; not by the
@@ -14,18 +15,6 @@ internal static class GzipBlobContent
 {
     /// <summary>What a snapshot blob's <c>Content-Encoding</c> says, for tools that read the blob itself.</summary>
     public const string Encoding = "gzip";
-
-    /// <summary>The JSON gzipped at the fastest level: it is on the way from a write to its snapshot.</summary>
-    public static byte[] Write(ReadOnlyMemory<byte> json)
-    {
-        // JSON compresses about sixfold; starting near that saves the buffer's doublings.
-        using var output = new MemoryStream(json.Length / 5 + 64);
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(json.Span);
-        }
-        return output.ToArray();
-    }
 
     /// <summary>The JSON, from <paramref name="stored"/> as it is, or inflated when it is gzip.</summary>
     public static ReadOnlyMemory<byte> Read(ReadOnlyMemory<byte> stored)

@@ -270,6 +270,31 @@ public sealed class AzureSnapshotStoreTests(StorageFixture storage)
         Assert.Equal(content, (await reader.ReadSnapshotAsync(cp, "gzipped", ct))!.Value.ToArray());
     }
 
+    /// <summary>
+    /// The next snapshot of a control plane reuses the gzip members of the chunks it shares with the
+    /// last one (<see cref="ChunkedSnapshotGzip"/>): both blobs must still read back exactly.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_that_changes_little_compresses_little_and_both_read_back_exactly()
+    {
+        var (store, layout) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var cp = Guid.NewGuid();
+        byte[] Config(string changed) => Encoding.UTF8.GetBytes("{\"_format_version\":\"3.0\",\"services\":[" + string.Join(",", Enumerable.Range(0, 10_000).Select(i =>
+            $$"""{"id":"{{new Guid(i, 1, 1, 1, 2, 3, 4, 5, 6, 7, 8)}}","name":"svc-{{i}}","host":"{{(i == 5_000 ? changed : "backend.internal")}}","port":8443}""")) + "]}");
+        var (first, second) = (Config("backend.internal"), Config("elsewhere.internal"));
+
+        await store.WriteSnapshotAsync(cp, "first", first, ct);
+        var chunks = store.Gzip.ChunksCompressed;
+        await store.WriteSnapshotAsync(cp, "second", second, ct);
+
+        Assert.Equal(chunks + 1, store.Gzip.ChunksCompressed);
+        Assert.Equal(chunks - 1, store.Gzip.ChunksReused);
+        var reader = new AzureSnapshotStore(storage.CreateAccount(), layout);
+        Assert.Equal(first, (await reader.ReadSnapshotAsync(cp, "first", ct))!.Value.ToArray());
+        Assert.Equal(second, (await reader.ReadSnapshotAsync(cp, "second", ct))!.Value.ToArray());
+    }
+
     [Fact]
     public async Task A_snapshot_is_written_once_under_its_hash_and_a_repeat_changes_nothing()
     {

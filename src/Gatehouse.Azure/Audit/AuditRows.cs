@@ -18,6 +18,9 @@ internal static class AuditRows
 {
     public const string BegunPartition = "begun";
 
+    /// <summary>On a begun row: when its process last said the change was still running (<see cref="IAuditLog.KeepBegunAsync"/>).</summary>
+    public const string RunningAtProperty = "RunningAt";
+
     /// <summary>Every day partition sorts before this key, and <see cref="BegunPartition"/> after it.</summary>
     public const string AfterDays = "a";
 

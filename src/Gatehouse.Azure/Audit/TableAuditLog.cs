@@ -41,6 +41,19 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
     public async Task ForgetBegunAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         await _table.DeleteEntityAsync(AuditRows.BegunPartition, AuditRows.BegunKey(entry), ETag.All, cancellationToken).ConfigureAwait(false);
 
+    public async Task KeepBegunAsync(AuditEntry entry, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.UpdateEntityAsync(new TableEntity(AuditRows.BegunPartition, AuditRows.BegunKey(entry)) { [AuditRows.RunningAtProperty] = at },
+                ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Recorded and forgotten, or resolved: nothing is running under it any more.
+        }
+    }
+
     public async Task<IReadOnlyList<AuditEntry>> ListBegunAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         var begun = new List<AuditEntry>();
@@ -49,6 +62,11 @@ public sealed class TableAuditLog(TableServiceClient tables, StorageLayout layou
         {
             await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
+                // Here, not in the filter: a row begun by a release before this one has no such property, and a filter on it would never list the row.
+                if (row.GetDateTimeOffset(AuditRows.RunningAtProperty) >= before)
+                {
+                    continue;
+                }
                 begun.Add(AuditRows.Read(row));
                 if (begun.Count == max)
                 {

@@ -18,7 +18,18 @@ public interface IAuditLog
     /// <summary>Removes what <see cref="BeginAsync"/> kept of a recorded entry; one left behind is removed by the sweeper.</summary>
     Task ForgetBegunAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Entries begun before <paramref name="before"/> and not recorded since, oldest first.</summary>
+    /// <summary>
+    /// Says that the change of a begun entry is still running, at <paramref name="at"/>: a change may
+    /// run longer than <see cref="AuditSettings.InterruptedAfter"/> (a large import on slow storage),
+    /// and its process says so while it runs, so that the sweeper does not take it for stopped.
+    /// Nothing happens when the entry is no longer begun.
+    /// </summary>
+    Task KeepBegunAsync(AuditEntry entry, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Entries begun before <paramref name="before"/>, not recorded since, and not said to be still
+    /// running since then (<see cref="KeepBegunAsync"/>), oldest first.
+    /// </summary>
     Task<IReadOnlyList<AuditEntry>> ListBegunAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
 
     /// <summary>

@@ -104,25 +104,29 @@ internal sealed class AuditMiddleware(
 /// whose changes are entity commits (<see cref="AuditKeptWithChange"/>) the commit keeps it instead,
 /// in its own transaction, which costs the request no round trip of its own.
 /// </summary>
-internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log)
+internal sealed class AuditOutboxMiddleware(RequestDelegate next, IAuditLog log, AuditSettings settings, TimeProvider clock, ILogger<AuditOutboxMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Features.Get<AuditedRequest>() is { IsChange: true } audited)
+        if (context.Features.Get<AuditedRequest>() is not { IsChange: true } audited)
         {
-            var entry = audited.Entry(context);
-            if (context.GetEndpoint()?.Metadata.GetMetadata<AuditKeptWithChange>() is not null)
-            {
-                audited.KeptWithChange = AuditedChange.Begin(entry, keepsEntry: true);
-            }
-            else
-            {
-                await log.BeginAsync(entry, context.RequestAborted);
-                audited.Begun = true;
-                // Entity commits it makes (an import's, a restore's) still name who made them.
-                AuditedChange.Begin(entry, keepsEntry: false);
-            }
+            await next(context);
+            return;
         }
-        await next(context);
+        var entry = audited.Entry(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditKeptWithChange>() is not null)
+        {
+            audited.KeptWithChange = AuditedChange.Begin(entry, keepsEntry: true);
+            await next(context);
+            return;
+        }
+        await log.BeginAsync(entry, context.RequestAborted);
+        audited.Begun = true;
+        // Entity commits it makes (an import's, a restore's) still name who made them.
+        AuditedChange.Begin(entry, keepsEntry: false);
+        await using (BegunEntryKeepAlive.Start(log, entry, settings, clock, logger))
+        {
+            await next(context);
+        }
     }
 }

@@ -139,6 +139,28 @@ public sealed class TableAuditLogTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_begun_entry_said_to_be_running_since_the_cutoff_is_not_listed_and_saying_so_of_a_gone_one_does_nothing()
+    {
+        var (log, table) = NewLog();
+        var running = Entry(s_now.AddMinutes(-20), status: null);
+        var stopped = Entry(s_now.AddMinutes(-19), status: null);
+        await log.BeginAsync(running, Ct);
+        await log.BeginAsync(stopped, Ct);
+
+        // Both began long ago; the process of one said a minute ago that it still runs, the other's last said so ten minutes ago.
+        await log.KeepBegunAsync(running, s_now.AddMinutes(-1), Ct);
+        await log.KeepBegunAsync(stopped, s_now.AddMinutes(-10), Ct);
+        Assert.Equal([stopped.Id], (await log.ListBegunAsync(s_now.AddMinutes(-5), 100, Ct)).Select(e => e.Id));
+        Assert.Equal([running.Id, stopped.Id], (await log.ListBegunAsync(s_now, 100, Ct)).Select(e => e.Id));
+
+        // Recorded and forgotten: a late word neither fails nor brings the row back.
+        await log.RecordAsync(running.Answered(200), Ct);
+        await log.ForgetBegunAsync(running, Ct);
+        await log.KeepBegunAsync(running, s_now, Ct);
+        Assert.Equal([stopped.Id], table.Query<TableEntity>(e => e.PartitionKey == "begun", cancellationToken: Ct).Select(e => e.GetGuid("EntryId")));
+    }
+
+    [Fact]
     public async Task The_sweeper_removes_entries_older_than_the_retention_with_their_index_rows_and_keeps_the_rest()
     {
         var listing = new ManualClock();

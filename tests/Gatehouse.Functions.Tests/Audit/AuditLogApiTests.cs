@@ -194,4 +194,69 @@ public sealed class AuditLogApiTests(StorageFixture storage)
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>
+    /// A change that runs longer than the interruption period (a large import on slow storage) is
+    /// not taken for one whose process stopped: while it runs its process says so, and its entry is
+    /// listed once, with its answer. Before, the sweep listed it as interrupted while it ran.
+    /// </summary>
+    [Fact]
+    public async Task A_change_running_longer_than_the_interruption_period_is_listed_once_with_its_answer()
+    {
+        await using var app = await RunningApp.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:Audit:InterruptedAfterSeconds"] = "3" });
+        var entities = await app.CreateControlPlaneAsync("long-import");
+        var release = new TaskCompletionSource();
+        using var body = new HeldBody("""{"_format_version":"3.0","services":[{"name":"slow","host":"slow.internal"}]}""", release.Task);
+        var import = app.Client.PutAsync(entities.Replace("/core-entities", "/declarative-config", StringComparison.Ordinal), body, Ct);
+
+        var log = app.Services.GetRequiredService<IAuditLog>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while ((await log.ListBegunAsync(DateTimeOffset.MaxValue, 10, Ct)).Count == 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the import's entry was never begun");
+            await Task.Delay(50, Ct);
+        }
+
+        // Held for more than twice the period: no sweep meanwhile takes it for stopped.
+        var sweeper = app.Services.GetRequiredService<AuditSweeper>();
+        var held = DateTimeOffset.UtcNow;
+        while (DateTimeOffset.UtcNow - held < TimeSpan.FromSeconds(8))
+        {
+            await Task.Delay(500, Ct);
+            Assert.Equal(0, (await sweeper.SweepAsync(Ct)).Resolved);
+        }
+        Assert.False(import.IsCompleted);
+        release.SetResult();
+        Assert.True((await import).IsSuccessStatusCode);
+
+        var entries = (await ListAsync(app.Client)).Where(e => Text(e, "action") == "declarative-config.replace").ToList();
+        Assert.Equal("success", Text(Assert.Single(entries), "result"));
+    }
+
+    /// <summary>
+    /// A request body that arrives slowly: whitespace (which JSON allows before a value) until
+    /// released, then the document. Kestrel ends a request whose body arrives at under 240 bytes a
+    /// second after 5 s, so it is never silent.
+    /// </summary>
+    private sealed class HeldBody(string json, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var spaces = new byte[64];
+            Array.Fill(spaces, (byte)' ');
+            while (!release.IsCompleted)
+            {
+                await stream.WriteAsync(spaces);
+                await stream.FlushAsync();
+                await Task.WhenAny(release, Task.Delay(100));
+            }
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class PageCalls
         public TimeSpan Sent { get; } = sent;
 
         public string? Outcome { get; set; }
+
+        /// <summary>The answer, whose body is read only when a failure shows it: reading every body slowed every test.</summary>
+        public IResponse? Response { get; set; }
     }
 
     public PageCalls(IPage page)
@@ -42,42 +45,48 @@ internal sealed class PageCalls
                 pending[request] = call;
             }
         };
-        page.RequestFailed += (_, request) => Settle(pending, request, $"failed: {request.Failure}");
-        page.Response += async (_, response) =>
-        {
-            string body;
-            try
-            {
-                body = await response.TextAsync();
-            }
-            catch (Exception e)
-            {
-                // Whatever the reason (a redirect, a page gone), an event handler must not throw: it would end the test process.
-                body = $"(body unread: {e.Message.Split('\n')[0]})";
-            }
-            var excerpt = body.Length > BodyExcerpt ? body[..BodyExcerpt] + "…" : body;
-            Settle(pending, response.Request, $"{response.Status} at +{_clock.Elapsed.TotalSeconds:F2} s {excerpt}");
-        };
+        page.RequestFailed += (_, request) => Settle(pending, request, $"failed: {request.Failure}", null);
+        page.Response += (_, response) => Settle(pending, response.Request, $"{response.Status} at +{_clock.Elapsed.TotalSeconds:F2} s", response);
     }
 
-    private void Settle(Dictionary<IRequest, Call> pending, IRequest request, string outcome)
+    private void Settle(Dictionary<IRequest, Call> pending, IRequest request, string outcome, IResponse? response)
     {
         lock (_calls)
         {
             if (pending.Remove(request, out var call))
             {
-                call.Outcome = outcome;
+                (call.Outcome, call.Response) = (outcome, response);
             }
         }
     }
 
-    /// <summary>The last calls, one a line, each unanswered one said to be so.</summary>
-    public string Last()
+    /// <summary>The last calls, one a line, with the start of each answer's body; each unanswered one said to be so.</summary>
+    public async Task<string> LastAsync()
     {
+        List<Call> last;
         lock (_calls)
         {
-            return string.Join("\n", _calls.TakeLast(Shown).Select(c =>
-                $"  +{c.Sent.TotalSeconds:F2} s {c.Request} → {c.Outcome ?? "no answer yet"}"));
+            last = [.. _calls.TakeLast(Shown)];
+        }
+        var lines = new List<string>();
+        foreach (var call in last)
+        {
+            var body = call.Response is { } response ? " " + await BodyAsync(response) : "";
+            lines.Add($"  +{call.Sent.TotalSeconds:F2} s {call.Request} → {call.Outcome ?? "no answer yet"}{body}");
+        }
+        return string.Join("\n", lines);
+    }
+
+    private static async Task<string> BodyAsync(IResponse response)
+    {
+        try
+        {
+            var body = await response.TextAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            return body.Length > BodyExcerpt ? body[..BodyExcerpt] + "…" : body;
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return $"(body unread: {e.Message.Split('\n')[0]})";
         }
     }
 }

@@ -73,7 +73,7 @@ internal sealed class Screenshots
             }
             TestContext.Current.AddAttachment("browser-console", string.Join("\n", errors));
             throw new XunitException(
-                $"{failure.Message}\n(page at {page.Url}; {frames}; browser console errors: {string.Join(" | ", errors)})\nthe page's last calls:\n{calls.Last()}", failure);
+                $"{failure.Message}\n(page at {page.Url}; {frames}; browser console errors: {string.Join(" | ", errors)})\nthe page's last calls:\n{await calls.LastAsync()}", failure);
         }
     }
 

@@ -17,8 +17,11 @@ internal sealed class BegunEntryKeepAlive : IAsyncDisposable
     private BegunEntryKeepAlive(IAuditLog log, AuditEntry entry, TimeSpan period, TimeProvider clock, ILogger logger) =>
         _saying = SayAsync(log, entry, period, clock, logger);
 
+    /// <summary>A day at most between words: a timer cannot wait past 49 days, and the period is a setting (in seconds, up to 68 years).</summary>
+    private static readonly TimeSpan s_longest = TimeSpan.FromDays(1);
+
     public static BegunEntryKeepAlive Start(IAuditLog log, AuditEntry entry, AuditSettings settings, TimeProvider clock, ILogger logger) =>
-        new(log, entry, settings.InterruptedAfter / 3, clock, logger);
+        new(log, entry, settings.InterruptedAfter / 3 < s_longest ? settings.InterruptedAfter / 3 : s_longest, clock, logger);
 
     private async Task SayAsync(IAuditLog log, AuditEntry entry, TimeSpan period, TimeProvider clock, ILogger logger)
     {

@@ -233,6 +233,15 @@ public sealed class AuditLogApiTests(StorageFixture storage)
         Assert.Equal("success", Text(Assert.Single(entries), "result"));
     }
 
+    /// <summary>The period is a setting in seconds; at its largest, a third of it is past what a timer waits, and changes must still be made.</summary>
+    [Fact]
+    public async Task Changes_are_made_and_recorded_with_the_longest_interruption_period()
+    {
+        await using var app = await RunningApp.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:Audit:InterruptedAfterSeconds"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await app.CreateControlPlaneAsync("patient");
+        Assert.Equal("success", Text(Assert.Single(await ListAsync(app.Client), e => Text(e, "action") == "control-planes.create"), "result"));
+    }
+
     /// <summary>
     /// A request body that arrives slowly: whitespace (which JSON allows before a value) until
     /// released, then the document. Kestrel ends a request whose body arrives at under 240 bytes a

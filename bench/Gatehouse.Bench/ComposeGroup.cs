@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Gatehouse.Azure.Composition;
 using Gatehouse.Core.Composition;
@@ -158,15 +157,7 @@ internal static class ComposeGroup
             }
             return $"{what} {ms:F0} ms → {bytes / 1048576.0:F1} MB";
         }
-        byte[] Brotli(int quality)
-        {
-            using var output = new MemoryStream();
-            using (var brotli = new BrotliStream(output, new BrotliCompressionOptions { Quality = quality }, leaveOpen: true))
-            {
-                brotli.Write(document.Span);
-            }
-            return output.ToArray();
-        }
+        byte[] Brotli(int quality) => SnapshotEncodings.Compress(document, SnapshotEncodings.Brotli, quality);
         Console.WriteLine("compressing the snapshot: " + string.Join("; ", [
             Time("stored blob (gzip in chunks, none kept)", () => new ChunkedSnapshotGzip(AzureSnapshotStore.KeptGzipBytes).Write(Guid.NewGuid(), document.Span)),
             Time($"served br (quality {SnapshotEncodings.BrotliQuality})", () => SnapshotEncodings.Compress(document, SnapshotEncodings.Brotli)),

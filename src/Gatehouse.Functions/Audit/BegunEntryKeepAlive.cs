@@ -11,14 +11,14 @@ namespace Gatehouse.Functions.Audit;
 /// </summary>
 internal sealed class BegunEntryKeepAlive : IAsyncDisposable
 {
+    /// <summary>A day at most between words: a timer cannot wait past 49 days, and the period is a setting (in seconds, up to 68 years).</summary>
+    private static readonly TimeSpan s_longest = TimeSpan.FromDays(1);
+
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _saying;
 
     private BegunEntryKeepAlive(IAuditLog log, AuditEntry entry, TimeSpan period, TimeProvider clock, ILogger logger) =>
         _saying = SayAsync(log, entry, period, clock, logger);
-
-    /// <summary>A day at most between words: a timer cannot wait past 49 days, and the period is a setting (in seconds, up to 68 years).</summary>
-    private static readonly TimeSpan s_longest = TimeSpan.FromDays(1);
 
     public static BegunEntryKeepAlive Start(IAuditLog log, AuditEntry entry, AuditSettings settings, TimeProvider clock, ILogger logger) =>
         new(log, entry, settings.InterruptedAfter / 3 < s_longest ? settings.InterruptedAfter / 3 : s_longest, clock, logger);

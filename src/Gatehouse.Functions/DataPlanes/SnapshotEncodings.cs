@@ -82,11 +82,12 @@ internal sealed class SnapshotEncodings(IEncodedSnapshotStore store)
         return encoded;
     }
 
-    internal static byte[] Compress(ReadOnlyMemory<byte> content, string encoding)
+    /// <summary>The content compressed with <paramref name="encoding"/>; another brotli quality only for the benchmark's comparison.</summary>
+    internal static byte[] Compress(ReadOnlyMemory<byte> content, string encoding, int brotliQuality = BrotliQuality)
     {
         using var output = new MemoryStream(content.Length / 4 + 64);
         using (Stream compressor = encoding == Brotli
-            ? new BrotliStream(output, new BrotliCompressionOptions { Quality = BrotliQuality }, leaveOpen: true)
+            ? new BrotliStream(output, new BrotliCompressionOptions { Quality = brotliQuality }, leaveOpen: true)
             : new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             compressor.Write(content.Span);

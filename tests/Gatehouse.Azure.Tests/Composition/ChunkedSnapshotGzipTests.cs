@@ -11,7 +11,7 @@ namespace Gatehouse.Azure.Tests.Composition;
 /// </summary>
 public sealed class ChunkedSnapshotGzipTests
 {
-    private const long Budget = 64L * 1024 * 1024;
+    private const long Budget = AzureSnapshotStore.KeptGzipBytes;
 
     /// <summary>A declarative config of <paramref name="services"/> services much as the renderer writes it (about 190 bytes each).</summary>
     private static byte[] Config(int services, Func<int, string>? host = null) => Encoding.UTF8.GetBytes(

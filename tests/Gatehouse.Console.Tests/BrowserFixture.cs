@@ -11,6 +11,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumVariable = "GATEHOUSE_CHROMIUM";
 
+    private const float PageTimeout = 45_000;
+
     private IPlaywright? _playwright;
 
     public IBrowser? Browser { get; private set; }
@@ -45,9 +47,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(20_000);
-        // Assertions wait as long as actions do: 5 s, Playwright's default, is short for a CI machine running other suites beside this one.
-        Assertions.SetDefaultExpectTimeout(20_000);
+        // 5 s, Playwright's default, is short for a CI machine running other suites beside this one,
+        // and so was 20 s: on one, the plugins page (Kong's package and the Monaco editor it imports,
+        // 6 MB of script, 1.7 s here when idle) read its list 26 s after its control plane.
+        // Assertions wait as long as actions do.
+        context.SetDefaultTimeout(PageTimeout);
+        Assertions.SetDefaultExpectTimeout(PageTimeout);
         return await context.NewPageAsync();
     }
 

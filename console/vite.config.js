@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import monacoEditor from '@kong-ui-public/monaco-editor/vite-plugin'
+import precompress from './precompress.js'
 
 // The console is served by the app itself, at its root, from the files this build writes to dist/;
-// src/Gatehouse.Functions copies them into its output and publish folders as wwwroot/.
+// src/Gatehouse.Functions copies them into its output and publish folders as console/.
 export default defineConfig({
   plugins: [
     vue(),
@@ -14,6 +15,7 @@ export default defineConfig({
       languages: ['json', 'yaml'],
       shiki: { langs: ['json', 'yaml', 'lua', 'shellscript'] },
     }),
+    precompress(),
   ],
   base: '/',
   build: {

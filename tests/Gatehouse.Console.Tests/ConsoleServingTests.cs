@@ -50,6 +50,63 @@ public sealed class ConsoleServingTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Assets_go_out_compressed_as_the_build_wrote_them_to_clients_that_accept_it()
+    {
+        await using var app = await ConsoleApp.StartAsync(storage);
+        using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = app.Address };
+        var index = await client.GetStringAsync("/", Ct);
+        var script = System.Text.RegularExpressions.Regex.Match(index, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
+
+        async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string path, string? acceptEncoding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (acceptEncoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+            }
+            var response = await client.SendAsync(request, Ct);
+            return (response, await response.Content.ReadAsByteArrayAsync(Ct));
+        }
+
+        var (plain, asBuilt) = await GetAsync(script, null);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+
+        foreach (var (accept, expected) in new[] { ("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip"), ("br;q=0, gzip;q=0.5", "gzip"), ("*", "br") })
+        {
+            var (compressed, body) = await GetAsync(script, accept);
+            Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
+            Assert.Equal([expected], compressed.Content.Headers.ContentEncoding);
+            Assert.Equal("text/javascript", compressed.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Accept-Encoding", compressed.Headers.Vary);
+            Assert.Contains("immutable", compressed.Headers.CacheControl?.ToString());
+            Assert.Equal(body.Length, compressed.Content.Headers.ContentLength);
+            Assert.True(body.Length < asBuilt.Length / 2, $"{accept}: {body.Length} bytes against {asBuilt.Length}");
+            using var inflating = expected == "br"
+                ? (Stream)new System.IO.Compression.BrotliStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+            using var inflated = new MemoryStream();
+            await inflating.CopyToAsync(inflated, Ct);
+            Assert.Equal(asBuilt, inflated.ToArray());
+        }
+
+        // Refused, or not offered: the file as built.
+        foreach (var accept in new[] { "identity", "br;q=0, gzip;q=0", "deflate" })
+        {
+            var (refused, body) = await GetAsync(script, accept);
+            Assert.Empty(refused.Content.Headers.ContentEncoding);
+            Assert.Equal(asBuilt, body);
+        }
+        // The compressed forms are not files of their own.
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(script + ".br", "br")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(script + ".gz", null)).Response.StatusCode);
+        // index.html is not under /assets: sent as it is, never cached.
+        var (page, _) = await GetAsync("/", "br");
+        Assert.Empty(page.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task The_apis_paths_never_answer_with_the_console()
     {
         await using var app = await ConsoleApp.StartAsync(storage);

@@ -17,6 +17,9 @@ internal static class ConsoleAssets
     /// <summary>Prefixes that belong to the API and its documentation, never to the console.</summary>
     private static readonly string[] s_apiPrefixes = ["/v1", "/v2", "/v3", "/docs", "/healthz", "/openapi", "/api"];
 
+    /// <summary>Where Vite writes the files it names by their content's hash.</summary>
+    private static readonly PathString s_assets = "/assets";
+
     public static WebApplication MapWebConsole(this WebApplication app)
     {
         app.MapConsoleSettings();
@@ -30,12 +33,18 @@ internal static class ConsoleAssets
         }
 
         var files = new PhysicalFileProvider(folder);
+        app.UsePrecompressedAssets(files, s_assets);
         // Vite names every asset by its content's hash: they may be cached for good. index.html may not.
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
-                context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+            ContentTypeProvider = PrecompressedAssets.ContentTypes,
+            OnPrepareResponse = context =>
+            {
+                context.Context.Response.Headers.CacheControl =
+                    context.Context.Request.Path.StartsWithSegments(s_assets) ? "public, max-age=31536000, immutable" : "no-cache";
+                PrecompressedAssets.MarkEncoding(context);
+            },
         });
         app.MapGet("/", (HttpContext context) => IndexAsync(context, index)).ExcludeFromDescription().WithMetadata(WebConsolePage.Instance);
         // A fallback (tried after every route) whose constraint leaves the API's paths and file names

@@ -60,6 +60,9 @@ public sealed class PackageLayoutTests(PublishedPackage package, StorageFixture 
         Assert.NotEmpty(assets);
         Assert.All(assets, asset => Assert.True(File.Exists(Path.Combine(console, asset.TrimStart('/'))), $"{asset} is not in the package"));
         Assert.DoesNotMatch("(?:src|href)=\"https?://", index);
+        // With the forms the build compressed them to, which the app sends to browsers that take them.
+        Assert.All(assets.Where(asset => asset.EndsWith(".js", StringComparison.Ordinal)), script => Assert.All(new[] { ".br", ".gz" },
+            suffix => Assert.True(File.Exists(Path.Combine(console, script.TrimStart('/') + suffix)), $"{script}{suffix} is not in the package")));
     }
 
     [Fact]

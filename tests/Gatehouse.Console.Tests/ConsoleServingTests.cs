@@ -91,10 +91,11 @@ public sealed class ConsoleServingTests(StorageFixture storage)
             Assert.Equal(asBuilt, inflated.ToArray());
         }
 
-        // Refused, or not offered: the file as built.
-        foreach (var accept in new[] { "identity", "br;q=0, gzip;q=0", "deflate" })
+        // Refused, not offered, or not understood: the file as built.
+        foreach (var accept in new[] { "identity", "br;q=0, gzip;q=0", "deflate", ";;q=x,,br;q=", "br;q=2;;", "*;q=0", new string(',', 10_000) })
         {
             var (refused, body) = await GetAsync(script, accept);
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
             Assert.Empty(refused.Content.Headers.ContentEncoding);
             Assert.Equal(asBuilt, body);
         }

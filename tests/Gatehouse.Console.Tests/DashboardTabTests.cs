@@ -15,7 +15,8 @@ namespace Gatehouse.Console.Tests;
 /// </summary>
 public sealed class DashboardTabTests(StorageFixture storage, BrowserFixture browser)
 {
-    private static readonly LocatorAssertionsToHaveTextOptions s_refreshed = new() { Timeout = 45_000 };
+    // Longer than a page's wait (BrowserFixture): the dashboard shows new figures at its next refresh.
+    private static readonly LocatorAssertionsToHaveTextOptions s_refreshed = new() { Timeout = 60_000 };
 
     [Fact]
     public async Task The_charts_fill_from_the_traffic_a_sidecar_reported_for_the_control_plane_one_service_and_its_group()

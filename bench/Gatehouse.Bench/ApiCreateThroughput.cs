@@ -28,7 +28,7 @@ internal static class ApiCreateThroughput
             controlPlanes.Add(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
         }
 
-        var table = StorageAccount.FromConnectionString(bench.Azurite.ConnectionString).Tables.GetTableClient("benchraw");
+        var table = StorageAccount.FromConnectionString(bench.Storage.ConnectionString).Tables.GetTableClient("benchraw");
         await table.CreateIfNotExistsAsync();
 
         var counter = 0;
@@ -60,7 +60,7 @@ internal static class ApiCreateThroughput
         await RunAsync(20, 1, RawInsert);
         await RunAsync(20, 1, RawTransaction);
 
-        Console.WriteLine($"Entity creates against Azurite, {perCase} per case (service bodies, ~200 bytes).");
+        Console.WriteLine($"Entity creates against {bench.Storage.Name}, {perCase} per case (service bodies, ~200 bytes).");
         Console.WriteLine();
         Console.WriteLine($"{"case",-46} {"ops/s",9} {"p50 ms",8} {"p99 ms",8}");
         var rawSequential = await Report("raw Table insert, 1 writer", perCase, 1, RawInsert);

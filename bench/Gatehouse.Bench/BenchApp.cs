@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Gatehouse.Core.Composition;
 using Gatehouse.Functions;
-using Gatehouse.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Bench;
 
 /// <summary>
-/// The app as the benchmarks drive it: its own Azurite, the app on a free loopback port with
-/// warnings-only logging, and an HTTP client carrying the admin token. Disposing stops both.
+/// The app as the benchmarks drive it: its storage (<see cref="BenchStorage"/>: its own Azurite, or
+/// an account), the app on a free loopback port with warnings-only logging, and an HTTP client
+/// carrying the admin token. Disposing stops both.
 /// </summary>
 internal sealed class BenchApp : IAsyncDisposable
 {
@@ -20,14 +20,14 @@ internal sealed class BenchApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private BenchApp(AzuriteProcess azurite, WebApplication app, HttpClient http)
+    private BenchApp(BenchStorage storage, WebApplication app, HttpClient http)
     {
-        Azurite = azurite;
+        Storage = storage;
         _app = app;
         Http = http;
     }
 
-    public AzuriteProcess Azurite { get; }
+    public BenchStorage Storage { get; }
 
     public HttpClient Http { get; }
 
@@ -37,19 +37,18 @@ internal sealed class BenchApp : IAsyncDisposable
     public Uri? DataPlaneAddress { get; private init; }
 
     /// <summary>
-    /// Starts Azurite (with <paramref name="azuriteMemoryMegabytes"/> for its heap) and the app with
+    /// Starts its storage (an Azurite with <paramref name="azuriteMemoryMegabytes"/> for its heap, unless
+    /// <see cref="BenchStorage.Variable"/> names an account) and the app with
     /// <paramref name="settings"/>; with an <paramref name="observer"/>, that is told as
     /// recompositions pass each step, in place of the app's own (which crashes only when set to).
     /// </summary>
     public static async Task<BenchApp> StartAsync(
         int azuriteMemoryMegabytes, TimeSpan? httpTimeout = null, IDictionary<string, string?>? settings = null, IRecomposeObserver? observer = null)
     {
-        // More Azurite flags for an investigation, e.g. GATEHOUSE_BENCH_AZURITE_ARGS="--debug /tmp/azurite.log" to see every request it served.
-        var extra = Environment.GetEnvironmentVariable("GATEHOUSE_BENCH_AZURITE_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        var azurite = await AzuriteProcess.StartAsync(memoryLimitMegabytes: azuriteMemoryMegabytes, extraArguments: extra);
+        var storage = await BenchStorage.StartAsync(azuriteMemoryMegabytes);
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
-            ["GatehouseStorage"] = azurite.ConnectionString,
+            ["GatehouseStorage"] = storage.ConnectionString,
             ["Gatehouse:AdminToken"] = Token,
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -67,7 +66,7 @@ internal sealed class BenchApp : IAsyncDisposable
         var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = httpTimeout ?? TimeSpan.FromSeconds(100) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        return new BenchApp(azurite, app, http) { DataPlaneAddress = https is null ? null : new Uri(https) };
+        return new BenchApp(storage, app, http) { DataPlaneAddress = https is null ? null : new Uri(https) };
     }
 
     public async ValueTask DisposeAsync()
@@ -75,6 +74,6 @@ internal sealed class BenchApp : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Azurite.DisposeAsync();
+        await Storage.DisposeAsync();
     }
 }

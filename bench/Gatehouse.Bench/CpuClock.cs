@@ -1,25 +1,30 @@
 using System.Diagnostics;
-using Gatehouse.Testing;
 
 namespace Gatehouse.Bench;
 
-/// <summary>CPU seconds this process and its Azurite used since <see cref="Start"/>: whether a run was bound by the cores, and by whose work.</summary>
+/// <summary>
+/// CPU seconds this process and its storage used since <see cref="Start"/>: whether a run was bound
+/// by the cores, and by whose work. The storage's is known only for an Azurite running here.
+/// </summary>
 internal sealed class CpuClock
 {
-    private readonly AzuriteProcess _azurite;
+    private readonly BenchStorage _storage;
     private readonly TimeSpan _ownAtStart;
-    private readonly TimeSpan _azuriteAtStart;
+    private readonly TimeSpan? _storageAtStart;
 
-    private CpuClock(AzuriteProcess azurite)
+    private CpuClock(BenchStorage storage)
     {
-        _azurite = azurite;
+        _storage = storage;
         _ownAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-        _azuriteAtStart = azurite.ProcessorTime;
+        _storageAtStart = storage.ProcessorTime;
     }
 
-    public static CpuClock Start(AzuriteProcess azurite) => new(azurite);
+    public static CpuClock Start(BenchStorage storage) => new(storage);
 
-    /// <summary>Seconds of CPU since the start: this process's, then Azurite's.</summary>
-    public (double Own, double Azurite) Elapsed() =>
-        ((Process.GetCurrentProcess().TotalProcessorTime - _ownAtStart).TotalSeconds, (_azurite.ProcessorTime - _azuriteAtStart).TotalSeconds);
+    /// <summary>Seconds of CPU since the start: this process's, then the storage's (null for an account elsewhere).</summary>
+    public (double Own, double? Storage) Elapsed() =>
+        ((Process.GetCurrentProcess().TotalProcessorTime - _ownAtStart).TotalSeconds, (_storage.ProcessorTime - _storageAtStart)?.TotalSeconds);
+
+    /// <summary>A figure of the storage's CPU, scaled and formatted, or that it is not known here.</summary>
+    public static string Format(double? seconds, Func<double, string> figure) => seconds is { } known ? figure(known) : "unknown (not here)";
 }

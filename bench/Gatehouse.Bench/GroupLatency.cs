@@ -85,14 +85,14 @@ internal static class GroupLatency
         // In UTC as well, to find a slow write in Azurite's --debug log (GATEHOUSE_BENCH_AZURITE_ARGS).
         var runStartedAt = DateTime.UtcNow;
         using var probing = new CancellationTokenSource();
-        var probe = StorageProbe.RunAsync(bench.Azurite, run, probing.Token);
+        var probe = StorageProbe.RunAsync(bench.Storage, run, probing.Token);
         const int warmUp = 3;
         for (var w = 0; w < writes + warmUp; w++)
         {
             var m = w % count;
             var member = memberIds[m];
             var before = (await snapshots.GetPointerAsync(groupId, CancellationToken.None))!.Source.Members![member];
-            var cpu = CpuClock.Start(bench.Azurite);
+            var cpu = CpuClock.Start(bench.Storage);
             var (pausedBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
             var write = Stopwatch.StartNew();
             await SendAsync(http, HttpMethod.Patch, $"/v2/control-planes/{members[m]}/core-entities/routes/route-{m}-0",
@@ -105,8 +105,8 @@ internal static class GroupLatency
                 answered.Add(written);
                 composed.Add(write.Elapsed.TotalMilliseconds);
                 started.Add(run.Elapsed.TotalSeconds - write.Elapsed.TotalSeconds);
-                var (own, azurite) = cpu.Elapsed();
-                spent.Add(new WriteCost(own, azurite, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds, GC.CollectionCount(2) - gen2Before));
+                var (own, storage) = cpu.Elapsed();
+                spent.Add(new WriteCost(own, storage, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds, GC.CollectionCount(2) - gen2Before));
             }
             else
             {
@@ -128,15 +128,15 @@ internal static class GroupLatency
         Console.WriteLine($"slowest: {string.Join(", ", slowest.Select(w => $"{w.Ms:F0} ms (answered {w.Answered:F0}; {w.Spent}) at {w.At:F1} s ({runStartedAt.AddSeconds(w.At):HH:mm:ss.f}Z)"))}");
         var median = composed.Select((ms, i) => (Ms: ms, Spent: spent[i])).OrderBy(w => w.Ms).ElementAt(composed.Count / 2);
         Console.WriteLine($"the median write: {median.Ms:F0} ms ({median.Spent})");
-        Console.WriteLine($"meanwhile {StorageProbe.Describe(probed)}");
-        Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; Azurite is its own process)");
+        Console.WriteLine($"meanwhile {StorageProbe.Describe(bench.Storage, probed)}");
+        Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, bench and cached entities; the storage is not in it)");
         Console.WriteLine($"entity reader: {cache.IncrementalReads} reads from the change log, {cache.FullReads} full reads "
             + $"({cache.IncrementalReads - incrementalBefore} and {cache.FullReads - fullBefore} of them during the writes); kept group unions: {bench.Services.GetRequiredService<GroupUnions>().Count}");
     }
 
-    private sealed record WriteCost(double OwnCpu, double AzuriteCpu, double GcPausedMs, int Gen2)
+    private sealed record WriteCost(double OwnCpu, double? StorageCpu, double GcPausedMs, int Gen2)
     {
-        public override string ToString() => $"CPU here {OwnCpu:F2} s, Azurite {AzuriteCpu:F2} s, GC paused {GcPausedMs:F0} ms, {Gen2} gen2";
+        public override string ToString() => $"CPU here {OwnCpu:F2} s, storage {CpuClock.Format(StorageCpu, s => $"{s:F2} s")}, GC paused {GcPausedMs:F0} ms, {Gen2} gen2";
     }
 
     private static void Report(string name, List<double> figures)

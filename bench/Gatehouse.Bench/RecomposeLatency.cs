@@ -38,7 +38,7 @@ internal static class RecomposeLatency
         {
             if (i == 10)
             {
-                cpu = CpuClock.Start(bench.Azurite);
+                cpu = CpuClock.Start(bench.Storage);
             }
             // Each in turn goes first, so that neither always meets the other's leftovers.
             foreach (var target in i % 2 == 0 ? [large, small] : new[] { small, large })
@@ -49,8 +49,8 @@ internal static class RecomposeLatency
                 }
             }
         }
-        var (own, azurite) = cpu!.Elapsed();
-        Console.WriteLine($"Write -> snapshot pointer latency against Azurite, {writes} writes (after 10 warm-up), one at a time, " +
+        var (own, storage) = cpu!.Elapsed();
+        Console.WriteLine($"Write -> snapshot pointer latency against {bench.Storage.Name}, {writes} writes (after 10 warm-up), one at a time, " +
             $"on a control plane of {preloaded:N0} services and as many routes (imported in {imported.TotalSeconds:F0} s), " +
             $"{(cached ? "entities cached and read from the change log" : "every control plane read whole (nocache)")}:");
         Console.WriteLine($"answer -> pointer: {Target.Figures(large.AfterAnswer)}   (target p99 <= 500 ms)");
@@ -64,7 +64,7 @@ internal static class RecomposeLatency
         }
         // Whose work a write's time was: this process (the app, the write, the probe) against Azurite, per write on average.
         var measured = writes * (small is null ? 1 : 2);
-        Console.WriteLine($"CPU per write, the write and its way to the snapshot: {own * 1000 / measured:F1} ms here, {azurite * 1000 / measured:F1} ms in Azurite");
+        Console.WriteLine($"CPU per write, the write and its way to the snapshot: {own * 1000 / measured:F1} ms here, in the storage {CpuClock.Format(storage, s => $"{s * 1000 / measured:F1} ms")}");
     }
 
     private static async Task<Target> CreateAsync(HttpClient http, string name, int services)

@@ -149,11 +149,11 @@ internal static class SidecarFanOut
         var inFlight = new SemaphoreSlim(WritersAtOnce);
         var sending = new List<Task>(writes);
         var http = app.Http;
-        var cpu = CpuClock.Start(app.Azurite);
+        var cpu = CpuClock.Start(app.Storage);
         var (pausedBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
         using var probing = new CancellationTokenSource();
-        var probe = StorageProbe.RunAsync(app.Azurite, clock, probing.Token);
+        var probe = StorageProbe.RunAsync(app.Storage, clock, probing.Token);
         for (var n = 1; n <= writes; n++)
         {
             var due = TimeSpan.FromSeconds((n - 1) / rate);
@@ -192,7 +192,7 @@ internal static class SidecarFanOut
             await Task.Delay(5);
         }
         var last = await reports.WaitForAllAsync(count, previous: "", TimeSpan.FromSeconds(60));
-        var (own, azurite) = cpu.Elapsed();
+        var (own, storage) = cpu.Elapsed();
 
         // Each write: the latest, over the nodes, of each node's first load holding it.
         var latencies = new List<double>(writes);
@@ -212,11 +212,11 @@ internal static class SidecarFanOut
             + $"p90 {Percentile.Of(latencies, 0.9):F0} ms, p99 {Percentile.Of(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms (target p99 <= 1000 ms)");
         Console.WriteLine(stalls.Count == 0 ? "no write took over 500 ms"
             : $"writes over 500 ms, by when they started (a periodic cause shows as evenly spaced stalls): {string.Join("; ", stalls.Select(s => $"{s.Writes} at {s.From:F1}-{s.To:F1} s, worst {s.Worst:F0} ms"))}");
-        Console.WriteLine($"while writing: this process's GC paused it {paused.TotalMilliseconds:F0} ms in all ({gen2} gen2 collections); {StorageProbe.Describe(probed)}");
+        Console.WriteLine($"while writing: this process's GC paused it {paused.TotalMilliseconds:F0} ms in all ({gen2} gen2 collections); {StorageProbe.Describe(app.Storage, probed)}");
         Console.WriteLine($"every node ended on the last write, all reporting hash {last.Hash}; configs loaded per node: "
             + $"min {loadsPerNode.Min()}, p50 {Percentile.Of([.. loadsPerNode.Select(l => (double)l).Order()], 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
         Console.WriteLine($"CPU over the {wall:F1} s from the first write to the last node's report: this process (app, {count} sidecars, their stand-in Kongs, the bench) "
-            + $"{own:F1} s ({own / wall:F2} cores), Azurite {azurite:F1} s ({azurite / wall:F2} cores), of {Environment.ProcessorCount} cores");
+            + $"{own:F1} s ({own / wall:F2} cores), storage {CpuClock.Format(storage, s => $"{s:F1} s ({s / wall:F2} cores)")}, of {Environment.ProcessorCount} cores");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, {count} sidecars and the bench in one process)");
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
@@ -20,8 +19,8 @@ namespace Gatehouse.Azure.Composition;
 /// seeded 128-bit hash of its bytes and its length; the seed is this process's secret, so a
 /// tenant cannot make a chunk that passes for another's.
 /// </para>
-/// Within <paramref name="maxBytes"/> of kept members in all; over it, all are forgotten (the next
-/// snapshot of each control plane is compressed whole), as <see cref="NewestSnapshots"/> does.
+/// Within <paramref name="maxBytes"/> of kept members in all (<see cref="KeptPerControlPlane{T}"/>);
+/// over it, all are forgotten, and the next snapshot of each control plane is compressed whole.
 /// </summary>
 internal sealed class ChunkedSnapshotGzip(long maxBytes)
 {
@@ -31,9 +30,7 @@ internal sealed class ChunkedSnapshotGzip(long maxBytes)
     private const int CutProbe = 32;
 
     private readonly long _seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
-    private readonly ConcurrentDictionary<Guid, Dictionary<(UInt128 Hash, int Length), byte[]>> _kept = new();
-    private readonly Lock _budget = new();
-    private long _bytes;
+    private readonly KeptPerControlPlane<Dictionary<(UInt128 Hash, int Length), byte[]>> _kept = new(maxBytes);
     private long _compressed;
     private long _reused;
 
@@ -45,7 +42,7 @@ internal sealed class ChunkedSnapshotGzip(long maxBytes)
 
     public byte[] Write(Guid controlPlane, ReadOnlySpan<byte> json)
     {
-        var before = _kept.GetValueOrDefault(controlPlane);
+        var before = _kept.TryGet(controlPlane, out var kept) ? kept : null;
         var members = new Dictionary<(UInt128, int), byte[]>();
         var written = new List<byte[]>();
         var total = 0L;
@@ -69,7 +66,7 @@ internal sealed class ChunkedSnapshotGzip(long maxBytes)
             written.Add(member);
             total += member.Length;
         }
-        Keep(controlPlane, members);
+        _kept.Keep(controlPlane, members, members.Values.Sum(m => (long)m.Length));
         var gzip = new byte[total];
         var at = 0;
         foreach (var member in written)
@@ -126,28 +123,5 @@ internal sealed class ChunkedSnapshotGzip(long maxBytes)
             gzip.Write(chunk);
         }
         return output.ToArray();
-    }
-
-    private void Keep(Guid controlPlane, Dictionary<(UInt128, int), byte[]> members)
-    {
-        var bytes = members.Values.Sum(m => (long)m.Length);
-        lock (_budget)
-        {
-            if (_kept.TryRemove(controlPlane, out var before))
-            {
-                _bytes -= before.Values.Sum(m => (long)m.Length);
-            }
-            if (bytes > maxBytes)
-            {
-                return;
-            }
-            if (_bytes + bytes > maxBytes)
-            {
-                _kept.Clear();
-                _bytes = 0;
-            }
-            _kept[controlPlane] = members;
-            _bytes += bytes;
-        }
     }
 }

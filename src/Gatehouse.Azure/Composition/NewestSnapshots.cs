@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Gatehouse.Azure.Composition;
 
 /// <summary>
@@ -12,32 +10,11 @@ namespace Gatehouse.Azure.Composition;
 /// </summary>
 internal sealed class NewestSnapshots(long maxBytes)
 {
-    private readonly ConcurrentDictionary<Guid, (string Hash, ReadOnlyMemory<byte> Content)> _newest = new();
-    private readonly Lock _budget = new();
-    private long _bytes;
+    private readonly KeptPerControlPlane<(string Hash, ReadOnlyMemory<byte> Content)> _newest = new(maxBytes);
 
     public ReadOnlyMemory<byte>? Find(Guid controlPlane, string hash) =>
-        _newest.TryGetValue(controlPlane, out var newest) && newest.Hash == hash ? newest.Content : (ReadOnlyMemory<byte>?)null;
+        // Cast, or null would convert to an empty ReadOnlyMemory (through byte[]) and pass for a find.
+        _newest.TryGet(controlPlane, out var newest) && newest.Hash == hash ? newest.Content : (ReadOnlyMemory<byte>?)null;
 
-    public void Remember(Guid controlPlane, string hash, ReadOnlyMemory<byte> content)
-    {
-        lock (_budget)
-        {
-            if (_newest.TryRemove(controlPlane, out var before))
-            {
-                _bytes -= before.Content.Length;
-            }
-            if (content.Length > maxBytes)
-            {
-                return;
-            }
-            if (_bytes + content.Length > maxBytes)
-            {
-                _newest.Clear();
-                _bytes = 0;
-            }
-            _newest[controlPlane] = (hash, content);
-            _bytes += content.Length;
-        }
-    }
+    public void Remember(Guid controlPlane, string hash, ReadOnlyMemory<byte> content) => _newest.Keep(controlPlane, (hash, content), content.Length);
 }

@@ -30,7 +30,7 @@ internal static class PrecompressedAssets
             }
             // The compressed forms are ways to send an asset, not assets: asked for by name, they would go out
             // with the script's type and no encoding.
-            if (s_forms.Any(form => request.Path.Value!.EndsWith(form.Suffix, StringComparison.OrdinalIgnoreCase)))
+            if (CompressedSuffix(request.Path.Value!) is not null)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
@@ -69,18 +69,13 @@ internal static class PrecompressedAssets
         return named is not null && named.Quality is not <= 0;
     }
 
+    /// <summary>The suffix of a compressed form the path ends with, or null for any other file.</summary>
+    private static string? CompressedSuffix(string path) =>
+        s_forms.Select(form => form.Suffix).FirstOrDefault(suffix => path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+
     private sealed class TypeOfWhatIsCompressed(IContentTypeProvider types) : IContentTypeProvider
     {
-        public bool TryGetContentType(string subpath, out string contentType)
-        {
-            foreach (var (_, suffix) in s_forms)
-            {
-                if (subpath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-                {
-                    return types.TryGetContentType(subpath[..^suffix.Length], out contentType!);
-                }
-            }
-            return types.TryGetContentType(subpath, out contentType!);
-        }
+        public bool TryGetContentType(string subpath, out string contentType) =>
+            types.TryGetContentType(subpath[..^(CompressedSuffix(subpath)?.Length ?? 0)], out contentType!);
     }
 }

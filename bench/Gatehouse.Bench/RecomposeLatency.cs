@@ -9,7 +9,7 @@ namespace Gatehouse.Bench;
 /// <summary>
 /// Time from a write's 201 to the control plane's snapshot pointer standing at that write's
 /// revision, through the whole local pipeline (queue, poller, consistent read, compose, blob,
-/// pointer), against Azurite, one write at a time. Arguments: the writes (200); the services the
+/// pointer), against Azurite (or the account in GATEHOUSE_BENCH_STORAGE), one write at a time. Arguments: the writes (200); the services the
 /// control plane holds before them, imported first (0); <c>nocache</c> to read every
 /// control plane whole, as before the change log (issue #16), for an A/B in one build; and
 /// <c>compare</c> to write in turn to a control plane of 10 entities in the same app, for issue
@@ -62,7 +62,7 @@ internal static class RecomposeLatency
                 $"(issue #16: <= 2x at 100,000); answer -> pointer: {Target.P50(large.AfterAnswer) / Target.P50(small.AfterAnswer):F2}x; " +
                 $"the write's answer alone p50 {Target.P50(large.Answer):F1} against {Target.P50(small.Answer):F1} ms");
         }
-        // Whose work a write's time was: this process (the app, the write, the probe) against Azurite, per write on average.
+        // Whose work a write's time was: this process (the app, the write, the probe) against the storage, per write on average.
         var measured = writes * (small is null ? 1 : 2);
         Console.WriteLine($"CPU per write, the write and its way to the snapshot: {own * 1000 / measured:F1} ms here, in the storage {CpuClock.Format(storage, s => $"{s * 1000 / measured:F1} ms")}");
     }
@@ -121,7 +121,7 @@ internal static class RecomposeLatency
             }
         }
 
-        public static double P50(List<double> times) => Percentile.Of([.. times.Order()], 0.5);
+        public static double P50(List<double> times) => Percentile.OfUnsorted(times, 0.5);
 
         public static string Figures(List<double> times)
         {

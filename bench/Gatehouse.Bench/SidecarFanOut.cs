@@ -214,7 +214,7 @@ internal static class SidecarFanOut
             : $"writes over 500 ms, by when they started (a periodic cause shows as evenly spaced stalls): {string.Join("; ", stalls.Select(s => $"{s.Writes} at {s.From:F1}-{s.To:F1} s, worst {s.Worst:F0} ms"))}");
         Console.WriteLine($"while writing: this process's GC paused it {paused.TotalMilliseconds:F0} ms in all ({gen2} gen2 collections); {StorageProbe.Describe(app.Storage, probed)}");
         Console.WriteLine($"every node ended on the last write, all reporting hash {last.Hash}; configs loaded per node: "
-            + $"min {loadsPerNode.Min()}, p50 {Percentile.Of([.. loadsPerNode.Select(l => (double)l).Order()], 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
+            + $"min {loadsPerNode.Min()}, p50 {Percentile.OfUnsorted(loadsPerNode.Select(l => (double)l), 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
         Console.WriteLine($"CPU over the {wall:F1} s from the first write to the last node's report: this process (app, {count} sidecars, their stand-in Kongs, the bench) "
             + $"{own:F1} s ({own / wall:F2} cores), storage {CpuClock.Format(storage, s => $"{s:F1} s ({s / wall:F2} cores)")}, of {Environment.ProcessorCount} cores");
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, {count} sidecars and the bench in one process)");

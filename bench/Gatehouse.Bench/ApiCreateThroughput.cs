@@ -55,31 +55,51 @@ internal static class ApiCreateThroughput
             ]);
         }
 
+        // The fewest rows issue #16's create can commit: no audit entry kept with it.
+        Task RawIssueTransaction(int writer)
+        {
+            var n = Interlocked.Increment(ref counter);
+            var partition = $"m{writer}";
+            return table.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, new TableEntity(partition, $"e|services|{n:D9}") { ["B0"] = ServiceBody }),
+                new(TableTransactionActionType.Add, new TableEntity(partition, $"u|services|name|svc-{n}") { ["Id"] = $"{n:D9}" }),
+                new(TableTransactionActionType.Add, new TableEntity(partition, $"c|{n:D19}") { ["Changes"] = $"+services/{n:D9}" }),
+                new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, "rev") { ["Revision"] = (long)n }),
+            ]);
+        }
+
         // Warm up every path.
         await RunAsync(20, 1, w => ApiCreate(controlPlanes[0]));
         await RunAsync(20, 1, RawInsert);
         await RunAsync(20, 1, RawTransaction);
+        await RunAsync(20, 1, RawIssueTransaction);
 
         Console.WriteLine($"Entity creates against {bench.Storage.Name}, {perCase} per case (service bodies, ~200 bytes).");
         Console.WriteLine();
         Console.WriteLine($"{"case",-46} {"ops/s",9} {"p50 ms",8} {"p99 ms",8}");
-        var rawSequential = await Report("raw Table insert, 1 writer", perCase, 1, RawInsert);
-        var transactionSequential = await Report("raw 5-row transaction, 1 writer", perCase, 1, RawTransaction);
-        var apiSequential = await Report("API create, 1 writer, 1 control plane", perCase, 1, _ => ApiCreate(controlPlanes[1]));
-        var rawParallel = await Report("raw Table insert, 8 writers", perCase, 8, RawInsert);
+        var (rawSequential, rawP50) = await Report("raw Table insert, 1 writer", perCase, 1, RawInsert);
+        var (transactionSequential, _) = await Report("raw 5-row transaction, 1 writer", perCase, 1, RawTransaction);
+        var (_, issueP50) = await Report("raw 4-row transaction, 1 writer", perCase, 1, RawIssueTransaction);
+        var (apiSequential, apiP50) = await Report("API create, 1 writer, 1 control plane", perCase, 1, _ => ApiCreate(controlPlanes[1]));
+        var (rawParallel, _) = await Report("raw Table insert, 8 writers", perCase, 8, RawInsert);
         await Report("API create, 8 writers, 1 control plane", perCase, 8, _ => ApiCreate(controlPlanes[2]));
-        var apiParallel = await Report("API create, 8 writers, 8 control planes", perCase, 8, w => ApiCreate(controlPlanes[w]));
+        var (apiParallel, _) = await Report("API create, 8 writers, 8 control planes", perCase, 8, w => ApiCreate(controlPlanes[w]));
         Console.WriteLine();
         Console.WriteLine($"API/raw throughput, 1 writer: {apiSequential / rawSequential:F2}   8 writers on 8 control planes: {apiParallel / rawParallel:F2}");
         Console.WriteLine($"Raw insert / raw 5-row transaction throughput, 1 writer: {rawSequential / transactionSequential:F2} (the transaction is the floor an API create's one commit can reach)");
+        // Issue #16 asks for an API create p50 within 1.5x a raw insert's; its own rows set a floor under that.
+        Console.WriteLine($"p50 against a raw insert's, 1 writer: API create {apiP50 / rawP50:F2}x, the 4-row transaction alone {issueP50 / rawP50:F2}x " +
+            $"(entity, unique index, change, revision: the fewest rows issue #16's one commit can hold; its target is 1.5x)");
     }
 
-    private static async Task<double> Report(string name, int operations, int writers, Func<int, Task> operation)
+    private static async Task<(double Rate, double P50)> Report(string name, int operations, int writers, Func<int, Task> operation)
     {
         var (rate, latencies) = await RunAsync(operations, writers, operation);
         latencies.Sort();
-        Console.WriteLine($"{name,-46} {rate,9:F0} {Percentile.Of(latencies, 0.50),8:F1} {Percentile.Of(latencies, 0.99),8:F1}");
-        return rate;
+        var p50 = Percentile.Of(latencies, 0.50);
+        Console.WriteLine($"{name,-46} {rate,9:F0} {p50,8:F1} {Percentile.Of(latencies, 0.99),8:F1}");
+        return (rate, p50);
     }
 
     private static async Task<(double Rate, List<double> Latencies)> RunAsync(int operations, int writers, Func<int, Task> operation)

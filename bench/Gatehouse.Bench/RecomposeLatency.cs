@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,10 +62,28 @@ internal static class RecomposeLatency
             Console.WriteLine($"request -> pointer p50, {preloaded * 2:N0} entities / 10: {Target.P50(large.Total) / Target.P50(small.Total):F2}x " +
                 $"(issue #16: <= 2x at 100,000); answer -> pointer: {Target.P50(large.AfterAnswer) / Target.P50(small.AfterAnswer):F2}x; " +
                 $"the write's answer alone p50 {Target.P50(large.Answer):F1} against {Target.P50(small.Answer):F1} ms");
+            await PrintFloorAsync(bench, large, small);
         }
         // Whose work a write's time was: this process (the app, the write, the probe) against the storage, per write on average.
         var measured = writes * (small is null ? 1 : 2);
         Console.WriteLine($"CPU per write, the write and its way to the snapshot: {own * 1000 / measured:F1} ms here, in the storage {CpuClock.Format(storage, s => $"{s * 1000 / measured:F1} ms")}");
+    }
+
+    /// <summary>
+    /// The storage's own share of the ratio: its time for a commit-shaped transaction in each
+    /// partition, once the writes are done, against the small control plane's whole write -> pointer.
+    /// </summary>
+    private static async Task PrintFloorAsync(BenchApp bench, Target large, Target small)
+    {
+        var table = bench.Services.GetRequiredService<StorageAccount>().Tables
+            .GetTableClient(bench.Services.GetRequiredService<StorageLayout>().EntitiesTable);
+        var inLarge = await StorageFloor.MeasureAsync(table, large.Id, 50);
+        var inSmall = await StorageFloor.MeasureAsync(table, small.Id, 50);
+        Console.WriteLine($"the storage alone in each partition, p50: a point read {inLarge.Read:F1} against {inSmall.Read:F1} ms ({inLarge.Read / inSmall.Read:F2}x), " +
+            $"a five-row transaction {inLarge.Transaction:F1} against {inSmall.Transaction:F1} ms ({inLarge.Transaction / inSmall.Transaction:F2}x)");
+        var floor = inLarge.Transaction / Target.P50(small.Total);
+        Console.WriteLine($"a write's one transaction in the large partition alone is {floor:F2}x the small control plane's whole request -> pointer p50" +
+            (floor > 2 ? ": on this storage no write path with that transaction can reach 2x" : ""));
     }
 
     private static async Task<Target> CreateAsync(HttpClient http, string name, int services)
@@ -90,6 +109,9 @@ internal static class RecomposeLatency
     private sealed class Target(string cp, long revision)
     {
         private readonly Guid _id = Guid.Parse(cp);
+
+        /// <summary>The control plane's id, which is also its partition in the entities table.</summary>
+        public string Id => cp;
         private int _written;
 
         public List<double> Total { get; } = [];

@@ -217,6 +217,13 @@ internal static class SidecarFanOut
             + $"min {loadsPerNode.Min()}, p50 {Percentile.OfUnsorted(loadsPerNode.Select(l => (double)l), 0.5):F0}, max {loadsPerNode.Max()} (of {writes} writes)");
         Console.WriteLine($"CPU over the {wall:F1} s from the first write to the last node's report: this process (app, {count} sidecars, their stand-in Kongs, the bench) "
             + $"{own:F1} s ({own / wall:F2} cores), storage {CpuClock.Format(storage, s => $"{s:F1} s ({s / wall:F2} cores)")}, of {Environment.ProcessorCount} cores");
+        if (storage is { } local)
+        {
+            // When the rate asked for needs more CPU than the machine has, the writes queue for it and the latencies above are the machine's.
+            var needed = (own + local) / writes * rate;
+            Console.WriteLine($"at {rate:F0} writes/s this work would keep {needed:F2} cores busy here"
+                + (needed > Environment.ProcessorCount ? $", more than the {Environment.ProcessorCount} there are, so the writes queue for the CPU" : ""));
+        }
         Console.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (app, {count} sidecars and the bench in one process)");
     }
 

@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["versions"] = VersionHistory.RunAsync,
     ["access"] = AccessCost.RunAsync,
     ["overview"] = OverviewSummary.RunAsync,
+    ["kong-apply"] = KongApply.RunAsync,
     ["plugins"] = args =>
     {
         PluginValidation.Run();

@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Core.DataPlanes;
@@ -25,9 +22,6 @@ internal sealed class KongAdminClient(HttpClient http)
     private const int MaxReasonChars = 256;
     private const long MaxMetricsBytes = 64L * 1024 * 1024;
 
-    // Kong reads the string back whatever the escaping; raw UTF-8 keeps the body no bigger than it must be.
-    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
 
     private readonly HttpClient _http = http;
 
@@ -98,12 +92,8 @@ internal sealed class KongAdminClient(HttpClient http)
 
     public async Task<KongApplyResult> ApplyAsync(ReadOnlyMemory<byte> declarativeConfig, CancellationToken cancellationToken)
     {
-        byte[] body;
-        try
-        {
-            body = RequestBody(declarativeConfig.Span);
-        }
-        catch (ArgumentException)
+        using var content = KongConfigContent.For(declarativeConfig);
+        if (content is null)
         {
             // Kong would hash a different string than these bytes; nothing to retry, the config is wrong.
             return new KongApplyResult.Rejected("The configuration is not valid UTF-8.", "[]");
@@ -112,8 +102,6 @@ internal sealed class KongAdminClient(HttpClient http)
 
         try
         {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = s_json;
             using var response = await _http.PostAsync(ConfigPath, content, cancellationToken);
             var status = (int)response.StatusCode;
             switch (response.StatusCode)
@@ -137,18 +125,6 @@ internal sealed class KongAdminClient(HttpClient http)
         {
             return new KongApplyResult.Unavailable($"Kong's Admin API did not answer within {_http.Timeout.TotalSeconds:0.#} s.", null);
         }
-    }
-
-    private static byte[] RequestBody(ReadOnlySpan<byte> config)
-    {
-        var output = new ArrayBufferWriter<byte>(config.Length + 64);
-        using (var writer = new Utf8JsonWriter(output, s_writer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("config"u8, config);
-            writer.WriteEndObject();
-        }
-        return output.WrittenSpan.ToArray();
     }
 
     private async Task<JsonObject> GetJsonAsync(string path, CancellationToken cancellationToken)

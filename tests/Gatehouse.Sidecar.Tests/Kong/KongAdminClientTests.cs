@@ -64,6 +64,39 @@ public sealed class KongAdminClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_config_of_many_segments_reaches_Kong_byte_for_byte_with_its_length_declared()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // One long tag: what JSON escapes a second time on the way to Kong, and characters of two, three and
+        // four bytes each split at a segment boundary after each of their bytes but the last.
+        var config = new List<byte>("""{"_format_version":"3.0","services":[{"name":"s","host":"h.internal","tags":["""u8.ToArray());
+        (string Character, int BytesBefore)[] straddling = [("é", 1), ("✓", 1), ("✓", 2), ("😀", 1), ("😀", 2), ("😀", 3)];
+        string[] filler = ["\\\"", "\\\\", "\\n", "\\u0001", "\u2028", "</script>", "\u007f"];
+        for (var k = 0; k < straddling.Length; k++)
+        {
+            var until = (k + 1) * KongConfigContent.SegmentBytes - straddling[k].BytesBefore;
+            for (var i = 0; config.Count + 9 < until; i++)
+            {
+                config.AddRange(Encoding.UTF8.GetBytes(filler[i % filler.Length]));
+            }
+            while (config.Count < until)
+            {
+                config.Add((byte)'x');
+            }
+            config.AddRange(Encoding.UTF8.GetBytes(straddling[k].Character));
+        }
+        config.AddRange("\"]}]}"u8.ToArray());
+        var bytes = config.ToArray();
+
+        var result = await _client.ApplyAsync(bytes, ct);
+
+        Assert.Equal(new KongApplyResult.Applied(KongAdminClient.HashOf(bytes)), result);
+        Assert.Equal(Encoding.UTF8.GetString(bytes), _kong.CurrentConfig);
+        var body = Assert.NotNull(_kong.LastConfigBody);
+        Assert.Equal(body.Received, body.Declared);
+    }
+
+    [Fact]
     public async Task The_same_config_again_is_unchanged_and_not_reloaded()
     {
         var ct = TestContext.Current.CancellationToken;

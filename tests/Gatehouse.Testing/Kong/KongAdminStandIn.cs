@@ -58,6 +58,9 @@ public sealed class KongAdminStandIn : IAsyncDisposable
     /// <summary>The hash of every config loaded (201), oldest first.</summary>
     public IReadOnlyList<string> Loads => _state.Loads;
 
+    /// <summary>The last <c>POST /config</c>'s body: its Content-Length (null when sent chunked) and the bytes that came.</summary>
+    public (long? Declared, long Received)? LastConfigBody { get; private set; }
+
     /// <summary>Refuse the next config that would load as invalid (400, Kong's body) with this message.</summary>
     public void RejectNextWith(string message) => _state.RejectNextWith(message);
 
@@ -107,7 +110,7 @@ public sealed class KongAdminStandIn : IAsyncDisposable
             ("GET", "/config") => KongConfigEndpoint.Get(_state),
             ("GET", "/metrics") when Traffic.Enabled => new KongResponse(200, Text: Traffic.Exposition(Node.NodeId, requests)),
             ("POST", "/config") => KongConfigEndpoint.Post(
-                await ReadBodyAsync(request, context.RequestAborted),
+                await ReadConfigBodyAsync(request, context.RequestAborted),
                 request.ContentType,
                 name => request.Query.TryGetValue(name, out var value) ? value.ToString() : null,
                 _state,
@@ -140,10 +143,11 @@ public sealed class KongAdminStandIn : IAsyncDisposable
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadConfigBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
+        LastConfigBody = (request.ContentLength, buffer.Length);
         return buffer.ToArray();
     }
 }

@@ -48,11 +48,13 @@ public sealed class Sweeper(
             revisions.TryGetValue(id, out var known) ? known : revisions[id] = await entities.GetRevisionAsync(id, cancellationToken).ConfigureAwait(false);
 
         var listed = await controlPlanes.ListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var gone in _retained.Keys.Union(_trimmedThrough.Keys).Except(listed.Select(c => c.Id)).ToList())
+        var existing = listed.Select(c => c.Id).ToHashSet();
+        foreach (var gone in _retained.Keys.Union(_trimmedThrough.Keys).Where(id => !existing.Contains(id)).ToList())
         {
             _retained.TryRemove(gone, out _);
             _trimmedThrough.TryRemove(gone, out _);
         }
+        analytics.ForgetAllBut(existing);
         foreach (var controlPlane in listed)
         {
             var pointer = await snapshots.GetPointerAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
@@ -99,7 +101,7 @@ public sealed class Sweeper(
                 await retention.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
                 _retained[controlPlane.Id] = (pointer?.VersionNumber, now);
             }
-            // Reported traffic older than its retention.
+            // Reported traffic older than its retention, when due.
             await analytics.SweepAsync(controlPlane.Id, cancellationToken).ConfigureAwait(false);
             if (isOwed)
             {

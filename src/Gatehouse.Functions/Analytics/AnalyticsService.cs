@@ -8,7 +8,7 @@ namespace Gatehouse.Functions.Analytics;
 /// Answers analytics queries: a control plane's reports, or one node's, or a group's — its own
 /// nodes' and every member's — summed into the query's buckets.
 /// </summary>
-internal sealed class AnalyticsService(IAnalyticsStore store, ControlPlaneService controlPlanes, IGroupMembershipStore memberships)
+internal sealed class AnalyticsService(IAnalyticsStore store, ControlPlaneService controlPlanes, IGroupMembershipStore memberships, AnalyticsRetention retention)
 {
     public async Task<IReadOnlyList<AnalyticsBucket>> QueryAsync(Guid controlPlaneId, AnalyticsQuery query, Guid? nodeId, CancellationToken ct)
     {
@@ -19,9 +19,11 @@ internal sealed class AnalyticsService(IAnalyticsStore store, ControlPlaneServic
             sources.AddRange((await memberships.ReadAsync(ct)).MembersOf(controlPlaneId));
         }
         var reports = new List<NodeMinuteReport>();
+        // Reports behind the horizon are no longer kept, though the sweep may not have deleted them yet.
+        var from = query.Start < retention.Horizon ? retention.Horizon : query.Start;
         foreach (var source in sources)
         {
-            await foreach (var report in store.ReadAsync(source, query.Start, query.End, nodeId, ct))
+            await foreach (var report in store.ReadAsync(source, from, query.End, nodeId, ct))
             {
                 reports.Add(report);
             }

@@ -105,7 +105,12 @@ public sealed class AnalyticsApiTests(StorageFixture storage)
     [Fact]
     public async Task Reports_older_than_the_retention_are_not_taken_and_the_sweep_deletes_them()
     {
-        await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?> { ["Gatehouse:Analytics:RetentionDays"] = "1" });
+        await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Gatehouse:Analytics:RetentionDays"] = "1",
+            // Only this test's sweep: one from the timer before the old row is written would leave the control plane clear for a while.
+            ["Gatehouse:Recompose:SweepSeconds"] = "3600",
+        });
         var cp = await kit.CreateControlPlaneAsync("analytics-retention");
         var (dp, _) = await kit.ConnectAsync(cp);
         var node = Guid.NewGuid();
@@ -135,4 +140,50 @@ public sealed class AnalyticsApiTests(StorageFixture storage)
         await kit.App.Services.GetRequiredService<Sweeper>().SweepAsync(Ct);
         Assert.Equal(5, await StoredAsync(old.AddHours(-1)));
     }
+
+    [Fact]
+    public async Task A_control_plane_the_sweep_left_clear_is_looked_over_again_after_a_while_and_answers_stop_at_the_horizon()
+    {
+        var clock = new ManualClock(AnalyticsQuery.Floor(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)));
+        await using var kit = await DataPlaneKit.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Gatehouse:Analytics:RetentionDays"] = "1",
+            ["Gatehouse:Recompose:SweepSeconds"] = "3600",
+        }, clock: clock);
+        var cp = await kit.CreateControlPlaneAsync("analytics-pass");
+        var store = kit.App.Services.GetRequiredService<IAnalyticsStore>();
+        var sweeper = kit.App.Services.GetRequiredService<Sweeper>();
+        var retention = kit.App.Services.GetRequiredService<AnalyticsRetention>();
+
+        // A report of the minute after the horizon: kept, until the clock carries it past.
+        var minute = retention.Horizon.AddMinutes(1);
+        var traffic = new ServiceTraffic();
+        traffic.For("a").AddRequests("2xx", 10);
+        await store.WriteAsync(cp, Guid.NewGuid(), minute, new MetricsReport(1, minute, traffic), Ct);
+        var window = $"?from={Iso(minute.AddMinutes(-30))}&to={Iso(minute.AddMinutes(30))}&granularity=minute";
+        async Task<long> StoredAsync()
+        {
+            long sum = 0;
+            await foreach (var report in store.ReadAsync(cp, minute.AddHours(-1), minute.AddHours(1), null, Ct))
+            {
+                sum += report.Traffic.Total().Requests;
+            }
+            return sum;
+        }
+        Assert.Equal(10, (await TotalAsync(kit, cp, window)).GetProperty("requests").GetInt64());
+        await sweeper.SweepAsync(Ct);
+        Assert.Equal(10, await StoredAsync());
+
+        // Past the horizon now: no answer counts it, but the sweep does not look again so soon.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, (await TotalAsync(kit, cp, window)).GetProperty("requests").GetInt64());
+        await sweeper.SweepAsync(Ct);
+        Assert.Equal(10, await StoredAsync());
+
+        clock.Advance(AnalyticsRetention.PassEvery);
+        await sweeper.SweepAsync(Ct);
+        Assert.Equal(0, await StoredAsync());
+    }
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
 }

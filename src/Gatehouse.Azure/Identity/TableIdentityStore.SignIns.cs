@@ -59,7 +59,7 @@ public sealed partial class TableIdentityStore : ISignInStore
     public async Task<IReadOnlyList<TeamGroupMapping>> ListTeamGroupMappingsAsync(CancellationToken cancellationToken)
     {
         var mappings = new List<(TeamGroupMapping Mapping, DateTimeOffset? At)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, TeamGroupsPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(TeamGroupsPrefix, cancellationToken).ConfigureAwait(false))
         {
             var groups = JsonSerializer.Deserialize<string[]>(row.GetString("Groups") ?? "[]") ?? [];
             mappings.Add((new TeamGroupMapping(Guid.Parse(row.RowKey.AsSpan(TeamGroupsPrefix.Length)), groups), row.GetDateTimeOffset("CreatedAt")));

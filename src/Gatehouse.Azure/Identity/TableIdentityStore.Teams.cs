@@ -20,7 +20,7 @@ public sealed partial class TableIdentityStore
     public async Task<IReadOnlyList<Team>> ListTeamsAsync(CancellationToken cancellationToken)
     {
         var teams = new List<Team>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, TeamPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(TeamPrefix, cancellationToken).ConfigureAwait(false))
         {
             teams.Add(ReadTeam(row));
         }
@@ -65,7 +65,7 @@ public sealed partial class TableIdentityStore
     {
         var members = new List<(IdentityRef Member, DateTimeOffset? At)>();
         var prefix = $"{MemberPrefix}{teamId}:";
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, prefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(prefix, cancellationToken).ConfigureAwait(false))
         {
             var parts = row.RowKey[prefix.Length..].Split(':');
             members.Add((new IdentityRef(KindOf(parts[0]), Guid.Parse(parts[1])), row.Timestamp));
@@ -77,7 +77,7 @@ public sealed partial class TableIdentityStore
     {
         var teams = new List<Guid>();
         var prefix = MemberOfPrefixOf(member);
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, prefix), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(prefix, cancellationToken, ["RowKey"]).ConfigureAwait(false))
         {
             teams.Add(Guid.Parse(row.RowKey.AsSpan(prefix.Length)));
         }

@@ -21,7 +21,7 @@ public sealed partial class TableIdentityStore
     public async Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken cancellationToken)
     {
         var users = new List<User>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, UserPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(UserPrefix, cancellationToken).ConfigureAwait(false))
         {
             users.Add(ReadUser(row));
         }
@@ -77,7 +77,7 @@ public sealed partial class TableIdentityStore
     public async Task<IReadOnlyList<PersonalAccessToken>> ListPersonalTokensAsync(Guid userId, CancellationToken cancellationToken)
     {
         var tokens = new List<PersonalAccessToken>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, $"{PersonalTokenPrefix}{userId}:"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder($"{PersonalTokenPrefix}{userId}:", cancellationToken).ConfigureAwait(false))
         {
             tokens.Add(ReadPersonalToken(row));
         }

@@ -40,7 +40,7 @@ public sealed partial class TableIdentityStore(TableServiceClient tables, Storag
     public async Task<IReadOnlyList<SystemAccount>> ListAccountsAsync(CancellationToken cancellationToken)
     {
         var accounts = new List<SystemAccount>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, AccountPrefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(AccountPrefix, cancellationToken).ConfigureAwait(false))
         {
             accounts.Add(ReadAccount(row));
         }
@@ -103,7 +103,7 @@ public sealed partial class TableIdentityStore(TableServiceClient tables, Storag
     public async Task<IReadOnlyList<AccessToken>> ListTokensAsync(Guid accountId, CancellationToken cancellationToken)
     {
         var tokens = new List<AccessToken>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, $"{TokenPrefix}{accountId}:"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder($"{TokenPrefix}{accountId}:", cancellationToken).ConfigureAwait(false))
         {
             tokens.Add(ReadToken(row));
         }
@@ -183,7 +183,7 @@ public sealed partial class TableIdentityStore(TableServiceClient tables, Storag
     public async Task<IReadOnlyList<AssignedRole>> ListRolesAsync(IdentityRef owner, CancellationToken cancellationToken)
     {
         var roles = new List<(AssignedRole Role, DateTimeOffset? At)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, RolePrefixOf(owner)), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsUnder(RolePrefixOf(owner), cancellationToken).ConfigureAwait(false))
         {
             roles.Add((new AssignedRole(
                 Guid.Parse(row.RowKey.AsSpan(row.RowKey.LastIndexOf(':') + 1)),
@@ -240,6 +240,10 @@ public sealed partial class TableIdentityStore(TableServiceClient tables, Storag
             await DeleteAsync(RolePrefixOf(member) + role.Id, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The rows whose keys start with <paramref name="prefix"/>, with only the properties in <paramref name="select"/> when given.</summary>
+    private AsyncPageable<TableEntity> RowsUnder(string prefix, CancellationToken cancellationToken, IEnumerable<string>? select = null) =>
+        _table.QueryAsync<TableEntity>(TableFilter.InPartitionStartingWith(Partition, prefix), select: select, cancellationToken: cancellationToken);
 
     private async Task<TableEntity?> FindAsync(string rowKey, CancellationToken cancellationToken)
     {

@@ -22,7 +22,6 @@ internal sealed class KongAdminClient(HttpClient http)
     private const int MaxReasonChars = 256;
     private const long MaxMetricsBytes = 64L * 1024 * 1024;
 
-
     private readonly HttpClient _http = http;
 
     /// <summary>The md5 hex Kong reports as configuration_hash after loading these bytes as a <c>config</c> string.</summary>

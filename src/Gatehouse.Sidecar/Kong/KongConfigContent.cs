@@ -11,7 +11,7 @@ namespace Gatehouse.Sidecar.Kong;
 /// JSON string, written to the request stream a segment at a time. A config can be tens of MB, and
 /// the sidecar runs on the gateway node, often under a container's memory limit, already holding the
 /// config it fetched: the escaped body is never held whole beside it. Its length is measured first by
-/// writing it to nowhere, so Kong gets a Content-Length, as it did when the body was one array.
+/// writing it to nowhere, so Kong gets a Content-Length rather than a chunked body.
 /// </summary>
 internal sealed class KongConfigContent : HttpContent
 {

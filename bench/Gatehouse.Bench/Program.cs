@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["access"] = AccessCost.RunAsync,
     ["overview"] = OverviewSummary.RunAsync,
     ["kong-apply"] = KongApply.RunAsync,
+    ["sweep"] = SweepDuration.RunAsync,
     ["plugins"] = args =>
     {
         PluginValidation.Run();

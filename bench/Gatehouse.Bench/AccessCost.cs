@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.Access;
 
@@ -33,21 +32,21 @@ internal static class AccessCost
 
         await using var bench = await BenchApp.StartAsync(512);
         var http = bench.Http;
-        var cp = JsonDocument.Parse(await (await http.PostAsync("/v2/control-planes", Json("""{"name":"access-bench"}"""))).Content.ReadAsStringAsync())
+        var cp = JsonDocument.Parse(await (await http.PostAsync("/v2/control-planes", JsonBody.Of("""{"name":"access-bench"}"""))).Content.ReadAsStringAsync())
             .RootElement.GetProperty("id").GetString()!;
-        var accountId = JsonDocument.Parse(await (await http.PostAsync("/v3/system-accounts", Json("""{"name":"bench","description":"access bench"}"""))).Content.ReadAsStringAsync())
+        var accountId = JsonDocument.Parse(await (await http.PostAsync("/v3/system-accounts", JsonBody.Of("""{"name":"bench","description":"access bench"}"""))).Content.ReadAsStringAsync())
             .RootElement.GetProperty("id").GetString()!;
         var setup = Stopwatch.StartNew();
         for (var i = 0; i < Roles - 1; i++)
         {
             using var role = await http.PostAsync($"/v3/system-accounts/{accountId}/assigned-roles",
-                Json($$"""{"role_name":"{{ControlPlaneRoles.All[i % ControlPlaneRoles.All.Count]}}","entity_id":"{{Guid.NewGuid()}}","entity_type_name":"Control Planes","entity_region":"*"}"""));
+                JsonBody.Of($$"""{"role_name":"{{ControlPlaneRoles.All[i % ControlPlaneRoles.All.Count]}}","entity_id":"{{Guid.NewGuid()}}","entity_type_name":"Control Planes","entity_region":"*"}"""));
             role.EnsureSuccessStatusCode();
         }
         (await http.PostAsync($"/v3/system-accounts/{accountId}/assigned-roles",
-            Json($$"""{"role_name":"Viewer","entity_id":"{{cp}}","entity_type_name":"Control Planes","entity_region":"*"}"""))).EnsureSuccessStatusCode();
+            JsonBody.Of($$"""{"role_name":"Viewer","entity_id":"{{cp}}","entity_type_name":"Control Planes","entity_region":"*"}"""))).EnsureSuccessStatusCode();
         var token = JsonDocument.Parse(await (await http.PostAsync($"/v3/system-accounts/{accountId}/access-tokens",
-            Json($$"""{"name":"bench","expires_at":"{{DateTimeOffset.UtcNow.AddDays(1):O}}"}"""))).Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+            JsonBody.Of($$"""{"name":"bench","expires_at":"{{DateTimeOffset.UtcNow.AddDays(1):O}}"}"""))).Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
         Console.WriteLine($"{Roles} role assignments made over HTTP in {setup.Elapsed.TotalSeconds:F1} s.");
 
         using var asAccount = new HttpClient { BaseAddress = http.BaseAddress };
@@ -102,5 +101,4 @@ internal static class AccessCost
     private static void Row(string name, List<double> sorted) =>
         Console.WriteLine($"{name,-40} {Percentile.Of(sorted, 0.5),9:F0} {Percentile.Of(sorted, 0.99),9:F0} {sorted.Average(),9:F0}");
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

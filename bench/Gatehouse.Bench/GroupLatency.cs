@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.Composition;
 using Microsoft.Extensions.DependencyInjection;
@@ -172,7 +171,7 @@ internal static class GroupLatency
     private static async Task<string> CreateGroupAsync(HttpClient http)
     {
         using var created = await http.PostAsync("/v2/control-planes",
-            new StringContent("""{"name":"big-group","cluster_type":"CLUSTER_TYPE_CONTROL_PLANE_GROUP"}""", Encoding.UTF8, "application/json"));
+            JsonBody.Of("""{"name":"big-group","cluster_type":"CLUSTER_TYPE_CONTROL_PLANE_GROUP"}"""));
         var body = await created.Content.ReadAsStringAsync();
         return created.IsSuccessStatusCode
             ? JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!
@@ -181,7 +180,7 @@ internal static class GroupLatency
 
     private static async Task SendAsync(HttpClient http, HttpMethod method, string path, string json, int expected)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(method, path) { Content = JsonBody.Of(json) };
         using var response = await http.SendAsync(request);
         if ((int)response.StatusCode != expected)
         {

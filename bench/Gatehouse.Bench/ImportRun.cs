@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Gatehouse.Core.Composition;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +16,7 @@ internal sealed record ImportRun(JsonElement Summary, long Revision, TimeSpan An
 
     public static async Task<string> CreateControlPlaneAsync(HttpClient http, string name)
     {
-        using var created = await http.PostAsync("/v2/control-planes", new StringContent(JsonSerializer.Serialize(new { name }), Encoding.UTF8, "application/json"));
+        using var created = await http.PostAsync("/v2/control-planes", JsonBody.Of(JsonSerializer.Serialize(new { name })));
         var body = await created.Content.ReadAsStringAsync();
         if (!created.IsSuccessStatusCode)
         {
@@ -31,7 +30,7 @@ internal sealed record ImportRun(JsonElement Summary, long Revision, TimeSpan An
         var snapshots = bench.Services.GetRequiredService<ISnapshotStore>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        using var response = await bench.Http.PutAsync($"/v2/control-planes/{controlPlane}/declarative-config", new StringContent(file, Encoding.UTF8, "application/json"));
+        using var response = await bench.Http.PutAsync($"/v2/control-planes/{controlPlane}/declarative-config", JsonBody.Of(file));
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {

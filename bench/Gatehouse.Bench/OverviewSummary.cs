@@ -170,7 +170,7 @@ internal static class OverviewSummary
         var name = $"cp-{index:D4}";
         var type = group ? "CLUSTER_TYPE_CONTROL_PLANE_GROUP" : "CLUSTER_TYPE_CONTROL_PLANE";
         using var created = await http.PostAsync("/v2/control-planes",
-            new StringContent(JsonSerializer.Serialize(new { name, cluster_type = type, labels = new { team = $"t{index % 7}" } }), Encoding.UTF8, "application/json"), ct);
+            JsonBody.Of(JsonSerializer.Serialize(new { name, cluster_type = type, labels = new { team = $"t{index % 7}" } })), ct);
         var body = await created.Content.ReadAsStringAsync(ct);
         return created.IsSuccessStatusCode
             ? Guid.Parse(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!)

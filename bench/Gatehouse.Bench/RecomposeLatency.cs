@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Gatehouse.Azure.Storage;
 using Gatehouse.Core.Composition;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,13 +87,13 @@ internal static class RecomposeLatency
 
     private static async Task<Target> CreateAsync(HttpClient http, string name, int services)
     {
-        using var created = await http.PostAsync("/v2/control-planes", Json($$"""{"name":"{{name}}"}"""));
+        using var created = await http.PostAsync("/v2/control-planes", JsonBody.Of($$"""{"name":"{{name}}"}"""));
         var cp = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         var revision = 0L;
         if (services > 0)
         {
             var preload = string.Join(",", Enumerable.Range(0, services).Select(i => $$"""{"name":"pre{{i}}","host":"h{{i}}.internal","routes":[{"name":"pre{{i}}","paths":["/p{{i}}"]}]}"""));
-            using var imported = await http.PutAsync($"/v2/control-planes/{cp}/declarative-config", Json($$"""{"_format_version":"3.0","services":[{{preload}}]}"""));
+            using var imported = await http.PutAsync($"/v2/control-planes/{cp}/declarative-config", JsonBody.Of($$"""{"_format_version":"3.0","services":[{{preload}}]}"""));
             var body = await imported.Content.ReadAsStringAsync();
             if (!imported.IsSuccessStatusCode)
             {
@@ -109,10 +108,10 @@ internal static class RecomposeLatency
     private sealed class Target(string cp, long revision)
     {
         private readonly Guid _id = Guid.Parse(cp);
+        private int _written;
 
         /// <summary>The control plane's id, which is also its partition in the entities table.</summary>
         public string Id => cp;
-        private int _written;
 
         public List<double> Total { get; } = [];
 
@@ -123,7 +122,7 @@ internal static class RecomposeLatency
         public async Task WriteAsync(HttpClient http, ISnapshotStore snapshots, bool measured)
         {
             var clock = Stopwatch.StartNew();
-            using var write = await http.PostAsync($"/v2/control-planes/{cp}/core-entities/services", Json($$"""{"name":"s{{_written}}","host":"h.internal"}"""));
+            using var write = await http.PostAsync($"/v2/control-planes/{cp}/core-entities/services", JsonBody.Of($$"""{"name":"s{{_written}}","host":"h.internal"}"""));
             if ((int)write.StatusCode != 201)
             {
                 throw new InvalidOperationException($"write answered {(int)write.StatusCode}");
@@ -152,5 +151,4 @@ internal static class RecomposeLatency
         }
     }
 
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

@@ -36,7 +36,7 @@ internal static class StorageFloor
             var rows = Enumerable.Range(0, 5).Select(k => $"~floor|{i:D4}|{k}").ToList();
             var started = Stopwatch.GetTimestamp();
             await table.SubmitTransactionAsync(rows.Select(row =>
-                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, row) { ["Body"] = Body })));
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, row) { ["Body"] = ApiCreateThroughput.ServiceBody })));
             if (i >= Warmup)
             {
                 transactions.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -50,7 +50,4 @@ internal static class StorageFloor
         }
         return (Percentile.OfUnsorted(reads, 0.5), Percentile.OfUnsorted(transactions, 0.5));
     }
-
-    // About the size of a service's stored row.
-    private const string Body = """{"name":"svc","host":"backend.internal","port":80,"protocol":"http","retries":5,"connect_timeout":60000,"read_timeout":60000,"write_timeout":60000,"enabled":true,"tags":["bench"]}""";
 }

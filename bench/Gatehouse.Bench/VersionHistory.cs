@@ -53,7 +53,7 @@ internal static class VersionHistory
         for (var i = 1; i <= changes; i++)
         {
             using var patched = await bench.Http.PatchAsync($"/v2/control-planes/{cp}/core-entities/services/svc-{i % services}",
-                new StringContent($$"""{"retries":{{i % 30 + 1}}}""", Encoding.UTF8, "application/json"));
+                JsonBody.Of($$"""{"retries":{{i % 30 + 1}}}"""));
             if (!patched.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"patch {i}: {(int)patched.StatusCode} {await patched.Content.ReadAsStringAsync()}");

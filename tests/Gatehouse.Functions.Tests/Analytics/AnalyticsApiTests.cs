@@ -126,19 +126,10 @@ public sealed class AnalyticsApiTests(StorageFixture storage)
         traffic.For("a").AddRequests("2xx", 100);
         var minute = AnalyticsQuery.Floor(old, TimeSpan.FromMinutes(1));
         await store.WriteAsync(cp, node, minute, new MetricsReport(3, old, traffic), Ct);
-        async Task<long> StoredAsync(DateTimeOffset from)
-        {
-            long sum = 0;
-            await foreach (var report in store.ReadAsync(cp, from, DateTimeOffset.UtcNow.AddMinutes(1), null, Ct))
-            {
-                sum += report.Traffic.Total().Requests;
-            }
-            return sum;
-        }
-        Assert.Equal(105, await StoredAsync(old.AddHours(-1)));
+        Assert.Equal(105, await StoredAsync(store, cp, old.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
 
         await kit.App.Services.GetRequiredService<Sweeper>().SweepAsync(Ct);
-        Assert.Equal(5, await StoredAsync(old.AddHours(-1)));
+        Assert.Equal(5, await StoredAsync(store, cp, old.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 
     [Fact]
@@ -161,28 +152,31 @@ public sealed class AnalyticsApiTests(StorageFixture storage)
         traffic.For("a").AddRequests("2xx", 10);
         await store.WriteAsync(cp, Guid.NewGuid(), minute, new MetricsReport(1, minute, traffic), Ct);
         var window = $"?from={Iso(minute.AddMinutes(-30))}&to={Iso(minute.AddMinutes(30))}&granularity=minute";
-        async Task<long> StoredAsync()
-        {
-            long sum = 0;
-            await foreach (var report in store.ReadAsync(cp, minute.AddHours(-1), minute.AddHours(1), null, Ct))
-            {
-                sum += report.Traffic.Total().Requests;
-            }
-            return sum;
-        }
+        Task<long> StoredNearTheMinuteAsync() => StoredAsync(store, cp, minute.AddHours(-1), minute.AddHours(1));
         Assert.Equal(10, (await TotalAsync(kit, cp, window)).GetProperty("requests").GetInt64());
         await sweeper.SweepAsync(Ct);
-        Assert.Equal(10, await StoredAsync());
+        Assert.Equal(10, await StoredNearTheMinuteAsync());
 
         // Past the horizon now: no answer counts it, but the sweep does not look again so soon.
         clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(0, (await TotalAsync(kit, cp, window)).GetProperty("requests").GetInt64());
         await sweeper.SweepAsync(Ct);
-        Assert.Equal(10, await StoredAsync());
+        Assert.Equal(10, await StoredNearTheMinuteAsync());
 
         clock.Advance(AnalyticsRetention.PassEvery);
         await sweeper.SweepAsync(Ct);
-        Assert.Equal(0, await StoredAsync());
+        Assert.Equal(0, await StoredNearTheMinuteAsync());
+    }
+
+    /// <summary>The requests the store holds for the control plane in [from, to), as the sweep left them.</summary>
+    private static async Task<long> StoredAsync(IAnalyticsStore store, Guid controlPlane, DateTimeOffset from, DateTimeOffset to)
+    {
+        long sum = 0;
+        await foreach (var report in store.ReadAsync(controlPlane, from, to, null, Ct))
+        {
+            sum += report.Traffic.Total().Requests;
+        }
+        return sum;
     }
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
